@@ -1,0 +1,21 @@
+/* The append-only audit trail. */
+#ifndef RK_AUDIT_H
+#define RK_AUDIT_H
+#include <libpq-fe.h>
+
+struct audit {
+	const char	*account_id;	/* NULL when unknown (failed login) */
+	const char	*login;		/* login ID attempted, may be NULL */
+	const char	*cert_serial;	/* client certificate, may be NULL */
+	const char	*remote_addr;
+	const char	*action;	/* "login", "logout", "patient.view", ... */
+	const char	*object_type;	/* "account", "patient", ... or NULL */
+	const char	*object_id;
+	const char	*patient_id;	/* when the event concerns a patient */
+	const char	*outcome;	/* "success", "failure", "denied" */
+	const char	*detail;	/* short reason, may be NULL */
+};
+
+/* INSERT one event in the current transaction (or autocommit).  0/-1. */
+int	audit_write(PGconn *, const struct audit *);
+#endif

@@ -1,0 +1,24 @@
+/* Passwords, random tokens, sessions and CSRF. */
+#ifndef RK_AUTH_H
+#define RK_AUTH_H
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#define AUTH_PBKDF2_ITER	600000
+#define AUTH_TOKEN_BYTES	32	/* 256-bit session and CSRF tokens */
+#define AUTH_TOKEN_LEN		43	/* base64url, no padding */
+#define AUTH_HASH_MAX		128
+
+/* "pbkdf2-sha256$<iter>$<salt b64>$<hash b64>" into out[AUTH_HASH_MAX].
+ * 0 or -1. */
+int	auth_hash_password(const char *pw, unsigned iter, char *out, size_t n);
+/* 1 match, 0 mismatch or malformed stored hash (constant-time compare of
+ * the derived key; the iteration count comes from the stored string). */
+int	auth_check_password(const char *pw, const char *stored);
+/* AUTH_TOKEN_BYTES of RAND_bytes as base64url into out[AUTH_TOKEN_LEN+1]. */
+int	auth_token(char *out, size_t n);
+/* Lower-case hex SHA-256 of s into out[65]. */
+void	auth_sha256_hex(const void *s, size_t len, char out[65]);
+/* Constant-time equality of two NUL-terminated strings. */
+int	auth_streq(const char *, const char *);
+#endif

@@ -1,0 +1,41 @@
+/* Configuration file: "key = value" lines, '#' comments.  Path from the
+ * RENRAKUCHO_CONF environment variable (set by nginx's fastcgi_param or
+ * the operator's shell), else SYSCONFDIR "/renrakucho.conf". */
+#ifndef RK_CFG_H
+#define RK_CFG_H
+
+enum cfg_key {
+	CFG_DB_HOST,		/* pgbouncer socket directory or host */
+	CFG_DB_PORT,
+	CFG_DB_NAME,
+	CFG_DB_USER,
+	CFG_DB_PASSWORD,
+	CFG_DB_OWNER_DSN,	/* admin CLI: migrations, CA, accounts */
+	CFG_STATEMENT_TIMEOUT_MS,
+	CFG_MUNICIPALITY_NAME,	/* 島根県出雲市 */
+	CFG_MUNICIPALITY_CODE,	/* 32203 */
+	CFG_SERVICE_NAME,	/* shown in page titles */
+	CFG_APP_URL,		/* https://127.0.0.1:8443 */
+	CFG_PORTAL_URL,
+	CFG_SECRETARIAT_NAME,
+	CFG_SECRETARIAT_PHONE,
+	CFG_SECRETARIAT_FAX,
+	CFG_SECRETARIAT_EMAIL,
+	CFG_MAIL_FROM,
+	CFG_SENDMAIL,		/* command, e.g. /usr/sbin/sendmail -t -i */
+	CFG_CA_DIR,		/* CA key and certificate (admin CLI only) */
+	CFG_CRL_FILE,		/* where nginx reads the CRL */
+	CFG_RELOAD_CMD,		/* run after the CRL is written */
+	CFG_SCHEMA_DIR,
+	CFG_CERT_DAYS,
+	CFG__MAX
+};
+
+/* Loads once; returns 0, or -1 with a log line (file unreadable,
+ * unknown key, malformed line). */
+int		 cfg_load(void);
+/* The value, or the compiled-in default ("" if none).  Never NULL. */
+const char	*cfg_get(enum cfg_key);
+/* Override (admin CLI --conf, tests). */
+int		 cfg_load_file(const char *path);
+#endif

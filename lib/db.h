@@ -1,0 +1,32 @@
+/* PostgreSQL through libpq: keyword-array connections, parameters only,
+ * one transaction per user action. */
+#ifndef RK_DB_H
+#define RK_DB_H
+#include <libpq-fe.h>
+
+/* The CGIs' connection (cfg db_*: via pgbouncer).  NULL on failure,
+ * logged: the caller answers 503. */
+PGconn		*db_connect(void);
+/* A connection from a libpq connection string (admin CLI: owner DSN). */
+PGconn		*db_connect_dsn(const char *dsn);
+/* BEGIN plus transaction-local search_path and statement_timeout (set
+ * per transaction because pgbouncer pools by transaction).  0 or -1. */
+int		 db_begin(PGconn *);
+int		 db_commit(PGconn *);
+void		 db_rollback(PGconn *);
+/* PQexecParams with text parameters (NULL pointer = SQL NULL).  Returns
+ * the result when its status is COMMAND_OK or TUPLES_OK; otherwise logs
+ * the error, stores the SQLSTATE for db_sqlstate(), clears and returns
+ * NULL.  The caller PQclear()s a non-NULL result. */
+PGresult	*db_exec(PGconn *, const char *sql, int nparams,
+		    const char *const *params);
+/* Like db_exec for a statement whose result is not needed: 0 or -1. */
+int		 db_cmd(PGconn *, const char *sql, int nparams,
+		    const char *const *params);
+/* Column by name of row 0..n-1; NULL when SQL NULL or no such column. */
+const char	*db_get(const PGresult *, int row, const char *col);
+/* SQLSTATE of the last failed db_exec on this process ("" if none). */
+const char	*db_sqlstate(void);
+/* 1 when the connection is gone (-> 503). */
+int		 db_lost(PGconn *);
+#endif
