@@ -79,6 +79,9 @@ struct req {
 	struct req_val	*vals;		/* nkeys entries, indexed like keys */
 	char		*session_cookie;	/* value of __Host-rk, or NULL */
 	size_t		 body_len;
+	char		*login_cookie;	/* value of __Host-rkl, or NULL */
+	char		*body;		/* POST body (body_len bytes + NUL) */
+	char		*path_buf;	/* SCRIPT_NAME + PATH_INFO fallback */
 };
 
 /* Reads the environment and, for POST, exactly CONTENT_LENGTH bytes from
@@ -100,4 +103,18 @@ enum req_err	req_parse_cookies(struct req *, const char *);
 long		req_urldecode(char *s, size_t len);
 
 #define REQ_SESSION_COOKIE "__Host-rk"
+#define REQ_LOGIN_COOKIE "__Host-rkl"
+
+/* Notes on the contract above (added with the implementation):
+ * - The parsers allocate r->vals (nkeys entries) when it is NULL; a
+ *   request zeroed except for keys/nkeys may be passed to them.
+ * - A key whose validator is NULL is valid whenever present.
+ * - Call req_free whether req_init succeeded or not.
+ * - req_parse_cookies also fills login_cookie (REQ_LOGIN_COOKIE); a
+ *   cookie sent twice, empty, or with non-cookie octets is absent.
+ * - REQ_ERR_IO also reports an allocation failure (-> 500).
+ * - path is "" when neither DOCUMENT_URI nor SCRIPT_NAME+PATH_INFO gives
+ *   an absolute path; remote_addr, ssl_* and ctype are "" when unset.
+ * - req_v_date: min/max, when > 0, bound num (yyyymmdd).
+ * - req_v_login clamps min..max to 3..64, req_v_email max to 254. */
 #endif
