@@ -1,1 +1,271 @@
-int main(void){return 0;}
+/* /login: the login form, and the check of ID and password on a device
+ * whose certificate nginx verified and the database knows. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "tmpl.h"
+
+enum key {
+	KEY_LOGIN,
+	KEY_PASSWORD,
+	KEY_CSRF,
+	KEY_NOTICE,
+	KEY__MAX
+};
+
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_LOGIN */		{ "login", req_v_login, 3, 64 },
+	/* KEY_PASSWORD */	{ "password", req_v_line, 1, 256 },
+	/* KEY_CSRF */		{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+};
+
+/* A valid hash that matches no password: an unknown ID costs the same
+ * KDF time as a known one. */
+static const char *const dummy_hash =
+    "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+#define LOGIN_MAX_FAILURES	10
+
+struct form {
+	const char	*login;
+	const char	*error;
+	const char	*login_error;
+	const char	*notice;
+};
+
+static void
+login_render(struct app *a, int status, const struct form *f)
+{
+	char		 tok[AUTH_TOKEN_LEN + 1], cookie[128], help[512];
+	struct tmpl_login t;
+
+	/* A fresh pre-login token each time the form is shown: it rides in
+	 * a __Host- cookie and the form, and both must come back. */
+	if (auth_token(tok, sizeof(tok)) == -1) {
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+		return;
+	}
+	snprintf(cookie, sizeof(cookie), "__Host-rkl=%s; Path=/; Secure;"
+	    " HttpOnly; SameSite=Strict", tok);
+	a->status = status;
+	app_header(a, "Set-Cookie", cookie);
+	memset(&t, 0, sizeof(t));
+	t.csrf = tok;
+	t.login = f->login;
+	t.has_error = f->error != NULL;
+	t.error = f->error;
+	t.login_error = f->login_error != NULL;
+	t.login_error_text = f->login_error;
+	t.notice_shown = f->notice != NULL;
+	t.notice = f->notice;
+	t.help_url = app_help_url(NULL, help, sizeof(help));
+	app_layout_begin(a, "ログイン");
+	tmpl_login(&a->body, &t);
+	app_layout_end(a);
+}
+
+static void
+login_audit(struct app *a, const char *account_id, const char *login,
+    const char *outcome, const char *detail)
+{
+	struct audit	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.account_id = account_id;
+	e.login = login;
+	e.cert_serial = a->req.ssl_serial;
+	e.remote_addr = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+	e.action = "login";
+	e.object_type = "account";
+	e.object_id = account_id;
+	e.outcome = outcome;
+	e.detail = detail;
+	audit_write(a->db, &e);
+}
+
+static void
+login_get(struct app *a)
+{
+	struct form	 f;
+	const char	*n = app_val(a, KEY_NOTICE);
+
+	memset(&f, 0, sizeof(f));
+	if (n != NULL && strcmp(n, "logout") == 0)
+		f.notice = "ログアウトしました。";
+	else if (n != NULL && strcmp(n, "expired") == 0)
+		f.notice = "一定時間操作がなかったため、ログアウトしました。"
+		    "もう一度ログインしてください。";
+	login_render(a, 200, &f);
+}
+
+static void
+login_dberr(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。しばらく待ってから、もう一度"
+	    "お試しください。");
+}
+
+static void
+login_post(struct app *a)
+{
+	struct form	 f;
+	const char	*login, *pw, *csrf, *id, *hash;
+	const char	*p[2];
+	PGresult	*r = NULL, *u = NULL;
+	int		 locked, same_facility, good;
+
+	memset(&f, 0, sizeof(f));
+	/* Whatever was typed is shown again, escaped, if it is text at all. */
+	if (a->req.vals[KEY_LOGIN].present &&
+	    strlen(a->req.vals[KEY_LOGIN].s) == a->req.vals[KEY_LOGIN].len &&
+	    req_utf8_len(a->req.vals[KEY_LOGIN].s,
+	    a->req.vals[KEY_LOGIN].len) >= 0)
+		f.login = a->req.vals[KEY_LOGIN].s;
+	csrf = app_val(a, KEY_CSRF);
+	if (csrf == NULL || a->req.login_cookie == NULL ||
+	    !auth_streq(csrf, a->req.login_cookie)) {
+		login_audit(a, NULL, app_val(a, KEY_LOGIN), "denied",
+		    "csrf token missing or wrong");
+		f.error = "画面の有効期限が切れました。もう一度入力して"
+		    "ください。";
+		login_render(a, 403, &f);
+		return;
+	}
+	login = app_val(a, KEY_LOGIN);
+	pw = app_val(a, KEY_PASSWORD);
+	if (login == NULL || pw == NULL) {
+		f.error = "IDとパスワードを入力してください。";
+		if (login == NULL)
+			f.login_error = a->req.vals[KEY_LOGIN].present &&
+			    a->req.vals[KEY_LOGIN].len > 0 ?
+			    "IDは半角英数字と記号で3〜64文字です。" :
+			    "IDを入力してください。";
+		login_render(a, 422, &f);
+		return;
+	}
+
+	p[0] = login;
+	p[1] = a->req.ssl_serial;
+	r = db_exec(a->db, "SELECT a.id, a.password_hash,"
+	    " coalesce(a.locked_until > now(), false) AS locked,"
+	    " a.facility_id = c.facility_id AS same_facility"
+	    " FROM account a JOIN facility f ON f.id = a.facility_id,"
+	    " device_cert c WHERE lower(a.login) = lower($1)"
+	    " AND a.deleted_at IS NULL AND f.status = 'active'"
+	    " AND c.serial = $2", 2, p);
+	if (r == NULL) {
+		login_dberr(a);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		(void)auth_check_password(pw, dummy_hash);
+		login_audit(a, NULL, login, "failure", "unknown login");
+		f.error = "IDまたはパスワードが違います。";
+		login_render(a, 403, &f);
+		goto out;
+	}
+	id = db_get(r, 0, "id");
+	hash = db_get(r, 0, "password_hash");
+	locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
+	same_facility = strcmp(db_get(r, 0, "same_facility"), "t") == 0;
+	if (locked) {
+		login_audit(a, id, login, "denied", "account locked");
+		f.error = "ログインの失敗が続いたため、アカウントがロックされて"
+		    "います。15分ほど待ってからもう一度お試しいただくか、施設"
+		    "管理者にお問い合わせください。";
+		login_render(a, 403, &f);
+		goto out;
+	}
+	good = auth_check_password(pw, hash);
+	if (!good) {
+		const char *q[2] = { id, NULL };
+		char	    max[8];
+
+		snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
+		q[1] = max;
+		/* Failures count within a 15-minute window; the tenth locks
+		 * the account for 15 minutes. */
+		u = db_exec(a->db, "UPDATE account SET"
+		    " fail_count = CASE WHEN fail_window_start IS NULL OR"
+		    "  fail_window_start < now() - interval '15 minutes'"
+		    "  THEN 1 ELSE fail_count + 1 END,"
+		    " fail_window_start = CASE WHEN fail_window_start IS NULL"
+		    "  OR fail_window_start < now() - interval '15 minutes'"
+		    "  THEN now() ELSE fail_window_start END"
+		    " WHERE id = $1::bigint RETURNING fail_count", 1, q);
+		if (u != NULL && PQntuples(u) == 1 &&
+		    strtol(db_get(u, 0, "fail_count"), NULL, 10) >=
+		    LOGIN_MAX_FAILURES) {
+			db_cmd(a->db, "UPDATE account SET locked_until ="
+			    " now() + interval '15 minutes' WHERE id ="
+			    " $1::bigint", 1, q);
+			login_audit(a, id, login, "failure",
+			    "wrong password; account locked");
+		} else
+			login_audit(a, id, login, "failure", "wrong password");
+		f.error = "IDまたはパスワードが違います。";
+		login_render(a, 403, &f);
+		goto out;
+	}
+	if (!same_facility) {
+		login_audit(a, id, login, "denied",
+		    "certificate of another facility");
+		f.error = "この端末の証明書では、このIDでログインできません。"
+		    "ご自分の事業所の端末からログインしてください。";
+		login_render(a, 403, &f);
+		goto out;
+	}
+
+	p[0] = id;
+	if (db_begin(a->db) == -1 ||
+	    db_cmd(a->db, "UPDATE account SET fail_count = 0,"
+	    " fail_window_start = NULL, locked_until = NULL,"
+	    " last_login_at = now() WHERE id = $1::bigint", 1, p) == -1 ||
+	    app_session_start(a, id) == -1) {
+		login_dberr(a);
+		goto out;
+	}
+	login_audit(a, id, login, "success", NULL);
+	if (db_commit(a->db) == -1) {
+		login_dberr(a);
+		goto out;
+	}
+	app_header(a, "Set-Cookie", "__Host-rkl=; Path=/; Secure; HttpOnly;"
+	    " SameSite=Strict; Max-Age=0");
+	app_redirect(a, "/home");
+out:
+	PQclear(u);
+	PQclear(r);
+}
+
+static void
+page_login(struct app *a)
+{
+	if (a->req.method == REQ_POST)
+		login_post(a);
+	else
+		login_get(a);
+}
+
+static const struct app_page pages[] = {
+	{ "/login", APP_GET | APP_POST, APP_CERT, page_login },
+};
+
+int
+main(void)
+{
+	return app_main("login", pages, sizeof(pages) / sizeof(pages[0]),
+	    keys, KEY__MAX, 16 * 1024);
+}

@@ -1,1 +1,630 @@
-/* placeholder: being written */
+/* The CGI front line: method, page, certificate, session and CSRF are
+ * checked here before any handler runs; the response is built in memory
+ * and written once, so any failure can still become an error page. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "pki.h"
+#include "tmpl.h"
+
+#define APP_RUN_SECONDS	60	/* fcgiwrap has no timeout of its own */
+
+static const char *const app_csp =
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none';"
+    " base-uri 'none'; form-action 'self'; object-src 'none'";
+
+static const char *
+app_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+const char *
+app_help_url(const char *anchor, char *b, size_t n)
+{
+	snprintf(b, n, "%slogin-help/%s%s", cfg_get(CFG_PORTAL_URL),
+	    anchor != NULL ? "#" : "", anchor != NULL ? anchor : "");
+	return b;
+}
+
+const char *
+app_val(const struct app *a, size_t key)
+{
+	if (key >= a->req.nkeys || !a->req.vals[key].valid)
+		return NULL;
+	return a->req.vals[key].s;
+}
+
+void
+app_header(struct app *a, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL) {
+		log_err("header %s refused: CR/LF", name);
+		return;
+	}
+	buf_printf(&a->hdr, "%s: %s\r\n", name, value);
+}
+
+void
+app_layout_begin(struct app *a, const char *title)
+{
+	char			 help[512];
+	struct tmpl_layout	 t;
+
+	memset(&t, 0, sizeof(t));
+	t.title = title;
+	t.service_name = cfg_get(CFG_SERVICE_NAME);
+	t.logged_in = a->logged_in;
+	if (a->logged_in) {
+		t.user_name = a->user.name;
+		t.facility_name = a->user.facility_name;
+		t.csrf = a->user.csrf;
+		t.is_operator = a->user.is_operator;
+		t.is_facility_admin = a->user.is_facility_admin;
+	}
+	t.help_url = app_help_url(NULL, help, sizeof(help));
+	t.footer_text = cfg_get(CFG_SECRETARIAT_NAME);
+	tmpl_layout_begin(&a->body, &t);
+}
+
+void
+app_layout_end(struct app *a)
+{
+	char			 help[512];
+	struct tmpl_layout	 t;
+
+	memset(&t, 0, sizeof(t));
+	t.logged_in = a->logged_in;
+	t.service_name = cfg_get(CFG_SERVICE_NAME);
+	t.help_url = app_help_url(NULL, help, sizeof(help));
+	t.footer_text = cfg_get(CFG_SECRETARIAT_NAME);
+	if (a->logged_in) {
+		t.user_name = a->user.name;
+		t.facility_name = a->user.facility_name;
+		t.csrf = a->user.csrf;
+		t.is_operator = a->user.is_operator;
+		t.is_facility_admin = a->user.is_facility_admin;
+	}
+	tmpl_layout_end(&a->body, &t);
+}
+
+void
+app_error(struct app *a, int status, const char *title, const char *message)
+{
+	char			 help[512], st[8];
+	struct tmpl_error	 t;
+
+	buf_reset(&a->body);
+	buf_reset(&a->hdr);
+	a->status = status;
+	a->ctype = "text/html; charset=utf-8";
+	snprintf(st, sizeof(st), "%d", status);
+	memset(&t, 0, sizeof(t));
+	t.title = title;
+	t.message = message;
+	t.status = st;
+	t.help_url = app_help_url(status == 403 ? "no-certificate" : NULL,
+	    help, sizeof(help));
+	if (a->logged_in) {
+		t.has_back = 1;
+		t.back_url = "/home";
+	}
+	app_layout_begin(a, title);
+	tmpl_error(&a->body, &t);
+	app_layout_end(a);
+}
+
+void
+app_redirect(struct app *a, const char *path)
+{
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\') {
+		log_err("redirect to %s refused", path);
+		path = "/home";
+	}
+	buf_reset(&a->body);
+	a->status = 303;
+	app_header(a, "Location", path);
+}
+
+int
+app_download(struct app *a, const char *ctype, const char *filename,
+    const void *data, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf	 cd;
+	const unsigned char *f;
+	int		 rc = -1;
+
+	memset(&cd, 0, sizeof(cd));
+	/* An ASCII fallback name, then the real one percent-encoded. */
+	buf_puts(&cd, "attachment; filename=\"download\"; filename*=UTF-8''");
+	for (f = (const unsigned char *)filename; *f != '\0'; f++) {
+		if ((*f >= 'A' && *f <= 'Z') || (*f >= 'a' && *f <= 'z') ||
+		    (*f >= '0' && *f <= '9') || strchr("-._~", *f) != NULL)
+			buf_put(&cd, f, 1);
+		else {
+			char	 e[3] = { '%', hex[*f >> 4], hex[*f & 15] };
+
+			buf_put(&cd, e, 3);
+		}
+	}
+	if (cd.oom)
+		goto out;
+	buf_reset(&a->body);
+	buf_put(&a->body, data, len);
+	if (a->body.oom)
+		goto out;
+	a->status = 200;
+	a->ctype = ctype;
+	app_header(a, "Content-Disposition", cd.p);
+	rc = 0;
+out:
+	buf_free(&cd);
+	return rc;
+}
+
+int
+app_audit(struct app *a, const char *action, const char *object_type,
+    const char *object_id, const char *patient_id, const char *outcome,
+    const char *detail)
+{
+	struct audit	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.account_id = a->logged_in ? a->user.account_id : NULL;
+	e.login = a->logged_in ? a->user.login : NULL;
+	e.cert_serial = a->req.ssl_serial != NULL && *a->req.ssl_serial != '\0' ?
+	    a->req.ssl_serial : NULL;
+	e.remote_addr = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+	e.action = action;
+	e.object_type = object_type;
+	e.object_id = object_id;
+	e.patient_id = patient_id;
+	e.outcome = outcome;
+	e.detail = detail;
+	return audit_write(a->db, &e);
+}
+
+/* Match a path against a pattern; '#' takes one numeric segment. */
+static int
+app_match(struct app *a, const char *pat, const char *path)
+{
+	size_t	 n, nid = 0;
+
+	while (*pat != '\0') {
+		if (*pat == '#') {
+			if (*path < '1' || *path > '9')
+				return 0;
+			for (n = 0; path[n] >= '0' && path[n] <= '9'; n++)
+				;
+			if (n > 18 || nid == APP_IDS)
+				return 0;
+			memcpy(a->id[nid], path, n);
+			a->id[nid++][n] = '\0';
+			path += n;
+			pat++;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	if (*path != '\0')
+		return 0;
+	a->nid = nid;
+	return 1;
+}
+
+/* The certificate nginx verified, in SHA-256, from $ssl_client_escaped_cert. */
+static int
+app_cert_sha256(struct app *a, char out[65])
+{
+	char	*pem;
+	long	 n;
+	int	 rc;
+
+	if (a->req.ssl_cert == NULL || *a->req.ssl_cert == '\0')
+		return -1;
+	if ((pem = strdup(a->req.ssl_cert)) == NULL)
+		return -1;
+	if ((n = req_urldecode(pem, strlen(pem))) < 0) {
+		free(pem);
+		return -1;
+	}
+	pem[n] = '\0';
+	rc = pki_pem_sha256(pem, out);
+	free(pem);
+	return rc;
+}
+
+/* Is the presented certificate an active device certificate?  1 yes,
+ * 0 no, -1 database error. */
+static int
+app_cert_active(struct app *a, const char *sha)
+{
+	const char *const p[] = { a->req.ssl_serial, sha };
+	PGresult	*r;
+	int		 ok;
+
+	r = db_exec(a->db, "SELECT 1 FROM device_cert WHERE serial = $1"
+	    " AND sha256 = $2 AND revoked_at IS NULL AND not_after > now()",
+	    2, p);
+	if (r == NULL)
+		return -1;
+	ok = PQntuples(r) == 1;
+	PQclear(r);
+	return ok;
+}
+
+static void
+app_copy(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s != NULL ? s : "");
+}
+
+/* Look the session up and touch it.  1 live, 0 none, -1 error. */
+static int
+app_session_load(struct app *a, const char *sha)
+{
+	char		 h[65];
+	const char	*p[3];
+	PGresult	*r;
+
+	if (a->req.session_cookie == NULL ||
+	    strlen(a->req.session_cookie) != AUTH_TOKEN_LEN)
+		return 0;
+	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, h);
+	p[0] = h;
+	p[1] = a->req.ssl_serial;
+	p[2] = sha;
+	r = db_exec(a->db,
+	    "UPDATE session s SET last_seen_at = now()"
+	    " FROM account a, facility f, device_cert c"
+	    " WHERE s.token_hash = $1 AND s.ended_at IS NULL"
+	    " AND s.last_seen_at > now() - interval '30 minutes'"
+	    " AND s.expires_at > now()"
+	    " AND s.cert_serial = $2 AND c.serial = s.cert_serial"
+	    " AND c.sha256 = $3 AND c.revoked_at IS NULL"
+	    " AND c.not_after > now() AND c.facility_id = a.facility_id"
+	    " AND a.id = s.account_id AND a.deleted_at IS NULL"
+	    " AND f.id = a.facility_id AND f.status = 'active'"
+	    " RETURNING s.id AS session_id, s.csrf, a.id AS account_id,"
+	    " a.login, a.name, a.profession, a.is_operator,"
+	    " a.is_facility_admin, f.id AS facility_id,"
+	    " f.name AS facility_name, to_char(a.last_login_at AT TIME ZONE"
+	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
+	    " AS last_login", 3, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	app_copy(a->user.session_id, sizeof(a->user.session_id),
+	    db_get(r, 0, "session_id"));
+	app_copy(a->user.csrf, sizeof(a->user.csrf), db_get(r, 0, "csrf"));
+	app_copy(a->user.account_id, sizeof(a->user.account_id),
+	    db_get(r, 0, "account_id"));
+	app_copy(a->user.login, sizeof(a->user.login), db_get(r, 0, "login"));
+	app_copy(a->user.name, sizeof(a->user.name), db_get(r, 0, "name"));
+	app_copy(a->user.profession, sizeof(a->user.profession),
+	    db_get(r, 0, "profession"));
+	app_copy(a->user.facility_id, sizeof(a->user.facility_id),
+	    db_get(r, 0, "facility_id"));
+	app_copy(a->user.facility_name, sizeof(a->user.facility_name),
+	    db_get(r, 0, "facility_name"));
+	app_copy(a->user.last_login, sizeof(a->user.last_login),
+	    db_get(r, 0, "last_login"));
+	a->user.is_operator = strcmp(db_get(r, 0, "is_operator"), "t") == 0;
+	a->user.is_facility_admin =
+	    strcmp(db_get(r, 0, "is_facility_admin"), "t") == 0;
+	a->logged_in = 1;
+	PQclear(r);
+	return 1;
+}
+
+/* A session cookie that is live but bound to another certificate: the
+ * cookie travelled to another device.  1 if so. */
+static int
+app_session_elsewhere(struct app *a)
+{
+	char		 h[65];
+	const char	*p[2];
+	PGresult	*r;
+	int		 moved;
+
+	if (a->req.session_cookie == NULL ||
+	    strlen(a->req.session_cookie) != AUTH_TOKEN_LEN)
+		return 0;
+	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, h);
+	p[0] = h;
+	p[1] = a->req.ssl_serial;
+	r = db_exec(a->db, "SELECT 1 FROM session WHERE token_hash = $1"
+	    " AND ended_at IS NULL AND cert_serial <> $2", 2, p);
+	if (r == NULL)
+		return 0;
+	moved = PQntuples(r) == 1;
+	PQclear(r);
+	return moved;
+}
+
+int
+app_session_start(struct app *a, const char *account_id)
+{
+	char		 tok[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1];
+	char		 h[65], cookie[128];
+	const char	*p[5];
+
+	if (auth_token(tok, sizeof(tok)) == -1 ||
+	    auth_token(csrf, sizeof(csrf)) == -1)
+		return -1;
+	auth_sha256_hex(tok, AUTH_TOKEN_LEN, h);
+	p[0] = h;
+	p[1] = csrf;
+	p[2] = account_id;
+	p[3] = a->req.ssl_serial;
+	p[4] = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+	if (db_cmd(a->db, "INSERT INTO session (token_hash, csrf, account_id,"
+	    " cert_serial, remote_addr) VALUES ($1, $2, $3::bigint, $4,"
+	    " $5::inet)", 5, p) == -1)
+		return -1;
+	snprintf(cookie, sizeof(cookie), REQ_SESSION_COOKIE "=%s; Path=/;"
+	    " Secure; HttpOnly; SameSite=Strict", tok);
+	app_header(a, "Set-Cookie", cookie);
+	return 0;
+}
+
+int
+app_session_end(struct app *a, const char *reason)
+{
+	const char	*p[2];
+
+	p[0] = a->user.session_id;
+	p[1] = reason;
+	if (db_cmd(a->db, "UPDATE session SET ended_at = now(),"
+	    " end_reason = $2 WHERE id = $1::bigint AND ended_at IS NULL",
+	    2, p) == -1)
+		return -1;
+	app_header(a, "Set-Cookie", REQ_SESSION_COOKIE "=; Path=/; Secure;"
+	    " HttpOnly; SameSite=Strict; Max-Age=0");
+	return 0;
+}
+
+static void
+app_write(struct app *a)
+{
+	struct buf	 out;
+
+	memset(&out, 0, sizeof(out));
+	if (a->body.oom || a->hdr.oom) {
+		a->status = 500;
+		buf_reset(&a->hdr);
+		buf_reset(&a->body);
+		buf_puts(&a->body, "Internal Server Error\n");
+		a->ctype = "text/plain; charset=utf-8";
+	}
+	buf_printf(&out, "Status: %d %s\r\n", a->status,
+	    app_status_text(a->status));
+	if (a->status != 303)
+		buf_printf(&out, "Content-Type: %s\r\n", a->ctype);
+	buf_printf(&out, "Content-Length: %zu\r\n", a->body.len);
+	buf_printf(&out, "Content-Security-Policy: %s\r\n", app_csp);
+	buf_puts(&out, "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: no-referrer\r\n"
+	    "Cache-Control: no-store\r\n");
+	buf_put(&out, a->hdr.p, a->hdr.len);
+	buf_puts(&out, "\r\n");
+	if (a->req.method != REQ_HEAD)
+		buf_put(&out, a->body.p, a->body.len);
+	if (!out.oom) {
+		size_t	 off = 0;
+		ssize_t	 w;
+
+		while (off < out.len) {
+			if ((w = write(STDOUT_FILENO, out.p + off,
+			    out.len - off)) <= 0)
+				break;
+			off += (size_t)w;
+		}
+	}
+	buf_free(&out);
+}
+
+static int
+app_is_post_csrf_ok(struct app *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->req.nkeys; i++)
+		if (strcmp(a->req.keys[i].name, "csrf") == 0)
+			break;
+	if (i == a->req.nkeys || !a->req.vals[i].valid)
+		return 0;
+	return auth_streq(a->req.vals[i].s, a->user.csrf);
+}
+
+/* Everything before the handler; 1 to run it, 0 when a page (error or
+ * redirect) is already decided. */
+static int
+app_front(struct app *a, const struct app_page *pages, size_t npages)
+{
+	char		 sha[65];
+	size_t		 i;
+	unsigned	 m;
+	int		 any = 0, rc;
+
+	for (i = 0; i < npages; i++) {
+		if (!app_match(a, pages[i].pattern, a->req.path))
+			continue;
+		any = 1;
+		m = a->req.method == REQ_POST ? APP_POST :
+		    a->req.method == REQ_GET || a->req.method == REQ_HEAD ?
+		    APP_GET : 0;
+		if (pages[i].methods & m) {
+			a->page = &pages[i];
+			break;
+		}
+	}
+	if (a->page == NULL) {
+		if (any) {
+			app_error(a, 405, "この操作はできません",
+			    "このページはその方法では利用できません。");
+			return 0;
+		}
+		app_error(a, 404, "ページが見つかりません",
+		    "お探しのページは見つかりませんでした。"
+		    "アドレスをご確認ください。");
+		return 0;
+	}
+
+	if (a->page->need != APP_NOCERT &&
+	    (a->req.ssl_verify == NULL ||
+	    strcmp(a->req.ssl_verify, "SUCCESS") != 0 ||
+	    a->req.ssl_serial == NULL || *a->req.ssl_serial == '\0' ||
+	    app_cert_sha256(a, sha) == -1)) {
+		/* Fail closed: only nginx's own SSL_CLIENT_* count. */
+		app_error(a, 403, "端末の証明書が確認できません",
+		    "この端末から電子証明書が送信されていないか、確認できません"
+		    "でした。証明書をインストールしてブラウザーを再起動して"
+		    "ください。");
+		return 0;
+	}
+
+	if ((a->db = db_connect()) == NULL) {
+		app_error(a, 503, "ただいま利用できません",
+		    "システムに接続できませんでした。しばらく待ってから、"
+		    "もう一度お試しください。");
+		return 0;
+	}
+	if (a->page->need == APP_NOCERT)
+		return 1;
+
+	if (a->page->need == APP_SESSION) {
+		if ((rc = app_session_load(a, sha)) == 1) {
+			if (a->req.method == REQ_POST &&
+			    !app_is_post_csrf_ok(a)) {
+				app_audit(a, "csrf", NULL, NULL, NULL,
+				    "denied", a->req.path);
+				app_error(a, 403, "操作を受け付けられません",
+				    "画面の有効期限が切れたか、正しくない送信"
+				    "です。画面を開き直してから、もう一度操作"
+				    "してください。");
+				return 0;
+			}
+			return 1;
+		}
+		if (rc == -1)
+			goto dberr;
+	}
+
+	if ((rc = app_cert_active(a, sha)) == -1)
+		goto dberr;
+	if (rc == 0) {
+		app_audit(a, "certificate", "device_cert", a->req.ssl_serial,
+		    NULL, "denied", "inactive or unknown certificate");
+		app_error(a, 403, "この端末の証明書は使用できません",
+		    "この端末の電子証明書は失効しているか、登録されていません。"
+		    "施設管理者または事務局にお問い合わせください。");
+		return 0;
+	}
+	if (a->page->need == APP_CERT)
+		return 1;
+
+	if (app_session_elsewhere(a)) {
+		app_audit(a, "session", "session", NULL, NULL, "denied",
+		    "session cookie presented with another certificate");
+		app_error(a, 403, "別の端末のログイン情報です",
+		    "このログイン情報は別の端末の証明書に結び付いています。"
+		    "この端末でログインし直してください。");
+		return 0;
+	}
+	/* A cookie that no longer opens a session: idle, expired or ended. */
+	app_redirect(a, a->req.session_cookie != NULL ?
+	    "/login?n=expired" : "/login");
+	return 0;
+dberr:
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。しばらく待ってから、もう一度"
+	    "お試しください。");
+	return 0;
+}
+
+int
+app_main(const char *prog, const struct app_page *pages, size_t npages,
+    const struct req_key *keys, size_t nkeys, size_t limit)
+{
+	struct app	 a;
+	enum req_err	 e;
+
+	log_setprog(prog);
+	/* Bound our own run time: nothing above us will. */
+	alarm(APP_RUN_SECONDS);
+	memset(&a, 0, sizeof(a));
+	a.status = 200;
+	a.ctype = "text/html; charset=utf-8";
+
+	/* The whole body is read before anything is answered. */
+	e = req_init(&a.req, keys, nkeys, limit, STDIN_FILENO);
+	if (cfg_load() == -1) {
+		app_error(&a, 500, "設定の誤り",
+		    "システムの設定に誤りがあります。事務局にお問い合わせ"
+		    "ください。");
+		goto out;
+	}
+	switch (e) {
+	case REQ_OK:
+		break;
+	case REQ_ERR_TOO_LARGE:
+		app_error(&a, 413, "送信された内容が大きすぎます",
+		    "送信できる大きさの上限を超えています。ファイルを小さく"
+		    "するか、分けて送信してください。");
+		goto out;
+	case REQ_ERR_CTYPE:
+		app_error(&a, 415, "送信の形式が正しくありません",
+		    "この形式の送信は受け付けられません。");
+		goto out;
+	default:
+		app_error(&a, 400, "送信内容が正しくありません",
+		    "送信された内容を読み取れませんでした。画面を開き直して"
+		    "から、もう一度お試しください。");
+		goto out;
+	}
+	if (app_front(&a, pages, npages))
+		a.page->fn(&a);
+out:
+	app_write(&a);
+	if (a.db != NULL)
+		PQfinish(a.db);
+	req_free(&a.req);
+	buf_free(&a.hdr);
+	buf_free(&a.body);
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* The CGI front line: every feature's main() is a call to app_main() with
+ * its page table and key table.  Method, path, client certificate,
+ * session and CSRF are checked here, centrally, before a handler runs. */
+#ifndef RK_APP_H
+#define RK_APP_H
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "req.h"
+
+#define APP_GET		0x01u	/* GET and HEAD */
+#define APP_POST	0x02u
+
+/* What a page needs before its handler runs. */
+enum app_need {
+	APP_CERT,	/* an active device certificate (the login page) */
+	APP_SESSION,	/* the above plus a live session bound to it */
+	APP_NOCERT,	/* the portal: no client certificate at all */
+	APP_NEED__MAX
+};
+
+struct app;
+typedef void	(*app_handler)(struct app *);
+
+struct app_page {
+	/* "/login", "/teams/#/messages": '#' matches one segment of
+	 * 1-18 digits without a leading zero, stored in app->id[]. */
+	const char	*pattern;
+	unsigned	 methods;
+	enum app_need	 need;
+	app_handler	 fn;
+};
+
+struct app_user {
+	char	 account_id[24];
+	char	 facility_id[24];
+	char	 session_id[24];
+	char	 login[72];
+	char	 name[320];
+	char	 profession[160];
+	char	 facility_name[640];
+	char	 last_login[64];	/* Japan time, Japanese format */
+	char	 csrf[AUTH_TOKEN_LEN + 1];
+	int	 is_operator;
+	int	 is_facility_admin;
+};
+
+#define APP_IDS	4
+
+struct app {
+	struct req		 req;
+	PGconn			*db;
+	const struct app_page	*page;
+	char			 id[APP_IDS][20];	/* '#' segments, as text */
+	size_t			 nid;
+	int			 logged_in;
+	struct app_user		 user;
+	int			 status;
+	const char		*ctype;
+	struct buf		 hdr;	/* extra header lines */
+	struct buf		 body;
+};
+
+/* Runs one request; returns main()'s exit code. */
+int	app_main(const char *prog, const struct app_page *, size_t npages,
+	    const struct req_key *, size_t nkeys, size_t body_limit);
+
+/* Replace whatever was rendered by a Japanese error page. */
+void	app_error(struct app *, int status, const char *title,
+	    const char *message);
+/* 303 See Other to a path on this server (must start with "/"). */
+void	app_redirect(struct app *, const char *path);
+/* An extra response header; refused (logged, dropped) if it holds CR/LF. */
+void	app_header(struct app *, const char *name, const char *value);
+/* The shared layout around a page's own template. */
+void	app_layout_begin(struct app *, const char *title);
+void	app_layout_end(struct app *);
+/* An audit event as the current user/certificate; 0/-1. */
+int	app_audit(struct app *, const char *action, const char *object_type,
+	    const char *object_id, const char *patient_id,
+	    const char *outcome, const char *detail);
+/* The value of a declared key if it passed validation, else NULL. */
+const char *app_val(const struct app *, size_t key);
+/* Create a session for account_id on the current certificate and set the
+ * cookie (in the caller's transaction); 0/-1. */
+int	app_session_start(struct app *, const char *account_id);
+/* End the current session (logout); 0/-1. */
+int	app_session_end(struct app *, const char *reason);
+/* Answer with a file download instead of a page: the bytes are copied,
+ * served with Content-Disposition: attachment (the file name RFC 5987
+ * encoded), nosniff and no-store like every response.  0/-1. */
+int	app_download(struct app *, const char *ctype, const char *filename,
+	    const void *data, size_t len);
+/* The portal's login-help URL (optionally with "#anchor"). */
+const char *app_help_url(const char *anchor, char *buf, size_t n);
+#endif
