@@ -1,0 +1,1 @@
+/* placeholder: certificate pickups land with the accounts feature. */

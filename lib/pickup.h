@@ -1,0 +1,3 @@
+#ifndef RK_PICKUP_H
+#define RK_PICKUP_H
+#endif
