@@ -905,6 +905,9 @@ req_init(struct req *r, const struct req_key *keys, size_t nkeys,
 	r->body[len] = '\0';
 	r->body_len = len;
 
+	/* A POST with nothing in it is an empty form (a button alone). */
+	if (len == 0 && r->ctype[0] == '\0')
+		return REQ_OK;
 	if (ctype_is(r->ctype, "application/x-www-form-urlencoded"))
 		return req_parse_urlencoded(r, r->body, len);
 	if (ctype_is(r->ctype, "multipart/form-data"))

@@ -1,0 +1,70 @@
+# Shared by run-demo and run-tests (sourced, bash): install the Debian
+# packages the stack needs, then build and install the tree.
+#
+#   rk_install_packages          as root; apt-get only for what is missing
+#   rk_build BUILD_DIR PREFIX    autoreconf if needed, configure, make, install
+#
+# TOP must be set to the top of the source tree.
+
+RK_PACKAGES="build-essential autoconf automake pkg-config libpq-dev
+libxml2-dev libssl-dev postgresql postgresql-contrib pgbouncer fcgiwrap
+curl openssl"
+
+rk_pkg_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+rk_install_packages() {
+	local missing=() p
+	command -v dpkg-query > /dev/null || {
+		echo "setup: not a Debian system; install by hand: $RK_PACKAGES nginx" >&2
+		return 1
+	}
+	for p in $RK_PACKAGES; do
+		rk_pkg_installed "$p" || missing+=("$p")
+	done
+	# Any nginx flavour with the SSL module will do.
+	if ! rk_pkg_installed nginx && ! rk_pkg_installed nginx-light &&
+	    ! rk_pkg_installed nginx-core && ! rk_pkg_installed nginx-full &&
+	    ! rk_pkg_installed nginx-extras; then
+		missing+=(nginx)
+	fi
+	[ ${#missing[@]} = 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "setup: missing packages (run as root): ${missing[*]}" >&2
+		return 1
+	fi
+	echo "setup: installing ${missing[*]}" >&2
+	apt-get update -q || return 1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends "${missing[@]}" || return 1
+}
+
+# rk_build BUILD_DIR PREFIX: quiet unless something fails.
+rk_build() {
+	local b=$1 prefix=$2 log
+	(
+		set -e
+		cd "$TOP"
+		if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+		    [ ! -f Makefile.in ] || [ Makefile.am -nt Makefile.in ]; then
+			echo "setup: autoreconf -fi" >&2
+			autoreconf -fi
+		fi
+		mkdir -p "$b"
+		cd "$b"
+		if [ ! -f Makefile ] || [ ../configure -nt config.status ] ||
+		    ! ./config.status --config | grep -qF -- "'--prefix=$prefix'"; then
+			echo "setup: configure --prefix=$prefix in $b" >&2
+			../configure -q --prefix="$prefix"
+		fi
+	) || return 1
+	log=$TOP/$b/build.log
+	echo "setup: make in $b (log: $log)" >&2
+	if ! make -C "$TOP/$b" -j2 > "$log" 2>&1 ||
+	    ! make -C "$TOP/$b" install >> "$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		echo "setup: build failed, see $log" >&2
+		return 1
+	fi
+}

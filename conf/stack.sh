@@ -1,0 +1,626 @@
+#!/bin/bash
+# The local stack (PostgreSQL, pgbouncer, fcgiwrap, nginx) in one private
+# directory.  The one implementation used by run-demo, run-tests and the
+# benchmark.
+#
+#   conf/stack.sh start|stop|status|env DIR
+#
+# start   brings everything up (idempotent: running it again is safe)
+# stop    stops what start started (by pid file, checked against /proc)
+# status  prints each service's state; exit 0 when all run, 3 otherwise
+# env     rewrites DIR/demo.env from DIR/stack.env and DIR/seed.env
+#
+# Settings (environment):
+#   PREFIX        the `make install` prefix (sbin/renrakucho-admin,
+#                 libexec/renrakucho/cgi-bin, share/renrakucho/...)
+#   APP_PORT PORTAL_PORT PG_PORT PGB_PORT   (8443 8444 55432 56432)
+#   APP_ADDR PORTAL_ADDR                    (127.0.0.1)
+#   SERVER_SAN    extra subjectAltNames for the server certificate
+#   RENRAKUCHO_ADMIN  the admin CLI (default PREFIX/sbin/renrakucho-admin)
+#   MUNICIPALITY_NAME MUNICIPALITY_CODE SERVICE_NAME SECRETARIAT_NAME
+#   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL MAIL_FROM CERT_DAYS
+#
+# Layout of DIR (a symlink to /var/tmp/... when the postgres user cannot
+# reach DIR where it is):
+#   renrakucho.conf  0640 root:www-data   the app's configuration
+#   stack.env, seed.env, demo.env, secrets.env (0600 root)
+#   ca/      0700 root      CA key, server key and certificate, CRL
+#   certs/   0700 root      demo device certificates (seed.sh)
+#   pg/      0700 postgres  data/ and sock/ (private socket)
+#   pgbouncer/ 0755 postgres  ini, userlist.txt (0600), pid, sock/
+#   run/     nginx.pid, fcgiwrap.pid, fcgi/ (0750 www-data: the socket)
+#   nginx/   rendered configuration, temp/
+#   bin/     capture-mail, reload-nginx
+#   mail/    captured mail (one file per message)
+#   log/     every log file
+set -euo pipefail
+umask 022
+
+CONF_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+APP_PORT=${APP_PORT:-8443}
+PORTAL_PORT=${PORTAL_PORT:-8444}
+PG_PORT=${PG_PORT:-55432}
+PGB_PORT=${PGB_PORT:-56432}
+APP_ADDR=${APP_ADDR:-127.0.0.1}
+PORTAL_ADDR=${PORTAL_ADDR:-127.0.0.1}
+SERVER_SAN=${SERVER_SAN:-}
+MUNICIPALITY_NAME=${MUNICIPALITY_NAME:-島根県出雲市}
+MUNICIPALITY_CODE=${MUNICIPALITY_CODE:-32203}
+SERVICE_NAME=${SERVICE_NAME:-電子連絡帳}
+SECRETARIAT_NAME=${SECRETARIAT_NAME:-電子連絡帳 事務局}
+SECRETARIAT_PHONE=${SECRETARIAT_PHONE:-0853-00-0000}
+SECRETARIAT_FAX=${SECRETARIAT_FAX:-0853-00-0001}
+SECRETARIAT_EMAIL=${SECRETARIAT_EMAIL:-jimukyoku@renrakucho.example.jp}
+MAIL_FROM=${MAIL_FROM:-no-reply@renrakucho.example.jp}
+CERT_DAYS=${CERT_DAYS:-365}
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+	echo "usage: $0 start|stop|status|env DIR" >&2
+	exit 2
+}
+
+# Commands run as postgres start in / so that a cwd the postgres user
+# cannot read (root's home) does not make initdb or pg_ctl fail.
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
+
+find_pgbin() {
+	local d
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+}
+
+# find_bin NAME: absolute path (sbin is not on every PATH, and fcgiwrap is
+# started with a clean environment).
+find_bin() {
+	local p
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$1") || die "$1 is not installed"
+	echo "$p"
+}
+
+find_bins() {
+	PGBIN=$(find_pgbin)
+	NGINX_BIN=$(find_bin nginx)
+	FCGIWRAP_BIN=$(find_bin fcgiwrap)
+	PGBOUNCER_BIN=$(find_bin pgbouncer)
+}
+
+# --- directory -------------------------------------------------------
+
+# Makes DIR usable and sets RUN_DIR to its resolved path.  PostgreSQL runs
+# as postgres, which must be able to traverse every parent; when it cannot
+# (DIR under root's home, say), DIR becomes a symlink to a private
+# directory under /var/tmp.  Every path written into a configuration is
+# the resolved one, because following the symlink would need the same
+# traversal rights.
+prepare_dir() {
+	local d=$1 priv
+	if [ ! -L "$d" ]; then
+		mkdir -p "$d"
+		chmod 0711 "$d"
+		if ! runuser -u postgres -- test -x "$d/."; then
+			if [ -n "$(ls -A "$d")" ]; then
+				die "the postgres user cannot reach $d, and it is not empty"
+			fi
+			rmdir "$d"
+			priv=$(mktemp -d /var/tmp/renrakucho-stack.XXXXXXXX)
+			chmod 0711 "$priv"
+			ln -s "$priv" "$d"
+			log "$d -> $priv (postgres cannot reach $d)"
+		fi
+	fi
+	RUN_DIR=$(readlink -f "$d")
+	[ -d "$RUN_DIR" ] || die "$d points to a missing directory"
+	runuser -u postgres -- test -x "$RUN_DIR/." ||
+	    die "the postgres user cannot reach $RUN_DIR"
+}
+
+set_paths() {
+	LOG_DIR=$RUN_DIR/log
+	CA_DIR=$RUN_DIR/ca
+	CRL_FILE=$CA_DIR/crl.pem
+	PGDATA=$RUN_DIR/pg/data
+	PG_SOCKET_DIR=$RUN_DIR/pg/sock
+	PGB_DIR=$RUN_DIR/pgbouncer
+	PGB_SOCKET_DIR=$PGB_DIR/sock
+	NGINX_DIR=$RUN_DIR/nginx
+	FCGI_SOCKET=$RUN_DIR/run/fcgi/fcgiwrap.sock
+	APP_CONF=$RUN_DIR/renrakucho.conf
+	APP_URL=https://$APP_ADDR:$APP_PORT
+	PORTAL_URL=https://$PORTAL_ADDR:$PORTAL_PORT
+}
+
+set_prefix_paths() {
+	if [ -z "${PREFIX:-}" ]; then
+		# Installed copy: PREFIX/share/renrakucho/conf/stack.sh
+		if [ -x "$CONF_SRC/../../../sbin/renrakucho-admin" ]; then
+			PREFIX=$(cd "$CONF_SRC/../../.." && pwd)
+		else
+			die "PREFIX is not set (the make install prefix)"
+		fi
+	fi
+	PREFIX=$(readlink -f "$PREFIX")
+	ADMIN_BIN=${RENRAKUCHO_ADMIN:-$PREFIX/sbin/renrakucho-admin}
+	CGI_DIR=$PREFIX/libexec/renrakucho/cgi-bin
+	WWW_DIR=$PREFIX/share/renrakucho/www
+	SCHEMA_DIR=$PREFIX/share/renrakucho/schema
+	[ -x "${ADMIN_BIN%% *}" ] || die "no admin CLI at $ADMIN_BIN"
+}
+
+# mkdir_as PATH MODE OWNER[:GROUP]
+mkdir_as() {
+	mkdir -p "$1"
+	chmod "$2" "$1"
+	chown "$3" "$1"
+}
+
+make_layout() {
+	mkdir_as "$LOG_DIR" 0755 root:root
+	mkdir_as "$LOG_DIR/postgresql" 0750 postgres:postgres
+	mkdir_as "$CA_DIR" 0700 root:root
+	mkdir_as "$RUN_DIR/certs" 0700 root:root
+	mkdir_as "$RUN_DIR/pg" 0700 postgres:postgres
+	mkdir_as "$PG_SOCKET_DIR" 0700 postgres:postgres
+	mkdir_as "$PGB_DIR" 0755 postgres:postgres
+	mkdir_as "$PGB_SOCKET_DIR" 0755 postgres:postgres
+	mkdir_as "$RUN_DIR/run" 0755 root:root
+	mkdir_as "$RUN_DIR/run/fcgi" 0750 www-data:www-data
+	mkdir_as "$NGINX_DIR" 0755 root:root
+	mkdir_as "$NGINX_DIR/temp" 0755 root:root
+	mkdir_as "$NGINX_DIR/errors-root/.rk-error" 0755 root:root
+	mkdir_as "$RUN_DIR/bin" 0755 root:root
+	# CGIs (www-data) and the admin CLI (root) both send mail.
+	mkdir_as "$RUN_DIR/mail" 0750 www-data:www-data
+	local f
+	for f in pgbouncer.log postgresql-start.log; do
+		touch "$LOG_DIR/$f"
+		chown postgres:postgres "$LOG_DIR/$f"
+		chmod 0640 "$LOG_DIR/$f"
+	done
+	# unix socket paths are limited to 107 bytes.
+	for f in "$PG_SOCKET_DIR/.s.PGSQL.$PG_PORT" \
+	    "$PGB_SOCKET_DIR/.s.PGSQL.$PGB_PORT" "$FCGI_SOCKET"; do
+		[ ${#f} -le 100 ] || die "socket path too long: $f"
+	done
+}
+
+# --- templates -------------------------------------------------------
+
+declare -A VARS
+
+set_vars() {
+	local user_line=
+	[ "$(id -u)" = 0 ] && user_line='user www-data;'
+	VARS=(
+		[NGINX_USER_LINE]=$user_line
+		[RUN_DIR]=$RUN_DIR
+		[NGINX_DIR]=$NGINX_DIR
+		[LOG_DIR]=$LOG_DIR
+		[MIME_TYPES]=/etc/nginx/mime.types
+		[APP_ADDR]=$APP_ADDR
+		[APP_PORT]=$APP_PORT
+		[PORTAL_ADDR]=$PORTAL_ADDR
+		[PORTAL_PORT]=$PORTAL_PORT
+		[SERVER_CERT]=$CA_DIR/server.crt
+		[SERVER_KEY]=$CA_DIR/server.key
+		[CA_CERT]=$CA_DIR/ca.crt
+		[CA_DIR]=$CA_DIR
+		[CRL_FILE]=$CRL_FILE
+		[WWW_DIR]=$WWW_DIR
+		[CGI_DIR]=$CGI_DIR
+		[SCHEMA_DIR]=$SCHEMA_DIR
+		[APP_CONF]=$APP_CONF
+		[FCGI_SOCKET]=$FCGI_SOCKET
+		[PG_SOCKET_DIR]=$PG_SOCKET_DIR
+		[PG_PORT]=$PG_PORT
+		[PGB_SOCKET_DIR]=$PGB_SOCKET_DIR
+		[PGB_PORT]=$PGB_PORT
+		[DB_PASSWORD]=$APP_DB_PASSWORD
+		[APP_URL]=$APP_URL
+		[PORTAL_URL]=$PORTAL_URL
+		[SERVICE_NAME]=$SERVICE_NAME
+		[MUNICIPALITY_NAME]=$MUNICIPALITY_NAME
+		[MUNICIPALITY_CODE]=$MUNICIPALITY_CODE
+		[SECRETARIAT_NAME]=$SECRETARIAT_NAME
+		[SECRETARIAT_PHONE]=$SECRETARIAT_PHONE
+		[SECRETARIAT_FAX]=$SECRETARIAT_FAX
+		[SECRETARIAT_EMAIL]=$SECRETARIAT_EMAIL
+		[MAIL_FROM]=$MAIL_FROM
+		[CERT_DAYS]=$CERT_DAYS
+		[MAIL_DIR]=$RUN_DIR/mail
+		[NGINX_BIN]=$NGINX_BIN
+	)
+}
+
+# render TEMPLATE DEST MODE [OWNER]: fills @VAR@ placeholders with sed,
+# refuses to leave one unfilled, writes atomically.
+render() {
+	local src=$CONF_SRC/$1 dest=$2 mode=$3 owner=${4:-root:root}
+	local script='' k v
+	[ -f "$src" ] || die "missing template $src"
+	for k in "${!VARS[@]}"; do
+		v=${VARS[$k]}
+		case $v in *$'\n'*) die "newline in $k" ;; esac
+		v=$(printf '%s' "$v" | sed 's/[\\|&]/\\&/g')
+		script+="s|@${k}@|${v}|g"$'\n'
+	done
+	# The header comment lists the placeholders; drop those lines rather
+	# than fill them.
+	sed -e '/^[[:space:]]*[#;].*@[A-Z][A-Z_]*@/d' "$src" | sed -e "$script" > "$dest.tmp"
+	if grep -qE '@[A-Z][A-Z_]*@' "$dest.tmp"; then
+		rm -f "$dest.tmp"
+		die "$1: unfilled placeholder: $(grep -oE '@[A-Z][A-Z_]*@' "$src" | sort -u | tr '\n' ' ')"
+	fi
+	chmod "$mode" "$dest.tmp"
+	chown "$owner" "$dest.tmp"
+	mv -f "$dest.tmp" "$dest"
+}
+
+# --- processes -------------------------------------------------------
+
+# ours PIDFILE NAME: prints the pid when it names a live process running
+# the executable NAME whose command line mentions RUN_DIR (so a stale pid
+# file never makes us signal somebody else's process).
+ours() {
+	local pid exe
+	pid=$(cat "$1" 2>/dev/null | head -n1) || return 1
+	case $pid in ''|*[!0-9]*) return 1 ;; esac
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	[ "${exe##*/}" = "$2" ] || return 1
+	tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$RUN_DIR" ||
+	    return 1
+	echo "$pid"
+}
+
+# wait_gone PID SECONDS
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_for TEST-ARGS...: up to 10 s
+wait_for() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		test "$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pg_running() {
+	as_pg "$PGBIN/pg_ctl" status -D "$PGDATA" > /dev/null 2>&1
+}
+
+# --- start -----------------------------------------------------------
+
+load_secrets() {
+	local f=$RUN_DIR/secrets.env
+	if [ ! -s "$f" ]; then
+		(
+			umask 077
+			printf 'APP_DB_PASSWORD=%s\nAUDITOR_DB_PASSWORD=%s\n' \
+			    "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" \
+			    > "$f.tmp"
+			mv -f "$f.tmp" "$f"
+		)
+	fi
+	APP_DB_PASSWORD=$(sed -n 's/^APP_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
+	AUDITOR_DB_PASSWORD=$(sed -n 's/^AUDITOR_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
+	[ -n "$APP_DB_PASSWORD" ] && [ -n "$AUDITOR_DB_PASSWORD" ] ||
+	    die "$f is malformed (remove it to make new passwords)"
+}
+
+start_postgres() {
+	if [ ! -f "$PGDATA/PG_VERSION" ]; then
+		log "initdb $PGDATA"
+		mkdir_as "$PGDATA" 0700 postgres:postgres
+		as_pg "$PGBIN/initdb" -D "$PGDATA" -E UTF8 --locale=C.UTF-8 \
+		    -U postgres --auth=trust > "$LOG_DIR/initdb.log" 2>&1 ||
+		    die "initdb failed, see $LOG_DIR/initdb.log"
+	fi
+	render postgresql.conf.in "$PGDATA/renrakucho-stack.conf" 0600 postgres:postgres
+	render pg_hba.conf.in "$PGDATA/pg_hba.conf" 0600 postgres:postgres
+	if ! grep -q "^include_if_exists = 'renrakucho-stack.conf'" "$PGDATA/postgresql.conf"; then
+		printf "\n# Added by conf/stack.sh\ninclude_if_exists = 'renrakucho-stack.conf'\n" \
+		    >> "$PGDATA/postgresql.conf"
+	fi
+	if pg_running; then
+		as_pg "$PGBIN/pg_ctl" reload -D "$PGDATA" > /dev/null
+	else
+		log "starting PostgreSQL"
+		as_pg "$PGBIN/pg_ctl" start -w -t 60 -D "$PGDATA" \
+		    -l "$LOG_DIR/postgresql-start.log" > /dev/null ||
+		    die "PostgreSQL did not start, see $LOG_DIR/postgresql-start.log and $LOG_DIR/postgresql/"
+	fi
+}
+
+psql_pg() {
+	as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" "$@"
+}
+
+create_db() {
+	if [ -z "$(psql_pg -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'renrakucho'")" ]; then
+		log "creating database renrakucho"
+		psql_pg -d postgres -c 'CREATE DATABASE renrakucho'
+	fi
+}
+
+write_app_conf() {
+	render renrakucho.conf.in "$APP_CONF" 0640 root:www-data
+}
+
+# The migrations create the roles; when they have not (no schema yet),
+# create them so the rest of the stack can be checked.  Passwords are set
+# on every start from secrets.env; the passwords are random hex, so they
+# can be quoted literally, and they go through stdin, not argv.
+set_role_passwords() {
+	psql_pg -d renrakucho <<-EOF
+	DO \$\$BEGIN
+	  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'renrakucho_app') THEN
+	    CREATE ROLE renrakucho_app LOGIN;
+	  END IF;
+	  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'renrakucho_auditor') THEN
+	    CREATE ROLE renrakucho_auditor LOGIN;
+	  END IF;
+	END\$\$;
+	SET password_encryption = 'scram-sha-256';
+	ALTER ROLE renrakucho_app LOGIN PASSWORD '$APP_DB_PASSWORD';
+	ALTER ROLE renrakucho_auditor LOGIN PASSWORD '$AUDITOR_DB_PASSWORD';
+	EOF
+	# pgbouncer gets the SCRAM verifiers, not the passwords.
+	local ul=$PGB_DIR/userlist.txt
+	psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor') ORDER BY 1" \
+	    > "$ul.tmp"
+	[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 2 ] || die "could not read the SCRAM verifiers"
+	chown postgres:postgres "$ul.tmp"
+	chmod 0600 "$ul.tmp"
+	mv -f "$ul.tmp" "$ul"
+}
+
+start_pgbouncer() {
+	local pid
+	render pgbouncer.ini.in "$PGB_DIR/pgbouncer.ini" 0644 root:root
+	if pid=$(ours "$PGB_DIR/pgbouncer.pid" pgbouncer); then
+		kill -HUP "$pid"	# re-read the ini and userlist.txt
+	else
+		log "starting pgbouncer"
+		rm -f "$PGB_DIR/pgbouncer.pid"
+		as_pg "$PGBOUNCER_BIN" -d -q "$PGB_DIR/pgbouncer.ini" ||
+		    die "pgbouncer did not start, see $LOG_DIR/pgbouncer.log"
+		wait_for -S "$PGB_SOCKET_DIR/.s.PGSQL.$PGB_PORT" ||
+		    die "no pgbouncer socket, see $LOG_DIR/pgbouncer.log"
+	fi
+}
+
+stop_fcgiwrap() {
+	local pid
+	if pid=$(ours "$RUN_DIR/run/fcgiwrap.pid" fcgiwrap); then
+		# Its own process group (setsid): the preforked children too.
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+		wait_gone "$pid" 10 || kill -KILL -- "-$pid" 2>/dev/null || true
+	fi
+	rm -f "$RUN_DIR/run/fcgiwrap.pid" "$FCGI_SOCKET"
+}
+
+# fcgiwrap is restarted on every start: it is cheap, and its -p list (the
+# only programs it will run) must follow what `make install` put in
+# CGI_DIR.  It runs as www-data with a clean environment, so nothing from
+# root's shell reaches a CGI.
+start_fcgiwrap() {
+	local allow=() f
+	stop_fcgiwrap
+	for f in "$CGI_DIR"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && allow+=(-p "$f")
+	done
+	[ ${#allow[@]} -gt 0 ] || allow=(-p "$CGI_DIR/.none")
+	log "starting fcgiwrap ($(( ${#allow[@]} / 2 )) programs)"
+	(
+		cd /
+		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		    setsid setpriv --reuid=www-data --regid=www-data --init-groups \
+		    -- "$FCGIWRAP_BIN" -c 4 "${allow[@]}" -s "unix:$FCGI_SOCKET" \
+		    < /dev/null >> "$LOG_DIR/fcgiwrap.log" 2>&1
+	) &
+	echo $! > "$RUN_DIR/run/fcgiwrap.pid"
+	wait_for -S "$FCGI_SOCKET" ||
+	    die "no fcgiwrap socket, see $LOG_DIR/fcgiwrap.log"
+}
+
+admin() {
+	# shellcheck disable=SC2086
+	$ADMIN_BIN --conf "$APP_CONF" "$@"
+}
+
+setup_ca() {
+	if [ ! -f "$CA_DIR/ca.crt" ]; then
+		log "creating the CA"
+		admin ca init --cn "renrakucho demo CA"
+	fi
+	if [ ! -f "$CA_DIR/server.crt" ] || [ ! -f "$CA_DIR/server.key" ]; then
+		log "issuing the server certificate"
+		if [ -n "$SERVER_SAN" ]; then
+			admin ca server-cert --san "$SERVER_SAN"
+		else
+			admin ca server-cert
+		fi
+	fi
+	# A fresh nextUpdate on every start (an expired CRL locks everyone out).
+	admin crl update
+	local f
+	for f in ca.crt server.crt server.key crl.pem; do
+		[ -s "$CA_DIR/$f" ] || die "the admin CLI did not write $CA_DIR/$f"
+	done
+}
+
+nginx_args() {
+	echo -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log"
+}
+
+start_nginx() {
+	local pid
+	render renrakucho-headers.conf.in "$NGINX_DIR/renrakucho-headers.conf" 0644
+	render renrakucho-fastcgi.conf.in "$NGINX_DIR/renrakucho-fastcgi.conf" 0644
+	render renrakucho-fastcgi-client.conf.in "$NGINX_DIR/renrakucho-fastcgi-client.conf" 0644
+	render renrakucho-app.conf.in "$NGINX_DIR/renrakucho-app.conf" 0644
+	render renrakucho-portal.conf.in "$NGINX_DIR/renrakucho-portal.conf" 0644
+	render nginx.conf.in "$NGINX_DIR/nginx.conf" 0644
+	render cert-error.html.in "$NGINX_DIR/errors-root/.rk-error/cert.html" 0644
+	# shellcheck disable=SC2046
+	"$NGINX_BIN" -q -t $(nginx_args) 2> "$LOG_DIR/nginx-test.log" ||
+	    die "nginx -t failed: $(cat "$LOG_DIR/nginx-test.log")"
+	if pid=$(ours "$RUN_DIR/run/nginx.pid" nginx); then
+		kill -HUP "$pid"
+	else
+		log "starting nginx"
+		# shellcheck disable=SC2046
+		"$NGINX_BIN" $(nginx_args) || die "nginx did not start, see $LOG_DIR/nginx-error.log"
+		wait_for -s "$RUN_DIR/run/nginx.pid" || die "nginx wrote no pid file"
+	fi
+}
+
+write_scripts() {
+	render capture-mail.sh.in "$RUN_DIR/bin/capture-mail" 0755
+	render reload-nginx.sh.in "$RUN_DIR/bin/reload-nginx" 0755
+}
+
+# sq VALUE: VALUE in single quotes (it must not contain one).
+sq() {
+	case $1 in *"'"*) die "quote in value: $1" ;; esac
+	printf "'%s'" "$1"
+}
+
+write_stack_env() {
+	local f=$RUN_DIR/stack.env
+	(
+		umask 077
+		{
+			echo "# The local stack in $RUN_DIR (conf/stack.sh); shell syntax."
+			echo "APP_URL=$(sq "$APP_URL")"
+			echo "PORTAL_URL=$(sq "$PORTAL_URL")"
+			echo "CA_CERT=$(sq "$CA_DIR/ca.crt")"
+			echo "APP_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_app password=$APP_DB_PASSWORD")"
+			echo "OWNER_DSN=$(sq "host=$PG_SOCKET_DIR port=$PG_PORT dbname=renrakucho user=postgres")"
+			echo "AUDITOR_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_auditor password=$AUDITOR_DB_PASSWORD")"
+			echo "# The admin CLI with its configuration: run it as \$ADMIN VERB ..."
+			echo "ADMIN=$(sq "$ADMIN_BIN --conf $APP_CONF")"
+			echo "RUN_DIR=$(sq "$RUN_DIR")"
+			echo "MAIL_DIR=$(sq "$RUN_DIR/mail")"
+			echo "STACK_LOG_DIR=$(sq "$LOG_DIR")"
+			echo "MUNICIPALITY_CODE=$(sq "$MUNICIPALITY_CODE")"
+			echo "MUNICIPALITY_NAME=$(sq "$MUNICIPALITY_NAME")"
+		} > "$f.tmp"
+		mv -f "$f.tmp" "$f"
+	)
+}
+
+# demo.env = stack.env + seed.env (accounts, written by conf/seed.sh).
+write_demo_env() {
+	local f=$RUN_DIR/demo.env
+	[ -f "$RUN_DIR/stack.env" ] || die "no $RUN_DIR/stack.env: start the stack first"
+	(
+		umask 077
+		cat "$RUN_DIR/stack.env" > "$f.tmp"
+		if [ -f "$RUN_DIR/seed.env" ]; then
+			cat "$RUN_DIR/seed.env" >> "$f.tmp"
+		fi
+		mv -f "$f.tmp" "$f"
+	)
+}
+
+cmd_start() {
+	[ "$(id -u)" = 0 ] || die "start needs root (PostgreSQL runs as postgres, CGIs as www-data)"
+	set_prefix_paths
+	find_bins
+	make_layout
+	load_secrets
+	set_vars
+	write_scripts
+	write_app_conf
+	start_postgres
+	create_db
+	log "migrate"
+	admin migrate
+	set_role_passwords
+	start_pgbouncer
+	start_fcgiwrap
+	setup_ca
+	start_nginx
+	write_stack_env
+	write_demo_env
+	log "up: app $APP_URL/ portal $PORTAL_URL/ (env: $RUN_DIR/demo.env)"
+}
+
+cmd_stop() {
+	local pid
+	if pid=$(ours "$RUN_DIR/run/nginx.pid" nginx); then
+		log "stopping nginx"
+		kill -QUIT "$pid"
+		wait_gone "$pid" 10 || { kill -TERM "$pid"; wait_gone "$pid" 5 || true; }
+	fi
+	stop_fcgiwrap
+	if pid=$(ours "$PGB_DIR/pgbouncer.pid" pgbouncer); then
+		log "stopping pgbouncer"
+		kill -TERM "$pid"
+		wait_gone "$pid" 10 || true
+	fi
+	if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
+		log "stopping PostgreSQL"
+		as_pg "$PGBIN/pg_ctl" stop -w -m fast -D "$PGDATA" > /dev/null
+	fi
+}
+
+cmd_status() {
+	local bad=0 pid
+	if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
+		echo "postgres: running"
+	else
+		echo "postgres: stopped"; bad=1
+	fi
+	for s in "pgbouncer $PGB_DIR/pgbouncer.pid" \
+	    "fcgiwrap $RUN_DIR/run/fcgiwrap.pid" "nginx $RUN_DIR/run/nginx.pid"; do
+		set -- $s
+		if pid=$(ours "$2" "$1"); then
+			echo "$1: running (pid $pid)"
+		else
+			echo "$1: stopped"; bad=1
+		fi
+	done
+	[ $bad = 0 ] || return 3
+}
+
+[ $# = 2 ] || usage
+case $1 in
+start)
+	prepare_dir "$2"
+	set_paths
+	cmd_start
+	;;
+stop|status|env)
+	[ -e "$2" ] || die "no stack in $2"
+	RUN_DIR=$(readlink -f "$2")
+	set_paths
+	if [ "$1" = env ]; then
+		write_demo_env
+	else
+		[ "$(id -u)" = 0 ] || die "$1 needs root"
+		find_bins
+		"cmd_$1"
+	fi
+	;;
+*)
+	usage
+	;;
+esac

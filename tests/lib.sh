@@ -1,0 +1,206 @@
+# Shell TAP helpers for tests/cgi/*.sh and tests/integration/*.sh (bash).
+#
+#   . "$(dirname "$0")/../lib.sh"
+#   ok 'portal answers' test "$(portal_get /)" = 200
+#   http_get STAFF1 /login;  is "$HTTP_STATUS" 200 'login page'
+#   like "$(cat "$HTTP_BODY")" 'ログイン' 'login form shown'
+#   done_testing
+#
+# Each script prints "ok N - name" / "not ok N - name" lines, "# ..."
+# diagnostics, and the plan "1..N" at the end (done_testing); it exits
+# non-zero when a test failed.  Integration scripts run with demo.env
+# sourced (APP_URL, CA_CERT, <WHO>_PEM, OWNER_DSN ...; see DESIGN.md).
+
+TAP_N=0
+TAP_FAILED=0
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rktest.XXXXXXXX")
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+diag() {
+	local a
+	for a in "$@"; do printf '%s\n' "$a" | sed 's/^/# /'; done
+}
+
+_tap() {	# _tap PASSED NAME
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 1 ]; then
+		printf 'ok %d - %s\n' "$TAP_N" "$2"
+	else
+		printf 'not ok %d - %s\n' "$TAP_N" "$2"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+pass() { _tap 1 "$1"; }
+fail() { _tap 0 "$1"; [ $# -gt 1 ] && diag "$2"; return 0; }
+
+# ok NAME COMMAND...: passes when COMMAND exits 0.
+ok() {
+	local name=$1
+	shift
+	if "$@"; then _tap 1 "$name"; else _tap 0 "$name"; diag "failed: $*"; fi
+}
+
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then
+		_tap 1 "$3"
+	else
+		_tap 0 "$3"
+		diag "     got: '$1'" "expected: '$2'"
+	fi
+}
+
+# isnt GOT UNWANTED NAME
+isnt() {
+	if [ "$1" != "$2" ]; then
+		_tap 1 "$3"
+	else
+		_tap 0 "$3"
+		diag "got the unwanted '$1'"
+	fi
+}
+
+# like GOT ERE NAME / unlike GOT ERE NAME (grep -E, any line)
+like() {
+	if printf '%s\n' "$1" | grep -qE -- "$2"; then
+		_tap 1 "$3"
+	else
+		_tap 0 "$3"
+		diag "no match for /$2/ in: $(printf '%s' "$1" | head -c 400)"
+	fi
+}
+unlike() {
+	if ! printf '%s\n' "$1" | grep -qE -- "$2"; then
+		_tap 1 "$3"
+	else
+		_tap 0 "$3"
+		diag "unwanted match for /$2/: $(printf '%s\n' "$1" | grep -E -- "$2" | head -n 3)"
+	fi
+}
+
+skip() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-}"; }
+
+# BAIL reason: stop the script; the harness counts it as a failure.
+bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
+
+done_testing() {
+	printf '1..%d\n' "$TAP_N"
+	[ "$TAP_FAILED" = 0 ]
+}
+
+# --- HTTP (curl) ---------------------------------------------------------
+#
+# http_get WHO PATH [CURL-ARGS...]
+# http_post WHO PATH [CURL-ARGS...]   e.g. --data-urlencode "login=$STAFF1_LOGIN"
+# portal_get PATH [CURL-ARGS...]
+#
+# WHO is a demo account (STAFF1, OPERATOR, ...): its certificate ($WHO_PEM)
+# is presented and its own cookie jar kept for the script's lifetime; NONE
+# presents no certificate.  PATH is appended to $APP_URL (or a full URL).
+# Afterwards: HTTP_STATUS (000 when TLS or the connection failed),
+# HTTP_BODY and HTTP_HEADERS (file names), HTTP_LOCATION.
+
+_http() {
+	local who=$1 method=$2 url=$3 pem
+	shift 3
+	local args=(-sS --max-time 30 --cacert "$CA_CERT"
+	    -D "$TEST_TMP/headers" -o "$TEST_TMP/body" -w '%{http_code}')
+	case $url in https://*|http://*) ;; *) url=$APP_URL$url ;; esac
+	if [ "$who" != NONE ]; then
+		pem=${who}_PEM
+		[ -n "${!pem:-}" ] || bail "no ${who}_PEM in the environment"
+		args+=(--cert "${!pem}" -b "$TEST_TMP/cookies-$who"
+		    -c "$TEST_TMP/cookies-$who")
+	fi
+	[ "$method" = GET ] || args+=(-X "$method")
+	: > "$TEST_TMP/headers"
+	: > "$TEST_TMP/body"
+	HTTP_STATUS=$(curl "${args[@]}" "$@" "$url" 2> "$TEST_TMP/curl.err") || true
+	[ -n "$HTTP_STATUS" ] || HTTP_STATUS=000
+	HTTP_BODY=$TEST_TMP/body
+	HTTP_HEADERS=$TEST_TMP/headers
+	# shellcheck disable=SC2034
+	HTTP_LOCATION=$(sed -n 's/^[Ll]ocation: *//p' "$HTTP_HEADERS" | tr -d '\r' | tail -n 1)
+}
+
+http_get() { local w=$1 p=$2; shift 2; _http "$w" GET "$p" "$@"; }
+http_post() { local w=$1 p=$2; shift 2; _http "$w" POST "$p" "$@"; }
+portal_get() { local p=$1; shift; _http NONE GET "$PORTAL_URL$p" "$@"; }
+
+# header NAME: the value of a header of the last response ("" if absent).
+header() {
+	grep -i "^$1:" "$HTTP_HEADERS" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
+
+# input_value NAME: value="" of <input name="NAME"> in the last body
+# (for CSRF tokens and ids; the templates write name before value).
+input_value() {
+	grep -o "<input[^>]*name=\"$1\"[^>]*>" "$HTTP_BODY" | head -n 1 |
+	    sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+
+# forget_cookies WHO: start a fresh session for WHO.
+forget_cookies() { rm -f "$TEST_TMP/cookies-$1"; }
+
+# --- PostgreSQL ------------------------------------------------------------
+# psql_owner SQL / psql_auditor SQL / psql_app SQL: one statement, rows
+# as unaligned "a|b" lines; exit status non-zero on error.
+
+_psql() {
+	local dsn=$1
+	shift
+	psql "$dsn" -X -q -tA -v ON_ERROR_STOP=1 -c "$*"
+}
+psql_owner() { _psql "$OWNER_DSN" "$@"; }
+psql_auditor() { _psql "$AUDITOR_DSN" "$@"; }
+psql_app() { _psql "$APP_DSN" "$@"; }
+
+# --- running a set of TAP scripts (tests/cgi/run.sh, tests/integration/run.sh)
+#
+# tap_run_scripts LOGDIR SCRIPT...: runs each script (bash), its output to
+# LOGDIR/<name>.log, and prints one aggregated TAP stream: each result as
+# "ok N - <name>: <test>", and "not ok N - <name>: crashed (status S)"
+# when a script exits non-zero without reporting a failure, bails out,
+# or reports no test.  Each failure is followed by "# log: <path>".
+# Returns non-zero if anything failed.
+tap_run_scripts() {
+	local logdir=$1 s name log rc n=0 failed=0 nres nfail line
+	shift
+	mkdir -p "$logdir"
+	for s in "$@"; do
+		name=$(basename "$s" .sh)
+		log=$logdir/$name.log
+		rc=0
+		bash "$s" > "$log" 2>&1 < /dev/null || rc=$?
+		nres=0
+		nfail=0
+		while IFS= read -r line; do
+			case $line in
+			'ok '*|'not ok '*)
+				n=$((n + 1))
+				nres=$((nres + 1))
+				line=${line#ok }
+				if [ "${line#not ok }" != "$line" ]; then
+					line=${line#not ok }
+					printf 'not ok %d - %s: %s\n' "$n" "$name" "${line#* - }"
+					printf '# log: %s\n' "$log"
+					nfail=$((nfail + 1))
+				else
+					printf 'ok %d - %s: %s\n' "$n" "$name" "${line#* - }"
+				fi
+				;;
+			esac
+		done < "$log"
+		if { [ $rc != 0 ] && [ $nfail = 0 ]; } || [ $nres = 0 ] ||
+		    grep -q '^Bail out!' "$log"; then
+			n=$((n + 1))
+			printf 'not ok %d - %s: crashed or reported nothing (status %d)\n' "$n" "$name" "$rc"
+			printf '# log: %s\n' "$log"
+			nfail=$((nfail + 1))
+		fi
+		[ $nfail = 0 ] || failed=1
+	done
+	printf '1..%d\n' "$n"
+	[ $failed = 0 ]
+}
