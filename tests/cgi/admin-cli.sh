@@ -126,8 +126,10 @@ ok $? "migrate applies 001_base.sql" || diag "$err"
 admin migrate > "$out" 2> "$err"
 [ $? = 0 ] && grep -qx "up to date" "$out"
 ok $? "a second migrate is up to date"
-[ "$(psql_q "SELECT version FROM renrakucho.schema_migration")" = 001_base.sql ]
-ok $? "schema_migration records 001_base.sql"
+NMIG=$(ls "$SCHEMA_DIR"/*.sql | wc -l)
+[ "$(psql_q "SELECT string_agg(version, ' ' ORDER BY version) FROM renrakucho.schema_migration")" = \
+    "$(cd "$SCHEMA_DIR" && ls *.sql | sort | tr '\n' ' ' | sed 's/ $//')" ]
+ok $? "schema_migration records every migration file"
 
 # A broken migration stops the run, names the file and line, applies
 # nothing of itself and nothing after it.
@@ -140,7 +142,7 @@ sed "s#^schema_dir = .*#schema_dir = $T/schema2#" "$CONF" > "$T/bad.conf"
 SUDO_USER=tester "$ADMIN_BIN" --conf "$T/bad.conf" migrate > "$out" 2> "$err"
 [ $? = 1 ] && grep -q '900_bad.sql, line 4: syntax error' "$err"
 ok $? "migrate-bad-sql: exit 1 with file, line and message" || diag "$err"
-[ "$(psql_q "SELECT count(*) FROM renrakucho.schema_migration")" = 1 ] &&
+[ "$(psql_q "SELECT count(*) FROM renrakucho.schema_migration")" = "$NMIG" ] &&
     [ -z "$(psql_q "SELECT to_regclass('renrakucho.t_bad')")" ] &&
     [ -z "$(psql_q "SELECT to_regclass('renrakucho.t_after')")" ]
 ok $? "migrate-bad-sql: nothing of it or after it applied"
