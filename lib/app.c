@@ -439,6 +439,7 @@ app_write(struct app *a)
 	buf_puts(&out, "X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n"
 	    "Referrer-Policy: no-referrer\r\n"
+	    "Strict-Transport-Security: max-age=31536000\r\n"
 	    "Cache-Control: no-store\r\n");
 	buf_put(&out, a->hdr.p, a->hdr.len);
 	buf_puts(&out, "\r\n");
