@@ -102,6 +102,9 @@ login_get(struct app *a)
 	memset(&f, 0, sizeof(f));
 	if (n != NULL && strcmp(n, "logout") == 0)
 		f.notice = "ログアウトしました。";
+	else if (n != NULL && strcmp(n, "deleted") == 0)
+		f.notice = "アカウントを削除しました。これまでのご利用ありがとう"
+		    "ございました。";
 	else if (n != NULL && strcmp(n, "expired") == 0)
 		f.notice = "一定時間操作がなかったため、ログアウトしました。"
 		    "もう一度ログインしてください。";
