@@ -1,12 +1,832 @@
-/* placeholder until the feature lands: every path answers 404. */
+/* /teams/{id}/messages: a support team's timeline, posting with
+ * attachments, 👍, withdrawal, attachment downloads.  Members only: any
+ * other account gets 404 for every page here, whatever the ids. */
 #include "config.h"
 
-#include "app.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static const struct app_page pages[] = { { "/-", APP_GET, APP_NOCERT, NULL } };
+#include "app.h"
+#include "auth.h"
+#include "buf.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "mail.h"
+#include "tmpl.h"
+
+#define MSG_PAGE	30
+#define MSG_FILES	5
+#define MSG_FILE_MAX	(10L * 1024 * 1024)
+#define MSG_BODY_MAX	10000
+#define MSG_NAME_MAX	255
+/* Five full attachments plus the text and the multipart framing. */
+#define MSG_BODY_LIMIT	((size_t)MSG_FILES * MSG_FILE_MAX + 256 * 1024)
+
+#define TS(col)	"to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
+		" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
+
+enum key {
+	K_CSRF,
+	K_CLIENT_TOKEN,
+	K_BODY,
+	K_FILE1,
+	K_FILE2,
+	K_FILE3,
+	K_FILE4,
+	K_FILE5,
+	K_FILE6,	/* declared only to refuse a 6th attachment */
+	K_BEFORE,
+	K_NOTICE,
+	K__MAX
+};
+
+static const struct req_key keys[K__MAX] = {
+	/* K_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* K_CLIENT_TOKEN */ { "client_token", req_v_token, 16, 64 },
+	/* K_BODY */	{ "body", req_v_multiline, 1, MSG_BODY_MAX },
+	/* K_FILE1 */	{ "file1", req_v_file, 0, MSG_FILE_MAX },
+	/* K_FILE2 */	{ "file2", req_v_file, 0, MSG_FILE_MAX },
+	/* K_FILE3 */	{ "file3", req_v_file, 0, MSG_FILE_MAX },
+	/* K_FILE4 */	{ "file4", req_v_file, 0, MSG_FILE_MAX },
+	/* K_FILE5 */	{ "file5", req_v_file, 0, MSG_FILE_MAX },
+	/* K_FILE6 */	{ "file6", NULL, 0, 0 },
+	/* K_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
+	/* K_NOTICE */	{ "n", req_v_token, 1, 16 },
+};
+
+/* The team in the URL, as seen by a member. */
+struct team {
+	const char	*id;
+	char		 patient_id[24];
+	char		 patient_name[320];
+};
+
+/* The post form as it goes back to its author after a refusal. */
+struct form {
+	const char	*body;
+	const char	*body_err;
+	const char	*file_err[MSG_FILES];
+	const char	*client_token;
+	struct tmpl_message_timeline_errors errors[MSG_FILES + 2];
+	size_t		 nerrors;
+};
+
+static void
+fail_db(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。内容は保存されていません。"
+	    "しばらく待ってから、もう一度お試しください。");
+}
+
+static void
+not_found(struct app *a)
+{
+	app_error(a, 404, "ページが見つかりません",
+	    "お探しのページは見つかりませんでした。参加している支援チームの"
+	    "ページかどうか、ご確認ください。");
+}
+
+/*
+ * Is the current user a member of team a->id[0]?  1 yes (t filled), 0
+ * no (a denied audit event is written and the transaction committed:
+ * the caller answers 404), -1 database error.  Opens the transaction.
+ */
+static int
+team_open(struct app *a, const char *action, struct team *t)
+{
+	const char	*p[2] = { a->id[0], a->user.account_id };
+	PGresult	*r;
+	int		 rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->id = a->id[0];
+	if (db_begin(a->db) == -1)
+		return -1;
+	r = db_exec(a->db, "SELECT t.patient_id, p.name FROM team t"
+	    " JOIN patient p ON p.id = t.patient_id"
+	    " JOIN team_member tm ON tm.team_id = t.id"
+	    " AND tm.account_id = $2::bigint WHERE t.id = $1::bigint", 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		snprintf(t->patient_id, sizeof(t->patient_id), "%s",
+		    db_get(r, 0, "patient_id"));
+		snprintf(t->patient_name, sizeof(t->patient_name), "%s",
+		    db_get(r, 0, "name"));
+		rc = 1;
+	} else if (app_audit(a, action, "team", a->id[0], NULL, "denied",
+	    "not a member") == 0 && db_commit(a->db) == 0)
+		rc = 0;
+	PQclear(r);
+	return rc;
+}
+
+/* Kind of an attachment from its first bytes, never from its name or
+ * declared type; NULL if it is none of PDF, JPEG, PNG. */
+static const char *
+msg_sniff(const unsigned char *d, size_t n)
+{
+	if (n >= 5 && memcmp(d, "%PDF-", 5) == 0)
+		return "application/pdf";
+	if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	return NULL;
+}
+
+static void
+msg_size(char *b, size_t n, long long size)
+{
+	if (size >= 1024 * 1024)
+		snprintf(b, n, "%.1f MB", (double)size / (1024 * 1024));
+	else if (size >= 1024)
+		snprintf(b, n, "%lld KB", (size + 1023) / 1024);
+	else
+		snprintf(b, n, "%lld バイト", size);
+}
+
+/* One message of the page: rows point into r and into body (a copy
+ * split at newlines). */
+struct shown {
+	char	*body;
+	struct tmpl_message_timeline_messages_lines *lines;
+	struct tmpl_message_timeline_messages_attachments *att;
+	char	(*sizes)[32];
+};
+
+static int
+split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
+    const char *body)
+{
+	size_t	 n = 1, i;
+	char	*p;
+
+	if ((s->body = strdup(body)) == NULL)
+		return -1;
+	for (p = s->body; *p != '\0'; p++)
+		n += *p == '\n';
+	if ((s->lines = calloc(n, sizeof(*s->lines))) == NULL)
+		return -1;
+	for (i = 0, p = s->body; i < n; i++) {
+		s->lines[i].text = p;
+		s->lines[i].br = i + 1 < n;
+		if ((p = strchr(p, '\n')) != NULL)
+			*p++ = '\0';
+	}
+	m->lines = s->lines;
+	m->lines_n = n;
+	return 0;
+}
+
+/* The attachments of the shown messages, in one query. */
+static int
+add_attachments(struct app *a, const char *ids, struct shown *sh,
+    struct tmpl_message_timeline_messages *msgs, size_t n, PGresult **out)
+{
+	const char	*p[1] = { ids };
+	PGresult	*r;
+	size_t		 i, k;
+	int		 row, cnt;
+
+	r = db_exec(a->db, "SELECT x.message_id, x.id, x.name, x.size"
+	    " FROM message_attachment x WHERE x.message_id = ANY($1::bigint[])"
+	    " ORDER BY x.message_id, x.n", 1, p);
+	if ((*out = r) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		cnt = 0;
+		for (row = 0; row < PQntuples(r); row++)
+			cnt += strcmp(db_get(r, row, "message_id"),
+			    msgs[i].id) == 0;
+		if (cnt == 0 || msgs[i].withdrawn)
+			continue;
+		if ((sh[i].att = calloc(cnt, sizeof(*sh[i].att))) == NULL ||
+		    (sh[i].sizes = calloc(cnt, sizeof(*sh[i].sizes))) == NULL)
+			return -1;
+		for (row = 0, k = 0; row < PQntuples(r); row++) {
+			if (strcmp(db_get(r, row, "message_id"), msgs[i].id))
+				continue;
+			sh[i].att[k].team_id = msgs[i].team_id;
+			sh[i].att[k].message_id = msgs[i].id;
+			sh[i].att[k].id = db_get(r, row, "id");
+			sh[i].att[k].name = db_get(r, row, "name");
+			msg_size(sh[i].sizes[k], sizeof(sh[i].sizes[k]),
+			    strtoll(db_get(r, row, "size"), NULL, 10));
+			sh[i].att[k].size = sh[i].sizes[k];
+			k++;
+		}
+		msgs[i].has_attachments = 1;
+		msgs[i].attachments = sh[i].att;
+		msgs[i].attachments_n = k;
+	}
+	return 0;
+}
+
+static const struct {
+	const char	*code;
+	const char	*text;
+} notices[] = {
+	{ "posted", "メッセージを投稿しました。" },
+	{ "withdrawn", "メッセージを取り消しました。" },
+};
+
+/*
+ * The timeline page in the open transaction: one page of messages
+ * (keyset: id below ?before), their first views recorded for this
+ * member, the audit event.  f is the refused post form or NULL.  0/-1.
+ */
+static int
+timeline(struct app *a, const struct team *t, struct form *f)
+{
+	static const char *const labels[MSG_FILES] = {
+		"添付ファイル1", "添付ファイル2", "添付ファイル3",
+		"添付ファイル4", "添付ファイル5" };
+	struct tmpl_message_timeline	 tp;
+	struct tmpl_message_timeline_messages msgs[MSG_PAGE];
+	struct tmpl_message_timeline_files files[MSG_FILES];
+	struct shown			 sh[MSG_PAGE];
+	char				 tok[AUTH_TOKEN_LEN + 1], title[400];
+	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
+	const char			*before = app_val(a, K_BEFORE);
+	const char			*p[3], *v;
+	struct buf			 ids;
+	PGresult			*r = NULL, *ra = NULL;
+	size_t				 i, n;
+	int				 rc = -1;
+
+	memset(&tp, 0, sizeof(tp));
+	memset(msgs, 0, sizeof(msgs));
+	memset(files, 0, sizeof(files));
+	memset(sh, 0, sizeof(sh));
+	memset(&ids, 0, sizeof(ids));
+	p[0] = t->id;
+	p[1] = before;
+	p[2] = a->user.account_id;
+	r = db_exec(a->db, "SELECT m.id, m.author_id = $3::bigint AS mine,"
+	    " m.withdrawn_at IS NOT NULL AS withdrawn,"
+	    " CASE WHEN m.withdrawn_at IS NULL THEN m.body END AS body,"
+	    " au.name AS author, au.profession, f.name AS facility,"
+	    " " TS("m.created_at") " AS created,"
+	    " (SELECT count(*) FROM message_like l WHERE l.message_id = m.id)"
+	    " AS likes,"
+	    " EXISTS (SELECT 1 FROM message_like l WHERE l.message_id = m.id"
+	    " AND l.account_id = $3::bigint) AS liked,"
+	    " (SELECT string_agg(la.name, '、' ORDER BY l.at, la.id)"
+	    " FROM message_like l JOIN account la ON la.id = l.account_id"
+	    " WHERE l.message_id = m.id) AS likers"
+	    " FROM message m JOIN account au ON au.id = m.author_id"
+	    " JOIN facility f ON f.id = au.facility_id"
+	    " WHERE m.team_id = $1::bigint"
+	    " AND m.id < coalesce($2::bigint, 9223372036854775807)"
+	    " ORDER BY m.id DESC LIMIT 31", 3, p);
+	if (r == NULL)
+		goto out;
+	n = (size_t)PQntuples(r);
+	tp.has_older = n > MSG_PAGE;
+	if (n > MSG_PAGE)
+		n = MSG_PAGE;
+	buf_puts(&ids, "{");
+	for (i = 0; i < n; i++) {
+		msgs[i].id = db_get(r, (int)i, "id");
+		msgs[i].team_id = t->id;
+		msgs[i].csrf = a->user.csrf;
+		msgs[i].has_before = before != NULL;
+		msgs[i].before = before;
+		snprintf(anchors[i], sizeof(anchors[i]), "m%s", msgs[i].id);
+		msgs[i].anchor = anchors[i];
+		msgs[i].author = db_get(r, (int)i, "author");
+		msgs[i].profession = db_get(r, (int)i, "profession");
+		msgs[i].facility = db_get(r, (int)i, "facility");
+		msgs[i].created = db_get(r, (int)i, "created");
+		msgs[i].mine = *db_get(r, (int)i, "mine") == 't';
+		msgs[i].withdrawn = *db_get(r, (int)i, "withdrawn") == 't';
+		msgs[i].liked = *db_get(r, (int)i, "liked") == 't';
+		msgs[i].like_count = db_get(r, (int)i, "likes");
+		if ((v = db_get(r, (int)i, "likers")) != NULL) {
+			msgs[i].has_likers = 1;
+			msgs[i].likers = v;
+		}
+		if (!msgs[i].withdrawn &&
+		    split_lines(&sh[i], &msgs[i], db_get(r, (int)i, "body")))
+			goto out;
+		buf_printf(&ids, "%s%s", i ? "," : "", msgs[i].id);
+	}
+	buf_puts(&ids, "}");
+	if (ids.oom)
+		goto out;
+	tp.older = n > 0 ? msgs[n - 1].id : "";
+	if (add_attachments(a, ids.p, sh, msgs, n, &ra) == -1)
+		goto out;
+
+	/* Shown now: the first view of each (not my own, not withdrawn). */
+	p[0] = ids.p;
+	p[1] = a->user.account_id;
+	if (db_cmd(a->db, "INSERT INTO message_view (message_id, account_id)"
+	    " SELECT m.id, $2::bigint FROM message m"
+	    " WHERE m.id = ANY($1::bigint[]) AND m.author_id <> $2::bigint"
+	    " AND m.withdrawn_at IS NULL ON CONFLICT DO NOTHING", 2, p) == -1)
+		goto out;
+	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
+	    "success", before != NULL ? "older page" : NULL) == -1)
+		goto out;
+
+	tp.patient_name = t->patient_name;
+	tp.team_id = t->id;
+	tp.csrf = a->user.csrf;
+	tp.messages = msgs;
+	tp.messages_n = n;
+	tp.has_messages = n > 0;
+	tp.has_newer = before != NULL;
+	if ((v = app_val(a, K_NOTICE)) != NULL)
+		for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
+			if (strcmp(v, notices[i].code) == 0) {
+				tp.notice_shown = 1;
+				tp.notice = notices[i].text;
+			}
+	for (i = 0; i < MSG_FILES; i++) {
+		files[i].key = keys[K_FILE1 + i].name;
+		files[i].label = labels[i];
+		snprintf(errid[i], sizeof(errid[i]), "%s-error",
+		    keys[K_FILE1 + i].name);
+		files[i].error_id = errid[i];
+		if (f != NULL && f->file_err[i] != NULL) {
+			files[i].has_error = 1;
+			files[i].error_text = f->file_err[i];
+		}
+	}
+	tp.files = files;
+	tp.files_n = MSG_FILES;
+	if (f != NULL) {
+		tp.client_token = f->client_token;
+		tp.body = f->body;
+		tp.body_error = f->body_err != NULL;
+		tp.body_error_text = f->body_err;
+		tp.has_error = f->nerrors > 0;
+		tp.errors = f->errors;
+		tp.errors_n = f->nerrors;
+	} else {
+		/* A fresh one-time token for each form shown. */
+		if (auth_token(tok, sizeof(tok)) == -1)
+			goto out;
+		tp.client_token = tok;
+	}
+	snprintf(title, sizeof(title), "メッセージ（%s）", t->patient_name);
+	app_layout_begin(a, title);
+	tmpl_message_timeline(&a->body, &tp);
+	app_layout_end(a);
+	rc = 0;
+out:
+	for (i = 0; i < MSG_PAGE; i++) {
+		free(sh[i].body);
+		free(sh[i].lines);
+		free(sh[i].att);
+		free(sh[i].sizes);
+	}
+	buf_free(&ids);
+	PQclear(r);
+	PQclear(ra);
+	return rc;
+}
+
+static void
+page_timeline(struct app *a)
+{
+	struct team	 t;
+	int		 rc;
+
+	if ((rc = team_open(a, "message.view", &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	if (timeline(a, &t, NULL) == -1 || db_commit(a->db) == -1)
+		goto err;
+	return;
+err:
+	fail_db(a);
+}
+
+static void
+form_error(struct form *f, const char *anchor, const char *text)
+{
+	if (f->nerrors < sizeof(f->errors) / sizeof(f->errors[0])) {
+		f->errors[f->nerrors].anchor = anchor;
+		f->errors[f->nerrors].text = text;
+		f->nerrors++;
+	}
+}
+
+/* Checks the post form; fills f with what to tell the author. */
+static void
+post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
+{
+	static const char *const anchors[MSG_FILES] = {
+		"#file1", "#file2", "#file3", "#file4", "#file5" };
+	const struct req_val *v = &a->req.vals[K_BODY];
+	size_t		 i;
+
+	memset(f, 0, sizeof(*f));
+	f->client_token = app_val(a, K_CLIENT_TOKEN);
+	f->body = v->present && v->s != NULL && req_utf8_len(v->s, v->len) >= 0 ?
+	    v->s : "";
+	if (!v->present || v->len == 0)
+		f->body_err = "メッセージを入力してください。";
+	else if (!v->valid && req_utf8_len(v->s, v->len) < 0)
+		f->body_err = "文字コードが正しくありません（UTF-8 ではない文字が"
+		    "含まれています）。";
+	else if (!v->valid && req_utf8_len(v->s, v->len) > MSG_BODY_MAX)
+		f->body_err = "メッセージは10,000文字以内で入力してください。";
+	else if (!v->valid)
+		f->body_err = v->err;
+	if (f->body_err != NULL)
+		form_error(f, "#body", f->body_err);
+	for (i = 0; i < MSG_FILES; i++) {
+		v = &a->req.vals[K_FILE1 + i];
+		types[i] = NULL;
+		if (!v->present || (v->valid && v->len == 0))
+			continue;
+		if (!v->valid)
+			f->file_err[i] = v->len > (size_t)MSG_FILE_MAX ?
+			    "10MBを超えるファイルは添付できません。" : v->err;
+		else if ((types[i] = msg_sniff((const unsigned char *)v->s,
+		    v->len)) == NULL)
+			f->file_err[i] = "添付できるのは PDF・JPEG・PNG の"
+			    "ファイルだけです。";
+		else if (req_utf8_len(v->filename, strlen(v->filename)) >
+		    MSG_NAME_MAX)
+			f->file_err[i] = "ファイル名が長すぎます（255文字まで）。";
+		if (f->file_err[i] != NULL)
+			form_error(f, anchors[i], f->file_err[i]);
+	}
+	if (a->req.vals[K_FILE6].present)
+		form_error(f, "#file1", "添付ファイルは5つまでです。");
+}
+
+/* Hex of n bytes for decode($x, 'hex'): parameters are text. */
+static char *
+hexdup(const unsigned char *d, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	*s;
+	size_t	 i;
+
+	if ((s = malloc(2 * n + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		s[2 * i] = hex[d[i] >> 4];
+		s[2 * i + 1] = hex[d[i] & 15];
+	}
+	s[2 * n] = '\0';
+	return s;
+}
+
+static int
+store_attachment(struct app *a, const char *msg_id, int n,
+    const struct req_val *v, const char *type)
+{
+	const char	*p[5];
+	char		 num[12], *hex;
+	int		 rc;
+
+	if ((hex = hexdup((const unsigned char *)v->s, v->len)) == NULL)
+		return -1;
+	snprintf(num, sizeof(num), "%d", n);
+	p[0] = msg_id;
+	p[1] = num;
+	p[2] = v->filename[0] != '\0' ? v->filename : "添付ファイル";
+	p[3] = type;
+	p[4] = hex;
+	rc = db_cmd(a->db, "INSERT INTO message_attachment (message_id, n,"
+	    " name, type, size, sha256, data) SELECT $1::bigint, $2::smallint,"
+	    " $3, $4, octet_length(d), encode(sha256(d), 'hex'), d"
+	    " FROM (SELECT decode($5, 'hex') AS d) x", 5, p);
+	free(hex);
+	return rc;
+}
+
+/*
+ * Mail the other members who want it, at most once per member and team
+ * in 10 minutes.  The upsert's WHERE is evaluated on the latest row
+ * version, so of two posts at once only one mails each member.
+ */
+static int
+notify_members(struct app *a, const char *team_id)
+{
+	const char	*p[2] = { team_id, a->user.account_id };
+	struct buf	 body;
+	PGresult	*r;
+	int		 i, rc = -1;
+
+	memset(&body, 0, sizeof(body));
+	r = db_exec(a->db, "INSERT INTO team_member_notify AS n"
+	    " (team_id, account_id, last_mailed_at)"
+	    " SELECT tm.team_id, tm.account_id, now() FROM team_member tm"
+	    " JOIN account ac ON ac.id = tm.account_id"
+	    " WHERE tm.team_id = $1::bigint AND tm.account_id <> $2::bigint"
+	    " AND ac.notify AND ac.deleted_at IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM team_member_notify o"
+	    " WHERE o.team_id = tm.team_id AND o.account_id = tm.account_id"
+	    " AND o.last_mailed_at > now() - interval '10 minutes')"
+	    " ORDER BY tm.account_id"
+	    " ON CONFLICT (team_id, account_id) DO UPDATE"
+	    " SET last_mailed_at = EXCLUDED.last_mailed_at"
+	    " WHERE n.last_mailed_at <= EXCLUDED.last_mailed_at"
+	    " - interval '10 minutes' RETURNING n.account_id", 2, p);
+	if (r == NULL)
+		return -1;
+	/* Never the patient or the text: only that there is news. */
+	buf_printf(&body, "参加している支援チームに新しいメッセージが"
+	    "あります。\n内容は%sにログインしてご確認ください。\n\n%slogin\n\n"
+	    "このメールは送信専用です。通知が不要な場合は、マイプロファイル"
+	    "で設定を変更できます。\n", cfg_get(CFG_SERVICE_NAME),
+	    cfg_get(CFG_APP_URL));
+	if (body.oom)
+		goto out;
+	for (i = 0; i < PQntuples(r); i++)
+		if (mail_queue_account(a->db, db_get(r, i, "account_id"),
+		    "新しいメッセージがあります", body.p) == -1)
+			goto out;
+	rc = 0;
+out:
+	buf_free(&body);
+	PQclear(r);
+	return rc;
+}
+
+static void
+page_post(struct app *a)
+{
+	struct team	 t;
+	struct form	 f;
+	const char	*types[MSG_FILES], *p[4];
+	char		 path[96], detail[64], msg_id[24];
+	PGresult	*r;
+	size_t		 i;
+	int		 rc, nfiles = 0;
+
+	if (app_val(a, K_CLIENT_TOKEN) == NULL) {
+		/* Our own form always carries one. */
+		app_error(a, 400, "送信内容が正しくありません",
+		    "画面を開き直してから、もう一度投稿してください。");
+		return;
+	}
+	post_check(a, &f, types);
+	if ((rc = team_open(a, "message.post", &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	if (f.nerrors > 0) {
+		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
+		    "failure", "invalid input") == -1 ||
+		    timeline(a, &t, &f) == -1 || db_commit(a->db) == -1)
+			goto err;
+		a->status = 422;
+		return;
+	}
+
+	p[0] = t.id;
+	p[1] = a->user.account_id;
+	p[2] = a->req.vals[K_BODY].s;
+	p[3] = f.client_token;
+	r = db_exec(a->db, "INSERT INTO message (team_id, author_id, body,"
+	    " client_token) VALUES ($1::bigint, $2::bigint, $3, $4)"
+	    " ON CONFLICT (author_id, client_token) DO NOTHING RETURNING id",
+	    4, p);
+	if (r == NULL)
+		goto err;
+	if (PQntuples(r) == 0) {
+		/* The same form again (double click, resend after a
+		 * timeout): it is already stored once. */
+		PQclear(r);
+		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
+		    "failure", "duplicate submission") == -1 ||
+		    db_commit(a->db) == -1)
+			goto err;
+		snprintf(path, sizeof(path), "/teams/%s/messages", t.id);
+		app_redirect(a, path);
+		return;
+	}
+	snprintf(msg_id, sizeof(msg_id), "%s", db_get(r, 0, "id"));
+	PQclear(r);
+	for (i = 0; i < MSG_FILES; i++)
+		if (types[i] != NULL && store_attachment(a, msg_id, ++nfiles,
+		    &a->req.vals[K_FILE1 + i], types[i]) == -1)
+			goto err;
+	snprintf(detail, sizeof(detail), "attachments: %d", nfiles);
+	if (notify_members(a, t.id) == -1 ||
+	    app_audit(a, "message.post", "message", msg_id, t.patient_id,
+	    "success", detail) == -1 || db_commit(a->db) == -1)
+		goto err;
+	snprintf(path, sizeof(path), "/teams/%s/messages?n=posted", t.id);
+	app_redirect(a, path);
+	return;
+err:
+	fail_db(a);
+}
+
+/* Back to the page the form was on (?before kept), at the message. */
+static void
+back_to(struct app *a, const char *notice)
+{
+	const char	*before = app_val(a, K_BEFORE);
+	struct buf	 path;
+
+	memset(&path, 0, sizeof(path));
+	buf_printf(&path, "/teams/%s/messages", a->id[0]);
+	if (notice != NULL)
+		buf_printf(&path, "?n=%s", notice);
+	if (before != NULL)
+		buf_printf(&path, "%cbefore=%s", notice != NULL ? '&' : '?',
+		    before);
+	buf_printf(&path, "#m%s", a->id[1]);
+	app_redirect(a, path.oom ? "/home" : path.p);
+	buf_free(&path);
+}
+
+/*
+ * The message a->id[1] of the team, locked against a concurrent
+ * withdrawal.  1 found (*withdrawn, *mine set), 0 not in this team,
+ * -1 error.
+ */
+static int
+message_find(struct app *a, int *withdrawn, int *mine)
+{
+	const char	*p[3] = { a->id[1], a->id[0], a->user.account_id };
+	PGresult	*r;
+	int		 rc = 0;
+
+	r = db_exec(a->db, "SELECT withdrawn_at IS NOT NULL AS withdrawn,"
+	    " author_id = $3::bigint AS mine FROM message"
+	    " WHERE id = $1::bigint AND team_id = $2::bigint FOR SHARE", 3, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		*withdrawn = *db_get(r, 0, "withdrawn") == 't';
+		*mine = *db_get(r, 0, "mine") == 't';
+		rc = 1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static void
+page_like(struct app *a)
+{
+	struct team	 t;
+	const char	*p[2] = { a->id[1], a->user.account_id };
+	const char	*action = "message.unlike";
+	PGresult	*r;
+	int		 rc, withdrawn, mine;
+
+	if ((rc = team_open(a, "message.like", &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	if ((rc = message_find(a, &withdrawn, &mine)) == -1)
+		goto err;
+	if (rc == 0) {
+		db_rollback(a->db);
+		not_found(a);
+		return;
+	}
+	if (withdrawn) {
+		db_rollback(a->db);
+		app_error(a, 409, "👍できません",
+		    "このメッセージは取り消されたため、👍できません。");
+		return;
+	}
+	/* Pressing again takes the 👍 back. */
+	if ((r = db_exec(a->db, "DELETE FROM message_like WHERE message_id ="
+	    " $1::bigint AND account_id = $2::bigint RETURNING 1", 2, p)) == NULL)
+		goto err;
+	rc = PQntuples(r);
+	PQclear(r);
+	if (rc == 0) {
+		action = "message.like";
+		if (db_cmd(a->db, "INSERT INTO message_like (message_id,"
+		    " account_id) VALUES ($1::bigint, $2::bigint)"
+		    " ON CONFLICT DO NOTHING", 2, p) == -1)
+			goto err;
+	}
+	if (app_audit(a, action, "message", a->id[1], t.patient_id,
+	    "success", NULL) == -1 || db_commit(a->db) == -1)
+		goto err;
+	back_to(a, NULL);
+	return;
+err:
+	fail_db(a);
+}
+
+static void
+page_withdraw(struct app *a)
+{
+	struct team	 t;
+	const char	*p[2] = { a->id[1], a->user.account_id };
+	int		 rc, withdrawn, mine;
+
+	if ((rc = team_open(a, "message.withdraw", &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	if ((rc = message_find(a, &withdrawn, &mine)) == -1)
+		goto err;
+	if (rc == 0) {
+		db_rollback(a->db);
+		not_found(a);
+		return;
+	}
+	if (!mine) {
+		db_rollback(a->db);
+		app_error(a, 403, "取り消せません",
+		    "取り消せるのは、ご自分が投稿したメッセージだけです。");
+		return;
+	}
+	if (!withdrawn && (db_cmd(a->db, "UPDATE message SET withdrawn_at ="
+	    " now(), withdrawn_by = $2::bigint WHERE id = $1::bigint", 2,
+	    p) == -1 || app_audit(a, "message.withdraw", "message", a->id[1],
+	    t.patient_id, "success", NULL) == -1))
+		goto err;
+	if (db_commit(a->db) == -1)
+		goto err;
+	back_to(a, "withdrawn");
+	return;
+err:
+	fail_db(a);
+}
+
+static void
+page_attachment(struct app *a)
+{
+	struct team	 t;
+	const char	*p[3] = { a->id[0], a->id[1], a->id[2] };
+	unsigned char	*data = NULL;
+	size_t		 len;
+	PGresult	*r = NULL;
+	int		 rc;
+
+	if ((rc = team_open(a, "message.attachment", &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	r = db_exec(a->db, "SELECT x.name, x.type, x.data"
+	    " FROM message_attachment x JOIN message m ON m.id = x.message_id"
+	    " WHERE m.team_id = $1::bigint AND x.message_id = $2::bigint"
+	    " AND x.id = $3::bigint AND m.withdrawn_at IS NULL", 3, p);
+	if (r == NULL)
+		goto err;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		db_rollback(a->db);
+		not_found(a);
+		return;
+	}
+	if ((data = PQunescapeBytea((const unsigned char *)db_get(r, 0,
+	    "data"), &len)) == NULL)
+		goto err;
+	if (app_audit(a, "message.attachment", "message_attachment",
+	    a->id[2], t.patient_id, "success", NULL) == -1 ||
+	    db_commit(a->db) == -1 ||
+	    app_download(a, db_get(r, 0, "type"), db_get(r, 0, "name"),
+	    data, len) == -1)
+		goto err;
+	PQfreemem(data);
+	PQclear(r);
+	return;
+err:
+	if (data != NULL)
+		PQfreemem(data);
+	PQclear(r);
+	fail_db(a);
+}
+
+static const struct app_page pages[] = {
+	{ "/teams/#/messages", APP_GET, APP_SESSION, page_timeline },
+	{ "/teams/#/messages", APP_POST, APP_SESSION, page_post },
+	{ "/teams/#/messages/#/like", APP_POST, APP_SESSION, page_like },
+	{ "/teams/#/messages/#/withdraw", APP_POST, APP_SESSION,
+	    page_withdraw },
+	{ "/teams/#/messages/#/attachments/#", APP_GET, APP_SESSION,
+	    page_attachment },
+};
 
 int
 main(void)
 {
-	return app_main("message", pages, 0, NULL, 0, 1024);
+	return app_main("message", pages, sizeof(pages) / sizeof(pages[0]),
+	    keys, K__MAX, MSG_BODY_LIMIT);
 }

@@ -1,12 +1,409 @@
-/* placeholder until the feature lands: every path answers 404. */
+/* /teams/{id}/receipts: read receipts.  The team's person in charge
+ * (担当者) sees which members have viewed each message and when, each
+ * member's last view, and can export it as CSV; other members see only
+ * their own status; anyone else gets 404. */
 #include "config.h"
 
-#include "app.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static const struct app_page pages[] = { { "/-", APP_GET, APP_NOCERT, NULL } };
+#include "app.h"
+#include "buf.h"
+#include "db.h"
+#include "tmpl.h"
+
+#define RC_PAGE	30
+
+#define TS(col)	"to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
+		" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
+
+enum key {
+	K_BEFORE,
+	K__MAX
+};
+
+static const struct req_key keys[K__MAX] = {
+	/* K_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
+};
+
+/* The messages (newest first, below $2, at most $3 or all when NULL),
+ * each with every other current member and their first view. */
+static const char *const sql_lead =
+    "SELECT m.id, " TS("m.created_at") " AS created, au.name AS author,"
+    " m.withdrawn_at IS NOT NULL AS withdrawn,"
+    " CASE WHEN m.withdrawn_at IS NULL"
+    " THEN regexp_replace(left(m.body, 40), '\\s+', ' ', 'g') END AS excerpt,"
+    " a.id AS member_id, a.name AS member, a.profession,"
+    " f.name AS facility, " TS("v.first_viewed_at") " AS viewed"
+    " FROM (SELECT * FROM message WHERE team_id = $1::bigint"
+    " AND id < coalesce($2::bigint, 9223372036854775807)"
+    " ORDER BY id DESC LIMIT $3::bigint) m"
+    " JOIN account au ON au.id = m.author_id"
+    " LEFT JOIN team_member tm ON tm.team_id = m.team_id"
+    " AND tm.account_id <> m.author_id"
+    " LEFT JOIN account a ON a.id = tm.account_id"
+    " LEFT JOIN facility f ON f.id = a.facility_id"
+    " LEFT JOIN message_view v ON v.message_id = m.id"
+    " AND v.account_id = tm.account_id"
+    " ORDER BY m.id DESC, a.kana, a.id";
+
+struct team {
+	const char	*id;
+	char		 patient_id[24];
+	char		 patient_name[320];
+	int		 lead;
+};
+
+static void
+fail_db(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。しばらく待ってから、もう一度"
+	    "お試しください。");
+}
+
+/* Opens the transaction and checks membership: 1 member (t filled), 0
+ * not (denied event committed; answer 404), -1 error. */
+static int
+receipts_open(struct app *a, struct team *t)
+{
+	const char	*p[2] = { a->id[0], a->user.account_id };
+	PGresult	*r;
+	int		 rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->id = a->id[0];
+	if (db_begin(a->db) == -1)
+		return -1;
+	r = db_exec(a->db, "SELECT t.patient_id, p.name, tm.role = 'lead'"
+	    " AS lead FROM team t JOIN patient p ON p.id = t.patient_id"
+	    " JOIN team_member tm ON tm.team_id = t.id"
+	    " AND tm.account_id = $2::bigint WHERE t.id = $1::bigint", 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		snprintf(t->patient_id, sizeof(t->patient_id), "%s",
+		    db_get(r, 0, "patient_id"));
+		snprintf(t->patient_name, sizeof(t->patient_name), "%s",
+		    db_get(r, 0, "name"));
+		t->lead = *db_get(r, 0, "lead") == 't';
+		rc = 1;
+	} else if (app_audit(a, "receipts.view", "team", a->id[0], NULL,
+	    "denied", "not a member") == 0 && db_commit(a->db) == 0)
+		rc = 0;
+	PQclear(r);
+	return rc;
+}
+
+static void
+not_found(struct app *a)
+{
+	app_error(a, 404, "ページが見つかりません",
+	    "お探しのページは見つかりませんでした。参加している支援チームの"
+	    "ページかどうか、ご確認ください。");
+}
+
+/* What the page's rows point into, freed after rendering. */
+struct rows {
+	PGresult	*r1, *r2;
+	struct tmpl_receipts_page_members *mem;
+	struct tmpl_receipts_page_messages *msg;
+	struct tmpl_receipts_page_messages_viewed *vw;
+	struct tmpl_receipts_page_messages_unviewed *uv;
+	struct tmpl_receipts_page_mine *mine;
+	char		 counts[RC_PAGE][2][24];
+};
+
+static void
+rows_free(struct rows *w)
+{
+	PQclear(w->r1);
+	PQclear(w->r2);
+	free(w->mem);
+	free(w->msg);
+	free(w->vw);
+	free(w->uv);
+	free(w->mine);
+}
+
+static int
+lead_members(struct app *a, const struct team *t,
+    struct tmpl_receipts_page *tp, struct rows *w)
+{
+	const char	*p[1] = { t->id };
+	int		 i, n;
+
+	w->r1 = db_exec(a->db, "SELECT a.name, a.profession,"
+	    " f.name AS facility, CASE tm.role WHEN 'lead' THEN '担当者'"
+	    " ELSE 'メンバー' END AS role,"
+	    " coalesce((SELECT " TS("max(v.first_viewed_at)")
+	    " FROM message_view v JOIN message m ON m.id = v.message_id"
+	    " WHERE m.team_id = tm.team_id AND v.account_id = tm.account_id),"
+	    " '閲覧なし') AS last_view,"
+	    " team_unread(tm.team_id, tm.account_id) AS unread"
+	    " FROM team_member tm JOIN account a ON a.id = tm.account_id"
+	    " JOIN facility f ON f.id = a.facility_id"
+	    " WHERE tm.team_id = $1::bigint"
+	    " ORDER BY tm.role = 'lead' DESC, a.kana, a.id", 1, p);
+	if (w->r1 == NULL)
+		return -1;
+	n = PQntuples(w->r1);
+	if ((w->mem = calloc(n + 1, sizeof(*w->mem))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		w->mem[i].name = db_get(w->r1, i, "name");
+		w->mem[i].profession = db_get(w->r1, i, "profession");
+		w->mem[i].facility = db_get(w->r1, i, "facility");
+		w->mem[i].role = db_get(w->r1, i, "role");
+		w->mem[i].last_view = db_get(w->r1, i, "last_view");
+		w->mem[i].unread = db_get(w->r1, i, "unread");
+	}
+	tp->members = w->mem;
+	tp->members_n = n;
+	return 0;
+}
+
+/* The person in charge's view: the members, then each message with
+ * who has and has not viewed it. */
+static int
+lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
+    struct rows *w)
+{
+	const char	*p[3] = { t->id, app_val(a, K_BEFORE), "31" };
+	struct tmpl_receipts_page_messages *m = NULL;
+	const char	*id, *at, *last = NULL;
+	size_t		 nv = 0, nu = 0, nmsg = 0;
+	int		 i, n;
+
+	if (lead_members(a, t, tp, w) == -1)
+		return -1;
+	if ((w->r2 = db_exec(a->db, sql_lead, 3, p)) == NULL)
+		return -1;
+	n = PQntuples(w->r2);
+	/* Each row is one message and one member: at most n of each. */
+	if ((w->msg = calloc(RC_PAGE, sizeof(*w->msg))) == NULL ||
+	    (w->vw = calloc(n + 1, sizeof(*w->vw))) == NULL ||
+	    (w->uv = calloc(n + 1, sizeof(*w->uv))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		id = db_get(w->r2, i, "id");
+		if (last == NULL || strcmp(id, last) != 0) {
+			if (nmsg == RC_PAGE) {
+				tp->has_older = 1;
+				break;
+			}
+			m = &w->msg[nmsg++];
+			m->created = db_get(w->r2, i, "created");
+			m->author = db_get(w->r2, i, "author");
+			m->withdrawn = *db_get(w->r2, i, "withdrawn") == 't';
+			m->excerpt = db_get(w->r2, i, "excerpt");
+			m->viewed = &w->vw[nv];
+			m->unviewed = &w->uv[nu];
+			tp->older = last = id;
+		}
+		if (db_get(w->r2, i, "member_id") == NULL)
+			continue;	/* nobody else in the team */
+		if ((at = db_get(w->r2, i, "viewed")) != NULL) {
+			w->vw[nv].name = db_get(w->r2, i, "member");
+			w->vw[nv++].at = at;
+			m->viewed_n++;
+		} else {
+			w->uv[nu++].name = db_get(w->r2, i, "member");
+			m->unviewed_n++;
+		}
+	}
+	for (i = 0; i < (int)nmsg; i++) {
+		m = &w->msg[i];
+		snprintf(w->counts[i][0], sizeof(w->counts[i][0]), "%zu",
+		    m->viewed_n);
+		snprintf(w->counts[i][1], sizeof(w->counts[i][1]), "%zu",
+		    m->unviewed_n);
+		m->viewed_count = w->counts[i][0];
+		m->unviewed_count = w->counts[i][1];
+		m->has_viewed = m->viewed_n > 0;
+		m->has_unviewed = m->unviewed_n > 0;
+	}
+	tp->messages = w->msg;
+	tp->messages_n = nmsg;
+	tp->has_messages = nmsg > 0;
+	return 0;
+}
+
+/* Any other member: their own first view of each message. */
+static int
+member_view(struct app *a, const struct team *t,
+    struct tmpl_receipts_page *tp, struct rows *w)
+{
+	const char	*p[3] = { t->id, app_val(a, K_BEFORE),
+	    a->user.account_id };
+	const char	*v;
+	int		 i, n;
+
+	w->r1 = db_exec(a->db, "SELECT m.id, " TS("m.created_at")
+	    " AS created, au.name AS author, CASE WHEN m.withdrawn_at IS NULL"
+	    " THEN regexp_replace(left(m.body, 40), '\\s+', ' ', 'g')"
+	    " ELSE '（取り消されました）' END AS excerpt,"
+	    " m.author_id = $3::bigint AS mine, " TS("v.first_viewed_at")
+	    " AS viewed FROM message m JOIN account au ON au.id = m.author_id"
+	    " LEFT JOIN message_view v ON v.message_id = m.id"
+	    " AND v.account_id = $3::bigint WHERE m.team_id = $1::bigint"
+	    " AND m.id < coalesce($2::bigint, 9223372036854775807)"
+	    " ORDER BY m.id DESC LIMIT 31", 3, p);
+	if (w->r1 == NULL)
+		return -1;
+	n = PQntuples(w->r1);
+	if ((w->mine = calloc(n + 1, sizeof(*w->mine))) == NULL)
+		return -1;
+	if (n > RC_PAGE) {
+		tp->has_older = 1;
+		n = RC_PAGE;
+	}
+	for (i = 0; i < n; i++) {
+		w->mine[i].created = db_get(w->r1, i, "created");
+		w->mine[i].author = db_get(w->r1, i, "author");
+		w->mine[i].excerpt = db_get(w->r1, i, "excerpt");
+		v = db_get(w->r1, i, "viewed");
+		w->mine[i].status = *db_get(w->r1, i, "mine") == 't' ?
+		    "自分の投稿" : v != NULL ? v : "未読";
+		tp->older = db_get(w->r1, i, "id");
+	}
+	tp->mine = w->mine;
+	tp->mine_n = n;
+	tp->has_messages = n > 0;
+	return 0;
+}
+
+static void
+page_receipts(struct app *a)
+{
+	struct tmpl_receipts_page tp;
+	struct team	 t;
+	struct rows	 w;
+	char		 title[400];
+	int		 rc;
+
+	memset(&w, 0, sizeof(w));
+	memset(&tp, 0, sizeof(tp));
+	if ((rc = receipts_open(a, &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	tp.patient_name = t.patient_name;
+	tp.team_id = t.id;
+	tp.lead = t.lead;
+	tp.has_newer = app_val(a, K_BEFORE) != NULL;
+	tp.older = "";
+	if ((t.lead ? lead_view(a, &t, &tp, &w) :
+	    member_view(a, &t, &tp, &w)) == -1 ||
+	    app_audit(a, "receipts.view", "team", t.id, t.patient_id,
+	    "success", t.lead ? "all members" : "own status") == -1 ||
+	    db_commit(a->db) == -1)
+		goto err;
+	snprintf(title, sizeof(title), "閲覧履歴（%s）", t.patient_name);
+	app_layout_begin(a, title);
+	tmpl_receipts_page(&a->body, &tp);
+	app_layout_end(a);
+	rows_free(&w);
+	return;
+err:
+	rows_free(&w);
+	fail_db(a);
+}
+
+/* One CSV cell: always quoted, quotes doubled, and a cell a spreadsheet
+ * would take for a formula (=, +, -, @, tab, CR first) neutralised
+ * with a leading apostrophe. */
+static void
+csv_cell(struct buf *b, const char *s, int last)
+{
+	if (s == NULL)
+		s = "";
+	buf_puts(b, "\"");
+	if (*s != '\0' && strchr("=+-@\t\r", *s) != NULL)
+		buf_puts(b, "'");
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_put(b, s, 1);
+	}
+	buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+static void
+page_csv(struct app *a)
+{
+	static const char *const head[] = { "メッセージID", "投稿日時",
+	    "投稿者", "内容（先頭40文字）", "メンバー", "職種", "事業所",
+	    "閲覧日時", "状態" };
+	static const char *const cols[] = { "id", "created", "author",
+	    "excerpt", "member", "profession", "facility", "viewed" };
+	struct team	 t;
+	struct buf	 csv;
+	const char	*p[3] = { a->id[0], NULL, NULL };
+	PGresult	*r = NULL;
+	size_t		 i;
+	int		 rc, row;
+
+	memset(&csv, 0, sizeof(csv));
+	if ((rc = receipts_open(a, &t)) == -1)
+		goto err;
+	if (rc == 0) {
+		not_found(a);
+		return;
+	}
+	if (!t.lead) {
+		db_rollback(a->db);
+		app_error(a, 403, "ダウンロードできません",
+		    "閲覧履歴のダウンロードは、支援チームの担当者だけが"
+		    "できます。");
+		return;
+	}
+	p[0] = t.id;
+	if ((r = db_exec(a->db, sql_lead, 3, p)) == NULL)
+		goto err;
+	/* The BOM makes Excel read UTF-8; CRLF and quotes are RFC 4180. */
+	buf_puts(&csv, "\xef\xbb\xbf");
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		csv_cell(&csv, head[i], i + 1 == sizeof(head) / sizeof(head[0]));
+	for (row = 0; row < PQntuples(r); row++) {
+		if (db_get(r, row, "member_id") == NULL)
+			continue;
+		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			csv_cell(&csv, i == 3 && *db_get(r, row, "withdrawn") ==
+			    't' ? "（取り消されました）" : db_get(r, row, cols[i]),
+			    0);
+		csv_cell(&csv, db_get(r, row, "viewed") != NULL ? "閲覧済み" :
+		    "未閲覧", 1);
+	}
+	if (csv.oom ||
+	    app_audit(a, "receipts.export", "team", t.id, t.patient_id,
+	    "success", "csv") == -1 || db_commit(a->db) == -1 ||
+	    app_download(a, "text/csv; charset=utf-8", "receipts.csv",
+	    csv.p, csv.len) == -1)
+		goto err;
+	PQclear(r);
+	buf_free(&csv);
+	return;
+err:
+	PQclear(r);
+	buf_free(&csv);
+	fail_db(a);
+}
+
+static const struct app_page pages[] = {
+	{ "/teams/#/receipts", APP_GET, APP_SESSION, page_receipts },
+	{ "/teams/#/receipts/export.csv", APP_GET, APP_SESSION, page_csv },
+};
 
 int
 main(void)
 {
-	return app_main("receipts", pages, 0, NULL, 0, 1024);
+	return app_main("receipts", pages, sizeof(pages) / sizeof(pages[0]),
+	    keys, K__MAX, 1024);
 }

@@ -1,0 +1,123 @@
+#!/bin/bash
+# Read receipts: the first view recorded once, the person in charge sees
+# everyone, other members only themselves, outsiders get 404, and the CSV
+# export neutralises cells a spreadsheet would run as formulas.
+. "$(dirname "$0")/../lib.sh"
+
+login() {	# login WHO: a fresh session for WHO
+	local l=${1}_LOGIN p=${1}_PASSWORD csrf
+	forget_cookies "$1"
+	http_get "$1" /login
+	csrf=$(input_value csrf)
+	http_post "$1" /login --data-urlencode "login=${!l}" \
+	    --data-urlencode "password=${!p}" --data-urlencode "csrf=$csrf"
+	[ "$HTTP_STATUS" = 303 ] || bail "login $1 failed ($HTTP_STATUS)"
+}
+acct() { psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1'"; }
+post() {	# post WHO BODY
+	http_get "$1" "/teams/$TEAM/messages"
+	http_post "$1" "/teams/$TEAM/messages" --form-string "csrf=$(input_value csrf)" \
+	    --form-string "client_token=$(input_value client_token)" --form-string "body=$2"
+	[ "$HTTP_STATUS" = 303 ] || bail "post by $1 failed ($HTTP_STATUS)"
+}
+views() { psql_owner "SELECT count(*) FROM renrakucho.message_view v JOIN renrakucho.message m ON m.id = v.message_id WHERE m.team_id = $TEAM AND v.account_id = $1"; }
+
+S1=$(acct "$STAFF1_LOGIN")
+S2=$(acct "$STAFF2_LOGIN")
+FA=$(acct "$FACILITY_ADMIN_LOGIN")
+U=$(date +%s%N | tail -c 10)
+PID=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
+    birth_date, sex, address, municipality_code, registered_by)
+    SELECT '既読 確認$U', 'キドク$U', renrakucho.kana_key('キドク$U'),
+    '1935-12-24', 'female', '島根県出雲市$U', '$MUNICIPALITY_CODE', $S1
+    RETURNING id") || bail 'patient insert'
+psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
+    obtained_on, signer, explainer_name, explainer_facility, form_kind,
+    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($PID, $S1,
+    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
+    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
+    > /dev/null || bail 'consent insert'
+TEAM=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($PID) RETURNING id")
+# A member whose name starts with a tab and a formula (never logs in).
+TAB=$(psql_owner "INSERT INTO renrakucho.account (facility_id, login, name, password_hash)
+    SELECT facility_id, 'rcpt$U', E'\\t=タブ$U', 'x' FROM renrakucho.account WHERE id = $S1
+    RETURNING id") || bail 'account insert'
+psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role)
+    VALUES ($TEAM, $S1, 'lead'), ($TEAM, $S2, 'member'), ($TEAM, $FA, 'member'),
+    ($TEAM, $TAB, 'member')" > /dev/null
+login STAFF1
+login STAFF2
+login OUTSIDE
+
+# Cells a spreadsheet would run as formulas, and one with a quote.
+HOSTILE=('=HYPERLINK("http://evil.example/","x")' '+1+2' '-3+4' '@SUM(A1)' 'say "hi"')
+for b in "${HOSTILE[@]}"; do post STAFF1 "$b"; done
+N=${#HOSTILE[@]}
+
+# --- first view, once --------------------------------------------------------
+is "$(views "$S2")" 0 'nothing viewed before the timeline is shown'
+http_get STAFF2 "/teams/$TEAM/messages"
+is "$(views "$S2")" "$N" 'showing the timeline records a first view per message'
+first=$(psql_owner "SELECT max(v.first_viewed_at) FROM renrakucho.message_view v JOIN renrakucho.message m ON m.id = v.message_id WHERE m.team_id = $TEAM AND v.account_id = $S2")
+sleep 1
+http_get STAFF2 "/teams/$TEAM/messages"
+is "$(views "$S2")" "$N" 'viewed twice: still one row per message'
+is "$(psql_owner "SELECT max(v.first_viewed_at) FROM renrakucho.message_view v JOIN renrakucho.message m ON m.id = v.message_id WHERE m.team_id = $TEAM AND v.account_id = $S2")" "$first" 'viewed twice: the first view time is kept'
+is "$(views "$S1")" 0 "the author's own messages are not counted as views"
+is "$(psql_owner "SELECT renrakucho.team_unread($TEAM, $FA)")" "$N" 'team_unread: all unread for a member who has not looked'
+is "$(psql_owner "SELECT renrakucho.team_unread($TEAM, $S2)")" 0 'team_unread: none after viewing'
+is "$(psql_owner "SELECT renrakucho.team_unread($TEAM, $S1)")" 0 'team_unread: own messages do not count'
+
+# --- the person in charge sees everyone ----------------------------------------
+http_get STAFF1 "/teams/$TEAM/receipts"
+is "$HTTP_STATUS" 200 'lead: receipts page'
+b=$(cat "$HTTP_BODY")
+like "$b" '閲覧済み（1人）' 'lead: one member has viewed each message'
+like "$b" '<li>大社 三枝（[0-9]{4}年' 'lead: who viewed and when'
+like "$b" '未閲覧（2人）' 'lead: two members have not'
+like "$b" '<li>今市 花子</li>' 'lead: who has not viewed'
+like "$b" '最後に閲覧した日時' 'lead: per member last view'
+like "$b" '閲覧なし' 'lead: a member who never viewed'
+like "$b" "receipts/export.csv" 'lead: CSV link'
+like "$b" '=HYPERLINK\(&quot;|=HYPERLINK\("http' 'lead: excerpt shown, escaped'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.view' AND object_id = '$TEAM' AND patient_id = $PID AND account_id = $S1 AND outcome = 'success'")" 1 'receipts view is an audit event'
+
+# --- other members: their own status only ---------------------------------------
+http_get STAFF2 "/teams/$TEAM/receipts"
+is "$HTTP_STATUS" 200 'member: receipts page'
+b=$(cat "$HTTP_BODY")
+like "$b" 'あなたの閲覧状況' 'member: own status shown'
+like "$b" 'ほかのメンバーの閲覧状況は、支援チームの担当者だけ' 'member: told who sees the rest'
+unlike "$b" '今市 花子' "bad member view: other members' status not shown"
+unlike "$b" "receipts/export.csv" 'member: no CSV link'
+http_get STAFF2 "/teams/$TEAM/receipts/export.csv"
+is "$HTTP_STATUS" 403 'bad member: CSV export refused'
+
+# --- outsiders -------------------------------------------------------------------
+http_get OUTSIDE "/teams/$TEAM/receipts"
+is "$HTTP_STATUS" 404 'bad non-member: receipts 404'
+unlike "$(cat "$HTTP_BODY")" "既読 確認$U" 'bad non-member: patient not named'
+http_get OUTSIDE "/teams/$TEAM/receipts/export.csv"
+is "$HTTP_STATUS" 404 'bad non-member: CSV 404'
+
+# --- CSV export --------------------------------------------------------------------
+http_get STAFF1 "/teams/$TEAM/receipts/export.csv"
+is "$HTTP_STATUS" 200 'lead: CSV export'
+like "$(header Content-Type)" '^text/csv' 'CSV: text/csv'
+like "$(header Content-Disposition)" '^attachment;' 'CSV: a download'
+is "$(head -c 3 "$HTTP_BODY" | od -An -tx1 | tr -d ' ')" efbbbf 'CSV: UTF-8 BOM'
+is "$(grep -c $'\r$' "$HTTP_BODY")" "$(wc -l < "$HTTP_BODY" | tr -d ' ')" 'CSV: every line ends in CRLF'
+is "$(wc -l < "$HTTP_BODY" | tr -d ' ')" $((1 + 3 * N)) 'CSV: a header and one row per message and member'
+csv=$(cat "$HTTP_BODY")
+like "$csv" "\"'=HYPERLINK\(\"\"http://evil.example/\"\",\"\"x\"\"\)\"" 'bad CSV cell =: neutralised, quotes doubled'
+like "$csv" "\"'\\+1\\+2\"" 'bad CSV cell +: neutralised'
+like "$csv" "\"'-3\\+4\"" 'bad CSV cell -: neutralised'
+like "$csv" "\"'@SUM\\(A1\\)\"" 'bad CSV cell @: neutralised'
+like "$csv" "\"'	=タブ$U\"" 'bad CSV cell tab: neutralised'
+like "$csv" '"say ""hi"""' 'CSV: quotes doubled'
+unlike "$csv" '(^|,)"[=+@-]' 'bad CSV: no cell starts with a formula character'
+like "$csv" '"大社 三枝",.*"閲覧済み"' 'CSV: viewed member with status'
+like "$csv" '"今市 花子",.*"","未閲覧"' 'CSV: member who has not viewed'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND object_id = '$TEAM' AND patient_id = $PID")" 1 'CSV export is an audit event'
+
+done_testing
