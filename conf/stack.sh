@@ -165,7 +165,9 @@ mkdir_as() {
 make_layout() {
 	mkdir_as "$LOG_DIR" 0755 root:root
 	mkdir_as "$LOG_DIR/postgresql" 0750 postgres:postgres
-	mkdir_as "$CA_DIR" 0700 root:root
+	# The CGIs (www-data) issue device certificates from My Profile and the
+	# operator menu, so they read the CA key; the server key stays root's.
+	mkdir_as "$CA_DIR" 0750 root:www-data
 	mkdir_as "$RUN_DIR/certs" 0700 root:root
 	mkdir_as "$RUN_DIR/pg" 0700 postgres:postgres
 	mkdir_as "$PG_SOCKET_DIR" 0700 postgres:postgres
@@ -366,7 +368,28 @@ write_app_conf() {
 # create them so the rest of the stack can be checked.  Passwords are set
 # on every start from secrets.env; the passwords are random hex, so they
 # can be quoted literally, and they go through stdin, not argv.
+# scram_verifier PASSWORD ITERATIONS: a SCRAM-SHA-256 verifier as
+# PostgreSQL stores it.  The app role's password is 192 random bits, so
+# the default 4,096 PBKDF2 rounds protect nothing and cost every CGI
+# request several milliseconds when it logs in to pgbouncer; 16 will do.
+scram_verifier() {
+	local pw=$1 iter=$2 salt salted ck sk
+	salt=$(openssl rand -hex 16)
+	salted=$(openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt "pass:$pw" \
+	    -kdfopt "hexsalt:$salt" -kdfopt "iter:$iter" PBKDF2 | tr -d ':')
+	ck=$(printf 'Client Key' | openssl mac -digest SHA256 -macopt "hexkey:$salted" HMAC)
+	sk=$(printf 'Server Key' | openssl mac -digest SHA256 -macopt "hexkey:$salted" HMAC)
+	printf 'SCRAM-SHA-256$%s:%s$%s:%s' "$iter" "$(hex_b64 "$salt")" \
+	    "$(hex_bin "$ck" | openssl dgst -sha256 -binary | openssl base64 -A)" \
+	    "$(hex_b64 "$sk")"
+}
+hex_bin() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; }
+hex_b64() { hex_bin "$1" | openssl base64 -A; }
+
 set_role_passwords() {
+	local app_verifier
+	app_verifier=$(scram_verifier "$APP_DB_PASSWORD" 16)
+	case $app_verifier in SCRAM-SHA-256\$16:*:*) ;; *) die "could not compute a SCRAM verifier" ;; esac
 	psql_pg -d renrakucho <<-EOF
 	DO \$\$BEGIN
 	  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'renrakucho_app') THEN
@@ -377,7 +400,7 @@ set_role_passwords() {
 	  END IF;
 	END\$\$;
 	SET password_encryption = 'scram-sha-256';
-	ALTER ROLE renrakucho_app LOGIN PASSWORD '$APP_DB_PASSWORD';
+	ALTER ROLE renrakucho_app LOGIN PASSWORD '$app_verifier';
 	ALTER ROLE renrakucho_auditor LOGIN PASSWORD '$AUDITOR_DB_PASSWORD';
 	EOF
 	# pgbouncer gets the SCRAM verifiers, not the passwords.
@@ -457,6 +480,9 @@ setup_ca() {
 			admin ca server-cert
 		fi
 	fi
+	chgrp www-data "$CA_DIR/ca.key" "$CA_DIR/ca.crt"
+	chmod 0640 "$CA_DIR/ca.key"
+	chmod 0600 "$CA_DIR/server.key"
 	# A fresh nextUpdate on every start (an expired CRL locks everyone out).
 	admin crl update
 	local f
