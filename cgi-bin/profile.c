@@ -1,12 +1,650 @@
-/* placeholder until the feature lands: every path answers 404. */
+/* /profile: my profile (マイプロファイル): password, e-mail or the
+ * forwarding placeholder, notification mail, the devices and certificates
+ * I issued (issue with a pickup, direct download, revoke), and deleting
+ * my own account. */
 #include "config.h"
 
-#include "app.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-static const struct app_page pages[] = { { "/-", APP_GET, APP_NOCERT, NULL } };
+#include <openssl/crypto.h>
+
+#include "account.h"
+#include "app.h"
+#include "auth.h"
+#include "cfg.h"
+#include "db.h"
+#include "mail.h"
+#include "pickup.h"
+#include "tmpl.h"
+
+enum key {
+	KEY_CSRF,
+	KEY_CURRENT,
+	KEY_NEW,
+	KEY_NEW2,
+	KEY_EMAIL,
+	KEY_PLACEHOLDER,
+	KEY_NOTIFY,
+	KEY_LABEL,
+	KEY_CONFIRM,
+	KEY_NOTICE,
+	KEY__MAX
+};
+
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_CURRENT */	{ "current_password", req_v_line, 1, 256 },
+	/* KEY_NEW */	{ "new_password", req_v_line, 1, 256 },
+	/* KEY_NEW2 */	{ "new_password2", req_v_line, 1, 256 },
+	/* KEY_EMAIL */	{ "email", req_v_email, 3, 254 },
+	/* KEY_PLACEHOLDER */	{ "placeholder", req_v_token, 1, 1 },
+	/* KEY_NOTIFY */	{ "notify", req_v_token, 1, 1 },
+	/* KEY_LABEL */	{ "label", req_v_line, 1, 100 },
+	/* KEY_CONFIRM */	{ "confirm", req_v_token, 1, 1 },
+	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+};
+
+/* The form errors of one request, each shown next to its field and in the
+ * summary at the top. */
+enum field {
+	F_PW_CURRENT,
+	F_PW_NEW,
+	F_PW_NEW2,
+	F_EMAIL,
+	F_LABEL,
+	F_DELETE,
+	F_REVOKE,
+	F__MAX
+};
+
+static const char *const field_anchor[F__MAX] = {
+	/* F_PW_CURRENT */	"#pw-current",
+	/* F_PW_NEW */		"#pw-new",
+	/* F_PW_NEW2 */		"#pw-new2",
+	/* F_EMAIL */		"#email",
+	/* F_LABEL */		"#label",
+	/* F_DELETE */		"#del-password",
+	/* F_REVOKE */		"#devices",
+};
+
+struct form {
+	const char	*err[F__MAX];
+	const char	*email;		/* as typed */
+	const char	*label;
+};
+
+static const struct {
+	const char	*key;
+	const char	*text;
+} notices[] = {
+	{ "password", "パスワードを変更しました。他の端末でのログインは終了しました。" },
+	{ "email", "メールアドレスを変更しました。" },
+	{ "placeholder", "メールは事業所の代表メールアドレスに転送されるようになりました。" },
+	{ "notify", "通知メールの設定を保存しました。" },
+	{ "revoked", "証明書を失効させました。この証明書ではもうログインできません。" },
+};
+
+static const char *
+profile_notice(const char *n)
+{
+	size_t	 i;
+
+	for (i = 0; n != NULL && i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(n, notices[i].key) == 0)
+			return notices[i].text;
+	return NULL;
+}
+
+static void
+profile_dberr(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。変更は保存されていません。"
+	    "しばらく待ってから、もう一度お試しください。");
+}
+
+static int
+profile_t(const char *s)
+{
+	return s != NULL && strcmp(s, "t") == 0;
+}
+
+static void
+profile_render(struct app *a, int status, const struct form *f)
+{
+	struct tmpl_profile_index	 t;
+	struct tmpl_profile_index_errors errs[F__MAX];
+	struct tmpl_profile_index_devices *dev = NULL;
+	const char	*p[3];
+	PGresult	*me = NULL, *r = NULL;
+	int		 i, n;
+
+	p[0] = a->user.account_id;
+	p[1] = a->user.facility_id;
+	p[2] = a->req.ssl_serial;
+	me = db_exec(a->db, "SELECT kana, email, email_is_placeholder, notify"
+	    " FROM account WHERE id = $1::bigint", 1, p);
+	r = db_exec(a->db, "SELECT p.id, d.label, d.serial = $3 AS current,"
+	    " to_char(d.issued_at AT TIME ZONE 'Asia/Tokyo',"
+	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS issued,"
+	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
+	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
+	    " d.revoked_at IS NULL AS live,"
+	    " p.p12 IS NOT NULL AND p.expires_at > now() AS waiting,"
+	    " CASE WHEN d.revoked_at IS NOT NULL THEN '失効'"
+	    " WHEN p.fetched_at IS NOT NULL THEN '有効'"
+	    " WHEN p.p12 IS NOT NULL AND p.expires_at > now()"
+	    " THEN '受け取り待ち' ELSE '未受け取り（期限切れ）' END AS status"
+	    " FROM pickup p JOIN device_cert d ON d.serial = p.serial"
+	    " WHERE p.created_by = $1::bigint AND p.facility_id = $2::bigint"
+	    " ORDER BY d.issued_at DESC, p.id DESC LIMIT 200", 3, p);
+	if (me == NULL || r == NULL || PQntuples(me) != 1) {
+		profile_dberr(a);
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	n = PQntuples(r);
+	if (n > 0 && (dev = calloc((size_t)n, sizeof(*dev))) == NULL) {
+		profile_dberr(a);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		dev[i].id = db_get(r, i, "id");
+		dev[i].label = db_get(r, i, "label");
+		dev[i].issued = db_get(r, i, "issued");
+		dev[i].not_after = db_get(r, i, "not_after");
+		dev[i].status = db_get(r, i, "status");
+		dev[i].is_current = profile_t(db_get(r, i, "current"));
+		dev[i].can_revoke = profile_t(db_get(r, i, "live"));
+		dev[i].can_download = profile_t(db_get(r, i, "waiting"));
+		dev[i].csrf = a->user.csrf;
+	}
+	t.devices = dev;
+	t.devices_n = (size_t)n;
+	t.has_devices = n > 0;
+
+	t.notice = profile_notice(app_val(a, KEY_NOTICE));
+	t.notice_shown = t.notice != NULL && f == NULL;
+	t.csrf = a->user.csrf;
+	t.name = a->user.name;
+	t.kana = db_get(me, 0, "kana");
+	t.profession = a->user.profession;
+	t.facility_name = a->user.facility_name;
+	t.login = a->user.login;
+	t.is_placeholder = profile_t(db_get(me, 0, "email_is_placeholder")) ||
+	    db_get(me, 0, "email") == NULL;
+	t.email_text = t.is_placeholder ?
+	    "なし（事業所の代表メールアドレスに転送）" : db_get(me, 0, "email");
+	t.email = t.is_placeholder ? "" : db_get(me, 0, "email");
+	t.notify = profile_t(db_get(me, 0, "notify"));
+	t.notify_text = t.notify ? "受け取る" : "受け取らない";
+	t.label = "";
+
+	memset(errs, 0, sizeof(errs));
+	if (f != NULL) {
+		for (i = 0; i < F__MAX; i++)
+			if (f->err[i] != NULL) {
+				errs[t.errors_n].href = field_anchor[i];
+				errs[t.errors_n++].text = f->err[i];
+			}
+		if (f->email != NULL)
+			t.email = f->email;
+		if (f->label != NULL)
+			t.label = f->label;
+		t.pw_current_error = f->err[F_PW_CURRENT];
+		t.pw_new_error = f->err[F_PW_NEW];
+		t.pw_new2_error = f->err[F_PW_NEW2];
+		t.email_error = f->err[F_EMAIL];
+		t.label_error = f->err[F_LABEL];
+		t.del_error = f->err[F_DELETE];
+	}
+	t.errors = errs;
+	t.has_error = t.errors_n > 0;
+	t.pw_current_bad = t.pw_current_error != NULL;
+	t.pw_new_bad = t.pw_new_error != NULL;
+	t.pw_new2_bad = t.pw_new2_error != NULL;
+	t.email_bad = t.email_error != NULL;
+	t.label_bad = t.label_error != NULL;
+	t.del_bad = t.del_error != NULL;
+	t.pw_current_invalid = t.pw_current_bad ? "true" : "false";
+	t.pw_new_invalid = t.pw_new_bad ? "true" : "false";
+	t.pw_new2_invalid = t.pw_new2_bad ? "true" : "false";
+	t.email_invalid = t.email_bad ? "true" : "false";
+	t.label_invalid = t.label_bad ? "true" : "false";
+	t.del_invalid = t.del_bad ? "true" : "false";
+
+	a->status = status;
+	app_layout_begin(a, "マイプロファイル");
+	tmpl_profile_index(&a->body, &t);
+	app_layout_end(a);
+out:
+	free(dev);
+	PQclear(r);
+	PQclear(me);
+}
+
+static void
+page_profile(struct app *a)
+{
+	profile_render(a, 200, NULL);
+}
+
+/* A form error: whatever the transaction did so far is undone, the page
+ * is shown again with the message next to the field. */
+static void
+profile_refuse(struct app *a, int status, struct form *f, enum field fld,
+    const char *msg)
+{
+	db_rollback(a->db);
+	f->err[fld] = msg;
+	profile_render(a, status, f);
+}
+
+/* The current password, checked against the stored hash of my account
+ * (row locked for the action).  1 right, 0 wrong (audited, committed,
+ * page shown), -1 database error (handled). */
+static int
+profile_check_pw(struct app *a, struct form *f, enum field fld,
+    const char *action)
+{
+	const char	*pw = app_val(a, KEY_CURRENT);
+	const char	*p[1] = { a->user.account_id };
+	PGresult	*r;
+	int		 good;
+
+	if (pw == NULL) {
+		profile_refuse(a, 422, f, fld,
+		    "現在のパスワードを入力してください。");
+		return 0;
+	}
+	if (db_begin(a->db) == -1 ||
+	    (r = db_exec(a->db, "SELECT password_hash FROM account"
+	    " WHERE id = $1::bigint AND deleted_at IS NULL FOR UPDATE",
+	    1, p)) == NULL) {
+		profile_dberr(a);
+		return -1;
+	}
+	good = PQntuples(r) == 1 &&
+	    auth_check_password(pw, db_get(r, 0, "password_hash"));
+	PQclear(r);
+	if (good)
+		return 1;
+	/* The failed attempt is recorded; nothing else changes. */
+	if (app_audit(a, action, "account", a->user.account_id, NULL,
+	    "failure", "wrong current password") == -1 ||
+	    db_commit(a->db) == -1) {
+		profile_dberr(a);
+		return -1;
+	}
+	f->err[fld] = "現在のパスワードが違います。";
+	profile_render(a, 403, f);
+	return 0;
+}
+
+/* The action's audit event, commit, and back to the profile page. */
+static void
+profile_done(struct app *a, const char *action, const char *detail,
+    const char *where)
+{
+	if (app_audit(a, action, "account", a->user.account_id, NULL,
+	    "success", detail) == -1 || db_commit(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	app_redirect(a, where);
+}
+
+static void
+page_password(struct app *a)
+{
+	struct form	 f;
+	const char	*nw = app_val(a, KEY_NEW), *nw2 = app_val(a, KEY_NEW2);
+	const char	*p[2];
+	char		 hash[AUTH_HASH_MAX];
+	long		 len;
+
+	memset(&f, 0, sizeof(f));
+	if (nw == NULL || (len = req_utf8_len(nw, strlen(nw))) <
+	    ACCOUNT_PW_MIN)
+		f.err[F_PW_NEW] = "新しいパスワードを8文字以上で入力して"
+		    "ください。";
+	else if (nw2 == NULL || strcmp(nw, nw2) != 0)
+		f.err[F_PW_NEW2] = "確認のため、新しいパスワードをもう一度"
+		    "同じように入力してください。";
+	if (f.err[F_PW_NEW] != NULL || f.err[F_PW_NEW2] != NULL) {
+		if (app_val(a, KEY_CURRENT) == NULL)
+			f.err[F_PW_CURRENT] = "現在のパスワードを入力して"
+			    "ください。";
+		profile_render(a, 422, &f);
+		return;
+	}
+	if (profile_check_pw(a, &f, F_PW_CURRENT, "profile.password") != 1)
+		return;
+	if (auth_hash_password(nw, AUTH_PBKDF2_ITER, hash, sizeof(hash)) ==
+	    -1) {
+		profile_dberr(a);
+		return;
+	}
+	p[0] = a->user.account_id;
+	p[1] = hash;
+	if (db_cmd(a->db, "UPDATE account SET password_hash = $2"
+	    " WHERE id = $1::bigint", 2, p) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	/* Whoever else holds a session of mine loses it. */
+	p[1] = a->user.session_id;
+	if (db_cmd(a->db, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'password changed' WHERE account_id = $1::bigint"
+	    " AND id <> $2::bigint AND ended_at IS NULL", 2, p) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	profile_done(a, "profile.password", NULL, "/profile?n=password");
+}
+
+static void
+page_email(struct app *a)
+{
+	struct form	 f;
+	const char	*email = app_val(a, KEY_EMAIL);
+	const char	*p[2], *dl;
+	char		 ph[128];
+	int		 placeholder = app_val(a, KEY_PLACEHOLDER) != NULL;
+	size_t		 el;
+
+	memset(&f, 0, sizeof(f));
+	if (a->req.vals[KEY_EMAIL].present &&
+	    req_utf8_len(a->req.vals[KEY_EMAIL].s,
+	    strlen(a->req.vals[KEY_EMAIL].s)) >= 0)
+		f.email = a->req.vals[KEY_EMAIL].s;
+	if (!placeholder) {
+		dl = ACCOUNT_PLACEHOLDER_DOMAIN;
+		if (email == NULL) {
+			f.err[F_EMAIL] = a->req.vals[KEY_EMAIL].present &&
+			    a->req.vals[KEY_EMAIL].len > 0 ?
+			    "メールアドレスの形式が正しくありません。" :
+			    "メールアドレスを入力するか、「自分のメールアドレスを"
+			    "使わない」を選んでください。";
+		} else if ((el = strlen(email)) >= strlen(dl) &&
+		    strcasecmp(email + el - strlen(dl), dl) == 0)
+			f.err[F_EMAIL] = "このメールアドレスは使用できません。";
+		if (f.err[F_EMAIL] != NULL) {
+			profile_render(a, 422, &f);
+			return;
+		}
+	} else if (account_placeholder(a->user.facility_id, ph,
+	    sizeof(ph)) == -1) {
+		profile_dberr(a);
+		return;
+	} else
+		email = ph;
+
+	p[0] = a->user.account_id;
+	p[1] = email;
+	if (db_begin(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	if (db_cmd(a->db, "UPDATE account SET email = $2,"
+	    " email_is_placeholder = $2 LIKE 'fwd-%@placeholder.invalid'"
+	    " WHERE id = $1::bigint", 2, p) == -1) {
+		/* Unique among live accounts: say nothing about whose. */
+		if (strcmp(db_sqlstate(), "23505") == 0)
+			profile_refuse(a, 409, &f, F_EMAIL,
+			    "このメールアドレスは使用できません。");
+		else
+			profile_dberr(a);
+		return;
+	}
+	profile_done(a, "profile.email", placeholder ? "placeholder" : NULL,
+	    placeholder ? "/profile?n=placeholder" : "/profile?n=email");
+}
+
+static void
+page_notify(struct app *a)
+{
+	const char	*p[2] = { a->user.account_id,
+	    app_val(a, KEY_NOTIFY) != NULL ? "t" : "f" };
+
+	if (db_begin(a->db) == -1 ||
+	    db_cmd(a->db, "UPDATE account SET notify = $2::boolean"
+	    " WHERE id = $1::bigint", 2, p) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	profile_done(a, "profile.notify", p[1][0] == 't' ? "on" : "off",
+	    "/profile?n=notify");
+}
+
+static void
+page_issue(struct app *a)
+{
+	struct form	 f;
+	struct pickup_new pn;
+	struct tmpl_profile_issued t;
+	const char	*label = app_val(a, KEY_LABEL);
+	char		 body[2048], url[512], detail[160];
+	const char	*portal = cfg_get(CFG_PORTAL_URL);
+
+	memset(&f, 0, sizeof(f));
+	if (label == NULL) {
+		f.err[F_LABEL] = a->req.vals[KEY_LABEL].present &&
+		    a->req.vals[KEY_LABEL].len > 0 ?
+		    "端末名は100文字以内の1行で入力してください。" :
+		    "端末名を入力してください（例：訪問用タブレット2）。";
+		profile_render(a, 422, &f);
+		return;
+	}
+	if (db_begin(a->db) == -1 ||
+	    pickup_create(a->db, a->user.facility_id, label,
+	    a->user.account_id, &pn) == -1) {
+		db_rollback(a->db);
+		app_error(a, db_lost(a->db) ? 503 : 500,
+		    "証明書を発行できませんでした", "システムで問題が発生し"
+		    "ました。証明書は発行されていません。しばらく待ってから、"
+		    "もう一度お試しください。");
+		return;
+	}
+	snprintf(detail, sizeof(detail), "pickup %s", pn.pickup_id);
+	if (*pickup_mail_body(&pn, label, body, sizeof(body)) == '\0' ||
+	    mail_queue_account(a->db, a->user.account_id,
+	    PICKUP_MAIL_SUBJECT, body) == -1 ||
+	    app_audit(a, "certificate.issue", "device_cert", pn.serial, NULL,
+	    "success", detail) == -1 || db_commit(a->db) == -1) {
+		OPENSSL_cleanse(body, sizeof(body));
+		OPENSSL_cleanse(&pn, sizeof(pn));
+		profile_dberr(a);
+		return;
+	}
+	OPENSSL_cleanse(body, sizeof(body));
+	snprintf(url, sizeof(url), "%s%scertificate/", portal,
+	    *portal != '\0' && portal[strlen(portal) - 1] == '/' ? "" : "/");
+	/* Shown this once, never stored in clear: no redirect here. */
+	memset(&t, 0, sizeof(t));
+	t.label = label;
+	t.number = pn.number;
+	t.expires = pn.expires;
+	t.pickup_url = url;
+	t.pickup_id = pn.pickup_id;
+	t.csrf = a->user.csrf;
+	app_layout_begin(a, "証明書を発行しました");
+	tmpl_profile_issued(&a->body, &t);
+	app_layout_end(a);
+	OPENSSL_cleanse(&pn, sizeof(pn));
+}
+
+static void
+page_download(struct app *a)
+{
+	struct pickup_bundle b;
+	enum pickup_result rc;
+
+	if (db_begin(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	rc = pickup_take(a->db, a->id[0], a->user.account_id, &b);
+	switch (rc) {
+	case PICKUP_OK:
+		break;
+	case PICKUP_BAD:
+		db_rollback(a->db);
+		app_error(a, 404, "ページが見つかりません",
+		    "お探しの証明書は見つかりませんでした。");
+		return;
+	case PICKUP_ERROR:
+		profile_dberr(a);
+		return;
+	default:
+		/* An expired bundle was deleted on the way: keep that. */
+		if (app_audit(a, "pickup", "pickup", a->id[0], NULL, "denied",
+		    rc == PICKUP_USED ? "used" : "expired") == -1 ||
+		    db_commit(a->db) == -1) {
+			profile_dberr(a);
+			return;
+		}
+		app_error(a, 410, "ダウンロードできません", rc == PICKUP_USED ?
+		    "この証明書は既に受け取られています。証明書は一度しか"
+		    "受け取れません。" : "この証明書の受け取り期限が過ぎたか、"
+		    "取り消されています。もう一度発行してください。");
+		return;
+	}
+	if (app_audit(a, "pickup", "pickup", b.pickup_id, NULL, "success",
+	    "direct download") == -1 || db_commit(a->db) == -1 ||
+	    pickup_serve(a, &b) == -1) {
+		pickup_bundle_free(&b);
+		profile_dberr(a);
+		return;
+	}
+	pickup_bundle_free(&b);
+}
+
+static void
+page_revoke(struct app *a)
+{
+	struct form	 f;
+	const char	*p[3];
+	PGresult	*r;
+	char		 serial[41];
+	int		 current;
+
+	memset(&f, 0, sizeof(f));
+	p[0] = a->id[0];
+	p[1] = a->user.account_id;
+	p[2] = a->user.facility_id;
+	if (db_begin(a->db) == -1 ||
+	    (r = db_exec(a->db, "SELECT d.serial, d.revoked_at IS NOT NULL"
+	    " AS revoked FROM pickup p JOIN device_cert d ON d.serial ="
+	    " p.serial WHERE p.id = $1::bigint AND p.created_by = $2::bigint"
+	    " AND p.facility_id = $3::bigint AND d.facility_id = p.facility_id"
+	    " FOR UPDATE OF d", 3, p)) == NULL) {
+		profile_dberr(a);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		db_rollback(a->db);
+		app_error(a, 404, "ページが見つかりません",
+		    "お探しの証明書は見つかりませんでした。");
+		return;
+	}
+	snprintf(serial, sizeof(serial), "%s", db_get(r, 0, "serial"));
+	if (profile_t(db_get(r, 0, "revoked"))) {
+		PQclear(r);
+		db_rollback(a->db);
+		app_error(a, 409, "既に失効しています",
+		    "この証明書は既に失効しています。何も変更していません。");
+		return;
+	}
+	PQclear(r);
+	current = strcmp(serial, a->req.ssl_serial) == 0;
+	if (current && app_val(a, KEY_CONFIRM) == NULL) {
+		profile_refuse(a, 422, &f, F_REVOKE, "今お使いの端末の証明書"
+		    "です。失効させる場合は、確認欄にチェックを入れてください。");
+		return;
+	}
+	p[0] = serial;
+	p[1] = a->user.account_id;
+	if (db_cmd(a->db, "UPDATE device_cert SET revoked_at = now(),"
+	    " revoked_by = $2::bigint, revoke_reason = 'revoked in profile'"
+	    " WHERE serial = $1", 2, p) == -1 ||
+	    db_cmd(a->db, "UPDATE pickup SET p12 = NULL WHERE serial = $1",
+	    1, p) == -1 ||
+	    db_cmd(a->db, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'certificate revoked' WHERE cert_serial = $1"
+	    " AND ended_at IS NULL", 1, p) == -1 ||
+	    app_audit(a, "certificate.revoke", "device_cert", serial, NULL,
+	    "success", "profile") == -1 || db_commit(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	/* On this very device there is nothing left to show. */
+	app_redirect(a, current ? "/login" : "/profile?n=revoked#devices");
+}
+
+static void
+page_delete(struct app *a)
+{
+	struct form	 f;
+	const char	*p[1] = { a->user.account_id };
+	PGresult	*r;
+	int		 last;
+
+	memset(&f, 0, sizeof(f));
+	if (profile_check_pw(a, &f, F_DELETE, "account.delete") != 1)
+		return;
+	/* The service must keep an operator. */
+	r = db_exec(a->db, "SELECT a.is_operator AND NOT EXISTS (SELECT 1"
+	    " FROM account o WHERE o.is_operator AND o.deleted_at IS NULL"
+	    " AND o.id <> a.id) AS last FROM account a"
+	    " WHERE a.id = $1::bigint", 1, p);
+	if (r == NULL || PQntuples(r) != 1) {
+		PQclear(r);
+		profile_dberr(a);
+		return;
+	}
+	last = profile_t(db_get(r, 0, "last"));
+	PQclear(r);
+	if (last) {
+		profile_refuse(a, 409, &f, F_DELETE, "あなたは最後のサービス"
+		    "運用者のため、アカウントを削除できません。先に別の"
+		    "サービス運用者を登録してください。");
+		return;
+	}
+	if (db_cmd(a->db, "UPDATE account SET deleted_at = now()"
+	    " WHERE id = $1::bigint", 1, p) == -1 ||
+	    app_session_end(a, "account deleted") == -1 ||
+	    db_cmd(a->db, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'account deleted' WHERE account_id = $1::bigint"
+	    " AND ended_at IS NULL", 1, p) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	profile_done(a, "account.delete", "by the account itself",
+	    "/login?n=deleted");
+}
+
+static const struct app_page pages[] = {
+	{ "/profile", APP_GET, APP_SESSION, page_profile },
+	{ "/profile/password", APP_POST, APP_SESSION, page_password },
+	{ "/profile/email", APP_POST, APP_SESSION, page_email },
+	{ "/profile/notify", APP_POST, APP_SESSION, page_notify },
+	{ "/profile/certificates", APP_POST, APP_SESSION, page_issue },
+	{ "/profile/certificates/#/revoke", APP_POST, APP_SESSION,
+	    page_revoke },
+	{ "/profile/pickups/#/download", APP_POST, APP_SESSION,
+	    page_download },
+	{ "/profile/delete", APP_POST, APP_SESSION, page_delete },
+};
 
 int
 main(void)
 {
-	return app_main("profile", pages, 0, NULL, 0, 1024);
+	return app_main("profile", pages, sizeof(pages) / sizeof(pages[0]),
+	    keys, KEY__MAX, 16 * 1024);
 }

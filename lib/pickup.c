@@ -1,1 +1,465 @@
-/* placeholder: certificate pickups land with the accounts feature. */
+/* Certificate pickups (see pickup.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "app.h"
+#include "auth.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "pickup.h"
+#include "pki.h"
+
+#define PICKUP_DIGITS	12
+#define PICKUP_P12_MAX	65536	/* the schema's bound */
+
+/* Matches no password: an unknown number costs the same KDF time. */
+static const char *const pickup_dummy_hash =
+    "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/* PICKUP_DIGITS uniformly random digits (bytes >= 250 are discarded). */
+static int
+pickup_digits(char out[PICKUP_DIGITS + 1])
+{
+	unsigned char	 r[32];
+	size_t		 i, o = 0;
+
+	while (o < PICKUP_DIGITS) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return -1;
+		for (i = 0; i < sizeof(r) && o < PICKUP_DIGITS; i++)
+			if (r[i] < 250)
+				out[o++] = (char)('0' + r[i] % 10);
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* "123456789012" -> "1234-5678-9012". */
+static void
+pickup_format(const char *d, char out[PICKUP_NO_LEN + 1])
+{
+	snprintf(out, PICKUP_NO_LEN + 1, "%.4s-%.4s-%.4s", d, d + 4, d + 8);
+}
+
+static char *
+pickup_hex(const unsigned char *p, size_t n)
+{
+	static const char x[] = "0123456789abcdef";
+	char	*s;
+	size_t	 i;
+
+	if ((s = malloc(2 * n + 3)) == NULL)
+		return NULL;
+	s[0] = '\\';
+	s[1] = 'x';
+	for (i = 0; i < n; i++) {
+		s[2 + 2 * i] = x[p[i] >> 4];
+		s[3 + 2 * i] = x[p[i] & 15];
+	}
+	s[2 + 2 * n] = '\0';
+	return s;
+}
+
+static int
+pickup_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* bytea in PostgreSQL's hex output ("\x0a1b..") -> malloc'd bytes. */
+static unsigned char *
+pickup_unhex(const char *s, size_t *len)
+{
+	unsigned char	*p;
+	size_t		 n, i;
+	int		 hi, lo;
+
+	if (s == NULL || strncmp(s, "\\x", 2) != 0)
+		return NULL;
+	s += 2;
+	n = strlen(s);
+	if (n == 0 || n % 2 != 0 || n / 2 > PICKUP_P12_MAX)
+		return NULL;
+	if ((p = malloc(n / 2)) == NULL)
+		return NULL;
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = pickup_nibble(s[2 * i])) == -1 ||
+		    (lo = pickup_nibble(s[2 * i + 1])) == -1) {
+			free(p);
+			return NULL;
+		}
+		p[i] = (unsigned char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return p;
+}
+
+int
+pickup_create(PGconn *c, const char *facility_id, const char *label,
+    const char *issued_by, struct pickup_new *out)
+{
+	struct pki_issued iss;
+	PGresult	*r = NULL;
+	char		 hash[AUTH_HASH_MAX], digits[PICKUP_DIGITS + 1];
+	char		 notafter[24], hours[8], *hex = NULL;
+	const char	*p[7];
+	long		 days;
+	char		*end;
+	int		 rc = -1;
+
+	memset(&iss, 0, sizeof(iss));
+	memset(out, 0, sizeof(*out));
+	days = strtol(cfg_get(CFG_CERT_DAYS), &end, 10);
+	if (*end != '\0' || days < 1 || days > 3650) {
+		log_err("pickup: cert_days out of range");
+		goto out;
+	}
+	p[0] = facility_id;
+	r = db_exec(c, "SELECT name FROM facility WHERE id = $1::bigint"
+	    " AND status = 'active'", 1, p);
+	if (r == NULL || PQntuples(r) != 1) {
+		log_err("pickup: facility %s not active", facility_id);
+		goto out;
+	}
+	if (pki_issue(cfg_get(CFG_CA_DIR), db_get(r, 0, "name"), label,
+	    (int)days, &iss) == -1)
+		goto out;
+	PQclear(r);
+	r = NULL;
+	if (iss.p12_len > PICKUP_P12_MAX ||
+	    auth_hash_password(iss.p12_password, AUTH_PBKDF2_ITER, hash,
+	    sizeof(hash)) == -1 || pickup_digits(digits) == -1 ||
+	    (hex = pickup_hex(iss.p12, iss.p12_len)) == NULL)
+		goto out;
+	snprintf(notafter, sizeof(notafter), "%lld",
+	    (long long)iss.not_after);
+	snprintf(hours, sizeof(hours), "%d", PICKUP_HOURS);
+
+	p[0] = iss.serial;
+	p[1] = iss.sha256;
+	p[2] = facility_id;
+	p[3] = issued_by;
+	p[4] = label;
+	p[5] = notafter;
+	if (db_cmd(c, "INSERT INTO device_cert (serial, sha256, facility_id,"
+	    " issued_by, label, not_after) VALUES ($1, $2, $3::bigint,"
+	    " $4::bigint, $5, to_timestamp($6::bigint))", 6, p) == -1)
+		goto out;
+	p[0] = digits;
+	p[1] = hash;
+	p[2] = iss.serial;
+	p[3] = facility_id;
+	p[4] = issued_by;
+	p[5] = hex;
+	p[6] = hours;
+	r = db_exec(c, "INSERT INTO pickup (number, password_hash, serial,"
+	    " facility_id, created_by, p12, expires_at) VALUES ($1, $2, $3,"
+	    " $4::bigint, $5::bigint, $6::bytea, now() + make_interval(hours"
+	    " => $7::int)) RETURNING id, to_char(expires_at AT TIME ZONE"
+	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS exp",
+	    7, p);
+	if (r == NULL || PQntuples(r) != 1)
+		goto out;
+	snprintf(out->pickup_id, sizeof(out->pickup_id), "%s",
+	    db_get(r, 0, "id"));
+	snprintf(out->expires, sizeof(out->expires), "%s",
+	    db_get(r, 0, "exp"));
+	snprintf(out->serial, sizeof(out->serial), "%s", iss.serial);
+	snprintf(out->password, sizeof(out->password), "%s",
+	    iss.p12_password);
+	pickup_format(digits, out->number);
+	rc = 0;
+out:
+	if (rc == -1)
+		OPENSSL_cleanse(out, sizeof(*out));
+	if (hex != NULL)
+		OPENSSL_clear_free(hex, strlen(hex));
+	OPENSSL_cleanse(hash, sizeof(hash));
+	OPENSSL_cleanse(digits, sizeof(digits));
+	pki_issued_free(&iss);
+	PQclear(r);
+	return rc;
+}
+
+const char *
+pickup_mail_body(const struct pickup_new *pn, const char *label, char *buf,
+    size_t n)
+{
+	const char	*portal = cfg_get(CFG_PORTAL_URL);
+	int		 w;
+
+	w = snprintf(buf, n,
+	    "電子連絡帳の端末用証明書（端末名：%s）を発行しました。\n"
+	    "\n"
+	    "証明書取得用パスワード：%s\n"
+	    "\n"
+	    "証明書取得用Noは、発行した画面に表示されています。\n"
+	    "証明書を入れる端末で次のページを開き、証明書取得用Noと"
+	    "このパスワードを入力して証明書を取得してください。\n"
+	    "証明書をインストールするときに求められるパスワードも、"
+	    "このパスワードです。\n"
+	    "\n"
+	    "%s%scertificate/\n"
+	    "\n"
+	    "有効期限：%s まで（一度だけ取得できます）\n"
+	    "\n"
+	    "お心当たりのない場合は、施設管理者または事務局にご連絡ください。\n",
+	    label, pn->password, portal,
+	    *portal != '\0' && portal[strlen(portal) - 1] == '/' ? "" : "/",
+	    pn->expires);
+	if (w < 0 || (size_t)w >= n) {
+		if (n > 0)
+			buf[0] = '\0';
+	}
+	return buf;
+}
+
+/* Why a pickup row cannot be fetched, if it cannot. */
+static enum pickup_result
+pickup_state(const PGresult *r)
+{
+	if (strcmp(db_get(r, 0, "used"), "t") == 0)
+		return PICKUP_USED;
+	if (strcmp(db_get(r, 0, "locked"), "t") == 0)
+		return PICKUP_LOCKED;
+	if (strcmp(db_get(r, 0, "has_p12"), "f") == 0 ||
+	    strcmp(db_get(r, 0, "expired"), "t") == 0)
+		return PICKUP_EXPIRED;
+	return PICKUP_OK;
+}
+
+#define PICKUP_COLS \
+	"SELECT p.id, p.serial, d.label, p.password_hash," \
+	" p.fetched_at IS NOT NULL AS used, p.locked_at IS NOT NULL AS locked," \
+	" p.p12 IS NOT NULL AS has_p12," \
+	" (p.expires_at <= now() OR d.revoked_at IS NOT NULL) AS expired" \
+	" FROM pickup p JOIN device_cert d ON d.serial = p.serial"
+
+/* A bundle that can no longer be fetched is deleted, and its certificate,
+ * never installed anywhere, revoked. */
+static int
+pickup_void(PGconn *c, const char *id, const char *reason)
+{
+	const char *const p[] = { id, reason };
+
+	if (db_cmd(c, "UPDATE pickup SET p12 = NULL WHERE id = $1::bigint",
+	    1, p) == -1)
+		return -1;
+	return db_cmd(c, "UPDATE device_cert SET revoked_at = now(),"
+	    " revoke_reason = $2 WHERE serial = (SELECT serial FROM pickup"
+	    " WHERE id = $1::bigint) AND revoked_at IS NULL", 2, p);
+}
+
+/* Row 0 of r is fetchable: take the bundle out (read and deleted in one
+ * statement, on the row the caller locked). */
+static enum pickup_result
+pickup_out(PGconn *c, const PGresult *r, struct pickup_bundle *b)
+{
+	PGresult	*u;
+	const char	*p[1];
+
+	memset(b, 0, sizeof(*b));
+	p[0] = db_get(r, 0, "id");
+	u = db_exec(c, "WITH old AS (SELECT id, p12 FROM pickup"
+	    " WHERE id = $1::bigint AND p12 IS NOT NULL)"
+	    " UPDATE pickup p SET p12 = NULL, fetched_at = now() FROM old"
+	    " WHERE p.id = old.id RETURNING old.p12", 1, p);
+	if (u == NULL || PQntuples(u) != 1 ||
+	    (b->p12 = pickup_unhex(db_get(u, 0, "p12"), &b->p12_len)) ==
+	    NULL) {
+		log_err("pickup: bundle %s unreadable", p[0]);
+		PQclear(u);
+		return PICKUP_ERROR;
+	}
+	PQclear(u);
+	snprintf(b->pickup_id, sizeof(b->pickup_id), "%s", p[0]);
+	snprintf(b->serial, sizeof(b->serial), "%s", db_get(r, 0, "serial"));
+	snprintf(b->label, sizeof(b->label), "%s", db_get(r, 0, "label"));
+	return PICKUP_OK;
+}
+
+/* State of a locked row; an expired bundle is deleted on the way. */
+static enum pickup_result
+pickup_check(PGconn *c, const PGresult *r)
+{
+	enum pickup_result st = pickup_state(r);
+
+	if (st == PICKUP_EXPIRED &&
+	    strcmp(db_get(r, 0, "has_p12"), "t") == 0 &&
+	    pickup_void(c, db_get(r, 0, "id"), "pickup expired") == -1)
+		return PICKUP_ERROR;
+	return st;
+}
+
+static int
+pickup_fail_addr(PGconn *c, const char *addr)
+{
+	const char *const p[] = { addr };
+
+	if (addr == NULL || *addr == '\0')
+		return 0;
+	return db_cmd(c, "INSERT INTO pickup_failure (remote_addr)"
+	    " VALUES ($1::inet)", 1, p);
+}
+
+enum pickup_result
+pickup_fetch(PGconn *c, const char *number, const char *password,
+    const char *remote_addr, struct pickup_bundle *out)
+{
+	char		 digits[PICKUP_DIGITS + 1], max[16];
+	const char	*p[3];
+	PGresult	*r = NULL, *u = NULL;
+	enum pickup_result rc = PICKUP_ERROR;
+	size_t		 i, n = 0;
+	int		 bad = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* Digits only: "1234-5678-9012", "1234 5678 9012" all count. */
+	for (i = 0; number[i] != '\0'; i++) {
+		if (number[i] >= '0' && number[i] <= '9') {
+			if (n == PICKUP_DIGITS) {
+				bad = 1;
+				break;
+			}
+			digits[n++] = number[i];
+		} else if (number[i] != '-' && number[i] != ' ')
+			bad = 1;
+	}
+	digits[n] = '\0';
+	if (n != PICKUP_DIGITS)
+		bad = 1;
+
+	if (remote_addr != NULL && *remote_addr != '\0') {
+		snprintf(max, sizeof(max), "%d", PICKUP_ADDR_FAILS);
+		p[0] = remote_addr;
+		p[1] = max;
+		r = db_exec(c, "SELECT count(*) >= $2::int AS over"
+		    " FROM pickup_failure WHERE remote_addr = $1::inet"
+		    " AND at > now() - interval '1 hour'", 2, p);
+		if (r == NULL)
+			goto out;
+		if (strcmp(db_get(r, 0, "over"), "t") == 0) {
+			rc = PICKUP_LOCKED;
+			goto out;
+		}
+		PQclear(r);
+		r = NULL;
+	}
+
+	p[0] = digits;
+	r = db_exec(c, PICKUP_COLS " WHERE p.number = $1 FOR UPDATE OF p",
+	    1, p);
+	if (r == NULL)
+		goto out;
+	if (bad || PQntuples(r) != 1) {
+		(void)auth_check_password(password, pickup_dummy_hash);
+		rc = pickup_fail_addr(c, remote_addr) == -1 ?
+		    PICKUP_ERROR : PICKUP_BAD;
+		goto out;
+	}
+	/* A locked pickup is not tried at all: that is what the lock is for. */
+	if (strcmp(db_get(r, 0, "locked"), "t") == 0) {
+		rc = pickup_fail_addr(c, remote_addr) == -1 ?
+		    PICKUP_ERROR : PICKUP_LOCKED;
+		goto out;
+	}
+	if (!auth_check_password(password, db_get(r, 0, "password_hash"))) {
+		snprintf(max, sizeof(max), "%d", PICKUP_MAX_FAILS);
+		p[0] = db_get(r, 0, "id");
+		p[1] = max;
+		u = db_exec(c, "UPDATE pickup SET fails = fails + 1,"
+		    " locked_at = CASE WHEN fails + 1 >= $2::int THEN now()"
+		    " END WHERE id = $1::bigint RETURNING locked_at IS NOT NULL"
+		    " AS locked", 2, p);
+		if (u == NULL || pickup_fail_addr(c, remote_addr) == -1)
+			goto out;
+		rc = PICKUP_BAD;
+		/* Locked for good: the bundle goes, the certificate too. */
+		if (strcmp(db_get(u, 0, "locked"), "t") == 0 &&
+		    strcmp(db_get(r, 0, "has_p12"), "t") == 0 &&
+		    pickup_void(c, p[0], "pickup locked") == -1)
+			rc = PICKUP_ERROR;
+		goto out;
+	}
+	if ((rc = pickup_check(c, r)) == PICKUP_OK)
+		rc = pickup_out(c, r, out);
+out:
+	OPENSSL_cleanse(digits, sizeof(digits));
+	PQclear(u);
+	PQclear(r);
+	return rc;
+}
+
+enum pickup_result
+pickup_take(PGconn *c, const char *pickup_id, const char *account_id,
+    struct pickup_bundle *out)
+{
+	const char *const p[] = { pickup_id, account_id };
+	PGresult	*r;
+	enum pickup_result rc;
+
+	memset(out, 0, sizeof(*out));
+	r = db_exec(c, PICKUP_COLS " JOIN account a ON a.id = p.created_by"
+	    " AND a.facility_id = p.facility_id AND a.deleted_at IS NULL"
+	    " WHERE p.id = $1::bigint AND a.id = $2::bigint FOR UPDATE OF p",
+	    2, p);
+	if (r == NULL)
+		return PICKUP_ERROR;
+	if (PQntuples(r) != 1)
+		rc = PICKUP_BAD;
+	else if ((rc = pickup_check(c, r)) == PICKUP_OK)
+		rc = pickup_out(c, r, out);
+	PQclear(r);
+	return rc;
+}
+
+long
+pickup_purge(PGconn *c)
+{
+	PGresult	*r;
+	long		 n;
+
+	r = db_exec(c, "WITH gone AS (UPDATE pickup SET p12 = NULL"
+	    " WHERE p12 IS NOT NULL AND expires_at <= now() RETURNING serial),"
+	    " rev AS (UPDATE device_cert SET revoked_at = now(),"
+	    " revoke_reason = 'pickup expired' WHERE serial IN (SELECT serial"
+	    " FROM gone) AND revoked_at IS NULL)"
+	    " SELECT count(*) AS n FROM gone", 0, NULL);
+	if (r == NULL)
+		return -1;
+	n = strtol(db_get(r, 0, "n"), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
+void
+pickup_bundle_free(struct pickup_bundle *b)
+{
+	if (b == NULL)
+		return;
+	if (b->p12 != NULL)
+		OPENSSL_clear_free(b->p12, b->p12_len);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+pickup_serve(struct app *a, const struct pickup_bundle *b)
+{
+	char	 name[sizeof(b->label) + 32];
+
+	snprintf(name, sizeof(name), "renrakucho-%s.p12", b->label);
+	return app_download(a, "application/x-pkcs12", name, b->p12,
+	    b->p12_len);
+}

@@ -33,6 +33,7 @@
 
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "audit.h"
@@ -40,6 +41,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
+#include "pickup.h"
 #include "pki.h"
 
 #define ADM_PROG		"renrakucho-admin"
@@ -91,6 +93,8 @@ enum adm_cmd {
 	CMD_CERT_LIST,
 	CMD_CERT_REVOKE,
 	CMD_SESSION_PURGE,
+	CMD_MAIL_DELIVER,
+	CMD_PICKUP_PURGE,
 	CMD__MAX
 };
 
@@ -116,6 +120,8 @@ static int	cmd_cert_issue(struct adm *, int, char **);
 static int	cmd_cert_list(struct adm *, int, char **);
 static int	cmd_cert_revoke(struct adm *, int, char **);
 static int	cmd_session_purge(struct adm *, int, char **);
+static int	cmd_mail_deliver(struct adm *, int, char **);
+static int	cmd_pickup_purge(struct adm *, int, char **);
 
 static const struct adm_def adm_defs[CMD__MAX] = {
 	/* CMD_MIGRATE */
@@ -167,6 +173,14 @@ static const struct adm_def adm_defs[CMD__MAX] = {
 	/* CMD_SESSION_PURGE */
 	{ "session", "purge", cmd_session_purge, "",
 	  "delete sessions over 30 days past their end; prints the count" },
+	/* CMD_MAIL_DELIVER */
+	{ "mail", "deliver", cmd_mail_deliver, "[--limit N]",
+	  "send queued mail through the sendmail command (cron: every"
+	  " minute)" },
+	/* CMD_PICKUP_PURGE */
+	{ "pickup", "purge", cmd_pickup_purge, "",
+	  "delete expired certificate pickups' bundles, revoking their"
+	  " certificates; prints the count" },
 };
 
 /* --- messages -------------------------------------------------------- */
@@ -2086,6 +2100,276 @@ out:
 	if (rc != 0)
 		adm_rollback(a);
 	return rc;
+}
+
+/* --- mail ------------------------------------------------------------ */
+
+#define ADM_MAIL_ATTEMPTS	10
+#define ADM_MAIL_LIMIT_MAX	100000
+#define ADM_B64_LINE		57	/* raw bytes per 76-character line */
+#define ADM_EWORD_RAW		45	/* raw bytes per encoded word */
+
+/* Minutes to wait after the n-th failure (1-based; the last repeats). */
+static const int adm_backoff[] = { 1, 5, 15, 60, 120, 240, 480, 720, 1440 };
+
+/* A header value must stay one header: no CR, LF or other control. */
+static int
+adm_header_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void
+adm_b64(FILE *f, const unsigned char *p, size_t n)
+{
+	unsigned char	 out[4 * ((ADM_B64_LINE + 2) / 3) + 1];
+
+	EVP_EncodeBlock(out, p, (int)n);
+	fputs((const char *)out, f);
+}
+
+/* RFC 2047 B encoding, split on UTF-8 character boundaries so that each
+ * encoded word decodes to whole characters, folded between words. */
+static void
+adm_subject(FILE *f, const char *s)
+{
+	size_t	 len = strlen(s), i = 0, n;
+
+	fputs("Subject:", f);
+	while (i < len) {
+		n = len - i < ADM_EWORD_RAW ? len - i : ADM_EWORD_RAW;
+		while (i + n < len && n > 0 &&
+		    ((unsigned char)s[i + n] & 0xc0) == 0x80)
+			n--;
+		fputs(i == 0 ? " =?UTF-8?B?" : "\n =?UTF-8?B?", f);
+		adm_b64(f, (const unsigned char *)s + i, n);
+		fputs("?=", f);
+		i += n;
+	}
+	fputs("\n", f);
+}
+
+/* The message through the sendmail command; NULL on success, else why
+ * it failed. */
+static const char *
+adm_sendmail(const char *id, const char *to, const char *subject,
+    const char *body)
+{
+	static char	 why[128];
+	const char	*from = cfg_get(CFG_MAIL_FROM), *dom;
+	unsigned char	 rnd[8];
+	char		 date[64];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	size_t		 i, n, len = strlen(body);
+	FILE		*f;
+	int		 st;
+
+	if (!adm_header_ok(to) || !adm_header_ok(subject) ||
+	    !adm_header_ok(from) || *to == '\0')
+		return "refused: control character in a header";
+	if ((dom = strrchr(from, '@')) == NULL || !adm_header_ok(dom))
+		dom = "@localhost";
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	    localtime_r(&now, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z",
+	    &tm) == 0)
+		return "cannot make the headers";
+	/* The recipient is in To: (sendmail -t), never on a command line. */
+	fflush(NULL);
+	if ((f = popen(cfg_get(CFG_SENDMAIL), "w")) == NULL)
+		return "cannot run the sendmail command";
+	fprintf(f, "From: %s\nTo: %s\n", from, to);
+	adm_subject(f, subject);
+	fprintf(f, "Date: %s\nMessage-ID: <outbox-%s.", date, id);
+	for (i = 0; i < sizeof(rnd); i++)
+		fprintf(f, "%02x", rnd[i]);
+	fprintf(f, "%s>\nMIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=UTF-8\n"
+	    "Content-Transfer-Encoding: base64\n\n", dom);
+	for (i = 0; i < len; i += n) {
+		n = len - i < ADM_B64_LINE ? len - i : ADM_B64_LINE;
+		adm_b64(f, (const unsigned char *)body + i, n);
+		fputc('\n', f);
+	}
+	st = pclose(f);
+	if (st == -1)
+		return "sendmail: wait failed";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return NULL;
+	if (WIFEXITED(st))
+		snprintf(why, sizeof(why), "sendmail exited with status %d",
+		    WEXITSTATUS(st));
+	else
+		snprintf(why, sizeof(why), "sendmail killed by signal %d",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return why;
+}
+
+/* Delivers the next due message in its own transaction: 1 sent, 0
+ * failed (rescheduled or given up), 2 nothing due, -1 database error. */
+static int
+adm_mail_one(struct adm *a, int *gaveup)
+{
+	PGresult	*r = NULL;
+	const char	*why, *p[4];
+	char		 mins[16];
+	long		 att;
+	int		 rc = -1;
+
+	if (adm_begin(a) == -1)
+		return -1;
+	/* Another deliverer (cron overlapping) skips what this one holds. */
+	r = adm_q(a, "SELECT id, to_addr, subject, body, attempts"
+	    " FROM mail_outbox WHERE sent_at IS NULL"
+	    " AND next_attempt_at <= now() ORDER BY id LIMIT 1"
+	    " FOR UPDATE SKIP LOCKED", 0, NULL);
+	if (r == NULL) {
+		adm_dberr(a, "mail_outbox");
+		goto out;
+	}
+	if (PQntuples(r) == 0) {
+		rc = adm_commit(a) == -1 ? -1 : 2;
+		goto out;
+	}
+	p[0] = db_get(r, 0, "id");
+	why = adm_sendmail(p[0], db_get(r, 0, "to_addr"),
+	    db_get(r, 0, "subject"), db_get(r, 0, "body"));
+	if (why == NULL) {
+		if (adm_qcmd(a, "UPDATE mail_outbox SET sent_at = now(),"
+		    " attempts = attempts + 1, last_error = NULL"
+		    " WHERE id = $1::bigint", 1, p) == -1) {
+			adm_dberr(a, "mail_outbox");
+			goto out;
+		}
+		rc = adm_commit(a) == -1 ? -1 : 1;
+		goto out;
+	}
+	att = strtol(db_get(r, 0, "attempts"), NULL, 10) + 1;
+	*gaveup = att >= ADM_MAIL_ATTEMPTS;
+	snprintf(mins, sizeof(mins), "%d", adm_backoff[att - 1 <
+	    (long)(sizeof(adm_backoff) / sizeof(adm_backoff[0])) ?
+	    att - 1 : (long)(sizeof(adm_backoff) / sizeof(adm_backoff[0])) -
+	    1]);
+	p[1] = *gaveup ? "gave up" : why;
+	p[2] = mins;
+	p[3] = *gaveup ? "t" : "f";
+	/* Given up: never due again, the row stays for the record. */
+	if (adm_qcmd(a, "UPDATE mail_outbox SET attempts = attempts + 1,"
+	    " last_error = $2, next_attempt_at = CASE WHEN $4::boolean"
+	    " THEN 'infinity' ELSE now() + make_interval(mins => $3::int) END"
+	    " WHERE id = $1::bigint", 4, p) == -1) {
+		adm_dberr(a, "mail_outbox");
+		goto out;
+	}
+	fprintf(stderr, "%s: message %s: %s\n", a->label, p[0], why);
+	rc = adm_commit(a) == -1 ? -1 : 0;
+out:
+	PQclear(r);
+	if (rc == -1)
+		adm_rollback(a);
+	return rc;
+}
+
+static int
+cmd_mail_deliver(struct adm *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*limit_s = NULL;
+	long long	 limit = 1000, i;
+	long		 sent = 0, failed = 0, gaveup = 0;
+	char		 detail[96];
+	int		 ch, rc = 0, g;
+
+	while ((ch = adm_getopt(argc, argv, opts)) != -1)
+		switch (ch) {
+		case 'l':
+			if (adm_once(a, &limit_s, "--limit") == -1)
+				return 2;
+			break;
+		case 'h':
+			return adm_usage(a, 0);
+		default:
+			return adm_usage(a, 1);
+		}
+	if (optind != argc)
+		return adm_usage(a, 1);
+	if (limit_s != NULL && adm_num(a, "--limit", limit_s, 1,
+	    ADM_MAIL_LIMIT_MAX, &limit) == -1)
+		return 2;
+	/* A sendmail that exits early must not kill us mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	if (adm_connect(a, 1) == -1)
+		return 1;
+	for (i = 0; i < limit; i++) {
+		g = 0;
+		if ((rc = adm_mail_one(a, &g)) == -1)
+			break;
+		if (rc == 2)
+			break;
+		if (rc == 1)
+			sent++;
+		else if (g)
+			gaveup++;
+		else
+			failed++;
+	}
+	printf("sent %ld, failed %ld, gave up %ld\n", sent, failed, gaveup);
+	if (sent + failed + gaveup > 0) {
+		snprintf(detail, sizeof(detail), "sent %ld, failed %ld,"
+		    " gave up %ld", sent, failed, gaveup);
+		if (adm_begin(a) == -1 || adm_audit(a, "cli.mail.deliver",
+		    "mail_outbox", NULL, detail) == -1 ||
+		    adm_commit(a) == -1) {
+			adm_rollback(a);
+			return 1;
+		}
+	}
+	return rc == -1 ? 1 : 0;
+}
+
+static int
+cmd_pickup_purge(struct adm *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char		 detail[48];
+	long		 n;
+	int		 ch;
+
+	while ((ch = adm_getopt(argc, argv, opts)) != -1)
+		switch (ch) {
+		case 'h':
+			return adm_usage(a, 0);
+		default:
+			return adm_usage(a, 1);
+		}
+	if (optind != argc)
+		return adm_usage(a, 1);
+	if (adm_connect(a, 1) == -1 || adm_begin(a) == -1)
+		return 1;
+	if ((n = pickup_purge(a->db)) == -1) {
+		adm_dberr(a, "pickup");
+		adm_rollback(a);
+		return 1;
+	}
+	snprintf(detail, sizeof(detail), "%ld bundles deleted", n);
+	if (adm_audit(a, "cli.pickup.purge", "pickup", NULL, detail) == -1 ||
+	    adm_commit(a) == -1) {
+		adm_rollback(a);
+		return 1;
+	}
+	printf("%ld\n", n);
+	return 0;
 }
 
 /* --- main ------------------------------------------------------------ */

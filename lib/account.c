@@ -1,0 +1,668 @@
+/* Accounts registered and changed from the web menus (see account.h). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "account.h"
+#include "app.h"
+#include "auth.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "mail.h"
+
+const char *const account_professions[ACCOUNT_NPROF] = {
+	"医師", "歯科医師", "薬剤師", "看護師", "保健師", "理学療法士",
+	"作業療法士", "言語聴覚士", "介護支援専門員", "介護福祉士",
+	"ヘルパー", "相談員", "事務", "その他",
+};
+
+/* The form fields' ids, for the error summary's links. */
+static const char *const account_anchor[ACCOUNT_F__MAX] = {
+	"#login", "#name", "#kana", "#profession", "#email", "#placeholder",
+	"#password", "#password2", "#is_admin",
+};
+
+static const char *const account_desc[ACCOUNT_F__MAX][2] = {
+	/* [no error, error] for aria-describedby */
+	{ "login-hint", "login-error login-hint" },
+	{ "name-hint", "name-error name-hint" },
+	{ "kana-hint", "kana-error kana-hint" },
+	{ "", "profession-error" },
+	{ "email-hint", "email-error email-hint" },
+	{ "", "" },
+	{ "password-hint", "password-error password-hint" },
+	{ "", "password2-error" },
+	{ "", "" },
+};
+
+/* One UTF-8 sequence (already validated by req_v_line) -> code point. */
+static size_t
+account_cp(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		*cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+		return 2;
+	}
+	if ((s[0] & 0xf0) == 0xe0) {
+		*cp = (uint32_t)(s[0] & 0x0f) << 12 |
+		    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		return 3;
+	}
+	*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+	return 4;
+}
+
+int
+account_v_kana(struct req_val *v, const struct req_key *k)
+{
+	const unsigned char	*s;
+	size_t			 i;
+	uint32_t		 cp;
+
+	if (!req_v_line(v, k))
+		return 0;
+	s = (const unsigned char *)v->s;
+	for (i = 0; i < v->len; ) {
+		i += account_cp(s + i, &cp);
+		/* Hiragana, katakana (with ・ and ー), spaces. */
+		if ((cp >= 0x3041 && cp <= 0x3096) ||
+		    (cp >= 0x309d && cp <= 0x309e) ||
+		    (cp >= 0x30a1 && cp <= 0x30fe) ||
+		    cp == ' ' || cp == 0x3000)
+			continue;
+		v->err = "カタカナまたはひらがなで入力してください。";
+		return 0;
+	}
+	return 1;
+}
+
+int
+account_v_profession(struct req_val *v, const struct req_key *k)
+{
+	size_t	 i;
+
+	if (!req_v_line(v, k))
+		return 0;
+	for (i = 0; i < ACCOUNT_NPROF; i++)
+		if (strcmp(v->s, account_professions[i]) == 0)
+			return 1;
+	v->err = "職種を一覧から選んでください。";
+	return 0;
+}
+
+/* The app's login page for mails (cfg app_url may end in "/"). */
+static const char *
+account_login_url(char *b, size_t n)
+{
+	const char	*u = cfg_get(CFG_APP_URL);
+	size_t		 len = strlen(u);
+
+	snprintf(b, n, "%s%slogin", u, len > 0 && u[len - 1] == '/' ? "" :
+	    "/");
+	return b;
+}
+
+const char *
+account_kept(const struct req_val *v)
+{
+	if (!v->present || v->s == NULL || strlen(v->s) != v->len ||
+	    req_utf8_len(v->s, v->len) < 0)
+		return NULL;
+	return v->s;
+}
+
+static void
+account_err(struct account_form *f, enum account_field i, const char *msg)
+{
+	if (f->err[i] == NULL)
+		f->nerr++;
+	f->err[i] = msg;
+}
+
+int
+account_form_read(const struct req *r, size_t base, struct account_form *f)
+{
+	const struct req_val	*v = r->vals + base;
+
+	f->login = account_kept(&v[ACCOUNT_F_LOGIN]);
+	f->name = account_kept(&v[ACCOUNT_F_NAME]);
+	f->kana = account_kept(&v[ACCOUNT_F_KANA]);
+	f->profession = v[ACCOUNT_F_PROFESSION].valid ?
+	    v[ACCOUNT_F_PROFESSION].s : NULL;
+	f->email = account_kept(&v[ACCOUNT_F_EMAIL]);
+	f->placeholder = v[ACCOUNT_F_PLACEHOLDER].valid &&
+	    strcmp(v[ACCOUNT_F_PLACEHOLDER].s, "1") == 0;
+	f->is_admin = v[ACCOUNT_F_ADMIN].valid &&
+	    strcmp(v[ACCOUNT_F_ADMIN].s, "1") == 0;
+	f->password = v[ACCOUNT_F_PASSWORD].valid ?
+	    v[ACCOUNT_F_PASSWORD].s : NULL;
+
+	if (f->is_new && !v[ACCOUNT_F_LOGIN].valid)
+		account_err(f, ACCOUNT_F_LOGIN, v[ACCOUNT_F_LOGIN].len > 0 ?
+		    "ログインIDは半角の英数字と記号で3〜64文字です。" :
+		    "ログインIDを入力してください。");
+	if (!v[ACCOUNT_F_NAME].valid)
+		account_err(f, ACCOUNT_F_NAME, v[ACCOUNT_F_NAME].len > 0 ?
+		    "氏名は100文字までの1行で入力してください。" :
+		    "氏名を入力してください。");
+	if (v[ACCOUNT_F_KANA].present && !v[ACCOUNT_F_KANA].valid)
+		account_err(f, ACCOUNT_F_KANA, "ふりがなはカタカナまたは"
+		    "ひらがなで100文字までで入力してください。");
+	if (!v[ACCOUNT_F_PROFESSION].valid)
+		account_err(f, ACCOUNT_F_PROFESSION, "職種を選んでください。");
+	if (f->placeholder)
+		f->email = NULL;	/* the system makes the address */
+	else if (v[ACCOUNT_F_EMAIL].len == 0)
+		account_err(f, ACCOUNT_F_EMAIL, "メールアドレスを入力するか、"
+		    "「転送用アドレスを使う」を選んでください。");
+	else if (!v[ACCOUNT_F_EMAIL].valid)
+		account_err(f, ACCOUNT_F_EMAIL, "メールアドレスの形式が正しく"
+		    "ありません（例: name@example.jp）。");
+	else if (v[ACCOUNT_F_EMAIL].len >= sizeof(ACCOUNT_PLACEHOLDER_DOMAIN) &&
+	    strcasecmp(v[ACCOUNT_F_EMAIL].s + v[ACCOUNT_F_EMAIL].len -
+	    (sizeof(ACCOUNT_PLACEHOLDER_DOMAIN) - 1),
+	    ACCOUNT_PLACEHOLDER_DOMAIN) == 0)
+		account_err(f, ACCOUNT_F_EMAIL, "このアドレスは転送用アドレス"
+		    "専用です。「転送用アドレスを使う」を選んでください。");
+	if (f->is_new) {
+		if (!v[ACCOUNT_F_PASSWORD].valid)
+			account_err(f, ACCOUNT_F_PASSWORD, "初期パスワードは8〜"
+			    "256文字の1行で入力してください。");
+		else if (!v[ACCOUNT_F_PASSWORD2].valid ||
+		    strcmp(v[ACCOUNT_F_PASSWORD].s,
+		    v[ACCOUNT_F_PASSWORD2].s) != 0)
+			account_err(f, ACCOUNT_F_PASSWORD2, "確認のため、同じ"
+			    "パスワードをもう一度入力してください。");
+		else if (f->login != NULL &&
+		    strcmp(f->password, f->login) == 0)
+			account_err(f, ACCOUNT_F_PASSWORD, "ログインIDと同じ"
+			    "パスワードは使えません。");
+	}
+	return f->nerr;
+}
+
+void
+account_form_tmpl(struct account_form *f, struct tmpl_facility_staff_form *t)
+{
+	size_t	 i, n = 0;
+
+#define ACCOUNT_SLOT(fld, F) do {					\
+	t->fld##_has_error = f->err[F] != NULL;				\
+	t->fld##_error = f->err[F];					\
+	t->fld##_invalid = f->err[F] != NULL ? "true" : "false";	\
+	t->fld##_desc = account_desc[F][f->err[F] != NULL];		\
+} while (0)
+	ACCOUNT_SLOT(login, ACCOUNT_F_LOGIN);
+	ACCOUNT_SLOT(name, ACCOUNT_F_NAME);
+	ACCOUNT_SLOT(kana, ACCOUNT_F_KANA);
+	ACCOUNT_SLOT(profession, ACCOUNT_F_PROFESSION);
+	ACCOUNT_SLOT(email, ACCOUNT_F_EMAIL);
+	ACCOUNT_SLOT(password, ACCOUNT_F_PASSWORD);
+	ACCOUNT_SLOT(password2, ACCOUNT_F_PASSWORD2);
+#undef ACCOUNT_SLOT
+	for (i = 0; i < ACCOUNT_F__MAX; i++)
+		if (f->err[i] != NULL) {
+			f->err_rows[n].href = account_anchor[i];
+			f->err_rows[n++].text = f->err[i];
+		}
+	t->has_errors = n > 0;
+	t->errors = f->err_rows;
+	t->errors_n = n;
+	for (i = 0; i < ACCOUNT_NPROF; i++) {
+		f->prof_rows[i].value = account_professions[i];
+		f->prof_rows[i].selected = f->profession != NULL &&
+		    strcmp(f->profession, account_professions[i]) == 0;
+	}
+	t->professions = f->prof_rows;
+	t->professions_n = ACCOUNT_NPROF;
+	t->is_new = f->is_new;
+	t->login = f->login;
+	t->name = f->name;
+	t->kana = f->kana;
+	t->email = f->email;
+	t->placeholder = f->placeholder;
+	t->has_current_placeholder = f->current_placeholder != NULL;
+	t->current_placeholder = f->current_placeholder;
+	t->is_admin = f->is_admin;
+}
+
+int
+account_placeholder(const char *facility_id, char *out, size_t n)
+{
+	static const char	 al[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char		 r[32];
+	char			 rnd[ACCOUNT_PLACEHOLDER_RAND + 1];
+	size_t			 i, o = 0;
+	int			 w;
+
+	/* Uniform [a-z0-9]: bytes at or above 252 (7 * 36) are dropped. */
+	while (o < ACCOUNT_PLACEHOLDER_RAND) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return -1;
+		for (i = 0; i < sizeof(r) && o < ACCOUNT_PLACEHOLDER_RAND; i++)
+			if (r[i] < 252)
+				rnd[o++] = al[r[i] % 36];
+	}
+	rnd[o] = '\0';
+	w = snprintf(out, n, "fwd-%s-%s" ACCOUNT_PLACEHOLDER_DOMAIN,
+	    facility_id, rnd);
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* Is the login ID (when login != NULL) or the e-mail address (when
+ * email != NULL) used by another live account?  Sets the field errors;
+ * returns the result for the first conflict, ACCOUNT_OK, or
+ * ACCOUNT_ERROR.  The message names no facility and no person. */
+static enum account_result
+account_taken(PGconn *c, struct account_form *f, const char *login,
+    const char *email, const char *self)
+{
+	const char *const p[] = { login, email, self };
+	PGresult	*r;
+	enum account_result rc = ACCOUNT_OK;
+
+	r = db_exec(c, "SELECT"
+	    " $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM account"
+	    "  WHERE lower(login) = lower($1) AND deleted_at IS NULL)"
+	    "  AS login_taken,"
+	    " $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM account"
+	    "  WHERE lower(email) = lower($2) AND deleted_at IS NULL"
+	    "  AND id IS DISTINCT FROM $3::bigint) AS email_taken", 3, p);
+	if (r == NULL)
+		return ACCOUNT_ERROR;
+	if (strcmp(db_get(r, 0, "email_taken"), "t") == 0) {
+		account_err(f, ACCOUNT_F_EMAIL,
+		    "このメールアドレスは既に使われています。");
+		rc = ACCOUNT_EMAIL_TAKEN;
+	}
+	if (strcmp(db_get(r, 0, "login_taken"), "t") == 0) {
+		account_err(f, ACCOUNT_F_LOGIN,
+		    "このログインIDは既に使われています。");
+		rc = ACCOUNT_LOGIN_TAKEN;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* A unique violation despite the check: a concurrent registration. */
+static enum account_result
+account_unique(struct account_form *f)
+{
+	if (strcmp(db_sqlstate(), "23505") != 0)
+		return ACCOUNT_ERROR;
+	account_err(f, ACCOUNT_F_EMAIL, "このメールアドレスまたはログインIDは"
+	    "既に使われています。");
+	return ACCOUNT_EMAIL_TAKEN;
+}
+
+enum account_result
+account_create(PGconn *c, const char *facility_id, struct account_form *f,
+    char *id_out, size_t n)
+{
+	char		 hash[AUTH_HASH_MAX] = "", ph[96], body[1024], url[512];
+	const char	*p[9];
+	PGresult	*r = NULL;
+	enum account_result rc;
+
+	if ((rc = account_taken(c, f, f->login, f->email, NULL)) != ACCOUNT_OK)
+		return rc;
+	rc = ACCOUNT_ERROR;
+	if (f->placeholder && account_placeholder(facility_id, ph,
+	    sizeof(ph)) == -1)
+		goto out;
+	if (auth_hash_password(f->password, AUTH_PBKDF2_ITER, hash,
+	    sizeof(hash)) == -1)
+		goto out;
+	p[0] = facility_id;
+	p[1] = f->login;
+	p[2] = f->name;
+	p[3] = f->kana != NULL ? f->kana : "";
+	p[4] = f->profession;
+	p[5] = f->placeholder ? ph : f->email;
+	p[6] = f->placeholder ? "t" : "f";
+	p[7] = hash;
+	p[8] = f->is_admin ? "t" : "f";
+	r = db_exec(c, "INSERT INTO account (facility_id, login, name, kana,"
+	    " profession, email, email_is_placeholder, password_hash,"
+	    " is_facility_admin) SELECT f.id, $2, $3, $4, $5, $6,"
+	    " $7::boolean, $8, $9::boolean FROM facility f"
+	    " WHERE f.id = $1::bigint RETURNING id", 9, p);
+	if (r == NULL) {
+		rc = account_unique(f);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		rc = ACCOUNT_NOT_FOUND;
+		goto out;
+	}
+	snprintf(id_out, n, "%s", db_get(r, 0, "id"));
+	/* The password is not in the mail: the administrator hands it over. */
+	snprintf(body, sizeof(body), "%s 様\n\n"
+	    "電子連絡帳の利用者として登録されました。\n\n"
+	    "ログインID: %s\n"
+	    "初期パスワードは施設管理者からお受け取りください。最初に"
+	    "ログインした後、マイプロファイルでパスワードを変更してください。\n"
+	    "ログインには、証明書をインストールした端末が必要です。\n\n"
+	    "%s\n", f->name, f->login, account_login_url(url, sizeof(url)));
+	if (mail_queue_account(c, id_out, "【電子連絡帳】利用者登録のお知らせ",
+	    body) == -1)
+		goto out;
+	rc = ACCOUNT_OK;
+out:
+	OPENSSL_cleanse(hash, sizeof(hash));
+	PQclear(r);
+	return rc;
+}
+
+enum account_result
+account_update(PGconn *c, const char *facility_id, const char *account_id,
+    struct account_form *f)
+{
+	char		 ph[96];
+	const char	*p[8];
+	PGresult	*r;
+	enum account_result rc;
+
+	if ((rc = account_taken(c, f, NULL, f->email, account_id)) !=
+	    ACCOUNT_OK)
+		return rc;
+	if (f->placeholder && account_placeholder(facility_id, ph,
+	    sizeof(ph)) == -1)
+		return ACCOUNT_ERROR;
+	p[0] = account_id;
+	p[1] = facility_id;
+	p[2] = f->name;
+	p[3] = f->kana != NULL ? f->kana : "";
+	p[4] = f->profession;
+	p[5] = f->placeholder ? ph : f->email;
+	p[6] = f->placeholder ? "t" : "f";
+	p[7] = f->is_admin ? "t" : "f";
+	/* A placeholder stays the same while the box stays ticked: it may
+	 * already be known to the facility's mail filters. */
+	r = db_exec(c, "UPDATE account SET name = $3, kana = $4,"
+	    " profession = $5, email = CASE WHEN $7::boolean AND"
+	    " email_is_placeholder THEN email ELSE $6 END,"
+	    " email_is_placeholder = $7::boolean,"
+	    " is_facility_admin = $8::boolean"
+	    " WHERE id = $1::bigint AND facility_id = $2::bigint"
+	    " AND deleted_at IS NULL RETURNING id", 8, p);
+	if (r == NULL)
+		return account_unique(f);
+	rc = PQntuples(r) == 1 ? ACCOUNT_OK : ACCOUNT_NOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+int
+account_serial(const char *s, char out[41])
+{
+	size_t	 i, len = strlen(s);
+
+	if (len == 0 || len > 40 ||
+	    strspn(s, "0123456789abcdefABCDEF") != len)
+		return 0;
+	for (i = 0; i <= len; i++)
+		out[i] = (char)(s[i] >= 'a' && s[i] <= 'f' ?
+		    s[i] - 'a' + 'A' : s[i]);
+	return 1;
+}
+
+enum account_revoke
+account_cert_revoke(PGconn *c, const char *serial, const char *facility_id,
+    const char *by, const char *reason)
+{
+	const char *const p[] = { serial, facility_id, by, reason };
+	char		 body[1024], url[512];
+	PGresult	*r;
+	enum account_revoke rc = ACCOUNT_REVOKE_ERROR;
+
+	r = db_exec(c, "UPDATE device_cert SET revoked_at = now(),"
+	    " revoked_by = $3::bigint, revoke_reason = $4"
+	    " WHERE serial = $1 AND ($2::bigint IS NULL OR"
+	    " facility_id = $2::bigint) AND revoked_at IS NULL"
+	    " RETURNING issued_by, label", 4, p);
+	if (r == NULL)
+		return ACCOUNT_REVOKE_ERROR;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		r = db_exec(c, "SELECT 1 FROM device_cert WHERE serial = $1"
+		    " AND ($2::bigint IS NULL OR facility_id = $2::bigint)",
+		    2, p);
+		if (r != NULL)
+			rc = PQntuples(r) == 1 ? ACCOUNT_REVOKE_ALREADY :
+			    ACCOUNT_REVOKE_NOT_FOUND;
+		goto out;
+	}
+	/* The device loses its sessions now, not at their expiry. */
+	if (db_cmd(c, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'certificate revoked' WHERE cert_serial = $1"
+	    " AND ended_at IS NULL", 1, p) == -1)
+		goto out;
+	if (db_get(r, 0, "issued_by") != NULL) {
+		snprintf(body, sizeof(body), "あなたが発行した端末の証明書"
+		    "「%s」が失効しました。この端末からはログインできません。\n"
+		    "心当たりがない場合は、施設管理者または事務局にお問い合わせ"
+		    "ください。\n\n%s\n", db_get(r, 0, "label"),
+		    account_login_url(url, sizeof(url)));
+		if (mail_queue_account(c, db_get(r, 0, "issued_by"),
+		    "【電子連絡帳】端末の証明書の失効のお知らせ", body) == -1)
+			goto out;
+	}
+	rc = ACCOUNT_REVOKED;
+out:
+	PQclear(r);
+	return rc;
+}
+
+const char *
+account_notice(const char *n)
+{
+	static const char *const notices[][2] = {
+		{ "created", "登録しました。本人に初期パスワードを伝えてください。" },
+		{ "updated", "変更を保存しました。" },
+		{ "deleted", "利用者を削除しました。" },
+		{ "unlocked", "ロックを解除しました。" },
+		{ "revoked", "証明書を失効させました。" },
+		{ "facility", "事業所を登録しました。続けて施設管理者を登録してください。" },
+	};
+	size_t	 i;
+
+	for (i = 0; n != NULL && i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(n, notices[i][0]) == 0)
+			return notices[i][1];
+	return NULL;
+}
+
+/* A query whose rows a page shows, and its view event, in one
+ * transaction.  NULL after an error page. */
+PGresult *
+account_view(struct app *a, const char *sql, int n, const char *const *p,
+    const char *action, const char *otype, const char *oid)
+{
+	PGresult	*r;
+
+	if (db_begin(a->db) == -1 ||
+	    (r = db_exec(a->db, sql, n, p)) == NULL) {
+		account_dberr(a);
+		return NULL;
+	}
+	if (app_audit(a, action, otype, oid, NULL, "success", NULL) == -1 ||
+	    db_commit(a->db) == -1) {
+		PQclear(r);
+		account_dberr(a);
+		return NULL;
+	}
+	return r;
+}
+
+void *
+account_rows(struct app *a, int n, size_t size)
+{
+	void	*p;
+
+	if (n <= 0)
+		return NULL;
+	if ((p = calloc((size_t)n, size)) == NULL)
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+	return p;
+}
+
+void
+account_dberr(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。しばらく待ってから、もう一度"
+	    "お試しください。");
+}
+
+void
+account_form_page(struct app *a, int status, const struct account_page *pg,
+    struct account_form *f)
+{
+	struct tmpl_facility_staff	 h;
+	struct tmpl_facility_staff_form	 t;
+
+	memset(&h, 0, sizeof(h));
+	h.back_url = pg->back_url;
+	h.back_text = pg->back_text;
+	h.title = pg->title;
+	h.has_notice = pg->notice != NULL;
+	h.notice = pg->notice;
+	h.has_lead = pg->lead != NULL;
+	h.lead = pg->lead;
+	memset(&t, 0, sizeof(t));
+	account_form_tmpl(f, &t);
+	t.action = pg->action;
+	t.csrf = a->user.csrf;
+	t.submit = pg->submit;
+	t.cancel_url = pg->back_url;
+	t.show_admin = pg->show_admin;
+	a->status = status;
+	app_layout_begin(a, pg->title);
+	tmpl_facility_staff(&a->body, &h);
+	tmpl_facility_staff_form(&a->body, &t);
+	if (pg->actions != NULL)
+		tmpl_facility_staff_actions(&a->body, pg->actions);
+	app_layout_end(a);
+}
+
+void
+account_devices_page(struct app *a, const char *facility_id,
+    const char *action, const struct account_page *pg, const char *notice)
+{
+	const char *const p[] = { facility_id };
+	struct tmpl_facility_devices		 t;
+	struct tmpl_facility_devices_devices	*rows = NULL;
+	PGresult	*r = NULL;
+	int		 i, n;
+
+	if ((r = account_view(a, "SELECT d.serial, d.label, f.name AS facility,"
+	    " coalesce(i.name, '（事務局のコマンドで発行）') AS issued_by,"
+	    " " ACCOUNT_SQL_TIME("d.issued_at") " AS issued_at,"
+	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
+	    "  'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
+	    " " ACCOUNT_SQL_TIME("d.revoked_at") " AS revoked_at"
+	    " FROM device_cert d JOIN facility f ON f.id = d.facility_id"
+	    " LEFT JOIN account i ON i.id = d.issued_by"
+	    " WHERE $1::bigint IS NULL OR d.facility_id = $1::bigint"
+	    " ORDER BY d.revoked_at IS NOT NULL, d.issued_at DESC, d.serial"
+	    " LIMIT 500", 1, p, action, "facility",
+	    facility_id)) == NULL)
+		return;
+	n = PQntuples(r);
+	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		rows[i].serial = db_get(r, i, "serial");
+		rows[i].label = db_get(r, i, "label");
+		rows[i].facility = db_get(r, i, "facility");
+		rows[i].show_facility = facility_id == NULL;
+		rows[i].issued_by = db_get(r, i, "issued_by");
+		rows[i].issued_at = db_get(r, i, "issued_at");
+		rows[i].not_after = db_get(r, i, "not_after");
+		rows[i].revoked_at = db_get(r, i, "revoked_at");
+		rows[i].revoked = rows[i].revoked_at != NULL;
+		rows[i].current = strcmp(rows[i].serial, a->req.ssl_serial) == 0;
+		rows[i].revoke_action = pg->action;
+		rows[i].csrf = a->user.csrf;
+	}
+	memset(&t, 0, sizeof(t));
+	t.back_url = pg->back_url;
+	t.back_text = pg->back_text;
+	t.scope = pg->lead;
+	t.show_facility = facility_id == NULL;
+	t.has_notice = notice != NULL;
+	t.notice = notice;
+	t.devices = rows;
+	t.devices_n = (size_t)n;
+	app_layout_begin(a, pg->title);
+	tmpl_facility_devices(&a->body, &t);
+	app_layout_end(a);
+out:
+	free(rows);
+	PQclear(r);
+}
+
+void
+account_revoke_post(struct app *a, const char *serial_in,
+    const char *facility_id, const char *action, const char *done)
+{
+	char	 serial[41];
+
+	if (serial_in == NULL || !account_serial(serial_in, serial)) {
+		app_error(a, 404, "証明書が見つかりません",
+		    "指定された証明書は見つかりませんでした。");
+		return;
+	}
+	/* Revoking the certificate of this very device would end the
+	 * session in the middle of the page; My Profile does it with a
+	 * warning. */
+	if (strcmp(serial, a->req.ssl_serial) == 0) {
+		app_error(a, 409, "この端末の証明書です",
+		    "いま使っている端末の証明書は、ここでは失効できません。"
+		    "別の端末から操作してください。");
+		return;
+	}
+	if (db_begin(a->db) == -1) {
+		account_dberr(a);
+		return;
+	}
+	switch (account_cert_revoke(a->db, serial, facility_id,
+	    a->user.account_id, action)) {
+	case ACCOUNT_REVOKED:
+		break;
+	case ACCOUNT_REVOKE_ALREADY:
+		db_rollback(a->db);
+		app_error(a, 409, "既に失効しています",
+		    "この証明書は既に失効しています。変更はありません。");
+		return;
+	case ACCOUNT_REVOKE_NOT_FOUND:
+		db_rollback(a->db);
+		app_error(a, 404, "証明書が見つかりません",
+		    "指定された証明書は見つかりませんでした。");
+		return;
+	default:
+		account_dberr(a);
+		return;
+	}
+	if (app_audit(a, action, "device_cert", serial, NULL, "success",
+	    NULL) == -1 || db_commit(a->db) == -1) {
+		account_dberr(a);
+		return;
+	}
+	app_redirect(a, done);
+}

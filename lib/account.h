@@ -1,0 +1,179 @@
+/* Accounts as the facility administrator's and the service operator's
+ * menus register and change them: the staff form (keys, validation,
+ * template), the forwarding placeholder address, the uniqueness of login
+ * ID and e-mail among live accounts, and the revocation of a device
+ * certificate.  One place, so both menus (and later the admin CLI) say
+ * and store the same thing.
+ *
+ * Every function that writes works inside the caller's transaction and
+ * writes no audit event; the caller audits and commits. */
+#ifndef RK_ACCOUNT_H
+#define RK_ACCOUNT_H
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "req.h"
+#include "tmpl.h"
+
+/* SQL pieces the menus share: an account's roles in Japanese, and a
+ * timestamptz column in Japan time, Japanese format. */
+#define ACCOUNT_SQL_ROLES "concat_ws('・'," \
+	" CASE WHEN is_staff THEN '利用者' END," \
+	" CASE WHEN is_facility_admin THEN '施設管理者' END," \
+	" CASE WHEN is_operator THEN 'サービス運用者' END)"
+#define ACCOUNT_SQL_TIME(col) "to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
+	" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
+
+/* "fwd-<facility id>-<10 random [a-z0-9]>@placeholder.invalid" */
+#define ACCOUNT_PLACEHOLDER_DOMAIN	"@placeholder.invalid"
+#define ACCOUNT_PLACEHOLDER_RAND	10
+#define ACCOUNT_PW_MIN			8
+
+/* The fields of the staff form.  A CGI puts ACCOUNT_KEYS at index
+ * `base` of its own key table (its enum reserves ACCOUNT_F__MAX slots
+ * from base on) and passes base to account_form_read(). */
+enum account_field {
+	ACCOUNT_F_LOGIN,
+	ACCOUNT_F_NAME,
+	ACCOUNT_F_KANA,
+	ACCOUNT_F_PROFESSION,
+	ACCOUNT_F_EMAIL,
+	ACCOUNT_F_PLACEHOLDER,	/* checkbox "1": use a forwarding address */
+	ACCOUNT_F_PASSWORD,
+	ACCOUNT_F_PASSWORD2,
+	ACCOUNT_F_ADMIN,	/* checkbox "1": facility administrator */
+	ACCOUNT_F__MAX
+};
+
+#define ACCOUNT_KEYS \
+	{ "login", req_v_login, 3, 64 }, \
+	{ "name", req_v_line, 1, 100 }, \
+	{ "kana", account_v_kana, 0, 100 }, \
+	{ "profession", account_v_profession, 1, 50 }, \
+	{ "email", req_v_email, 3, 254 }, \
+	{ "placeholder", req_v_token, 1, 1 }, \
+	{ "password", req_v_line, ACCOUNT_PW_MIN, 256 }, \
+	{ "password2", req_v_line, 1, 256 }, \
+	{ "is_admin", req_v_token, 1, 1 }
+
+/* Katakana or hiragana, long vowel mark, spaces (full or half width). */
+int	account_v_kana(struct req_val *, const struct req_key *);
+/* One of the professions of the form's select. */
+int	account_v_profession(struct req_val *, const struct req_key *);
+
+#define ACCOUNT_NPROF	14
+extern const char *const account_professions[ACCOUNT_NPROF];
+
+/* The form as typed (kept for redisplay) and its errors. */
+struct account_form {
+	int		 is_new;	/* login and password are asked */
+	const char	*login;
+	const char	*name;
+	const char	*kana;
+	const char	*profession;
+	const char	*email;		/* NULL with placeholder */
+	int		 placeholder;
+	const char	*password;
+	int		 is_admin;
+	const char	*current_placeholder;	/* edit: the stored one */
+	const char	*err[ACCOUNT_F__MAX];	/* Japanese, or NULL */
+	int		 nerr;
+	/* for account_form_tmpl */
+	struct tmpl_facility_staff_form_professions prof_rows[ACCOUNT_NPROF];
+	struct tmpl_facility_staff_form_errors err_rows[ACCOUNT_F__MAX];
+};
+
+/* Fills f from the request's validated values (keys from base on) and
+ * sets f->err[] for each bad field; returns f->nerr.  f->is_new is set
+ * by the caller before. */
+int	account_form_read(const struct req *, size_t base,
+	    struct account_form *f);
+/* Fills the field slots of the shared staff form template
+ * (facility_staff_form.xhtml) from f; the caller sets action, csrf,
+ * submit and cancel_url. */
+void	account_form_tmpl(struct account_form *f,
+	    struct tmpl_facility_staff_form *t);
+
+enum account_result {
+	ACCOUNT_OK,
+	ACCOUNT_LOGIN_TAKEN,	/* f->err[ACCOUNT_F_LOGIN] is set */
+	ACCOUNT_EMAIL_TAKEN,	/* f->err[ACCOUNT_F_EMAIL] is set */
+	ACCOUNT_NOT_FOUND,	/* not a live account of that facility */
+	ACCOUNT_ERROR		/* database or RNG: roll back, 500/503 */
+};
+
+/* A forwarding placeholder address for a staff member of facility_id
+ * into out (at least 64 bytes).  0/-1. */
+int	account_placeholder(const char *facility_id, char *out, size_t n);
+
+/* Registers f (is_new) in facility_id; id_out[24] gets the new id. */
+enum account_result account_create(PGconn *, const char *facility_id,
+	    struct account_form *f, char *id_out, size_t n);
+/* Changes name, kana, profession, e-mail/placeholder and the
+ * administrator flag of a live account of facility_id.  A placeholder
+ * already in use is kept when the placeholder box stays ticked. */
+enum account_result account_update(PGconn *, const char *facility_id,
+	    const char *account_id, struct account_form *f);
+
+/* The outcome of a revocation. */
+enum account_revoke {
+	ACCOUNT_REVOKED,
+	ACCOUNT_REVOKE_ALREADY,	/* revoked before: nothing changed */
+	ACCOUNT_REVOKE_NOT_FOUND,	/* no such certificate (in facility) */
+	ACCOUNT_REVOKE_ERROR
+};
+
+/* Revokes the device certificate serial (upper-case hex) -- only one of
+ * facility_id when that is not NULL -- as revoked by account by, ends
+ * every session on it and mails the account that issued it.  The CRL
+ * follows with the next `crl update` (cron); the app refuses the
+ * certificate from the next request on. */
+enum account_revoke account_cert_revoke(PGconn *, const char *serial,
+	    const char *facility_id, const char *by, const char *reason);
+/* 1 if s is 1-40 hex digits; upper-cases it into out[41]. */
+int	account_serial(const char *s, char out[41]);
+
+/* Pages both menus show the same way (the caller checked the role). */
+struct app;
+struct account_page {
+	const char	*title;
+	const char	*back_url;
+	const char	*back_text;
+	const char	*lead;		/* may be NULL */
+	const char	*notice;	/* may be NULL */
+	const char	*action;	/* form action / revoke action */
+	const char	*submit;
+	int		 show_admin;
+	/* below the form (facility's edit page), or NULL */
+	const struct tmpl_facility_staff_actions *actions;
+};
+/* The staff form page with status (200, or 409/422 with errors). */
+void	account_form_page(struct app *, int status, const struct account_page *,
+	    struct account_form *);
+/* The device certificate list of facility_id (NULL: every facility,
+ * newest first), audited as `action`; an error page on failure. */
+void	account_devices_page(struct app *, const char *facility_id,
+	    const char *action, const struct account_page *,
+	    const char *notice);
+/* POST: revoke the certificate named by the form value serial (NULL when
+ * invalid), in facility_id (NULL: any), audited as `action`; 303 to
+ * `done` on success, else an error page (404, 409). */
+void	account_revoke_post(struct app *, const char *serial,
+	    const char *facility_id, const char *action, const char *done);
+/* A query whose rows a page shows, and its view event `action`, in
+ * one transaction; NULL after an error page. */
+PGresult *account_view(struct app *, const char *sql, int n,
+	    const char *const *p, const char *action, const char *otype,
+	    const char *oid);
+/* What was typed, if it can be shown again at all (valid UTF-8), or
+ * NULL. */
+const char *account_kept(const struct req_val *);
+/* calloc(n, size) for a page's table rows; NULL for n <= 0 or, with a
+ * 500 page, when out of memory (check n first). */
+void	*account_rows(struct app *, int n, size_t size);
+/* The notice for a redirect's ?n= value (created, updated, ...), or
+ * NULL. */
+const char *account_notice(const char *n);
+/* A database failure: roll back, 500/503 page. */
+void	account_dberr(struct app *);
+#endif

@@ -1,0 +1,110 @@
+#!/bin/bash
+# A device certificate issued in My Profile: the pickup number on screen,
+# the pickup password by mail, the portal pickup (wrong password counted,
+# foreign Origin refused, single use), the PKCS#12 logs in over mTLS, and
+# revoking it refuses the device at once (before any CRL update).
+. "$(dirname "$0")/../lib.sh"
+[ -n "${ADMIN:-}" ] || bail "no ADMIN: source demo.env"
+
+TAG=$(date +%s)$$
+LOGIN="pick-$TAG"
+PW="Pw-$RANDOM$RANDOM-x"
+printf '%s\n' "$PW" | $ADMIN account add --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
+    --name '受取 試験' --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
+$ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \
+    --pem "$TEST_TMP/me.pem" > /dev/null || bail 'cert issue'
+ME_PEM=$TEST_TMP/me.pem
+ME_ID=$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$LOGIN'")
+signin() {	# signin WHO: log in as the throwaway account on WHO's device
+	forget_cookies "$1"
+	http_get "$1" /login
+	http_post "$1" /login --data-urlencode "login=$LOGIN" \
+	    --data-urlencode "password=$PW" --data-urlencode "csrf=$(input_value csrf)"
+}
+pickup() {	# pickup NUMBER PASSWORD [CURL-ARGS...]
+	local no=$1 pw=$2
+	shift 2
+	_http NONE POST "$PORTAL_URL/certificate-pickup" --data-urlencode "pickup_no=$no" \
+	    --data-urlencode "pickup_password=$pw" "$@"
+}
+
+signin ME
+is "$HTTP_STATUS" 303 'logged in'
+http_get ME /profile
+CSRF=$(input_value csrf)
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label='
+is "$HTTP_STATUS" 422 'bad: a label is required'
+before=$(psql_owner "SELECT count(*) FROM renrakucho.device_cert WHERE issued_by = $ME_ID")
+is "$before" 0 'bad: nothing issued without a label'
+
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=新しいタブレット'
+is "$HTTP_STATUS" 200 'certificate issued'
+NUMBER=$(grep -o '[0-9]\{4\}-[0-9]\{4\}-[0-9]\{4\}' "$HTTP_BODY" | head -n 1)
+like "$NUMBER" '^[0-9]{4}-[0-9]{4}-[0-9]{4}$' 'pickup number shown on the page'
+PICKUP_ID=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $ME_ID")
+SERIAL=$(psql_owner "SELECT serial FROM renrakucho.pickup WHERE id = $PICKUP_ID")
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'certificate.issue' AND object_id = '$SERIAL'")" 1 'issue audited'
+
+# --- the mail ----------------------------------------------------------------
+$ADMIN mail deliver > /dev/null || fail 'mail deliver failed'
+mailfile=$(grep -l "^To: $LOGIN@example.jp" "$MAIL_DIR"/*.eml | tail -n 1)
+ok 'a mail to the account' test -n "$mailfile"
+text=$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(m.get_payload(decode=True).decode())' "$mailfile")
+PICKPW=$(printf '%s\n' "$text" | sed -n 's/^証明書取得用パスワード：//p')
+like "$PICKPW" '^[2-9A-Za-z]{20}$' 'the mail holds the pickup password'
+like "$text" "$PORTAL_URL/certificate/" 'the mail links to the portal pickup page'
+unlike "$text" "$NUMBER|患者|生年月日" 'the mail holds neither the number nor patient data'
+like "$(grep '^Subject:' "$mailfile")" '=\?UTF-8\?B\?' 'subject RFC 2047 encoded'
+
+# --- the portal --------------------------------------------------------------
+pickup "$NUMBER" 'wrong-password'
+is "$HTTP_STATUS" 403 'bad: wrong pickup password refused'
+like "$(cat "$HTTP_BODY")" '証明書取得用Noまたはパスワードが違います' 'bad: one message for number and password'
+is "$(psql_owner "SELECT fails FROM renrakucho.pickup WHERE id = $PICKUP_ID")" 1 'bad: the wrong password is counted'
+pickup 0000-0000-0000 "$PICKPW"
+is "$HTTP_STATUS" 403 'bad: unknown number refused the same way'
+pickup "$NUMBER" "$PICKPW" -H 'Origin: https://evil.example'
+is "$HTTP_STATUS" 403 'bad: POST from a foreign origin refused'
+is "$(psql_owner "SELECT fetched_at IS NULL FROM renrakucho.pickup WHERE id = $PICKUP_ID")" t 'bad: nothing handed out to a foreign origin'
+
+pickup "$NUMBER" "$PICKPW" -H "Origin: $PORTAL_URL"
+is "$HTTP_STATUS" 200 'right number and password: the bundle'
+like "$(header Content-Type)" '^application/x-pkcs12' 'served as PKCS#12'
+cp "$HTTP_BODY" "$TEST_TMP/new.p12"
+ok 'openssl opens the PKCS#12 with the pickup password' \
+    openssl pkcs12 -in "$TEST_TMP/new.p12" -passin "pass:$PICKPW" -nodes -out "$TEST_TMP/new.pem"
+is "$(psql_owner "SELECT p12 IS NULL AND fetched_at IS NOT NULL FROM renrakucho.pickup WHERE id = $PICKUP_ID")" t 'bundle deleted after the fetch'
+pickup "$NUMBER" "$PICKPW"
+is "$HTTP_STATUS" 410 'bad: second fetch refused'
+n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'pickup'
+    AND outcome = 'success' AND cert_serial = '$SERIAL'")
+is "$n" 1 'pickup audited'
+
+# --- the new certificate logs in ----------------------------------------------
+NEW_PEM=$TEST_TMP/new.pem
+signin NEW
+is "$HTTP_STATUS" 303 'the picked-up certificate logs in over mTLS'
+http_get NEW /home
+is "$HTTP_STATUS" 200 'and opens the home page'
+
+# --- direct download ----------------------------------------------------------
+http_get ME /profile
+CSRF=$(input_value csrf)
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=この端末用'
+P2=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $ME_ID")
+http_post ME "/profile/pickups/$P2/download" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 200 'direct download on this device'
+like "$(header Content-Disposition)" 'attachment' 'as an attachment'
+http_post ME "/profile/pickups/$P2/download" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 410 'bad: the direct download works once'
+
+# --- revoke -------------------------------------------------------------------
+http_post ME "/profile/certificates/$PICKUP_ID/revoke" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 303 'revoked the picked-up device'
+http_get NEW /home
+is "$HTTP_STATUS" 403 'bad: the revoked device is refused at once (before the CRL)'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.session WHERE cert_serial = '$SERIAL' AND ended_at IS NULL")" 0 'its sessions ended'
+http_post ME "/profile/certificates/$PICKUP_ID/revoke" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 409 'bad: revoking twice says so'
+
+done_testing
