@@ -1,12 +1,788 @@
-/* placeholder until the feature lands: every path answers 404. */
+/* /operator: the service operator's menu (the city's secretariat) --
+ * facilities and their administrators, the search across facilities,
+ * unlocking, first-certificate pickups, and revoking any certificate.
+ * Only accounts with is_operator; everything is audited. */
 #include "config.h"
 
-#include "app.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static const struct app_page pages[] = { { "/-", APP_GET, APP_NOCERT, NULL } };
+#include <openssl/crypto.h>
+
+#include "account.h"
+#include "app.h"
+#include "auth.h"
+#include "cfg.h"
+#include "db.h"
+#include "mail.h"
+#include "pickup.h"
+#include "tmpl.h"
+
+#define OP_PAGE_SIZE	20
+
+enum key {
+	KEY_CSRF,
+	KEY_NOTICE,
+	KEY_SERIAL,
+	KEY_Q,
+	KEY_PAGE,
+	KEY_LABEL,
+	KEY_FNAME,
+	KEY_ADDRESS,
+	KEY_MNAME,
+	KEY_MCODE,
+	KEY_FEMAIL,
+	KEY_PHONE,
+	KEY_STATUS,
+	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
+	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
+};
+
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_CSRF */		{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+	/* KEY_SERIAL */	{ "serial", req_v_token, 1, 40 },
+	/* KEY_Q */		{ "q", req_v_line, 1, 100 },
+	/* KEY_PAGE */		{ "page", req_v_int, 1, 10000 },
+	/* KEY_LABEL */		{ "label", req_v_line, 1, 100 },
+	/* KEY_FNAME */		{ "fac_name", req_v_line, 1, 200 },
+	/* KEY_ADDRESS */	{ "address", req_v_line, 0, 300 },
+	/* KEY_MNAME */		{ "municipality_name", req_v_line, 1, 100 },
+	/* KEY_MCODE */		{ "municipality_code", req_v_token, 5, 6 },
+	/* KEY_FEMAIL */	{ "fac_email", req_v_email, 3, 254 },
+	/* KEY_PHONE */		{ "phone", req_v_line, 0, 30 },
+	/* KEY_STATUS */	{ "status", req_v_token, 1, 16 },
+	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
+};
+
+/* Only operators; anyone else gets 403, audited. */
+static int
+op_allowed(struct app *a)
+{
+	if (a->user.is_operator)
+		return 1;
+	app_audit(a, "operator.access", NULL, NULL, NULL, "denied",
+	    a->req.path);
+	app_error(a, 403, "サービス運用者だけが利用できます",
+	    "この画面はサービス運用者（事務局）だけが利用できます。");
+	return 0;
+}
+
+static void
+op_notfound(struct app *a, const char *what)
+{
+	db_rollback(a->db);
+	app_error(a, 404, what, "指定されたものは見つかりませんでした。");
+}
+
+static void
+page_index(struct app *a)
+{
+	const char *const p[] = { cfg_get(CFG_MUNICIPALITY_CODE) };
+	struct tmpl_operator_index		 t;
+	struct tmpl_operator_index_facilities	*rows = NULL;
+	PGresult	*r;
+	char		 area[256];
+	const char	*notice;
+	int		 i, n;
+
+	if (!op_allowed(a) || (r = account_view(a,
+	    "SELECT f.id, f.name, f.email, f.phone,"
+	    " f.municipality_name || '（' || f.municipality_code || '）'"
+	    "  AS municipality,"
+	    " CASE WHEN f.municipality_code = $1 THEN 'サービス区域内'"
+	    "  ELSE '区域外' END AS area,"
+	    " CASE f.status WHEN 'active' THEN '利用中' ELSE '利用停止' END"
+	    "  AS status,"
+	    " (SELECT count(*) FROM account a WHERE a.facility_id = f.id"
+	    "  AND a.deleted_at IS NULL) AS staff"
+	    " FROM facility f ORDER BY f.id", 1, p, "operator.facility.list",
+	    NULL, NULL)) == NULL)
+		return;
+	n = PQntuples(r);
+	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		rows[i].id = db_get(r, i, "id");
+		rows[i].name = db_get(r, i, "name");
+		rows[i].municipality = db_get(r, i, "municipality");
+		rows[i].area = db_get(r, i, "area");
+		rows[i].email = db_get(r, i, "email");
+		rows[i].phone = db_get(r, i, "phone");
+		rows[i].staff = db_get(r, i, "staff");
+		rows[i].status = db_get(r, i, "status");
+	}
+	snprintf(area, sizeof(area), "%s（%s）",
+	    cfg_get(CFG_MUNICIPALITY_NAME), cfg_get(CFG_MUNICIPALITY_CODE));
+	memset(&t, 0, sizeof(t));
+	notice = account_notice(app_val(a, KEY_NOTICE));
+	t.has_notice = notice != NULL;
+	t.notice = notice;
+	t.area = area;
+	t.facilities = rows;
+	t.facilities_n = (size_t)n;
+	app_layout_begin(a, "サービス運用");
+	tmpl_operator_index(&a->body, &t);
+	app_layout_end(a);
+out:
+	free(rows);
+	PQclear(r);
+}
+
+/* --- facilities -------------------------------------------------------- */
+
+enum ffield { FF_NAME, FF_ADDRESS, FF_MNAME, FF_MCODE, FF_EMAIL, FF_PHONE,
+	FF__MAX };
+
+struct facform {
+	const char	*v[FF__MAX];
+	const char	*err[FF__MAX];
+	int		 suspended;
+	int		 nerr;
+};
+
+static const char *const ff_anchor[FF__MAX] = {
+	"#fac_name", "#address", "#municipality_name", "#municipality_code",
+	"#fac_email", "#phone",
+};
+
+static void
+op_facform_read(struct app *a, struct facform *f)
+{
+	static const struct { size_t key; const char *msg; } chk[FF__MAX] = {
+		{ KEY_FNAME, "事業所名を200文字までの1行で入力してください。" },
+		{ KEY_ADDRESS, "所在地は300文字までの1行で入力してください。" },
+		{ KEY_MNAME, "市区町村名を100文字までで入力してください。" },
+		{ KEY_MCODE, "市区町村コードは5桁または6桁の数字です。" },
+		{ KEY_FEMAIL, "代表メールアドレスの形式が正しくありません"
+		    "（例: info@example.jp）。" },
+		{ KEY_PHONE, "電話番号は数字とハイフンで30文字までです。" },
+	};
+	const struct req_val	*v;
+	size_t			 i;
+
+	for (i = 0; i < FF__MAX; i++) {
+		v = &a->req.vals[chk[i].key];
+		f->v[i] = account_kept(v);
+		/* Optional fields may be left out or empty. */
+		if (v->valid || ((chk[i].key == KEY_ADDRESS ||
+		    chk[i].key == KEY_PHONE) && v->len == 0))
+			continue;
+		f->err[i] = chk[i].msg;
+		f->nerr++;
+	}
+	if (f->err[FF_MCODE] == NULL &&
+	    strspn(f->v[FF_MCODE], "0123456789") != strlen(f->v[FF_MCODE])) {
+		f->err[FF_MCODE] = chk[FF_MCODE].msg;
+		f->nerr++;
+	}
+	if (f->err[FF_PHONE] == NULL && f->v[FF_PHONE] != NULL &&
+	    strspn(f->v[FF_PHONE], "0123456789-+() ") !=
+	    strlen(f->v[FF_PHONE])) {
+		f->err[FF_PHONE] = chk[FF_PHONE].msg;
+		f->nerr++;
+	}
+	f->suspended = app_val(a, KEY_STATUS) != NULL &&
+	    strcmp(app_val(a, KEY_STATUS), "suspended") == 0;
+}
+
+static void
+op_facility_page(struct app *a, int status, const char *id,
+    struct facform *f, const PGresult *acc)
+{
+	struct tmpl_operator_facility		 t;
+	struct tmpl_operator_facility_errors	 errs[FF__MAX];
+	struct tmpl_operator_facility_accounts	*rows = NULL;
+	char		 action[64], admin[80];
+	int		 i, n = 0;
+	size_t		 ne = 0;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < FF__MAX; i++)
+		if (f->err[i] != NULL) {
+			errs[ne].href = ff_anchor[i];
+			errs[ne++].text = f->err[i];
+		}
+#define OP_SLOT(fld, F) do {					\
+	t.fld = f->v[F];						\
+	t.fld##_has_error = f->err[F] != NULL;				\
+	t.fld##_error = f->err[F];					\
+	t.fld##_invalid = f->err[F] != NULL ? "true" : "false";	\
+	t.fld##_desc = f->err[F] != NULL ? #fld "-error " #fld "-hint" :	\
+	    #fld "-hint";						\
+} while (0)
+	OP_SLOT(fac_name, FF_NAME);
+	OP_SLOT(address, FF_ADDRESS);
+	OP_SLOT(municipality_name, FF_MNAME);
+	OP_SLOT(municipality_code, FF_MCODE);
+	OP_SLOT(fac_email, FF_EMAIL);
+	OP_SLOT(phone, FF_PHONE);
+#undef OP_SLOT
+	t.has_errors = ne > 0;
+	t.errors = errs;
+	t.errors_n = ne;
+	t.csrf = a->user.csrf;
+	t.area_code = cfg_get(CFG_MUNICIPALITY_CODE);
+	t.is_new = id == NULL;
+	t.active = !f->suspended;
+	t.suspended = f->suspended;
+	if (id == NULL) {
+		t.title = "事業所の登録";
+		t.action = "/operator/facilities/new";
+		t.submit = "登録する";
+	} else {
+		snprintf(action, sizeof(action), "/operator/facilities/%s", id);
+		snprintf(admin, sizeof(admin),
+		    "/operator/facilities/%s/admins/new", id);
+		t.title = "事業所の情報";
+		t.action = action;
+		t.admin_url = admin;
+		t.submit = "変更を保存する";
+		t.notice = account_notice(app_val(a, KEY_NOTICE));
+		t.has_notice = t.notice != NULL;
+	}
+	if (acc != NULL && (n = PQntuples(acc)) > 0 &&
+	    (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		rows[i].id = db_get(acc, i, "id");
+		rows[i].name = db_get(acc, i, "name");
+		rows[i].login = db_get(acc, i, "login");
+		rows[i].profession = db_get(acc, i, "profession");
+		rows[i].roles = db_get(acc, i, "roles");
+	}
+	t.accounts = rows;
+	t.accounts_n = (size_t)n;
+	a->status = status;
+	app_layout_begin(a, t.title);
+	tmpl_operator_facility(&a->body, &t);
+	app_layout_end(a);
+	free(rows);
+}
+
+static void
+page_facility_new(struct app *a)
+{
+	struct facform	 f;
+	const char	*p[6], *id;
+	PGresult	*r;
+	char		 url[80];
+	int		 i;
+
+	if (!op_allowed(a))
+		return;
+	memset(&f, 0, sizeof(f));
+	if (a->req.method != REQ_POST) {
+		op_facility_page(a, 200, NULL, &f, NULL);
+		return;
+	}
+	op_facform_read(a, &f);
+	if (f.nerr > 0) {
+		op_facility_page(a, 422, NULL, &f, NULL);
+		return;
+	}
+	for (i = 0; i < FF__MAX; i++)
+		p[i] = f.v[i] != NULL ? f.v[i] : "";
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
+	    "INSERT INTO facility (name, address, municipality_name,"
+	    " municipality_code, email, phone) VALUES ($1, $2, $3, $4, $5, $6)"
+	    " RETURNING id", 6, p)) == NULL) {
+		account_dberr(a);
+		return;
+	}
+	id = db_get(r, 0, "id");
+	if (app_audit(a, "operator.facility.create", "facility", id, NULL,
+	    "success", strcmp(f.v[FF_MCODE], cfg_get(CFG_MUNICIPALITY_CODE))
+	    == 0 ? "inside" : "outside") == -1 || db_commit(a->db) == -1) {
+		PQclear(r);
+		account_dberr(a);
+		return;
+	}
+	snprintf(url, sizeof(url), "/operator/facilities/%s?n=facility", id);
+	PQclear(r);
+	app_redirect(a, url);
+}
+
+static void
+page_facility(struct app *a)
+{
+	const char	*p[8];
+	struct facform	 f;
+	PGresult	*r = NULL, *acc = NULL;
+	char		 url[80];
+	int		 i;
+
+	if (!op_allowed(a))
+		return;
+	memset(&f, 0, sizeof(f));
+	p[0] = a->id[0];
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
+	    "SELECT name, address, municipality_name, municipality_code,"
+	    " email, phone, status = 'suspended' AS suspended"
+	    " FROM facility WHERE id = $1::bigint FOR UPDATE", 1, p)) == NULL ||
+	    (acc = db_exec(a->db, "SELECT id, name, login, profession,"
+	    " " ACCOUNT_SQL_ROLES " AS roles"
+	    " FROM account WHERE facility_id = $1::bigint"
+	    " AND deleted_at IS NULL ORDER BY kana, id", 1, p)) == NULL) {
+		account_dberr(a);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		op_notfound(a, "事業所が見つかりません");
+		goto out;
+	}
+	if (a->req.method != REQ_POST) {
+		static const char *const col[FF__MAX] = { "name", "address",
+		    "municipality_name", "municipality_code", "email",
+		    "phone" };
+
+		for (i = 0; i < FF__MAX; i++)
+			f.v[i] = db_get(r, 0, col[i]);
+		f.suspended = strcmp(db_get(r, 0, "suspended"), "t") == 0;
+		if (app_audit(a, "operator.facility.view", "facility",
+		    a->id[0], NULL, "success", NULL) == -1 ||
+		    db_commit(a->db) == -1) {
+			account_dberr(a);
+			goto out;
+		}
+		op_facility_page(a, 200, a->id[0], &f, acc);
+		goto out;
+	}
+	op_facform_read(a, &f);
+	if (f.nerr > 0) {
+		db_rollback(a->db);
+		op_facility_page(a, 422, a->id[0], &f, acc);
+		goto out;
+	}
+	for (i = 0; i < FF__MAX; i++)
+		p[i + 1] = f.v[i] != NULL ? f.v[i] : "";
+	p[7] = f.suspended ? "t" : "f";
+	/* Suspension takes effect on the next request: the session check
+	 * wants an active facility. */
+	if (db_cmd(a->db, "UPDATE facility SET name = $2, address = $3,"
+	    " municipality_name = $4, municipality_code = $5, email = $6,"
+	    " phone = $7, status = CASE WHEN $8::boolean THEN 'suspended'"
+	    " ELSE 'active' END WHERE id = $1::bigint", 8, p) == -1 ||
+	    app_audit(a, "operator.facility.update", "facility", a->id[0],
+	    NULL, "success", f.suspended ? "suspended" : "active") == -1 ||
+	    db_commit(a->db) == -1) {
+		account_dberr(a);
+		goto out;
+	}
+	snprintf(url, sizeof(url), "/operator/facilities/%s?n=updated",
+	    a->id[0]);
+	app_redirect(a, url);
+out:
+	PQclear(acc);
+	PQclear(r);
+}
+
+static void
+page_admin_new(struct app *a)
+{
+	struct account_page	 pg;
+	struct account_form	 f;
+	const char		*p[1] = { a->id[0] };
+	PGresult		*r = NULL;
+	enum account_result	 rc;
+	char			 id[24], url[80], back[64], action[80];
+	char			 lead[800];
+
+	if (!op_allowed(a))
+		return;
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db, "SELECT name FROM"
+	    " facility WHERE id = $1::bigint", 1, p)) == NULL) {
+		account_dberr(a);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		op_notfound(a, "事業所が見つかりません");
+		goto out;
+	}
+	snprintf(back, sizeof(back), "/operator/facilities/%s", a->id[0]);
+	snprintf(action, sizeof(action), "/operator/facilities/%s/admins/new",
+	    a->id[0]);
+	snprintf(lead, sizeof(lead), "「%s」の施設管理者を登録します。施設"
+	    "管理者は、この事業所の利用者と端末を管理します。",
+	    db_get(r, 0, "name"));
+	memset(&pg, 0, sizeof(pg));
+	pg.title = "施設管理者の登録";
+	pg.back_url = back;
+	pg.back_text = "事業所へ戻る";
+	pg.lead = lead;
+	pg.action = action;
+	pg.submit = "登録する";
+	memset(&f, 0, sizeof(f));
+	f.is_new = 1;
+	if (a->req.method != REQ_POST) {
+		db_rollback(a->db);
+		account_form_page(a, 200, &pg, &f);
+		goto out;
+	}
+	if (account_form_read(&a->req, KEY_ACCOUNT, &f) > 0) {
+		db_rollback(a->db);
+		account_form_page(a, 422, &pg, &f);
+		goto out;
+	}
+	f.is_admin = 1;
+	rc = account_create(a->db, a->id[0], &f, id, sizeof(id));
+	if (rc != ACCOUNT_OK) {
+		db_rollback(a->db);
+		if (rc == ACCOUNT_LOGIN_TAKEN || rc == ACCOUNT_EMAIL_TAKEN)
+			account_form_page(a, 409, &pg, &f);
+		else
+			account_dberr(a);
+		goto out;
+	}
+	if (app_audit(a, "operator.admin.create", "account", id, NULL,
+	    "success", a->id[0]) == -1 || db_commit(a->db) == -1) {
+		account_dberr(a);
+		goto out;
+	}
+	snprintf(url, sizeof(url), "/operator/accounts/%s?n=created", id);
+	app_redirect(a, url);
+out:
+	PQclear(r);
+}
+
+/* --- accounts ---------------------------------------------------------- */
+
+static void
+page_search(struct app *a)
+{
+	struct tmpl_operator_accounts		 t;
+	struct tmpl_operator_accounts_rows	*rows = NULL;
+	const struct req_val	*qv = &a->req.vals[KEY_Q];
+	const char		*q = app_val(a, KEY_Q), *p[3];
+	PGresult		*r = NULL;
+	char			 off[24], lim[8], prev[24], next[24];
+	char			 summary[128];
+	int64_t			 page = 1;
+	int			 i, n;
+
+	if (!op_allowed(a))
+		return;
+	memset(&t, 0, sizeof(t));
+	t.q = account_kept(qv);
+	t.q_invalid = "false";
+	t.q_desc = "";
+	if (qv->present && q == NULL && qv->len > 0) {
+		t.q_has_error = 1;
+		t.q_error = "100文字までの1行で入力してください。";
+		t.q_invalid = "true";
+		t.q_desc = "q-error";
+		a->status = 422;
+	}
+	if (a->req.vals[KEY_PAGE].valid)
+		page = a->req.vals[KEY_PAGE].num;
+	if (q != NULL) {
+		snprintf(off, sizeof(off), "%lld",
+		    (long long)((page - 1) * OP_PAGE_SIZE));
+		snprintf(lim, sizeof(lim), "%d", OP_PAGE_SIZE + 1);
+		p[0] = q;
+		p[1] = off;
+		p[2] = lim;
+		/* strpos, not LIKE: the user's % and _ are plain text. */
+		if ((r = account_view(a, "SELECT a.id, a.name, a.kana, a.login,"
+		    " f.name AS facility, CASE WHEN a.email_is_placeholder"
+		    "  THEN '転送用アドレス' ELSE a.email END AS email,"
+		    " CASE WHEN a.deleted_at IS NOT NULL THEN '削除済み'"
+		    "  WHEN a.locked_until > now() THEN 'ロック中'"
+		    "  WHEN f.status <> 'active' THEN '事業所が利用停止'"
+		    "  ELSE '利用可' END AS state, count(*) OVER () AS total"
+		    " FROM account a JOIN facility f ON f.id = a.facility_id"
+		    " WHERE strpos(lower(a.login), lower($1)) > 0"
+		    " OR strpos(a.name, $1) > 0 OR strpos(a.kana, $1) > 0"
+		    " OR strpos(lower(coalesce(a.email, '')), lower($1)) > 0"
+		    " ORDER BY a.deleted_at IS NOT NULL, a.kana, a.id"
+		    " OFFSET $2::bigint LIMIT $3::int", 3, p,
+		    "operator.account.search", NULL, NULL)) == NULL)
+			return;
+		n = PQntuples(r);
+		t.searched = 1;
+		t.has_prev = page > 1;
+		t.has_next = n > OP_PAGE_SIZE;
+		if (n > OP_PAGE_SIZE)
+			n = OP_PAGE_SIZE;
+		if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+			goto out;
+		for (i = 0; i < n; i++) {
+			rows[i].id = db_get(r, i, "id");
+			rows[i].name = db_get(r, i, "name");
+			rows[i].kana = db_get(r, i, "kana");
+			rows[i].login = db_get(r, i, "login");
+			rows[i].facility = db_get(r, i, "facility");
+			rows[i].email = db_get(r, i, "email");
+			rows[i].state = db_get(r, i, "state");
+		}
+		if (n > 0)
+			snprintf(summary, sizeof(summary), "%s件見つかりました"
+			    "（%lld〜%lld件目）。", db_get(r, 0, "total"),
+			    (long long)((page - 1) * OP_PAGE_SIZE + 1),
+			    (long long)((page - 1) * OP_PAGE_SIZE + n));
+		else
+			snprintf(summary, sizeof(summary),
+			    "見つかりませんでした。");
+		snprintf(prev, sizeof(prev), "%lld", (long long)(page - 1));
+		snprintf(next, sizeof(next), "%lld", (long long)(page + 1));
+		t.summary = summary;
+		t.rows = rows;
+		t.rows_n = (size_t)n;
+		t.prev = prev;
+		t.next = next;
+	}
+	app_layout_begin(a, "利用者を探す");
+	tmpl_operator_accounts(&a->body, &t);
+	app_layout_end(a);
+out:
+	free(rows);
+	PQclear(r);
+}
+
+static const char op_account_sql[] =
+    "SELECT a.id, a.login, a.name, a.kana, a.profession,"
+    " CASE WHEN a.email_is_placeholder THEN '転送用アドレス（' || a.email"
+    "  || '）' ELSE a.email END AS email,"
+    " " ACCOUNT_SQL_ROLES " AS roles,"
+    " a.deleted_at IS NOT NULL AS deleted,"
+    " coalesce(a.locked_until > now(), false) AS locked,"
+    " CASE WHEN a.deleted_at IS NOT NULL THEN '削除済み'"
+    "  WHEN a.locked_until > now() THEN 'ロック中（ログインの失敗が続いたため）'"
+    "  WHEN f.status <> 'active' THEN '事業所が利用停止'"
+    "  ELSE '利用可' END AS state,"
+    " coalesce(" ACCOUNT_SQL_TIME("a.last_login_at") ", 'まだありません')"
+    "  AS last_login,"
+    " f.id AS facility_id, f.name AS facility, f.email AS facility_email,"
+    " f.status = 'active' AS facility_active"
+    " FROM account a JOIN facility f ON f.id = a.facility_id"
+    " WHERE a.id = $1::bigint";
+
+static void
+op_account_page(struct app *a, int status, const PGresult *r,
+    const char *label_err)
+{
+	struct tmpl_operator_account	 t;
+
+	memset(&t, 0, sizeof(t));
+	t.id = db_get(r, 0, "id");
+	t.facility_id = db_get(r, 0, "facility_id");
+	t.name = db_get(r, 0, "name");
+	t.login = db_get(r, 0, "login");
+	t.kana = db_get(r, 0, "kana");
+	t.profession = db_get(r, 0, "profession");
+	t.facility = db_get(r, 0, "facility");
+	t.facility_email = db_get(r, 0, "facility_email");
+	t.email = db_get(r, 0, "email");
+	t.roles = db_get(r, 0, "roles");
+	t.state = db_get(r, 0, "state");
+	t.last_login = db_get(r, 0, "last_login");
+	t.locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
+	t.deleted = strcmp(db_get(r, 0, "deleted"), "t") == 0;
+	t.csrf = a->user.csrf;
+	t.notice = account_notice(app_val(a, KEY_NOTICE));
+	t.has_notice = t.notice != NULL;
+	t.label = account_kept(&a->req.vals[KEY_LABEL]);
+	t.label_has_error = label_err != NULL;
+	t.label_error = label_err;
+	t.label_invalid = label_err != NULL ? "true" : "false";
+	t.label_desc = label_err != NULL ? "label-error label-hint" :
+	    "label-hint";
+	a->status = status;
+	app_layout_begin(a, "利用者の情報");
+	tmpl_operator_account(&a->body, &t);
+	app_layout_end(a);
+}
+
+/* The account of the URL, in a transaction left open; NULL after an
+ * error page. */
+static PGresult *
+op_account_load(struct app *a)
+{
+	const char *const p[] = { a->id[0] };
+	PGresult	*r;
+
+	if (db_begin(a->db) == -1 ||
+	    (r = db_exec(a->db, op_account_sql, 1, p)) == NULL) {
+		account_dberr(a);
+		return NULL;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		op_notfound(a, "利用者が見つかりません");
+		return NULL;
+	}
+	return r;
+}
+
+static void
+page_account(struct app *a)
+{
+	PGresult	*r;
+
+	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+		return;
+	if (app_audit(a, "operator.account.view", "account", a->id[0], NULL,
+	    "success", NULL) == -1 || db_commit(a->db) == -1)
+		account_dberr(a);
+	else
+		op_account_page(a, 200, r, NULL);
+	PQclear(r);
+}
+
+static void
+page_unlock(struct app *a)
+{
+	const char *const p[] = { a->id[0] };
+	PGresult	*r;
+	char		 url[80];
+
+	if (!op_allowed(a))
+		return;
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db, "UPDATE account SET"
+	    " fail_count = 0, fail_window_start = NULL, locked_until = NULL"
+	    " WHERE id = $1::bigint AND deleted_at IS NULL RETURNING id", 1,
+	    p)) == NULL) {
+		account_dberr(a);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		op_notfound(a, "利用者が見つかりません");
+		return;
+	}
+	PQclear(r);
+	if (app_audit(a, "operator.account.unlock", "account", a->id[0], NULL,
+	    "success", NULL) == -1 || db_commit(a->db) == -1) {
+		account_dberr(a);
+		return;
+	}
+	snprintf(url, sizeof(url), "/operator/accounts/%s?n=unlocked",
+	    a->id[0]);
+	app_redirect(a, url);
+}
+
+static void
+page_pickup(struct app *a)
+{
+	struct pickup_new		 pn;
+	struct tmpl_operator_pickup	 t;
+	const char	*label = app_val(a, KEY_LABEL);
+	PGresult	*r;
+	char		 body[4096], mail[4608], url[512];
+
+	memset(&pn, 0, sizeof(pn));
+	body[0] = mail[0] = '\0';
+	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+		return;
+	if (strcmp(db_get(r, 0, "deleted"), "t") == 0) {
+		op_notfound(a, "利用者が見つかりません");
+		goto out;
+	}
+	if (strcmp(db_get(r, 0, "facility_active"), "t") != 0) {
+		db_rollback(a->db);
+		app_error(a, 409, "事業所が利用停止中です", "利用停止中の事業所"
+		    "には証明書を発行できません。");
+		goto out;
+	}
+	if (label == NULL) {
+		db_rollback(a->db);
+		op_account_page(a, 422, r, "端末名を100文字までの1行で入力して"
+		    "ください。");
+		goto out;
+	}
+	/* Recorded as issued by the account it is for: its devices list
+	 * and the revocation notice name that person. */
+	if (pickup_create(a->db, db_get(r, 0, "facility_id"), label,
+	    a->id[0], &pn) == -1) {
+		account_dberr(a);
+		goto out;
+	}
+	/* Both to the representative address, as the secretariat's
+	 * first-certificate procedure says; the screen shows them once. */
+	pickup_mail_body(&pn, label, body, sizeof(body));
+	snprintf(mail, sizeof(mail), "【%s %s 様（ログインID: %s）の端末用の"
+	    "最初の証明書です】\n\n証明書取得用No：%s\n\n%s",
+	    db_get(r, 0, "facility"), db_get(r, 0, "name"),
+	    db_get(r, 0, "login"), pn.number, body);
+	if (body[0] == '\0' || mail_queue_address(a->db,
+	    db_get(r, 0, "facility_email"), PICKUP_MAIL_SUBJECT, mail) == -1 ||
+	    app_audit(a, "operator.pickup.create", "device_cert", pn.serial,
+	    NULL, "success", a->id[0]) == -1 || db_commit(a->db) == -1) {
+		account_dberr(a);
+		goto out;
+	}
+	snprintf(url, sizeof(url), "%s%scertificate-pickup",
+	    cfg_get(CFG_PORTAL_URL), *cfg_get(CFG_PORTAL_URL) != '\0' &&
+	    cfg_get(CFG_PORTAL_URL)[strlen(cfg_get(CFG_PORTAL_URL)) - 1] ==
+	    '/' ? "" : "/");
+	memset(&t, 0, sizeof(t));
+	t.id = a->id[0];
+	t.name = db_get(r, 0, "name");
+	t.facility = db_get(r, 0, "facility");
+	t.facility_email = db_get(r, 0, "facility_email");
+	t.label = label;
+	t.number = pn.number;
+	t.password = pn.password;
+	t.expires = pn.expires;
+	t.pickup_url = url;
+	app_layout_begin(a, "証明書取得用No・パスワード");
+	tmpl_operator_pickup(&a->body, &t);
+	app_layout_end(a);
+out:
+	OPENSSL_cleanse(body, sizeof(body));
+	OPENSSL_cleanse(mail, sizeof(mail));
+	OPENSSL_cleanse(&pn, sizeof(pn));
+	PQclear(r);
+}
+
+/* --- certificates ------------------------------------------------------ */
+
+static void
+page_certs(struct app *a)
+{
+	static const struct account_page pg = {
+		.title = "証明書の一覧と失効",
+		.back_url = "/operator",
+		.back_text = "サービス運用へ戻る",
+		.lead = "すべての事業所",
+		.action = "/operator/certificates/revoke",
+	};
+
+	if (op_allowed(a))
+		account_devices_page(a, NULL, "operator.device.list", &pg,
+		    account_notice(app_val(a, KEY_NOTICE)));
+}
+
+static void
+page_revoke(struct app *a)
+{
+	if (!op_allowed(a))
+		return;
+	account_revoke_post(a, app_val(a, KEY_SERIAL), NULL,
+	    "operator.device.revoke", "/operator/certificates?n=revoked");
+}
+
+static const struct app_page pages[] = {
+	{ "/operator", APP_GET, APP_SESSION, page_index },
+	{ "/operator/facilities/new", APP_GET | APP_POST, APP_SESSION,
+	    page_facility_new },
+	{ "/operator/facilities/#", APP_GET | APP_POST, APP_SESSION,
+	    page_facility },
+	{ "/operator/facilities/#/admins/new", APP_GET | APP_POST,
+	    APP_SESSION, page_admin_new },
+	{ "/operator/accounts", APP_GET, APP_SESSION, page_search },
+	{ "/operator/accounts/#", APP_GET, APP_SESSION, page_account },
+	{ "/operator/accounts/#/unlock", APP_POST, APP_SESSION, page_unlock },
+	{ "/operator/accounts/#/pickup", APP_POST, APP_SESSION, page_pickup },
+	{ "/operator/certificates", APP_GET, APP_SESSION, page_certs },
+	{ "/operator/certificates/revoke", APP_POST, APP_SESSION,
+	    page_revoke },
+};
 
 int
 main(void)
 {
-	return app_main("operator", pages, 0, NULL, 0, 1024);
+	return app_main("operator", pages, sizeof(pages) / sizeof(pages[0]),
+	    keys, KEY__MAX, 16 * 1024);
 }
