@@ -1,6 +1,7 @@
 /* /home: who is logged in, navigation, and the マニュアル tab. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -8,26 +9,72 @@
 #include "tmpl.h"
 
 static void
+home_dberr(struct app *a)
+{
+	db_rollback(a->db);
+	/* No page without its audit event. */
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "しばらく待ってから、もう一度お試しください。");
+}
+
+static void
 page_home(struct app *a)
 {
-	struct tmpl_home t;
+	const char *const p[] = { a->user.account_id };
+	struct tmpl_home	 t;
+	struct tmpl_home_teams	*rows = NULL;
+	PGresult		*r = NULL;
+	char			(*urls)[40] = NULL;
+	int			 i, n;
 
-	if (app_audit(a, "home.view", NULL, NULL, NULL, "success",
-	    NULL) == -1) {
-		/* No page without its audit event. */
-		app_error(a, db_lost(a->db) ? 503 : 500,
-		    "ただいま利用できません", "しばらく待ってから、もう一度"
-		    "お試しください。");
-		return;
+	/* My teams: the patient's name, my role, messages I have not seen,
+	 * requests waiting. */
+	if (db_begin(a->db) == -1 ||
+	    (r = db_exec(a->db, "SELECT p.id, p.name, m.role,"
+	    " (SELECT count(*) FROM join_request j WHERE j.team_id = t.id"
+	    " AND j.state = 'pending') AS pending,"
+	    " team_unread(t.id, m.account_id) AS unread"
+	    " FROM team_member m JOIN team t ON t.id = m.team_id"
+	    " JOIN patient p ON p.id = t.patient_id"
+	    " WHERE m.account_id = $1::bigint ORDER BY p.kana_key, p.id",
+	    1, p)) == NULL ||
+	    app_audit(a, "home.view", NULL, NULL, NULL, "success",
+	    NULL) == -1 || db_commit(a->db) == -1) {
+		home_dberr(a);
+		goto out;
+	}
+	n = PQntuples(r);
+	rows = calloc(n + 1, sizeof(*rows));
+	urls = calloc(n + 1, sizeof(*urls));
+	if (rows == NULL || urls == NULL) {
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(urls[i], sizeof(urls[i]), "/patients/%s",
+		    db_get(r, i, "id"));
+		rows[i].url = urls[i];
+		rows[i].patient_name = db_get(r, i, "name");
+		rows[i].role = strcmp(db_get(r, i, "role"), "lead") == 0 ?
+		    "担当者" : "メンバー";
+		rows[i].unread = db_get(r, i, "unread");
+		rows[i].pending = db_get(r, i, "pending");
 	}
 	memset(&t, 0, sizeof(t));
 	t.user_name = a->user.name;
 	t.profession = a->user.profession;
 	t.facility_name = a->user.facility_name;
 	t.last_login = a->user.last_login;
+	t.has_teams = n > 0;
+	t.teams = rows;
+	t.teams_n = n;
 	app_layout_begin(a, "ホーム");
 	tmpl_home(&a->body, &t);
 	app_layout_end(a);
+out:
+	free(urls);
+	free(rows);
+	PQclear(r);
 }
 
 static const struct app_page pages[] = {

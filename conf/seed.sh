@@ -88,12 +88,14 @@ account STAFF2 "$inside" staff2 '大社 三枝' 'タイシャ ミエ' 介護支�
 account OUTSIDE "$outside" outside '松江 四郎' 'マツエ シロウ' 看護師 \
     outside@matsue-houkan.example.jp staff
 
+. "$CONF_SRC/seed-patient.sh"
 {
 	echo "INSIDE_FACILITY_ID='$inside'"
 	echo "OUTSIDE_FACILITY_ID='$outside'"
-	echo "# No patient yet: the seed has no way to register one."
-	echo "PATIENT_ID=''"
-	echo "TEAM_ID=''"
+	# The demo patient: STAFF1 is the team's person in charge; neither
+	# STAFF2 nor OUTSIDE is a member.
+	seed_patient "$OWNER_DSN" staff1 "$MUNICIPALITY_CODE" ||
+	    die "seeding the demo patient failed"
 } >> "$OUT"
 mv -f "$OUT" "$RUN_DIR/seed.env"
 touch "$RUN_DIR/.seeded"
