@@ -134,6 +134,9 @@ set_paths() {
 	NGINX_DIR=$RUN_DIR/nginx
 	FCGI_SOCKET=$RUN_DIR/run/fcgi/fcgiwrap.sock
 	APP_CONF=$RUN_DIR/renrakucho.conf
+	# The site as nginx serves it: the installed pages with this
+	# installation's contact details and URLs filled in.
+	WWW_DIR=$RUN_DIR/www
 	APP_URL=https://$APP_ADDR:$APP_PORT
 	PORTAL_URL=https://$PORTAL_ADDR:$PORTAL_PORT
 }
@@ -150,7 +153,7 @@ set_prefix_paths() {
 	PREFIX=$(readlink -f "$PREFIX")
 	ADMIN_BIN=${RENRAKUCHO_ADMIN:-$PREFIX/sbin/renrakucho-admin}
 	CGI_DIR=$PREFIX/libexec/renrakucho/cgi-bin
-	WWW_DIR=$PREFIX/share/renrakucho/www
+	WWW_SRC=$PREFIX/share/renrakucho/www
 	SCHEMA_DIR=$PREFIX/share/renrakucho/schema
 	[ -x "${ADMIN_BIN%% *}" ] || die "no admin CLI at $ADMIN_BIN"
 }
@@ -575,6 +578,8 @@ cmd_start() {
 	set_vars
 	write_scripts
 	write_app_conf
+	log "rendering the site into $WWW_DIR"
+	bash "$CONF_SRC/render-site.sh" "$APP_CONF" "$WWW_SRC" "$WWW_DIR"
 	start_postgres
 	create_db
 	log "migrate"
