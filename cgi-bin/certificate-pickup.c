@@ -157,10 +157,7 @@ page_post(struct app *a)
 	pickup_bundle_free(&b);
 	return;
 dberr:
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
+	app_dberr(a);
 }
 
 static void

@@ -127,7 +127,7 @@ fac_form_again(struct app *a, enum account_result rc,
 		fac_notfound(a);
 		break;
 	default:
-		account_dberr(a);
+		app_dberr(a);
 		break;
 	}
 }
@@ -161,7 +161,7 @@ page_new(struct app *a)
 		return;
 	}
 	if (db_begin(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	rc = account_create(a->db, a->user.facility_id, &f, id, sizeof(id));
@@ -172,7 +172,7 @@ page_new(struct app *a)
 	if (app_audit(a, "facility.staff.create", "account", id, NULL,
 	    "success", f.is_admin ? "facility-admin" : NULL) == -1 ||
 	    db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	snprintf(url, sizeof(url), "/facility/staff/%s?n=created", id);
@@ -195,7 +195,7 @@ fac_load(struct app *a, struct account_form *f)
 	    "  AS last_login"
 	    " FROM account WHERE id = $1::bigint AND facility_id = $2::bigint"
 	    " AND deleted_at IS NULL FOR UPDATE", 2, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	if (PQntuples(r) != 1) {
@@ -263,7 +263,7 @@ page_staff(struct app *a)
 	if (a->req.method != REQ_POST) {
 		if (app_audit(a, "facility.staff.view", "account", a->id[0],
 		    NULL, "success", NULL) == -1 || db_commit(a->db) == -1) {
-			account_dberr(a);
+			app_dberr(a);
 			goto out;
 		}
 		fac_edit_page(a, 200, r, &f);
@@ -288,13 +288,13 @@ page_staff(struct app *a)
 		if (rc == ACCOUNT_EMAIL_TAKEN)
 			fac_edit_page(a, 409, r, &f);
 		else
-			account_dberr(a);
+			app_dberr(a);
 		goto out;
 	}
 	if (app_audit(a, "facility.staff.update", "account", a->id[0], NULL,
 	    "success", f.placeholder ? "placeholder" : NULL) == -1 ||
 	    db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	snprintf(url, sizeof(url), "/facility/staff/%s?n=updated", a->id[0]);
@@ -342,7 +342,7 @@ page_delete(struct app *a)
 		if ((o = db_exec(a->db, "SELECT count(*) AS n FROM account"
 		    " WHERE is_operator AND deleted_at IS NULL", 0,
 		    NULL)) == NULL) {
-			account_dberr(a);
+			app_dberr(a);
 			goto out;
 		}
 		if (strcmp(db_get(o, 0, "n"), "1") == 0) {
@@ -360,7 +360,7 @@ page_delete(struct app *a)
 	    " AND ended_at IS NULL", 1, p) == -1 ||
 	    app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	app_redirect(a, "/facility?n=deleted");
@@ -384,7 +384,7 @@ page_unlock(struct app *a)
 	    " WHERE id = $1::bigint", 1, p) == -1 ||
 	    app_audit(a, "facility.staff.unlock", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	snprintf(url, sizeof(url), "/facility/staff/%s?n=unlocked", a->id[0]);

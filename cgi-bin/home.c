@@ -9,15 +9,6 @@
 #include "tmpl.h"
 
 static void
-home_dberr(struct app *a)
-{
-	db_rollback(a->db);
-	/* No page without its audit event. */
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "しばらく待ってから、もう一度お試しください。");
-}
-
-static void
 page_home(struct app *a)
 {
 	const char *const p[] = { a->user.account_id };
@@ -40,7 +31,8 @@ page_home(struct app *a)
 	    1, p)) == NULL ||
 	    app_audit(a, "home.view", NULL, NULL, NULL, "success",
 	    NULL) == -1 || db_commit(a->db) == -1) {
-		home_dberr(a);
+		/* No page without its audit event. */
+		app_dberr(a);
 		goto out;
 	}
 	n = PQntuples(r);

@@ -48,15 +48,6 @@ static const char *const states[][2] = {
 	{ "withdrawn", "取り下げました" },
 };
 
-static void
-join_dberr(struct app *a)
-{
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
-}
-
 /* 404 for anything not mine to see, audited; never says whether the
  * team exists. */
 static void
@@ -191,7 +182,7 @@ page_list(struct app *a)
 	app_layout_end(a);
 	goto out;
 dberr:
-	join_dberr(a);
+	app_dberr(a);
 out:
 	free(rq);
 	PQclear(r);
@@ -286,7 +277,7 @@ page_request(struct app *a)
 			join_conflict(a, "この支援チームへの加入申請は送信済みで、"
 			    "承認を待っています。");
 		else
-			join_dberr(a);
+			app_dberr(a);
 		goto out;
 	}
 	if ((m = db_exec(a->db, "SELECT account_id FROM team_member"
@@ -303,7 +294,7 @@ page_request(struct app *a)
 	app_redirect(a, path);
 	goto out;
 dberr:
-	join_dberr(a);
+	app_dberr(a);
 out:
 	PQclear(m);
 	PQclear(r);
@@ -374,7 +365,7 @@ decide(struct app *a, const char *state)
 	app_redirect(a, path);
 	goto out;
 dberr:
-	join_dberr(a);
+	app_dberr(a);
 out:
 	PQclear(r);
 }

@@ -112,15 +112,6 @@ login_get(struct app *a)
 }
 
 static void
-login_dberr(struct app *a)
-{
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
-}
-
-static void
 login_post(struct app *a)
 {
 	struct form	 f;
@@ -169,7 +160,7 @@ login_post(struct app *a)
 	    " AND a.deleted_at IS NULL AND f.status = 'active'"
 	    " AND c.serial = $2", 2, p);
 	if (r == NULL) {
-		login_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	if (PQntuples(r) != 1) {
@@ -237,12 +228,12 @@ login_post(struct app *a)
 	    " fail_window_start = NULL, locked_until = NULL,"
 	    " last_login_at = now() WHERE id = $1::bigint", 1, p) == -1 ||
 	    app_session_start(a, id) == -1) {
-		login_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	login_audit(a, id, login, "success", NULL);
 	if (db_commit(a->db) == -1) {
-		login_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	app_header(a, "Set-Cookie", "__Host-rkl=; Path=/; Secure; HttpOnly;"

@@ -15,6 +15,8 @@
 #include "db.h"
 #include "log.h"
 #include "mail.h"
+#include "team.h"
+#include "upload.h"
 #include "tmpl.h"
 
 #define MSG_PAGE	30
@@ -57,13 +59,6 @@ static const struct req_key keys[K__MAX] = {
 	/* K_NOTICE */	{ "n", req_v_token, 1, 16 },
 };
 
-/* The team in the URL, as seen by a member. */
-struct team {
-	const char	*id;
-	char		 patient_id[24];
-	char		 patient_name[320];
-};
-
 /* The post form as it goes back to its author after a refusal. */
 struct form {
 	const char	*body;
@@ -81,63 +76,6 @@ fail_db(struct app *a)
 	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
 	    "システムで問題が発生しました。内容は保存されていません。"
 	    "しばらく待ってから、もう一度お試しください。");
-}
-
-static void
-not_found(struct app *a)
-{
-	app_error(a, 404, "ページが見つかりません",
-	    "お探しのページは見つかりませんでした。参加している支援チームの"
-	    "ページかどうか、ご確認ください。");
-}
-
-/*
- * Is the current user a member of team a->id[0]?  1 yes (t filled), 0
- * no (a denied audit event is written and the transaction committed:
- * the caller answers 404), -1 database error.  Opens the transaction.
- */
-static int
-team_open(struct app *a, const char *action, struct team *t)
-{
-	const char	*p[2] = { a->id[0], a->user.account_id };
-	PGresult	*r;
-	int		 rc = -1;
-
-	memset(t, 0, sizeof(*t));
-	t->id = a->id[0];
-	if (db_begin(a->db) == -1)
-		return -1;
-	r = db_exec(a->db, "SELECT t.patient_id, p.name FROM team t"
-	    " JOIN patient p ON p.id = t.patient_id"
-	    " JOIN team_member tm ON tm.team_id = t.id"
-	    " AND tm.account_id = $2::bigint WHERE t.id = $1::bigint", 2, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 1) {
-		snprintf(t->patient_id, sizeof(t->patient_id), "%s",
-		    db_get(r, 0, "patient_id"));
-		snprintf(t->patient_name, sizeof(t->patient_name), "%s",
-		    db_get(r, 0, "name"));
-		rc = 1;
-	} else if (app_audit(a, action, "team", a->id[0], NULL, "denied",
-	    "not a member") == 0 && db_commit(a->db) == 0)
-		rc = 0;
-	PQclear(r);
-	return rc;
-}
-
-/* Kind of an attachment from its first bytes, never from its name or
- * declared type; NULL if it is none of PDF, JPEG, PNG. */
-static const char *
-msg_sniff(const unsigned char *d, size_t n)
-{
-	if (n >= 5 && memcmp(d, "%PDF-", 5) == 0)
-		return "application/pdf";
-	if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	return NULL;
 }
 
 static void
@@ -400,12 +338,10 @@ page_timeline(struct app *a)
 	struct team	 t;
 	int		 rc;
 
-	if ((rc = team_open(a, "message.view", &t)) == -1)
+	if ((rc = team_open(a, a->id[0], "message.view", &t)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
 	if (timeline(a, &t, NULL) == -1 || db_commit(a->db) == -1)
 		goto err;
 	return;
@@ -455,8 +391,7 @@ post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
 		if (!v->valid)
 			f->file_err[i] = v->len > (size_t)MSG_FILE_MAX ?
 			    "10MBを超えるファイルは添付できません。" : v->err;
-		else if ((types[i] = msg_sniff((const unsigned char *)v->s,
-		    v->len)) == NULL)
+		else if ((types[i] = upload_sniff(v->s, v->len)) == NULL)
 			f->file_err[i] = "添付できるのは PDF・JPEG・PNG の"
 			    "ファイルだけです。";
 		else if (req_utf8_len(v->filename, strlen(v->filename)) >
@@ -578,12 +513,10 @@ page_post(struct app *a)
 		return;
 	}
 	post_check(a, &f, types);
-	if ((rc = team_open(a, "message.post", &t)) == -1)
+	if ((rc = team_open(a, a->id[0], "message.post", &t)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
 	if (f.nerrors > 0) {
 		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
 		    "failure", "invalid input") == -1 ||
@@ -653,26 +586,32 @@ back_to(struct app *a, const char *notice)
 }
 
 /*
- * The message a->id[1] of the team, locked against a concurrent
- * withdrawal.  1 found (*withdrawn, *mine set), 0 not in this team,
- * -1 error.
+ * The message a->id[1] of team a->id[0] as its member sees it, locked
+ * against a concurrent withdrawal, in the transaction team_open() opens.
+ * 1 found (t, *withdrawn, *mine set), 0 not a member or not a message of
+ * this team (404 page rendered), -1 error.
  */
 static int
-message_find(struct app *a, int *withdrawn, int *mine)
+message_open(struct app *a, const char *action, struct team *t,
+    int *withdrawn, int *mine)
 {
 	const char	*p[3] = { a->id[1], a->id[0], a->user.account_id };
 	PGresult	*r;
-	int		 rc = 0;
+	int		 rc;
 
+	if ((rc = team_open(a, a->id[0], action, t)) != 1)
+		return rc;
 	r = db_exec(a->db, "SELECT withdrawn_at IS NOT NULL AS withdrawn,"
 	    " author_id = $3::bigint AS mine FROM message"
 	    " WHERE id = $1::bigint AND team_id = $2::bigint FOR SHARE", 3, p);
 	if (r == NULL)
 		return -1;
-	if (PQntuples(r) == 1) {
+	if ((rc = PQntuples(r) == 1)) {
 		*withdrawn = *db_get(r, 0, "withdrawn") == 't';
 		*mine = *db_get(r, 0, "mine") == 't';
-		rc = 1;
+	} else {
+		db_rollback(a->db);
+		team_not_found(a);
 	}
 	PQclear(r);
 	return rc;
@@ -687,19 +626,10 @@ page_like(struct app *a)
 	PGresult	*r;
 	int		 rc, withdrawn, mine;
 
-	if ((rc = team_open(a, "message.like", &t)) == -1)
+	if ((rc = message_open(a, "message.like", &t, &withdrawn, &mine)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
-	if ((rc = message_find(a, &withdrawn, &mine)) == -1)
-		goto err;
-	if (rc == 0) {
-		db_rollback(a->db);
-		not_found(a);
-		return;
-	}
 	if (withdrawn) {
 		db_rollback(a->db);
 		app_error(a, 409, "👍できません",
@@ -735,19 +665,10 @@ page_withdraw(struct app *a)
 	const char	*p[2] = { a->id[1], a->user.account_id };
 	int		 rc, withdrawn, mine;
 
-	if ((rc = team_open(a, "message.withdraw", &t)) == -1)
+	if ((rc = message_open(a, "message.withdraw", &t, &withdrawn, &mine)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
-	if ((rc = message_find(a, &withdrawn, &mine)) == -1)
-		goto err;
-	if (rc == 0) {
-		db_rollback(a->db);
-		not_found(a);
-		return;
-	}
 	if (!mine) {
 		db_rollback(a->db);
 		app_error(a, 403, "取り消せません",
@@ -772,17 +693,16 @@ page_attachment(struct app *a)
 {
 	struct team	 t;
 	const char	*p[3] = { a->id[0], a->id[1], a->id[2] };
+	const char	*type;
 	unsigned char	*data = NULL;
 	size_t		 len;
 	PGresult	*r = NULL;
 	int		 rc;
 
-	if ((rc = team_open(a, "message.attachment", &t)) == -1)
+	if ((rc = team_open(a, a->id[0], "message.attachment", &t)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
 	r = db_exec(a->db, "SELECT x.name, x.type, x.data"
 	    " FROM message_attachment x JOIN message m ON m.id = x.message_id"
 	    " WHERE m.team_id = $1::bigint AND x.message_id = $2::bigint"
@@ -792,17 +712,18 @@ page_attachment(struct app *a)
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		db_rollback(a->db);
-		not_found(a);
+		team_not_found(a);
 		return;
 	}
-	if ((data = PQunescapeBytea((const unsigned char *)db_get(r, 0,
+	/* app_download keeps the type pointer past PQclear: a constant. */
+	if ((type = upload_type(db_get(r, 0, "type"))) == NULL ||
+	    (data = PQunescapeBytea((const unsigned char *)db_get(r, 0,
 	    "data"), &len)) == NULL)
 		goto err;
 	if (app_audit(a, "message.attachment", "message_attachment",
 	    a->id[2], t.patient_id, "success", NULL) == -1 ||
 	    db_commit(a->db) == -1 ||
-	    app_download(a, db_get(r, 0, "type"), db_get(r, 0, "name"),
-	    data, len) == -1)
+	    app_download(a, type, db_get(r, 0, "name"), data, len) == -1)
 		goto err;
 	PQfreemem(data);
 	PQclear(r);

@@ -288,7 +288,7 @@ page_facility_new(struct app *a)
 	    "INSERT INTO facility (name, address, municipality_name,"
 	    " municipality_code, email, phone) VALUES ($1, $2, $3, $4, $5, $6)"
 	    " RETURNING id", 6, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	id = db_get(r, 0, "id");
@@ -296,7 +296,7 @@ page_facility_new(struct app *a)
 	    "success", strcmp(f.v[FF_MCODE], cfg_get(CFG_MUNICIPALITY_CODE))
 	    == 0 ? "inside" : "outside") == -1 || db_commit(a->db) == -1) {
 		PQclear(r);
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	snprintf(url, sizeof(url), "/operator/facilities/%s?n=facility", id);
@@ -325,7 +325,7 @@ page_facility(struct app *a)
 	    " " ACCOUNT_SQL_ROLES " AS roles"
 	    " FROM account WHERE facility_id = $1::bigint"
 	    " AND deleted_at IS NULL ORDER BY kana, id", 1, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	if (PQntuples(r) != 1) {
@@ -343,7 +343,7 @@ page_facility(struct app *a)
 		if (app_audit(a, "operator.facility.view", "facility",
 		    a->id[0], NULL, "success", NULL) == -1 ||
 		    db_commit(a->db) == -1) {
-			account_dberr(a);
+			app_dberr(a);
 			goto out;
 		}
 		op_facility_page(a, 200, a->id[0], &f, acc);
@@ -367,7 +367,7 @@ page_facility(struct app *a)
 	    app_audit(a, "operator.facility.update", "facility", a->id[0],
 	    NULL, "success", f.suspended ? "suspended" : "active") == -1 ||
 	    db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	snprintf(url, sizeof(url), "/operator/facilities/%s?n=updated",
@@ -393,7 +393,7 @@ page_admin_new(struct app *a)
 		return;
 	if (db_begin(a->db) == -1 || (r = db_exec(a->db, "SELECT name FROM"
 	    " facility WHERE id = $1::bigint", 1, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	if (PQntuples(r) != 1) {
@@ -432,12 +432,12 @@ page_admin_new(struct app *a)
 		if (rc == ACCOUNT_LOGIN_TAKEN || rc == ACCOUNT_EMAIL_TAKEN)
 			account_form_page(a, 409, &pg, &f);
 		else
-			account_dberr(a);
+			app_dberr(a);
 		goto out;
 	}
 	if (app_audit(a, "operator.admin.create", "account", id, NULL,
 	    "success", a->id[0]) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	snprintf(url, sizeof(url), "/operator/accounts/%s?n=created", id);
@@ -604,7 +604,7 @@ op_account_load(struct app *a)
 
 	if (db_begin(a->db) == -1 ||
 	    (r = db_exec(a->db, op_account_sql, 1, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	if (PQntuples(r) != 1) {
@@ -624,7 +624,7 @@ page_account(struct app *a)
 		return;
 	if (app_audit(a, "operator.account.view", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1)
-		account_dberr(a);
+		app_dberr(a);
 	else
 		op_account_page(a, 200, r, NULL);
 	PQclear(r);
@@ -643,7 +643,7 @@ page_unlock(struct app *a)
 	    " fail_count = 0, fail_window_start = NULL, locked_until = NULL"
 	    " WHERE id = $1::bigint AND deleted_at IS NULL RETURNING id", 1,
 	    p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	if (PQntuples(r) != 1) {
@@ -654,7 +654,7 @@ page_unlock(struct app *a)
 	PQclear(r);
 	if (app_audit(a, "operator.account.unlock", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	snprintf(url, sizeof(url), "/operator/accounts/%s?n=unlocked",
@@ -695,7 +695,7 @@ page_pickup(struct app *a)
 	 * and the revocation notice name that person. */
 	if (pickup_create(a->db, db_get(r, 0, "facility_id"), label,
 	    a->id[0], &pn) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	/* Both to the representative address, as the secretariat's
@@ -709,7 +709,7 @@ page_pickup(struct app *a)
 	    db_get(r, 0, "facility_email"), PICKUP_MAIL_SUBJECT, mail) == -1 ||
 	    app_audit(a, "operator.pickup.create", "device_cert", pn.serial,
 	    NULL, "success", a->id[0]) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	snprintf(url, sizeof(url), "%s%scertificate-pickup",

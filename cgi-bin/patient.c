@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "tmpl.h"
+#include "upload.h"
 #include "wareki.h"
 
 #define DOC_MAX		(10 * 1024 * 1024)
@@ -286,15 +287,6 @@ ident_check(struct app *a, struct ident *id, struct errs *e)
 }
 
 static void
-page_dberr(struct app *a)
-{
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
-}
-
-static void
 not_found(struct app *a)
 {
 	app_error(a, 404, "ページが見つかりません",
@@ -513,7 +505,7 @@ page_new(struct app *a)
 		    cfg_get(CFG_MUNICIPALITY_CODE)) != 0 &&
 		    app_audit(a, "patient.lookup", "patient", NULL, NULL,
 		    "denied", "outside the service area") == -1) {
-			page_dberr(a);
+			app_dberr(a);
 			return;
 		}
 		render_new(a, 422, &e);
@@ -521,32 +513,11 @@ page_new(struct app *a)
 	}
 	if (db_begin(a->db) == -1 || (rc = lookup(a, &id)) == -1 ||
 	    db_commit(a->db) == -1) {
-		page_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	if (rc == 0)
 		render_consent(a, 200, &id, &e);
-}
-
-/* The document's type by its first bytes, never by name or declared type. */
-static const char *
-doc_sniff(const struct req_val *v, const char **ext)
-{
-	const unsigned char *p = (const unsigned char *)v->s;
-
-	if (v->len >= 5 && memcmp(p, "%PDF-", 5) == 0) {
-		*ext = ".pdf";
-		return "application/pdf";
-	}
-	if (v->len >= 3 && memcmp(p, "\xFF\xD8\xFF", 3) == 0) {
-		*ext = ".jpg";
-		return "image/jpeg";
-	}
-	if (v->len >= 8 && memcmp(p, "\x89PNG\r\n\x1A\n", 8) == 0) {
-		*ext = ".png";
-		return "image/png";
-	}
-	return NULL;
 }
 
 /* The client's file name without its path, if it is decent text. */
@@ -575,7 +546,7 @@ page_consent(struct app *a)
 	struct errs	 e;
 	struct ident	 id;
 	const struct req_val *doc = &a->req.vals[KEY_DOC];
-	const char	*ctype = NULL, *ext = "", *signer, *form, *cl, *pn, *pr;
+	const char	*ctype = NULL, *signer, *form, *cl, *pn, *pr;
 	const char	*p[24];
 	char		 sha[65], size[24], name[256], *hex = NULL, bday[11];
 	PGresult	*r = NULL;
@@ -622,7 +593,7 @@ page_consent(struct app *a)
 		err_add(&e, KEY_DOC, doc->len > DOC_MAX ? "同意書のファイルは"
 		    "10MBまでです。" : "署名済みの同意書のファイルを選んで"
 		    "ください。");
-	else if ((ctype = doc_sniff(doc, &ext)) == NULL)
+	else if ((ctype = upload_sniff(doc->s, doc->len)) == NULL)
 		err_add(&e, KEY_DOC, "同意書は PDF・JPEG・PNG のいずれかの"
 		    "ファイルにしてください（ファイルの中身で判定します）。");
 	cl = opt(a, &e, KEY_CARE_LEVEL, "要介護度を選び直してください。");
@@ -652,7 +623,7 @@ page_consent(struct app *a)
 		snprintf(hex + 2 + i * 2, 3, "%02x", (unsigned char)doc->s[i]);
 	auth_sha256_hex(doc->s, doc->len, sha);
 	snprintf(size, sizeof(size), "%zu", doc->len);
-	doc_name(doc, ext, name, sizeof(name));
+	doc_name(doc, upload_ext(ctype), name, sizeof(name));
 
 	p[0] = app_val(a, KEY_NAME);
 	p[1] = app_val(a, KEY_KANA);
@@ -722,7 +693,7 @@ page_consent(struct app *a)
 	app_redirect(a, name);
 	goto out;
 dberr:
-	page_dberr(a);
+	app_dberr(a);
 out:
 	PQclear(r);
 	free(hex);
@@ -738,7 +709,7 @@ member_patient(struct app *a, const char *action, const char *sql)
 
 	if (db_begin(a->db) == -1 ||
 	    (r = db_exec(a->db, sql, 2, p)) == NULL) {
-		page_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	if (PQntuples(r) == 1)
@@ -792,7 +763,7 @@ page_view(struct app *a)
 	    " ORDER BY m.role = 'lead' DESC, m.joined_at, a.id", 1, p);
 	if (m == NULL || app_audit(a, "patient.view", "patient", a->id[0],
 	    a->id[0], "success", NULL) == -1 || db_commit(a->db) == -1) {
-		page_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	lead = strcmp(db_get(r, 0, "role"), "lead") == 0;
@@ -866,10 +837,9 @@ static void
 page_document(struct app *a)
 {
 	PGresult	*r;
-	static const char *const doc_types[] = { "application/pdf",
-	    "image/jpeg", "image/png" };
+	const char	*type;
 	unsigned char	*doc;
-	size_t		 len, i;
+	size_t		 len;
 
 	r = member_patient(a, "consent.download", "SELECT c.doc_type,"
 	    " c.doc_name, c.doc FROM consent c"
@@ -881,18 +851,15 @@ page_document(struct app *a)
 		return;
 	if (app_audit(a, "consent.download", "patient", a->id[0], a->id[0],
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		page_dberr(a);
+		app_dberr(a);
 		PQclear(r);
 		return;
 	}
 	/* app_download keeps the type pointer past PQclear: a constant. */
-	for (i = 0; i < sizeof(doc_types) / sizeof(doc_types[0]); i++)
-		if (strcmp(db_get(r, 0, "doc_type"), doc_types[i]) == 0)
-			break;
+	type = upload_type(db_get(r, 0, "doc_type"));
 	doc = PQunescapeBytea((const unsigned char *)db_get(r, 0, "doc"), &len);
-	if (doc == NULL || i == sizeof(doc_types) / sizeof(doc_types[0]) ||
-	    app_download(a, doc_types[i],
-	    db_get(r, 0, "doc_name"), doc, len) == -1)
+	if (doc == NULL || type == NULL ||
+	    app_download(a, type, db_get(r, 0, "doc_name"), doc, len) == -1)
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 	PQfreemem(doc);
 	PQclear(r);
@@ -921,7 +888,7 @@ team_lock(struct app *a, const char *action)
 	    " WHERE t.patient_id = $1::bigint", 2, p);
 	if (r == NULL || PQntuples(r) != 1) {
 		PQclear(r);
-		page_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	return r;
@@ -952,7 +919,7 @@ page_lead(struct app *a)
 	    " WHERE team_id = $1::bigint AND account_id = $2::bigint"
 	    " RETURNING role", 2, p);
 	if (r == NULL) {
-		page_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	if (PQntuples(r) != 1) {
@@ -962,7 +929,7 @@ page_lead(struct app *a)
 	}
 	if (app_audit(a, "team.lead", "account", a->id[1], a->id[0],
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		page_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/patients/%s?n=lead", a->id[0]);
@@ -995,7 +962,7 @@ page_leave(struct app *a)
 	    " AND account_id = $2::bigint", 2, p) == -1 ||
 	    app_audit(a, "team.leave", "patient", a->id[0], a->id[0],
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		page_dberr(a);
+		app_dberr(a);
 		goto out;
 	}
 	app_redirect(a, "/home");

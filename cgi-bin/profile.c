@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -352,10 +351,9 @@ page_email(struct app *a)
 {
 	struct form	 f;
 	const char	*email = app_val(a, KEY_EMAIL);
-	const char	*p[2], *dl;
+	const char	*p[2];
 	char		 ph[128];
 	int		 placeholder = app_val(a, KEY_PLACEHOLDER) != NULL;
-	size_t		 el;
 
 	memset(&f, 0, sizeof(f));
 	if (a->req.vals[KEY_EMAIL].present &&
@@ -363,15 +361,13 @@ page_email(struct app *a)
 	    strlen(a->req.vals[KEY_EMAIL].s)) >= 0)
 		f.email = a->req.vals[KEY_EMAIL].s;
 	if (!placeholder) {
-		dl = ACCOUNT_PLACEHOLDER_DOMAIN;
 		if (email == NULL) {
 			f.err[F_EMAIL] = a->req.vals[KEY_EMAIL].present &&
 			    a->req.vals[KEY_EMAIL].len > 0 ?
 			    "メールアドレスの形式が正しくありません。" :
 			    "メールアドレスを入力するか、「自分のメールアドレスを"
 			    "使わない」を選んでください。";
-		} else if ((el = strlen(email)) >= strlen(dl) &&
-		    strcasecmp(email + el - strlen(dl), dl) == 0)
+		} else if (account_is_placeholder(email))
 			f.err[F_EMAIL] = "このメールアドレスは使用できません。";
 		if (f.err[F_EMAIL] != NULL) {
 			profile_render(a, 422, &f);
@@ -568,16 +564,13 @@ page_revoke(struct app *a)
 		    "です。失効させる場合は、確認欄にチェックを入れてください。");
 		return;
 	}
+	/* The row is locked and live: anything but REVOKED is an error.  A
+	 * bundle still waiting for its pickup goes with it. */
 	p[0] = serial;
-	p[1] = a->user.account_id;
-	if (db_cmd(a->db, "UPDATE device_cert SET revoked_at = now(),"
-	    " revoked_by = $2::bigint, revoke_reason = 'revoked in profile'"
-	    " WHERE serial = $1", 2, p) == -1 ||
+	if (account_cert_revoke(a->db, serial, a->user.facility_id,
+	    a->user.account_id, "revoked in profile") != ACCOUNT_REVOKED ||
 	    db_cmd(a->db, "UPDATE pickup SET p12 = NULL WHERE serial = $1",
 	    1, p) == -1 ||
-	    db_cmd(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'certificate revoked' WHERE cert_serial = $1"
-	    " AND ended_at IS NULL", 1, p) == -1 ||
 	    app_audit(a, "certificate.revoke", "device_cert", serial, NULL,
 	    "success", "profile") == -1 || db_commit(a->db) == -1) {
 		profile_dberr(a);

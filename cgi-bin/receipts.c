@@ -12,6 +12,7 @@
 #include "app.h"
 #include "buf.h"
 #include "db.h"
+#include "team.h"
 #include "tmpl.h"
 
 #define RC_PAGE	30
@@ -48,63 +49,6 @@ static const char *const sql_lead =
     " LEFT JOIN message_view v ON v.message_id = m.id"
     " AND v.account_id = tm.account_id"
     " ORDER BY m.id DESC, a.kana, a.id";
-
-struct team {
-	const char	*id;
-	char		 patient_id[24];
-	char		 patient_name[320];
-	int		 lead;
-};
-
-static void
-fail_db(struct app *a)
-{
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
-}
-
-/* Opens the transaction and checks membership: 1 member (t filled), 0
- * not (denied event committed; answer 404), -1 error. */
-static int
-receipts_open(struct app *a, struct team *t)
-{
-	const char	*p[2] = { a->id[0], a->user.account_id };
-	PGresult	*r;
-	int		 rc = -1;
-
-	memset(t, 0, sizeof(*t));
-	t->id = a->id[0];
-	if (db_begin(a->db) == -1)
-		return -1;
-	r = db_exec(a->db, "SELECT t.patient_id, p.name, tm.role = 'lead'"
-	    " AS lead FROM team t JOIN patient p ON p.id = t.patient_id"
-	    " JOIN team_member tm ON tm.team_id = t.id"
-	    " AND tm.account_id = $2::bigint WHERE t.id = $1::bigint", 2, p);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 1) {
-		snprintf(t->patient_id, sizeof(t->patient_id), "%s",
-		    db_get(r, 0, "patient_id"));
-		snprintf(t->patient_name, sizeof(t->patient_name), "%s",
-		    db_get(r, 0, "name"));
-		t->lead = *db_get(r, 0, "lead") == 't';
-		rc = 1;
-	} else if (app_audit(a, "receipts.view", "team", a->id[0], NULL,
-	    "denied", "not a member") == 0 && db_commit(a->db) == 0)
-		rc = 0;
-	PQclear(r);
-	return rc;
-}
-
-static void
-not_found(struct app *a)
-{
-	app_error(a, 404, "ページが見つかりません",
-	    "お探しのページは見つかりませんでした。参加している支援チームの"
-	    "ページかどうか、ご確認ください。");
-}
 
 /* What the page's rows point into, freed after rendering. */
 struct rows {
@@ -287,21 +231,19 @@ page_receipts(struct app *a)
 
 	memset(&w, 0, sizeof(w));
 	memset(&tp, 0, sizeof(tp));
-	if ((rc = receipts_open(a, &t)) == -1)
+	if ((rc = team_open(a, a->id[0], "receipts.view", &t)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
 	tp.patient_name = t.patient_name;
 	tp.team_id = t.id;
-	tp.lead = t.lead;
+	tp.lead = t.is_lead;
 	tp.has_newer = app_val(a, K_BEFORE) != NULL;
 	tp.older = "";
-	if ((t.lead ? lead_view(a, &t, &tp, &w) :
+	if ((t.is_lead ? lead_view(a, &t, &tp, &w) :
 	    member_view(a, &t, &tp, &w)) == -1 ||
 	    app_audit(a, "receipts.view", "team", t.id, t.patient_id,
-	    "success", t.lead ? "all members" : "own status") == -1 ||
+	    "success", t.is_lead ? "all members" : "own status") == -1 ||
 	    db_commit(a->db) == -1)
 		goto err;
 	snprintf(title, sizeof(title), "閲覧履歴（%s）", t.patient_name);
@@ -312,7 +254,7 @@ page_receipts(struct app *a)
 	return;
 err:
 	rows_free(&w);
-	fail_db(a);
+	app_dberr(a);
 }
 
 /* One CSV cell: always quoted, quotes doubled, and a cell a spreadsheet
@@ -351,13 +293,11 @@ page_csv(struct app *a)
 	int		 rc, row;
 
 	memset(&csv, 0, sizeof(csv));
-	if ((rc = receipts_open(a, &t)) == -1)
+	if ((rc = team_open(a, a->id[0], "receipts.view", &t)) == -1)
 		goto err;
-	if (rc == 0) {
-		not_found(a);
+	if (rc == 0)
 		return;
-	}
-	if (!t.lead) {
+	if (!t.is_lead) {
 		db_rollback(a->db);
 		app_error(a, 403, "ダウンロードできません",
 		    "閲覧履歴のダウンロードは、支援チームの担当者だけが"
@@ -393,7 +333,7 @@ page_csv(struct app *a)
 err:
 	PQclear(r);
 	buf_free(&csv);
-	fail_db(a);
+	app_dberr(a);
 }
 
 static const struct app_page pages[] = {

@@ -2,7 +2,8 @@
 # packages the stack needs, then build and install the tree.
 #
 #   rk_install_packages          as root; apt-get only for what is missing
-#   rk_build BUILD_DIR PREFIX    autoreconf if needed, configure, make, install
+#   rk_build BUILD_DIR PREFIX    autoreconf if needed, configure (static
+#                                CGIs), make, install
 #
 # TOP must be set to the top of the source tree.
 
@@ -29,15 +30,48 @@ rk_install_packages() {
 	    ! rk_pkg_installed nginx-extras; then
 		missing+=(nginx)
 	fi
-	[ ${#missing[@]} = 0 ] && return 0
+	if [ ${#missing[@]} -gt 0 ]; then
+		if [ "$(id -u)" != 0 ]; then
+			echo "setup: missing packages (run as root): ${missing[*]}" >&2
+			return 1
+		fi
+		echo "setup: installing ${missing[*]}" >&2
+		apt-get update -q || return 1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		    --no-install-recommends "${missing[@]}" || return 1
+	fi
+	rk_install_pg_server_dev
+}
+
+# The static CGIs (configure --enable-static-cgi) link libpgcommon and
+# libpgport from postgresql-server-dev-NN (NN: libpq-dev's major version),
+# taken at libpq-dev's own version when the archive still has it: a newer
+# one would upgrade libpq-dev (and libpq5) with it.  It pulls in clang and
+# llvm-NN-dev (the server's JIT headers), about a minute on a fresh
+# machine.  Called before any PostgreSQL of ours starts.
+rk_install_pg_server_dev() {
+	local v pkg
+	v=$(dpkg-query -W -f='${Version}' libpq-dev 2>/dev/null) || {
+		echo "setup: libpq-dev is not installed" >&2
+		return 1
+	}
+	pkg=postgresql-server-dev-${v%%.*}
+	rk_pkg_installed "$pkg" && return 0
 	if [ "$(id -u)" != 0 ]; then
-		echo "setup: missing packages (run as root): ${missing[*]}" >&2
+		echo "setup: missing package (run as root): $pkg" >&2
 		return 1
 	fi
-	echo "setup: installing ${missing[*]}" >&2
 	apt-get update -q || return 1
+	if apt-cache madison "$pkg" |
+	    awk -F ' *[|] *' -v v="$v" '$2 == v { f = 1 } END { exit !f }'; then
+		pkg=$pkg=$v
+	else
+		echo "setup: $pkg $v is no longer in the archive;" \
+		    "the current one upgrades libpq-dev with it" >&2
+	fi
+	echo "setup: installing $pkg" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	    --no-install-recommends "${missing[@]}" || return 1
+	    --no-install-recommends "$pkg" || return 1
 }
 
 # rk_build BUILD_DIR PREFIX: quiet unless something fails.
@@ -53,10 +87,13 @@ rk_build() {
 		fi
 		mkdir -p "$b"
 		cd "$b"
+		# The static CGIs, always: a fresh machine fails here rather
+		# than quietly building the slow ones.
 		if [ ! -f Makefile ] || [ ../configure -nt config.status ] ||
-		    ! ./config.status --config | grep -qF -- "'--prefix=$prefix'"; then
-			echo "setup: configure --prefix=$prefix in $b" >&2
-			../configure -q --prefix="$prefix"
+		    ! ./config.status --config | grep -qF -- "'--prefix=$prefix'" ||
+		    ! ./config.status --config | grep -qF -- "'--enable-static-cgi'"; then
+			echo "setup: configure --prefix=$prefix --enable-static-cgi in $b" >&2
+			../configure -q --prefix="$prefix" --enable-static-cgi
 		fi
 	) || return 1
 	log=$TOP/$b/build.log

@@ -171,10 +171,7 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 	else if (!v[ACCOUNT_F_EMAIL].valid)
 		account_err(f, ACCOUNT_F_EMAIL, "メールアドレスの形式が正しく"
 		    "ありません（例: name@example.jp）。");
-	else if (v[ACCOUNT_F_EMAIL].len >= sizeof(ACCOUNT_PLACEHOLDER_DOMAIN) &&
-	    strcasecmp(v[ACCOUNT_F_EMAIL].s + v[ACCOUNT_F_EMAIL].len -
-	    (sizeof(ACCOUNT_PLACEHOLDER_DOMAIN) - 1),
-	    ACCOUNT_PLACEHOLDER_DOMAIN) == 0)
+	else if (account_is_placeholder(v[ACCOUNT_F_EMAIL].s))
 		account_err(f, ACCOUNT_F_EMAIL, "このアドレスは転送用アドレス"
 		    "専用です。「転送用アドレスを使う」を選んでください。");
 	if (f->is_new) {
@@ -260,6 +257,15 @@ account_placeholder(const char *facility_id, char *out, size_t n)
 	w = snprintf(out, n, "fwd-%s-%s" ACCOUNT_PLACEHOLDER_DOMAIN,
 	    facility_id, rnd);
 	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+int
+account_is_placeholder(const char *email)
+{
+	size_t	 len = strlen(email), dl = strlen(ACCOUNT_PLACEHOLDER_DOMAIN);
+
+	return len >= dl && strcasecmp(email + len - dl,
+	    ACCOUNT_PLACEHOLDER_DOMAIN) == 0;
 }
 
 /* Is the login ID (when login != NULL) or the e-mail address (when
@@ -496,13 +502,13 @@ account_view(struct app *a, const char *sql, int n, const char *const *p,
 
 	if (db_begin(a->db) == -1 ||
 	    (r = db_exec(a->db, sql, n, p)) == NULL) {
-		account_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	if (app_audit(a, action, otype, oid, NULL, "success", NULL) == -1 ||
 	    db_commit(a->db) == -1) {
 		PQclear(r);
-		account_dberr(a);
+		app_dberr(a);
 		return NULL;
 	}
 	return r;
@@ -518,15 +524,6 @@ account_rows(struct app *a, int n, size_t size)
 	if ((p = calloc((size_t)n, size)) == NULL)
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 	return p;
-}
-
-void
-account_dberr(struct app *a)
-{
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
 }
 
 void
@@ -638,7 +635,7 @@ account_revoke_post(struct app *a, const char *serial_in,
 		return;
 	}
 	if (db_begin(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	switch (account_cert_revoke(a->db, serial, facility_id,
@@ -656,12 +653,12 @@ account_revoke_post(struct app *a, const char *serial_in,
 		    "指定された証明書は見つかりませんでした。");
 		return;
 	default:
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	if (app_audit(a, action, "device_cert", serial, NULL, "success",
 	    NULL) == -1 || db_commit(a->db) == -1) {
-		account_dberr(a);
+		app_dberr(a);
 		return;
 	}
 	app_redirect(a, done);

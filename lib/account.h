@@ -105,6 +105,9 @@ enum account_result {
 /* A forwarding placeholder address for a staff member of facility_id
  * into out (at least 64 bytes).  0/-1. */
 int	account_placeholder(const char *facility_id, char *out, size_t n);
+/* 1 if the address ends in ACCOUNT_PLACEHOLDER_DOMAIN (any case): such
+ * addresses are made by account_placeholder() only, never typed in. */
+int	account_is_placeholder(const char *email);
 
 /* Registers f (is_new) in facility_id; id_out[24] gets the new id. */
 enum account_result account_create(PGconn *, const char *facility_id,
@@ -174,6 +177,4 @@ void	*account_rows(struct app *, int n, size_t size);
 /* The notice for a redirect's ?n= value (created, updated, ...), or
  * NULL. */
 const char *account_notice(const char *n);
-/* A database failure: roll back, 500/503 page. */
-void	account_dberr(struct app *);
 #endif

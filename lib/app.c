@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
@@ -141,6 +143,15 @@ app_error(struct app *a, int status, const char *title, const char *message)
 }
 
 void
+app_dberr(struct app *a)
+{
+	db_rollback(a->db);
+	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	    "システムで問題が発生しました。しばらく待ってから、もう一度"
+	    "お試しください。");
+}
+
+void
 app_redirect(struct app *a, const char *path)
 {
 	if (path[0] != '/' || path[1] == '/' || path[1] == '\\') {
@@ -195,6 +206,7 @@ app_audit(struct app *a, const char *action, const char *object_type,
     const char *detail)
 {
 	struct audit	 e;
+	int		 rc;
 
 	memset(&e, 0, sizeof(e));
 	e.account_id = a->logged_in ? a->user.account_id : NULL;
@@ -209,7 +221,12 @@ app_audit(struct app *a, const char *action, const char *object_type,
 	e.patient_id = patient_id;
 	e.outcome = outcome;
 	e.detail = detail;
-	return audit_write(a->db, &e);
+	/* In a transaction the INSERT goes out with the next statement or
+	 * the COMMIT, which fail if it does: no page without its event. */
+	db_later(a->db, 1);
+	rc = audit_write(a->db, &e);
+	db_later(a->db, 0);
+	return rc;
 }
 
 /* Match a path against a pattern; '#' takes one numeric segment. */
@@ -303,23 +320,11 @@ app_session_load(struct app *a, const char *sha)
 	p[0] = h;
 	p[1] = a->req.ssl_serial;
 	p[2] = sha;
-	r = db_exec(a->db,
-	    "UPDATE session s SET last_seen_at = now()"
-	    " FROM account a, facility f, device_cert c"
-	    " WHERE s.token_hash = $1 AND s.ended_at IS NULL"
-	    " AND s.last_seen_at > now() - interval '30 minutes'"
-	    " AND s.expires_at > now()"
-	    " AND s.cert_serial = $2 AND c.serial = s.cert_serial"
-	    " AND c.sha256 = $3 AND c.revoked_at IS NULL"
-	    " AND c.not_after > now() AND c.facility_id = a.facility_id"
-	    " AND a.id = s.account_id AND a.deleted_at IS NULL"
-	    " AND f.id = a.facility_id AND f.status = 'active'"
-	    " RETURNING s.id AS session_id, s.csrf, a.id AS account_id,"
-	    " a.login, a.name, a.profession, a.is_operator,"
-	    " a.is_facility_admin, f.id AS facility_id,"
-	    " f.name AS facility_name, to_char(a.last_login_at AT TIME ZONE"
-	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
-	    " AS last_login", 3, p);
+	/* schema/008_perf.sql: the check and the touch in one UPDATE whose
+	 * plan the server keeps. */
+	r = db_exec(a->db, "SELECT session_id, csrf, account_id, login, name,"
+	    " profession, is_operator, is_facility_admin, facility_id,"
+	    " facility_name, last_login FROM session_touch($1, $2, $3)", 3, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
@@ -482,6 +487,10 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 	unsigned	 m;
 	int		 any = 0, rc;
 
+	/* Before any other use of OpenSSL: a CGI lives one request, so no
+	 * clean-up at exit (freeing OpenSSL's tables cost more than a
+	 * page's own work; the kernel frees everything at once). */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
 	for (i = 0; i < npages; i++) {
 		if (!app_match(a, pages[i].pattern, a->req.path))
 			continue;

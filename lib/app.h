@@ -70,6 +70,9 @@ int	app_main(const char *prog, const struct app_page *, size_t npages,
 /* Replace whatever was rendered by a Japanese error page. */
 void	app_error(struct app *, int status, const char *title,
 	    const char *message);
+/* A database failure: roll the transaction back, then 503 when the
+ * connection is gone (try again later), else 500. */
+void	app_dberr(struct app *);
 /* 303 See Other to a path on this server (must start with "/"). */
 void	app_redirect(struct app *, const char *path);
 /* An extra response header; refused (logged, dropped) if it holds CR/LF. */
@@ -88,9 +91,12 @@ const char *app_val(const struct app *, size_t key);
 int	app_session_start(struct app *, const char *account_id);
 /* End the current session (logout); 0/-1. */
 int	app_session_end(struct app *, const char *reason);
-/* Answer with a file download instead of a page: the bytes are copied,
- * served with Content-Disposition: attachment (the file name RFC 5987
- * encoded), nosniff and no-store like every response.  0/-1. */
+/* Answer with a file download instead of a page: the bytes and the file
+ * name are copied, served with Content-Disposition: attachment (the file
+ * name RFC 5987 encoded), nosniff and no-store like every response.  The
+ * ctype pointer is kept, not copied: it is used when the response is
+ * written after the handler returns, so it must outlive the handler (a
+ * constant string, never a pointer into a PGresult).  0/-1. */
 int	app_download(struct app *, const char *ctype, const char *filename,
 	    const void *data, size_t len);
 /* The portal's login-help URL (optionally with "#anchor"). */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -9,6 +10,39 @@
 #include "log.h"
 
 static char	db_state[6];
+
+/*
+ * Round trips.  A page's transaction used to cost one round trip for each
+ * of BEGIN, set_config, its queries, the audit INSERT and COMMIT.  BEGIN,
+ * set_config and the audit INSERT return nothing the page waits for, so
+ * they travel with the next statement in one pipeline (libpq's pipeline
+ * mode, one Sync):
+ *   db_begin   sends nothing; BEGIN and set_config go out in front of the
+ *              transaction's first statement (or not at all: a
+ *              transaction without statements needs neither BEGIN nor
+ *              COMMIT);
+ *   db_later   while on, db_cmd in a transaction queues its statement
+ *              (the audit INSERT) until the next db_exec or db_commit.
+ * The server runs the same statements in the same order as before; only
+ * where a failure is reported moves: a queued statement's error comes
+ * back from the call that sends it, the rest of that pipeline is skipped,
+ * so nothing after it runs, COMMIT included.
+ */
+#define DB_QUEUE	8
+
+struct db_queued {
+	char		*block;		/* p[], the values and sql: one free() */
+	const char	*sql;
+	int		 n;
+	const char	**p;		/* n values, NULL = SQL NULL */
+};
+
+static struct {
+	int		 begin;		/* BEGIN not sent yet */
+	int		 later;		/* db_cmd queues (db_later) */
+	size_t		 nq;
+	struct db_queued q[DB_QUEUE];
+} db_pipe;
 
 static PGconn *
 db_finish_connect(PGconn *c)
@@ -47,34 +81,187 @@ db_connect_dsn(const char *dsn)
 	return db_finish_connect(PQconnectdbParams(kw, val, 1));
 }
 
-int
-db_begin(PGconn *c)
+static void
+db_queue_clear(void)
 {
-	char		 ms[24];
-	const char	*p[1];
-	PGresult	*r;
+	size_t	 i;
 
-	if (db_cmd(c, "BEGIN", 0, NULL) == -1)
+	for (i = 0; i < db_pipe.nq; i++)
+		free(db_pipe.q[i].block);
+	db_pipe.nq = 0;
+}
+
+/* Copy a statement and its parameters into the queue.  0, or -1 when the
+ * queue is full or memory is out (the caller then runs it at once). */
+static int
+db_queue(const char *sql, int n, const char *const *p)
+{
+	struct db_queued	*q;
+	size_t			 len, off, l, i;
+	char			*b;
+
+	if (db_pipe.nq == DB_QUEUE || n < 0)
 		return -1;
-	/* Transaction-local: pgbouncer hands the server connection to another
-	 * client after COMMIT, so session settings would leak or vanish. */
-	snprintf(ms, sizeof(ms), "%s", cfg_get(CFG_STATEMENT_TIMEOUT_MS));
-	p[0] = ms;
-	r = db_exec(c, "SELECT set_config('search_path', 'renrakucho', true),"
-	    " set_config('statement_timeout', $1, true),"
-	    " set_config('timezone', 'Asia/Tokyo', true)", 1, p);
-	if (r == NULL) {
-		db_rollback(c);
+	len = (size_t)n * sizeof(char *) + strlen(sql) + 1;
+	for (i = 0; i < (size_t)n; i++)
+		if (p[i] != NULL)
+			len += strlen(p[i]) + 1;
+	if ((b = malloc(len)) == NULL)
 		return -1;
+	q = &db_pipe.q[db_pipe.nq++];
+	q->block = b;
+	q->n = n;
+	q->p = (const char **)(void *)b;	/* malloc aligns for pointers */
+	off = (size_t)n * sizeof(char *);
+	for (i = 0; i < (size_t)n; i++) {
+		q->p[i] = NULL;
+		if (p[i] == NULL)
+			continue;
+		l = strlen(p[i]) + 1;
+		memcpy(b + off, p[i], l);
+		q->p[i] = b + off;
+		off += l;
 	}
-	PQclear(r);
+	memcpy(b + off, sql, strlen(sql) + 1);
+	q->sql = b + off;
 	return 0;
 }
 
+/* Keep the first real failure of a pipeline: its SQLSTATE and message. */
+static void
+db_failed(PGconn *c, const PGresult *r)
+{
+	const char	*st;
+
+	st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(db_state, sizeof(db_state), "%s", st != NULL ? st : "");
+	/* A unique violation or a serialisation failure is a normal outcome
+	 * the caller handles; log it briefly. */
+	log_err("database: %s%s", db_state[0] != '\0' ? db_state : "",
+	    r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(c));
+}
+
+/*
+ * One round trip: the pending BEGIN and set_config, the queued
+ * statements, then sql.  Returns sql's result (COMMAND_OK or TUPLES_OK)
+ * or NULL after logging the first failure.  Every statement sent is
+ * drained and the Sync read, so the connection leaves pipeline mode in
+ * step with the server whatever failed.
+ */
+static PGresult *
+db_pipeline(PGconn *c, const char *sql, int n, const char *const *p)
+{
+	char		 ms[24];
+	const char	*tp[1];
+	PGresult	*r, *last = NULL;
+	size_t		 i;
+	int		 sent = 0, want, ok = 1, failed = 0, done, k;
+
+	want = (db_pipe.begin ? 2 : 0) + (int)db_pipe.nq + 1;
+	if (PQenterPipelineMode(c) == 0) {
+		db_failed(c, NULL);
+		db_queue_clear();
+		return NULL;
+	}
+	if (db_pipe.begin) {
+		/* Transaction-local: pgbouncer hands the server connection to
+		 * another client after COMMIT, so session settings would leak
+		 * or vanish. */
+		snprintf(ms, sizeof(ms), "%s", cfg_get(CFG_STATEMENT_TIMEOUT_MS));
+		tp[0] = ms;
+		ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL,
+		    0) && ++sent &&
+		    PQsendQueryParams(c, "SELECT set_config('search_path',"
+		    " 'renrakucho', true), set_config('statement_timeout', $1,"
+		    " true), set_config('timezone', 'Asia/Tokyo', true)", 1,
+		    NULL, tp, NULL, NULL, 0) && ++sent;
+		db_pipe.begin = 0;
+	}
+	for (i = 0; ok && i < db_pipe.nq; i++)
+		ok = PQsendQueryParams(c, db_pipe.q[i].sql, db_pipe.q[i].n,
+		    NULL, db_pipe.q[i].p, NULL, NULL, 0) && ++sent;
+	if (ok)
+		ok = PQsendQueryParams(c, sql, n, NULL, p, NULL, NULL, 0) &&
+		    ++sent;
+	db_queue_clear();
+	if (!ok) {
+		db_failed(c, NULL);
+		failed = 1;
+	}
+	if (PQpipelineSync(c) == 0) {
+		if (!failed)
+			db_failed(c, NULL);
+		PQexitPipelineMode(c);
+		return NULL;
+	}
+	/* Each statement's results end with a NULL; then the Sync. */
+	for (k = 0; k < sent; k++)
+		while ((r = PQgetResult(c)) != NULL) {
+			switch (PQresultStatus(r)) {
+			case PGRES_COMMAND_OK:
+			case PGRES_TUPLES_OK:
+				if (k == want - 1 && last == NULL) {
+					last = r;
+					continue;
+				}
+				break;
+			case PGRES_PIPELINE_ABORTED:
+				break;
+			default:
+				if (!failed)
+					db_failed(c, r);
+				failed = 1;
+				break;
+			}
+			PQclear(r);
+		}
+	while ((r = PQgetResult(c)) != NULL) {
+		done = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (done)
+			break;
+	}
+	PQexitPipelineMode(c);
+	if (failed || last == NULL) {
+		if (!failed)
+			db_failed(c, NULL);
+		PQclear(last);
+		return NULL;
+	}
+	return last;
+}
+
+int
+db_begin(PGconn *c)
+{
+	if (PQstatus(c) != CONNECTION_OK)
+		return -1;
+	db_queue_clear();
+	db_pipe.begin = 1;
+	return 0;
+}
+
+/* COMMIT of a failed transaction "succeeds" as ROLLBACK: check the
+ * command tag too. */
 int
 db_commit(PGconn *c)
 {
-	return db_cmd(c, "COMMIT", 0, NULL);
+	PGresult	*r;
+	int		 rc = -1;
+
+	if (db_pipe.begin && db_pipe.nq == 0) {
+		/* Nothing was sent: there is no transaction to end. */
+		db_pipe.begin = 0;
+		return 0;
+	}
+	if ((r = db_exec(c, "COMMIT", 0, NULL)) == NULL)
+		return -1;
+	if (strcmp(PQcmdStatus(r), "COMMIT") == 0)
+		rc = 0;
+	else
+		log_err("database: COMMIT: the transaction was rolled back");
+	PQclear(r);
+	return rc;
 }
 
 void
@@ -82,18 +269,29 @@ db_rollback(PGconn *c)
 {
 	PGresult	*r;
 
-	if (PQstatus(c) != CONNECTION_OK)
+	db_pipe.begin = 0;
+	db_queue_clear();
+	/* Idle: nothing was sent since db_begin, nothing to undo. */
+	if (PQstatus(c) != CONNECTION_OK ||
+	    PQtransactionStatus(c) == PQTRANS_IDLE)
 		return;
 	r = PQexec(c, "ROLLBACK");
 	PQclear(r);
+}
+
+void
+db_later(PGconn *c, int on)
+{
+	db_pipe.later = on;
 }
 
 PGresult *
 db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 {
 	PGresult	*r;
-	const char	*st;
 
+	if (db_pipe.begin || db_pipe.nq > 0)
+		return db_pipeline(c, sql, n, p);
 	r = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
@@ -102,12 +300,7 @@ db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 	default:
 		break;
 	}
-	st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(db_state, sizeof(db_state), "%s", st != NULL ? st : "");
-	/* A unique violation or a serialisation failure is a normal outcome
-	 * the caller handles; log it briefly. */
-	log_err("database: %s%s", db_state[0] != '\0' ? db_state : "",
-	    r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	db_failed(c, r);
 	PQclear(r);
 	return NULL;
 }
@@ -117,6 +310,12 @@ db_cmd(PGconn *c, const char *sql, int n, const char *const *p)
 {
 	PGresult	*r;
 
+	/* Queued only inside a transaction: outside one, nothing would
+	 * ever send it. */
+	if (db_pipe.later && (db_pipe.begin ||
+	    PQtransactionStatus(c) == PQTRANS_INTRANS) &&
+	    db_queue(sql, n, p) == 0)
+		return 0;
 	if ((r = db_exec(c, sql, n, p)) == NULL)
 		return -1;
 	PQclear(r);

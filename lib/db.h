@@ -10,10 +10,19 @@ PGconn		*db_connect(void);
 /* A connection from a libpq connection string (admin CLI: owner DSN). */
 PGconn		*db_connect_dsn(const char *dsn);
 /* BEGIN plus transaction-local search_path and statement_timeout (set
- * per transaction because pgbouncer pools by transaction).  0 or -1. */
+ * per transaction because pgbouncer pools by transaction).  0 or -1.
+ * Sent together with the transaction's first statement, in one round
+ * trip (see db.c), so a failure of either shows there. */
 int		 db_begin(PGconn *);
+/* COMMIT, with whatever db_later queued, in one round trip; -1 also when
+ * the server answers ROLLBACK (an earlier statement failed). */
 int		 db_commit(PGconn *);
 void		 db_rollback(PGconn *);
+/* While on (1), db_cmd inside a transaction does not wait for its
+ * statement: it is sent with the next db_exec or db_commit, which report
+ * its failure (and skip everything after it).  For statements whose
+ * result nothing reads, such as the audit INSERT.  Off with 0. */
+void		 db_later(PGconn *, int on);
 /* PQexecParams with text parameters (NULL pointer = SQL NULL).  Returns
  * the result when its status is COMMAND_OK or TUPLES_OK; otherwise logs
  * the error, stores the SQLSTATE for db_sqlstate(), clears and returns

@@ -143,6 +143,29 @@ input_value() {
 # forget_cookies WHO: start a fresh session for WHO.
 forget_cookies() { rm -f "$TEST_TMP/cookies-$1"; }
 
+# --- logging in -------------------------------------------------------------
+#
+# login WHO [PASSWORD]: a fresh session for WHO through the login form:
+# opens /login for its CSRF token and POSTs $WHO_LOGIN with PASSWORD
+# (default $WHO_PASSWORD).  The session is left in WHO's cookie jar;
+# HTTP_STATUS is the POST's (303 when it worked).
+# login_ok WHO: the same, bailing out unless it worked.
+# csrf_of WHO PATH: opens PATH as WHO and prints its form's CSRF token.
+
+login() {
+	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD
+	forget_cookies "$who"
+	http_get "$who" /login
+	http_post "$who" /login --data-urlencode "login=${!l}" \
+	    --data-urlencode "password=${2:-${!p}}" \
+	    --data-urlencode "csrf=$(input_value csrf)"
+}
+login_ok() {
+	login "$1"
+	[ "$HTTP_STATUS" = 303 ] || bail "login $1 failed ($HTTP_STATUS)"
+}
+csrf_of() { http_get "$1" "$2"; input_value csrf; }
+
 # --- PostgreSQL ------------------------------------------------------------
 # psql_owner SQL / psql_auditor SQL / psql_app SQL: one statement, rows
 # as unaligned "a|b" lines; exit status non-zero on error.
@@ -155,6 +178,50 @@ _psql() {
 psql_owner() { _psql "$OWNER_DSN" "$@"; }
 psql_auditor() { _psql "$AUDITOR_DSN" "$@"; }
 psql_app() { _psql "$APP_DSN" "$@"; }
+
+# account_id LOGIN: the id of the live account with that login ID.
+account_id() {
+	psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1' AND deleted_at IS NULL"
+}
+
+# audit_n ACTION OBJECT_ID [OUTCOME]: how many audit events of ACTION on
+# OBJECT_ID with OUTCOME (default success).
+audit_n() {
+	psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = '$1' AND object_id = '$2' AND outcome = '${3:-success}'"
+}
+
+# A patient and a team straight in the database, for tests of the team
+# pages that need no registration through the form (names must not hold
+# a quote):
+# make_patient NAME KANA BIRTH SEX ADDRESS REGISTRANT_ID: a patient of the
+# service area with a comprehensive consent (a 5-byte stand-in PDF);
+# prints the patient id.
+# make_team PATIENT_ID LEAD_ID [MEMBER_ID...]: the patient's support team,
+# LEAD its person in charge (担当者), the others members; prints its id.
+make_patient() {
+	local pid
+	pid=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
+	    birth_date, sex, address, municipality_code, registered_by)
+	    SELECT '$1', '$2', renrakucho.kana_key('$2'), '$3', '$4', '$5',
+	    '$MUNICIPALITY_CODE', $6 RETURNING id") || return 1
+	psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
+	    obtained_on, signer, explainer_name, explainer_facility, form_kind,
+	    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($pid, $6,
+	    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
+	    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
+	    > /dev/null || return 1
+	printf '%s\n' "$pid"
+}
+make_team() {
+	local tid rows m
+	tid=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($1) RETURNING id") ||
+	    return 1
+	rows="($tid, $2, 'lead')"
+	for m in "${@:3}"; do rows+=", ($tid, $m, 'member')"; done
+	psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role)
+	    VALUES $rows" > /dev/null || return 1
+	printf '%s\n' "$tid"
+}
 
 # --- running a set of TAP scripts (tests/cgi/run.sh, tests/integration/run.sh)
 #

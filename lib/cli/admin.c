@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +35,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "account.h"
 #include "audit.h"
 #include "auth.h"
 #include "cfg.h"
@@ -53,8 +53,6 @@
 #define ADM_CRL_DAYS		7
 #define ADM_SERVER_DAYS		825
 #define ADM_ERR_MAX		512
-#define ADM_PLACEHOLDER_DOMAIN	"@placeholder.invalid"
-#define ADM_PLACEHOLDER_RAND	10
 
 /* Timestamps in listings: Japan time with its offset, so nobody has to
  * guess which zone a column is in. */
@@ -356,11 +354,9 @@ adm_email_ok(const struct adm *a, const char *s)
 		adm_errx(a, "not a valid e-mail address: %s", s);
 		return -1;
 	}
-	if (len >= sizeof(ADM_PLACEHOLDER_DOMAIN) - 1 &&
-	    strcasecmp(s + len - (sizeof(ADM_PLACEHOLDER_DOMAIN) - 1),
-	    ADM_PLACEHOLDER_DOMAIN) == 0) {
+	if (account_is_placeholder(s)) {
 		adm_errx(a, "%s addresses are reserved for --placeholder",
-		    ADM_PLACEHOLDER_DOMAIN);
+		    ACCOUNT_PLACEHOLDER_DOMAIN);
 		return -1;
 	}
 	return 0;
@@ -1414,26 +1410,6 @@ static const char *const adm_roles[ROLE__MAX] = {
 	"operator",		/* ROLE_OPERATOR */
 };
 
-/* ADM_PLACEHOLDER_RAND characters of [a-z0-9], uniformly: bytes at or
- * above the largest multiple of 36 are thrown away. */
-static int
-adm_random_alnum(char *out, size_t len)
-{
-	static const char	 al[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char		 r[32];
-	size_t			 i, o = 0;
-
-	while (o < len) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return -1;
-		for (i = 0; i < sizeof(r) && o < len; i++)
-			if (r[i] < 252)
-				out[o++] = al[r[i] % 36];
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 /* Looks a facility up in the current transaction: 0 found, -1 with a
  * message. */
 static int
@@ -1475,7 +1451,7 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	const char	*fac_s = NULL, *login = NULL, *name = NULL,
 			*kana = NULL, *prof = NULL, *email = NULL, *id;
 	const char	*p[11];
-	char		 fac[24], hash[AUTH_HASH_MAX] = "", rnd[16];
+	char		 fac[24], hash[AUTH_HASH_MAX] = "";
 	char		 ph[64], rolelist[48];
 	int		 roles[ROLE__MAX] = { 0 }, anyrole = 0, placeholder = 0;
 	int		 ch, i, rc = 1;
@@ -1534,12 +1510,10 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	if (placeholder) {
 		/* Mail to it goes to the facility's representative address;
 		 * the random part keeps it unique among live accounts. */
-		if (adm_random_alnum(rnd, ADM_PLACEHOLDER_RAND) == -1) {
+		if (account_placeholder(fac, ph, sizeof(ph)) == -1) {
 			adm_errx(a, "RAND_bytes failed");
 			return 1;
 		}
-		snprintf(ph, sizeof(ph), "fwd-%s-%s" ADM_PLACEHOLDER_DOMAIN,
-		    fac, rnd);
 		email = ph;
 	}
 	snprintf(rolelist, sizeof(rolelist), "%s%s%s%s%s",
@@ -1597,16 +1571,17 @@ out:
 	return rc;
 }
 
+/* The list commands with an optional --facility ID: the rows of sql
+ * ($1: the facility id, or NULL for all) as a table of cols. */
 static int
-cmd_account_list(struct adm *a, int argc, char **argv)
+adm_list_facility(struct adm *a, int argc, char **argv, const char *sql,
+    const char *const *cols)
 {
 	static const struct option opts[] = {
 		{ "facility", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const cols[] = { "id", "login", "name",
-	    "facility", "roles", "locked", "deleted", NULL };
 	const char	*fac_s = NULL, *p[1] = { NULL };
 	char		 fac[24];
 	long long	 facid;
@@ -1634,7 +1609,16 @@ cmd_account_list(struct adm *a, int argc, char **argv)
 	}
 	if (adm_connect(a, 1) == -1)
 		return 1;
-	return adm_table(a, "SELECT a.id, a.login, a.name,"
+	return adm_table(a, sql, 1, p, cols);
+}
+
+static int
+cmd_account_list(struct adm *a, int argc, char **argv)
+{
+	static const char *const cols[] = { "id", "login", "name",
+	    "facility", "roles", "locked", "deleted", NULL };
+
+	return adm_list_facility(a, argc, argv, "SELECT a.id, a.login, a.name,"
 	    " f.id || ' ' || f.name AS facility,"
 	    " concat_ws(',', CASE WHEN a.is_staff THEN 'staff' END,"
 	    "  CASE WHEN a.is_facility_admin THEN 'facility-admin' END,"
@@ -1645,7 +1629,7 @@ cmd_account_list(struct adm *a, int argc, char **argv)
 	    "  AS deleted"
 	    " FROM account a JOIN facility f ON f.id = a.facility_id"
 	    " WHERE $1::bigint IS NULL OR a.facility_id = $1::bigint"
-	    " ORDER BY a.id", 1, p, cols);
+	    " ORDER BY a.id", cols);
 }
 
 /* --login L, required, alone or with --help. */
@@ -1919,48 +1903,17 @@ out:
 static int
 cmd_cert_list(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "facility", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const cols[] = { "serial", "facility", "label",
 	    "issued", "not_after", "revoked", NULL };
-	const char	*fac_s = NULL, *p[1] = { NULL };
-	char		 fac[24];
-	long long	 facid;
-	int		 ch;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'f':
-			if (adm_once(a, &fac_s, "facility") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
-	if (fac_s != NULL) {
-		if (adm_num(a, "--facility", fac_s, 1, INT64_MAX,
-		    &facid) == -1)
-			return 2;
-		snprintf(fac, sizeof(fac), "%lld", facid);
-		p[0] = fac;
-	}
-	if (adm_connect(a, 1) == -1)
-		return 1;
-	return adm_table(a, "SELECT d.serial,"
+	return adm_list_facility(a, argc, argv, "SELECT d.serial,"
 	    " f.id || ' ' || f.name AS facility, d.label,"
 	    " " ADM_TS("d.issued_at") " AS issued,"
 	    " " ADM_TS("d.not_after") " AS not_after,"
 	    " coalesce(" ADM_TS("d.revoked_at") ", '-') AS revoked"
 	    " FROM device_cert d JOIN facility f ON f.id = d.facility_id"
 	    " WHERE $1::bigint IS NULL OR d.facility_id = $1::bigint"
-	    " ORDER BY d.issued_at, d.serial", 1, p, cols);
+	    " ORDER BY d.issued_at, d.serial", cols);
 }
 
 static int

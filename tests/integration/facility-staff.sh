@@ -7,21 +7,8 @@
 
 U=$(date +%s%N | tail -c 9)	# unique names for this run
 
-# login WHO [PASSWORD]: a full login with the form's token.
-login() {
-	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD
-	http_get "$who" /login
-	http_post "$who" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${2:-${!p}}" \
-	    --data-urlencode "csrf=$(input_value csrf)"
-}
-# csrf_of WHO PATH: the CSRF token of a page's form.
-csrf_of() { http_get "$1" "$2"; input_value csrf; }
 body() { cat "$HTTP_BODY"; }
 q() { psql_owner "$1"; }
-audit_n() {	# audit_n ACTION OBJECT_ID OUTCOME
-	q "SELECT count(*) FROM renrakucho.audit_event WHERE action = '$1' AND object_id = '$2' AND outcome = '${3:-success}'"
-}
 # new_staff LOGIN NAME EMAIL|- [more curl args]: POST the form.
 new_staff() {
 	local login=$1 name=$2 email=$3 tok
@@ -36,7 +23,6 @@ new_staff() {
 	else args+=(--data-urlencode "email=$email"); fi
 	http_post FACILITY_ADMIN /facility/staff/new "${args[@]}" "$@"
 }
-account_id() { q "SELECT id FROM renrakucho.account WHERE login = '$1' AND deleted_at IS NULL"; }
 
 # --- who may use it -------------------------------------------------------
 login STAFF1

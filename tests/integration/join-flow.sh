@@ -5,15 +5,15 @@
 . "$(dirname "$0")/team-home.sh"
 
 # A patient of STAFF1's with STAFF2 and OUTSIDE outside the team.
-login STAFF1
+login_home STAFF1
 KANA=$(rand_kana)
 BIRTH=1941-02-03
 NAME="加入 試験$RANDOM"
 register STAFF1 "$KANA" "$BIRTH" male "$NAME"
 ok 'a patient for the join tests' test -n "$PID"
 TID=$(psql_owner "SELECT id FROM renrakucho.team WHERE patient_id = ${PID:-0}")
-S1=$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN'")
-S2=$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$STAFF2_LOGIN'")
+S1=$(account_id "$STAFF1_LOGIN")
+S2=$(account_id "$STAFF2_LOGIN")
 mails_before=$(psql_owner "SELECT count(*) FROM renrakucho.mail_outbox")
 
 ask() {	# ask WHO [MESSAGE]
@@ -25,7 +25,7 @@ req_id() {	# req_id ACCOUNT_ID: the latest request
 	psql_owner "SELECT max(id) FROM renrakucho.join_request WHERE team_id = $TID AND account_id = $1"
 }
 
-login STAFF2
+login_home STAFF2
 http_post STAFF2 "/teams/$TID/join-requests" --data-urlencode "csrf=$SCSRF" \
     --data-urlencode "kana=ア" --data-urlencode "birth=$BIRTH" --data-urlencode sex=male
 is "$HTTP_STATUS" 404 'bad: a request without knowing the person -> 404'
@@ -40,7 +40,7 @@ like "$(cat "$HTTP_BODY")" '承認待ち' 'the requester sees their pending requ
 http_get STAFF2 "/patients/$PID"
 is "$HTTP_STATUS" 404 'not yet a member: 404'
 
-login STAFF1
+login_home STAFF1
 http_get STAFF1 /home
 like "$(cat "$HTTP_BODY")" "<td>1</td>" '/home shows the pending count'
 http_get STAFF1 "/teams/$TID/join-requests"
@@ -53,7 +53,7 @@ is "$HTTP_STATUS" 303 'STAFF1 rejects'
 http_post STAFF1 "/teams/$TID/join-requests/$R/approve" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 409 'bad: approving a decided request is refused'
 
-login STAFF2
+login_home STAFF2
 http_get STAFF2 "/teams/$TID/join-requests"
 like "$(cat "$HTTP_BODY")" '却下されました' 'the requester sees the rejection'
 ask STAFF2 'もう一度'
@@ -61,21 +61,21 @@ is "$HTTP_STATUS" 303 'asking again after a rejection'
 R=$(req_id "$S2")
 http_post STAFF2 "/teams/$TID/join-requests/$R/withdraw" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 303 'the requester withdraws'
-login STAFF1
+login_home STAFF1
 http_post STAFF1 "/teams/$TID/join-requests/$R/approve" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 409 'bad: approving a withdrawn request is refused'
 
 # FACILITY_ADMIN joins first, so two members can approve STAFF2 at once.
-login FACILITY_ADMIN
+login_home FACILITY_ADMIN
 ask FACILITY_ADMIN
-FA=$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$FACILITY_ADMIN_LOGIN'")
-login STAFF1
+FA=$(account_id "$FACILITY_ADMIN_LOGIN")
+login_home STAFF1
 http_post STAFF1 "/teams/$TID/join-requests/$(req_id "$FA")/approve" --data-urlencode "csrf=$SCSRF"
 is "$(psql_owner "SELECT role FROM renrakucho.team_member WHERE team_id = $TID AND account_id = $FA")" member 'FACILITY_ADMIN approved'
 C1=$SCSRF
-login FACILITY_ADMIN
+login_home FACILITY_ADMIN
 C2=$SCSRF
-login STAFF2
+login_home STAFF2
 ask STAFF2 '三度目'
 R=$(req_id "$S2")
 (http_post STAFF1 "/teams/$TID/join-requests/$R/approve" --data-urlencode "csrf=$C1"; echo "$HTTP_STATUS" > "$TEST_TMP/a1") &
@@ -97,13 +97,13 @@ is "$n" 0 'no mail names the patient'
 like "$(psql_owner "SELECT body FROM renrakucho.mail_outbox WHERE account_id = $S2 ORDER BY id DESC LIMIT 1")" "${APP_URL}/login" 'the mail links to the login page'
 
 # Leads: the last one cannot leave; after making another, they can.
-login STAFF1
+login_home STAFF1
 http_post STAFF1 "/patients/$PID/leave" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 409 'bad: the last 担当者 cannot leave'
-login STAFF2
+login_home STAFF2
 http_post STAFF2 "/patients/$PID/members/$S1/lead" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 403 'bad: a member cannot make leads'
-login STAFF1
+login_home STAFF1
 http_post STAFF1 "/patients/$PID/members/$S2/lead" --data-urlencode "csrf=$SCSRF"
 is "$HTTP_STATUS" 303 'the lead makes STAFF2 a 担当者'
 http_post STAFF1 "/patients/$PID/leave" --data-urlencode "csrf=$SCSRF"

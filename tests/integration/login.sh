@@ -8,13 +8,6 @@ login_form() {
 	http_get "$1" /login
 	CSRF=$(input_value csrf)
 }
-# login WHO [PASSWORD]: a full login with the form's token.
-login() {
-	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD
-	login_form "$who"
-	http_post "$who" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${2:-${!p}}" --data-urlencode "csrf=$CSRF"
-}
 audit_count() {	# audit_count LOGIN OUTCOME
 	psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$1' AND outcome = '$2'"
 }
@@ -150,7 +143,6 @@ http_get STAFF1 /home
 is "$HTTP_STATUS" 303 'the ended session no longer opens home'
 
 # Idle timeout: 30 minutes without a request.
-forget_cookies STAFF1
 login STAFF1
 psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '31 minutes' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
 http_get STAFF1 /home
@@ -160,7 +152,6 @@ http_get STAFF1 "$HTTP_LOCATION"
 like "$(cat "$HTTP_BODY")" 'ログアウトしました' 'login page explains the timeout'
 
 # Absolute lifetime: 12 hours even when active.
-forget_cookies STAFF1
 login STAFF1
 psql_owner "UPDATE renrakucho.session SET expires_at = now() - interval '1 second' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
 http_get STAFF1 /home

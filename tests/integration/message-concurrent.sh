@@ -4,25 +4,13 @@
 # sending 50 of the same forms again stores nothing more.
 . "$(dirname "$0")/../lib.sh"
 
-acct() { psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1'"; }
-S1=$(acct "$STAFF1_LOGIN")
-S2=$(acct "$STAFF2_LOGIN")
+S1=$(account_id "$STAFF1_LOGIN")
+S2=$(account_id "$STAFF2_LOGIN")
 U=$(date +%s%N | tail -c 10)
 START=$(psql_owner "SELECT now()")
-PID=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
-    birth_date, sex, address, municipality_code, registered_by)
-    SELECT '並行 花子$U', 'ヘイコウ$U', renrakucho.kana_key('ヘイコウ$U'),
-    '1941-02-03', 'female', '島根県出雲市$U', '$MUNICIPALITY_CODE', $S1
-    RETURNING id") || bail 'patient insert'
-psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
-    obtained_on, signer, explainer_name, explainer_facility, form_kind,
-    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($PID, $S1,
-    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
-    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
-    > /dev/null || bail 'consent insert'
-TEAM=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($PID) RETURNING id")
-psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role)
-    VALUES ($TEAM, $S1, 'lead'), ($TEAM, $S2, 'member')" > /dev/null
+PID=$(make_patient "並行 花子$U" "ヘイコウ$U" 1941-02-03 female "島根県出雲市$U" \
+    "$S1") || bail 'patient insert'
+TEAM=$(make_team "$PID" "$S1" "$S2") || bail 'team insert'
 
 # Four sessions each for STAFF1 and STAFF2, each with its own cookie jar.
 SESSIONS=()

@@ -4,36 +4,6 @@
 # mail limit, and an outsider's view (404 everywhere).
 . "$(dirname "$0")/../lib.sh"
 
-login() {	# login WHO: a fresh session for WHO
-	local l=${1}_LOGIN p=${1}_PASSWORD csrf
-	forget_cookies "$1"
-	http_get "$1" /login
-	csrf=$(input_value csrf)
-	http_post "$1" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${!p}" --data-urlencode "csrf=$csrf"
-	[ "$HTTP_STATUS" = 303 ] || bail "login $1 failed ($HTTP_STATUS)"
-}
-acct() { psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1'"; }
-# A patient with consent and a team of our own: STAFF1 lead, STAFF2 and
-# FACILITY_ADMIN members, OUTSIDE not a member.
-make_team() {
-	local u=$1 pid tid
-	pid=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
-	    birth_date, sex, address, municipality_code, registered_by)
-	    SELECT '試験 太郎$u', 'シケン$u', renrakucho.kana_key('シケン$u'),
-	    '1938-04-01', 'male', '島根県出雲市今市町$u', '$MUNICIPALITY_CODE', $S1
-	    RETURNING id") || bail 'patient insert'
-	psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
-	    obtained_on, signer, explainer_name, explainer_facility, form_kind,
-	    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($pid, $S1,
-	    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
-	    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
-	    > /dev/null || bail 'consent insert'
-	tid=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($pid) RETURNING id")
-	psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role)
-	    VALUES ($tid, $S1, 'lead'), ($tid, $S2, 'member'), ($tid, $FA, 'member')" > /dev/null
-	echo "$pid $tid"
-}
 timeline() {	# timeline WHO [QUERY]: CSRF and TOKEN from the page
 	http_get "$1" "/teams/$TEAM/messages${2:-}"
 	CSRF=$(input_value csrf)
@@ -49,16 +19,19 @@ post() {	# post WHO BODY [CURL-ARGS...]: with the form's fresh token
 count() { psql_owner "SELECT count(*) FROM renrakucho.message WHERE $1"; }
 last_id() { psql_owner "SELECT max(id) FROM renrakucho.message WHERE team_id = $TEAM"; }
 
-S1=$(acct "$STAFF1_LOGIN")
-S2=$(acct "$STAFF2_LOGIN")
-FA=$(acct "$FACILITY_ADMIN_LOGIN")
+S1=$(account_id "$STAFF1_LOGIN")
+S2=$(account_id "$STAFF2_LOGIN")
+FA=$(account_id "$FACILITY_ADMIN_LOGIN")
 START=$(psql_owner "SELECT now()")
 U=$(date +%s%N | tail -c 10)
-read -r PATIENT TEAM <<< "$(make_team "$U")"
-[ -n "$TEAM" ] || bail 'no team'
-login STAFF1
-login STAFF2
-login OUTSIDE
+# A patient with consent and a team of our own: STAFF1 lead, STAFF2 and
+# FACILITY_ADMIN members, OUTSIDE not a member.
+PATIENT=$(make_patient "試験 太郎$U" "シケン$U" 1938-04-01 male \
+    "島根県出雲市今市町$U" "$S1") || bail 'patient insert'
+TEAM=$(make_team "$PATIENT" "$S1" "$S2" "$FA") || bail 'no team'
+login_ok STAFF1
+login_ok STAFF2
+login_ok OUTSIDE
 
 # --- the timeline and a plain post ------------------------------------------
 timeline STAFF1

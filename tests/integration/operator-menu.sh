@@ -7,19 +7,8 @@
 
 U=$(date +%s%N | tail -c 9)
 
-login() {
-	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD
-	http_get "$who" /login
-	http_post "$who" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${2:-${!p}}" \
-	    --data-urlencode "csrf=$(input_value csrf)"
-}
-csrf_of() { http_get "$1" "$2"; input_value csrf; }
 body() { cat "$HTTP_BODY"; }
 q() { psql_owner "$1"; }
-audit_n() {
-	q "SELECT count(*) FROM renrakucho.audit_event WHERE action = '$1' AND object_id = '$2' AND outcome = 'success'"
-}
 
 login STAFF1
 http_get STAFF1 /operator
@@ -72,7 +61,7 @@ http_post OPERATOR "/operator/facilities/$F/admins/new" \
     --data-urlencode 'profession=事務' --data-urlencode 'placeholder=1' \
     --data-urlencode "password=Oda-Admin-$U" --data-urlencode "password2=Oda-Admin-$U"
 is "$HTTP_STATUS" 303 'administrator registered'
-A=$(q "SELECT id FROM renrakucho.account WHERE login = 'oda-admin$U'")
+A=$(account_id "oda-admin$U")
 is "$(q "SELECT facility_id || '|' || is_facility_admin || '|' || email_is_placeholder FROM renrakucho.account WHERE id = $A")" "$F|true|true" 'an administrator of that facility with a placeholder'
 is "$(audit_n operator.admin.create "$A")" 1 'administrator registration is an audit event'
 is "$(q "SELECT to_addr FROM renrakucho.mail_outbox WHERE account_id = $A")" "rep$U@oda.example.jp" "the placeholder's mail goes to the representative address"

@@ -4,7 +4,7 @@
 # non-members changing ids in the URL.
 . "$(dirname "$0")/team-home.sh"
 
-login STAFF1
+login_home STAFF1
 KANA=$(rand_kana)
 step1 STAFF1 "$KANA" 1940-01-01 male '市外 住民' 32201
 is "$HTTP_STATUS" 422 'bad: outside the service area refused'
@@ -60,7 +60,7 @@ is "$n" 0 'bad: still nothing stored'
 
 # Non-members: 404 everywhere, whether the id exists or not.
 for who in STAFF2 OUTSIDE; do
-	login $who
+	login_home $who
 	for path in "/patients/$PATIENT_ID" "/patients/$PATIENT_ID/consent-document" \
 	    "/teams/$TEAM_ID/join-requests" /patients/999999999 /teams/999999999/join-requests; do
 		http_get $who "$path"

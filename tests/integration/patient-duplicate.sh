@@ -7,14 +7,14 @@
 # A fixed kana with its variants; the birth date makes it unique per run.
 BIRTH=19$((20 + RANDOM % 60))-0$((1 + RANDOM % 9))-1$((RANDOM % 9))
 SECRET_ADDR="${MUNI_NAME}秘密町$RANDOM番地"
-login STAFF1
+login_home STAFF1
 step1 STAFF1 'ヤマダ ハナコ' "$BIRTH" female '山田 花子'
 ADDR=$SECRET_ADDR step2 STAFF1 "ヤマダ ハナコ" "$BIRTH" female "山田 花子" "$PDF"
 is "$HTTP_STATUS" 303 'STAFF1 registers ヤマダ ハナコ'
 PID=$(printf '%s' "$HTTP_LOCATION" | sed -n 's|^/patients/\([0-9]*\)?n=created$|\1|p')
 TID=$(psql_owner "SELECT id FROM renrakucho.team WHERE patient_id = ${PID:-0}")
 
-login STAFF2
+login_home STAFF2
 for k in 'やまだ　はなこ' 'ﾔﾏﾀﾞ ﾊﾅｺ' 'ヤマダハナコ' 'ヤマダ・ハナコ' 'ﾔﾏﾀﾞ･ﾊﾅｺ'; do
 	step1 STAFF2 "$k" "$BIRTH" female '別の 表記'
 	body=$(cat "$HTTP_BODY")
@@ -38,9 +38,9 @@ is "$n" 1 'one patient'
 
 # Two at the same moment.
 KANA=$(rand_kana)
-login STAFF1
+login_home STAFF1
 C1=$SCSRF
-login FACILITY_ADMIN
+login_home FACILITY_ADMIN
 C2=$SCSRF
 (SCSRF=$C1; step2 STAFF1 "$KANA" 1950-05-05 male '同時 登録' "$PDF"; echo "$HTTP_STATUS" > "$TEST_TMP/s1") &
 (SCSRF=$C2; step2 FACILITY_ADMIN "$KANA" 1950-05-05 male '同時 登録' "$PDF"; echo "$HTTP_STATUS" > "$TEST_TMP/s2") &

@@ -3,7 +3,7 @@
 # the patient page, the download, 和暦 = 西暦, and escaping.
 . "$(dirname "$0")/team-home.sh"
 
-login STAFF1
+login_home STAFF1
 http_get STAFF1 /patients/new
 is "$HTTP_STATUS" 200 'step 1 form opens'
 like "$(cat "$HTTP_BODY")" 'name="muni_code" id="muni_code" value="'"$MUNI_CODE"'"' 'the service area is prefilled'

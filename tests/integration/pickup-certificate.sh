@@ -14,13 +14,10 @@ printf '%s\n' "$PW" | $ADMIN account add --facility "$INSIDE_FACILITY_ID" --logi
 $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \
     --pem "$TEST_TMP/me.pem" > /dev/null || bail 'cert issue'
 ME_PEM=$TEST_TMP/me.pem
-ME_ID=$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$LOGIN'")
-signin() {	# signin WHO: log in as the throwaway account on WHO's device
-	forget_cookies "$1"
-	http_get "$1" /login
-	http_post "$1" /login --data-urlencode "login=$LOGIN" \
-	    --data-urlencode "password=$PW" --data-urlencode "csrf=$(input_value csrf)"
-}
+# The throwaway account logs in on ME's device, and later on NEW's (the
+# certificate picked up).
+ME_LOGIN=$LOGIN ME_PASSWORD=$PW NEW_LOGIN=$LOGIN NEW_PASSWORD=$PW
+ME_ID=$(account_id "$LOGIN")
 pickup() {	# pickup NUMBER PASSWORD [CURL-ARGS...]
 	local no=$1 pw=$2
 	shift 2
@@ -28,7 +25,7 @@ pickup() {	# pickup NUMBER PASSWORD [CURL-ARGS...]
 	    --data-urlencode "pickup_password=$pw" "$@"
 }
 
-signin ME
+login ME
 is "$HTTP_STATUS" 303 'logged in'
 http_get ME /profile
 CSRF=$(input_value csrf)
@@ -82,7 +79,7 @@ is "$n" 1 'pickup audited'
 
 # --- the new certificate logs in ----------------------------------------------
 NEW_PEM=$TEST_TMP/new.pem
-signin NEW
+login NEW
 is "$HTTP_STATUS" 303 'the picked-up certificate logs in over mTLS'
 http_get NEW /home
 is "$HTTP_STATUS" 200 'and opens the home page'

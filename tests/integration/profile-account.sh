@@ -18,14 +18,7 @@ new_account() {
 	printf -v "${who}_LOGIN" '%s' "$login"
 	printf -v "${who}_PASSWORD" '%s' "$pw"
 	printf -v "${who}_PEM" '%s' "$TEST_TMP/$who.pem"
-	printf -v "${who}_ID" '%s' "$(psql_owner "SELECT id FROM renrakucho.account WHERE login = '$login'")"
-}
-login() {	# login WHO [PASSWORD]
-	local l=${1}_LOGIN p=${1}_PASSWORD
-	forget_cookies "$1"
-	http_get "$1" /login
-	http_post "$1" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${2:-${!p}}" --data-urlencode "csrf=$(input_value csrf)"
+	printf -v "${who}_ID" '%s' "$(account_id "$login")"
 }
 profile_csrf() {	# open /profile as WHO, leave its CSRF token in CSRF
 	http_get "$1" /profile

@@ -4,16 +4,6 @@
 # export neutralises cells a spreadsheet would run as formulas.
 . "$(dirname "$0")/../lib.sh"
 
-login() {	# login WHO: a fresh session for WHO
-	local l=${1}_LOGIN p=${1}_PASSWORD csrf
-	forget_cookies "$1"
-	http_get "$1" /login
-	csrf=$(input_value csrf)
-	http_post "$1" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${!p}" --data-urlencode "csrf=$csrf"
-	[ "$HTTP_STATUS" = 303 ] || bail "login $1 failed ($HTTP_STATUS)"
-}
-acct() { psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1'"; }
 post() {	# post WHO BODY
 	http_get "$1" "/teams/$TEAM/messages"
 	http_post "$1" "/teams/$TEAM/messages" --form-string "csrf=$(input_value csrf)" \
@@ -22,32 +12,20 @@ post() {	# post WHO BODY
 }
 views() { psql_owner "SELECT count(*) FROM renrakucho.message_view v JOIN renrakucho.message m ON m.id = v.message_id WHERE m.team_id = $TEAM AND v.account_id = $1"; }
 
-S1=$(acct "$STAFF1_LOGIN")
-S2=$(acct "$STAFF2_LOGIN")
-FA=$(acct "$FACILITY_ADMIN_LOGIN")
+S1=$(account_id "$STAFF1_LOGIN")
+S2=$(account_id "$STAFF2_LOGIN")
+FA=$(account_id "$FACILITY_ADMIN_LOGIN")
 U=$(date +%s%N | tail -c 10)
-PID=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
-    birth_date, sex, address, municipality_code, registered_by)
-    SELECT '既読 確認$U', 'キドク$U', renrakucho.kana_key('キドク$U'),
-    '1935-12-24', 'female', '島根県出雲市$U', '$MUNICIPALITY_CODE', $S1
-    RETURNING id") || bail 'patient insert'
-psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
-    obtained_on, signer, explainer_name, explainer_facility, form_kind,
-    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($PID, $S1,
-    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
-    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
-    > /dev/null || bail 'consent insert'
-TEAM=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($PID) RETURNING id")
+PID=$(make_patient "既読 確認$U" "キドク$U" 1935-12-24 female "島根県出雲市$U" \
+    "$S1") || bail 'patient insert'
 # A member whose name starts with a tab and a formula (never logs in).
 TAB=$(psql_owner "INSERT INTO renrakucho.account (facility_id, login, name, password_hash)
     SELECT facility_id, 'rcpt$U', E'\\t=タブ$U', 'x' FROM renrakucho.account WHERE id = $S1
     RETURNING id") || bail 'account insert'
-psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role)
-    VALUES ($TEAM, $S1, 'lead'), ($TEAM, $S2, 'member'), ($TEAM, $FA, 'member'),
-    ($TEAM, $TAB, 'member')" > /dev/null
-login STAFF1
-login STAFF2
-login OUTSIDE
+TEAM=$(make_team "$PID" "$S1" "$S2" "$FA" "$TAB") || bail 'team insert'
+login_ok STAFF1
+login_ok STAFF2
+login_ok OUTSIDE
 
 # Cells a spreadsheet would run as formulas, and one with a quote.
 HOSTILE=('=HYPERLINK("http://evil.example/","x")' '+1+2' '-3+4' '@SUM(A1)' 'say "hi"')

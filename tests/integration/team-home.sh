@@ -3,15 +3,10 @@
 # on its own, the test of /home's team list.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-# login WHO: a fresh session; SCSRF = the session's CSRF token.
-login() {
-	local l=${1}_LOGIN p=${1}_PASSWORD csrf
-	forget_cookies "$1"
-	http_get "$1" /login
-	csrf=$(input_value csrf)
-	http_post "$1" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${!p}" --data-urlencode "csrf=$csrf"
-	[ "$HTTP_STATUS" = 303 ] || bail "login $1: $HTTP_STATUS"
+# login_home WHO: a fresh session, then /home; SCSRF = the session's CSRF
+# token.
+login_home() {
+	login_ok "$1"
 	http_get "$1" /home
 	SCSRF=$(input_value csrf)
 }
@@ -64,11 +59,11 @@ PDF=$TEST_TMP/consent.pdf
 printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' > "$PDF"
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	login STAFF1
+	login_home STAFF1
 	is "$HTTP_STATUS" 200 '/home opens'
 	like "$(cat "$HTTP_BODY")" "href=\"/patients/$PATIENT_ID\"" '/home lists the demo patient of STAFF1'
 	like "$(cat "$HTTP_BODY")" '担当者' '/home shows my role'
-	login STAFF2
+	login_home STAFF2
 	unlike "$(cat "$HTTP_BODY")" "href=\"/patients/$PATIENT_ID\"" '/home of a non-member does not list the demo patient'
 	done_testing
 fi
