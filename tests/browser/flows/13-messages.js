@@ -6,10 +6,18 @@ const { assert, shared } = require('../lib/browser');
 
 const SUBMIT = 'main form.js-upload-progress button[type=submit]';
 
+// The file inputs are folded in <details>: open it as a user would.
+async function attach(page, file) {
+	const box = page.locator('main details.attachments');
+	if (await box.getAttribute('open') === null)
+		await box.locator('summary').click();
+	await page.setInputFiles('#file1', file);
+}
+
 async function post(t, page, body, file) {
 	await page.fill('#body', body);
 	if (file)
-		await page.setInputFiles('#file1', file);
+		await attach(page, file);
 	await t.submit(page, SUBMIT);
 	return shown(page, body);
 }
@@ -32,7 +40,7 @@ module.exports = {
 		// The upload is held until the progress bar has been seen.
 		const first = `本日訪問しました。血圧 142/88。写真を添付します。（${stamp}）`;
 		await one.fill('#body', first);
-		await one.setInputFiles('#file1', t.png('創部の写真.png'));
+		await attach(one, t.png('創部の写真.png'));
 		let release;
 		const held = new Promise((r) => { release = r; });
 		const url = t.url(`/teams/${p.team}/messages`);

@@ -15,6 +15,8 @@ module.exports = {
 		await t.goto(page, `/teams/${p.team}/messages`);
 		const body = `スクリプトなしで投稿（${Date.now()}）`;
 		await page.fill('#body', body);
+		// <details> opens without JavaScript too.
+		await page.click('main details.attachments > summary');
 		await page.setInputFiles('#file1', t.pdf('訪問記録.pdf'));
 		await t.submit(page, 'main form.js-upload-progress button[type=submit]');
 		const msg = page.locator('article.message', { hasText: body });
