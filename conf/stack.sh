@@ -13,7 +13,9 @@
 # Settings (environment):
 #   PREFIX        the `make install` prefix (sbin/renrakucho-admin,
 #                 libexec/renrakucho/cgi-bin, share/renrakucho/...)
-#   APP_PORT PORTAL_PORT PG_PORT PGB_PORT   (8443 8444 55432 56432)
+#   APP_PORT PORTAL_PORT PG_PORT PGB_PORT   (8443 8444 8432 8433; keep ports below 32768,
+#                                            the range Linux hands out to
+#                                            outgoing connections)
 #   APP_ADDR PORTAL_ADDR                    (127.0.0.1)
 #   SERVER_SAN    extra subjectAltNames for the server certificate
 #   RENRAKUCHO_ADMIN  the admin CLI (default PREFIX/sbin/renrakucho-admin)
@@ -40,8 +42,8 @@ CONF_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 APP_PORT=${APP_PORT:-8443}
 PORTAL_PORT=${PORTAL_PORT:-8444}
-PG_PORT=${PG_PORT:-55432}
-PGB_PORT=${PGB_PORT:-56432}
+PG_PORT=${PG_PORT:-8432}
+PGB_PORT=${PGB_PORT:-8433}
 APP_ADDR=${APP_ADDR:-127.0.0.1}
 PORTAL_ADDR=${PORTAL_ADDR:-127.0.0.1}
 SERVER_SAN=${SERVER_SAN:-}
