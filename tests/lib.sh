@@ -223,6 +223,9 @@ make_team() {
 	printf '%s\n' "$tid"
 }
 
+# shellcheck source=stack-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-lib.sh"
+
 # --- running a set of TAP scripts (tests/cgi/run.sh, tests/integration/run.sh)
 #
 # tap_run_scripts LOGDIR SCRIPT...: runs each script (bash), its output to

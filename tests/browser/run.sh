@@ -84,11 +84,10 @@ install_npm >> "$LOG_DIR/setup.log" 2>&1 ||
     bail "needs root (the stack and Chromium's managed policy directory)"
 
 # --- the stack ----------------------------------------------------------
+# shellcheck source=../stack-lib.sh
+. "$TOP/tests/stack-lib.sh"
 STACK_DIR=
-stop_stack() {
-	[ -n "$STACK_DIR" ] && [ -e "$STACK_DIR/stack.env" ] &&
-	    bash "$TOP/conf/stack.sh" stop "$STACK_DIR" >> "$LOG_DIR/stack.log" 2>&1
-}
+stop_stack() { [ -z "$STACK_DIR" ] || stack_down "$STACK_DIR" "$LOG_DIR/stack.log"; }
 
 if [ -z "${APP_URL:-}" ]; then
 	STACK_DIR=${BROWSER_STACK_DIR:-$TOP/var/browser-test}
@@ -97,25 +96,8 @@ if [ -z "${APP_URL:-}" ]; then
 	export PG_PORT=${BROWSER_PG_PORT:-18532}
 	export PGB_PORT=${BROWSER_PGB_PORT:-18533}
 	: > "$LOG_DIR/stack.log"
-	# Throwaway: whatever an earlier run left is stopped and removed.
-	stop_stack
-	if [ -L "$STACK_DIR" ]; then
-		target=$(readlink -f "$STACK_DIR")
-		case $target in /var/tmp/renrakucho-stack.*) rm -rf "$target" ;; esac
-		rm -f "$STACK_DIR"
-	elif [ -d "$STACK_DIR" ]; then
-		rm -rf "$STACK_DIR"
-	fi
-	mkdir -p "$(dirname "$STACK_DIR")"
-	if ! bash "$TOP/conf/stack.sh" start "$STACK_DIR" >> "$LOG_DIR/stack.log" 2>&1 ||
-	    ! bash "$TOP/conf/seed.sh" "$STACK_DIR" >> "$LOG_DIR/stack.log" 2>&1; then
-		stop_stack
-		bail "the stack did not start or could not be seeded" "$LOG_DIR/stack.log"
-	fi
-	set -a
-	# shellcheck disable=SC1091
-	. "$STACK_DIR/demo.env"
-	set +a
+	stack_up "$STACK_DIR" "$LOG_DIR/stack.log" ||
+	    bail "the stack did not start or could not be seeded" "$LOG_DIR/stack.log"
 	[ "${KEEP_STACK:-0}" = 1 ] && STACK_DIR=
 fi
 

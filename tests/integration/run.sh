@@ -20,40 +20,19 @@ DIR=${TEST_STACK_DIR:-$TOP/var/test}
 . "$TOP/tests/lib.sh"
 mkdir -p "$TEST_LOG_DIR"
 
-stop_stack() {
-	if [ -e "$DIR/stack.env" ]; then
-		bash "$TOP/conf/stack.sh" stop "$DIR" >> "$TEST_LOG_DIR/stack.log" 2>&1
-	fi
-}
 if [ "${KEEP_STACK:-0}" != 1 ]; then
-	trap 'stop_stack; rm -rf "$TEST_TMP"' EXIT
+	trap 'stack_down "$DIR" "$TEST_LOG_DIR/stack.log"; rm -rf "$TEST_TMP"' EXIT
 fi
 
-# Throwaway: a stack left by an earlier run is stopped and removed.
-stop_stack
-if [ -L "$DIR" ]; then
-	target=$(readlink -f "$DIR")
-	case $target in /var/tmp/renrakucho-stack.*) rm -rf "$target" ;; esac
-	rm -f "$DIR"
-elif [ -d "$DIR" ]; then
-	rm -rf "$DIR"
-fi
 mkdir -p "$TOP/var"
-
 : > "$TEST_LOG_DIR/stack.log"
-if ! bash "$TOP/conf/stack.sh" start "$DIR" >> "$TEST_LOG_DIR/stack.log" 2>&1 ||
-    ! bash "$TOP/conf/seed.sh" "$DIR" >> "$TEST_LOG_DIR/stack.log" 2>&1; then
+if ! stack_up "$DIR" "$TEST_LOG_DIR/stack.log"; then
 	echo "not ok 1 - integration: the stack did not start or could not be seeded"
 	echo "# log: $TEST_LOG_DIR/stack.log"
 	tail -n 5 "$TEST_LOG_DIR/stack.log" | sed 's/^/# /'
 	echo "1..1"
 	exit 1
 fi
-
-set -a
-# shellcheck disable=SC1091
-. "$DIR/demo.env"
-set +a
 
 scripts=()
 for s in "$TOP"/tests/integration/*.sh; do

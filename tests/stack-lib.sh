@@ -1,0 +1,33 @@
+#!/bin/bash
+# --- a throwaway stack (tests/integration/run.sh, tests/browser/run.sh) ---
+#
+# stack_up DIR LOG: stops and removes whatever an earlier run left in DIR,
+# starts a fresh stack there (ports from APP_PORT PORTAL_PORT PG_PORT
+# PGB_PORT, binaries from PREFIX), seeds it like the demo and exports its
+# demo.env.  On failure it stops what did start and returns non-zero.
+# stack_down DIR LOG: stops it.
+stack_down() {
+	[ -e "$1/stack.env" ] || return 0
+	bash "$TOP/conf/stack.sh" stop "$1" >> "$2" 2>&1
+}
+stack_up() {
+	local dir=$1 log=$2 target
+	stack_down "$dir" "$log"
+	if [ -L "$dir" ]; then
+		target=$(readlink -f "$dir")
+		case $target in /var/tmp/renrakucho-stack.*) rm -rf "$target" ;; esac
+		rm -f "$dir"
+	elif [ -d "$dir" ]; then
+		rm -rf "$dir"
+	fi
+	mkdir -p "$(dirname "$dir")"
+	if ! bash "$TOP/conf/stack.sh" start "$dir" >> "$log" 2>&1 ||
+	    ! bash "$TOP/conf/seed.sh" "$dir" >> "$log" 2>&1; then
+		stack_down "$dir" "$log"
+		return 1
+	fi
+	set -a
+	# shellcheck disable=SC1091
+	. "$dir/demo.env"
+	set +a
+}
