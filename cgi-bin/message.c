@@ -196,7 +196,7 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	struct buf			 ids;
 	PGresult			*r = NULL, *ra = NULL;
 	size_t				 i, n;
-	int				 rc = -1;
+	int				 rc = -1, queued;
 
 	memset(&tp, 0, sizeof(tp));
 	memset(msgs, 0, sizeof(msgs));
@@ -262,13 +262,18 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	if (add_attachments(a, ids.p, sh, msgs, n, &ra) == -1)
 		goto out;
 
-	/* Shown now: the first view of each (not my own, not withdrawn). */
+	/* Shown now: the first view of each (not my own, not withdrawn).
+	 * Nothing reads its result: it goes out with the audit INSERT and
+	 * the COMMIT, which report its failure. */
 	p[0] = ids.p;
 	p[1] = a->user.account_id;
-	if (db_cmd(a->db, "INSERT INTO message_view (message_id, account_id)"
+	db_later(a->db, 1);
+	queued = db_cmd(a->db, "INSERT INTO message_view (message_id, account_id)"
 	    " SELECT m.id, $2::bigint FROM message m"
 	    " WHERE m.id = ANY($1::bigint[]) AND m.author_id <> $2::bigint"
-	    " AND m.withdrawn_at IS NULL ON CONFLICT DO NOTHING", 2, p) == -1)
+	    " AND m.withdrawn_at IS NULL ON CONFLICT DO NOTHING", 2, p);
+	db_later(a->db, 0);
+	if (queued == -1)
 		goto out;
 	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
 	    "success", before != NULL ? "older page" : NULL) == -1)
