@@ -56,7 +56,8 @@ page_home(struct app *a)
 	t.user_name = a->user.name;
 	t.profession = a->user.profession;
 	t.facility_name = a->user.facility_name;
-	t.last_login = a->user.last_login;
+	t.last_login = a->user.last_login[0] != '\0' ? a->user.last_login :
+	    "はじめてのログインです";
 	t.has_teams = n > 0;
 	t.teams = rows;
 	t.teams_n = n;

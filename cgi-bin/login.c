@@ -226,7 +226,8 @@ login_post(struct app *a)
 	if (db_begin(a->db) == -1 ||
 	    db_cmd(a->db, "UPDATE account SET fail_count = 0,"
 	    " fail_window_start = NULL, locked_until = NULL,"
-	    " last_login_at = now() WHERE id = $1::bigint", 1, p) == -1 ||
+	    " prev_login_at = last_login_at, last_login_at = now()"
+	    " WHERE id = $1::bigint", 1, p) == -1 ||
 	    app_session_start(a, id) == -1) {
 		app_dberr(a);
 		goto out;

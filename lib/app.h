@@ -41,7 +41,8 @@ struct app_user {
 	char	 name[320];
 	char	 profession[160];
 	char	 facility_name[640];
-	char	 last_login[64];	/* Japan time, Japanese format */
+	char	 last_login[64];	/* the login before this session's, Japan
+					 * time, Japanese format; "" if none */
 	char	 csrf[AUTH_TOKEN_LEN + 1];
 	int	 is_operator;
 	int	 is_facility_admin;
