@@ -88,6 +88,7 @@ static const char *const care_levels[] = {
 static const char *const notices[][2] = {
 	{ "created", "患者を登録し、支援チームを作りました。あなたが担当者です。" },
 	{ "lead", "担当者を追加しました。" },
+	{ "member", "担当者からメンバーに変更しました。" },
 };
 
 /* Errors of one form: per key, and in order for the summary. */
@@ -779,6 +780,7 @@ page_view(struct app *a)
 		    "担当者" : "メンバー";
 		mm[i].can_make_lead = lead &&
 		    strcmp(db_get(m, i, "role"), "lead") != 0;
+		mm[i].can_make_member = lead && !mm[i].can_make_lead;
 		mm[i].patient_id = a->id[0];
 		mm[i].account_id = db_get(m, i, "id");
 		mm[i].csrf = a->user.csrf;
@@ -894,30 +896,55 @@ team_lock(struct app *a, const char *action)
 	return r;
 }
 
+/* A 担当者 makes a member 担当者, or a 担当者 (themselves included) a
+ * plain member again; the team keeps at least one 担当者 (the team row is
+ * locked, so two demotions at once cannot both pass the count). */
 static void
-page_lead(struct app *a)
+member_role(struct app *a, int to_lead)
 {
+	const char	*action = to_lead ? "team.lead" : "team.member";
 	PGresult	*r;
-	const char	*p[2];
+	const char	*p[3];
 	char		 path[64], team[24];
 
-	if ((r = team_lock(a, "team.lead")) == NULL)
+	if ((r = team_lock(a, action)) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "role"), "lead") != 0) {
 		db_rollback(a->db);
-		app_audit(a, "team.lead", "account", a->id[1], a->id[0],
+		app_audit(a, action, "account", a->id[1], a->id[0],
 		    "denied", "not a lead");
-		app_error(a, 403, "この操作はできません", "担当者を追加できるのは"
+		app_error(a, 403, "この操作はできません", "担当者を変更できるのは"
 		    "担当者だけです。");
 		goto out;
 	}
 	snprintf(team, sizeof(team), "%s", db_get(r, 0, "team_id"));
 	p[0] = team;
 	p[1] = a->id[1];
+	p[2] = to_lead ? "lead" : "member";
+	if (!to_lead && strcmp(db_get(r, 0, "leads"), "1") == 0) {
+		/* Only refused when the one lead would go. */
+		PQclear(r);
+		r = db_exec(a->db, "SELECT 1 FROM team_member WHERE team_id ="
+		    " $1::bigint AND account_id = $2::bigint AND role = 'lead'",
+		    2, p);
+		if (r == NULL) {
+			app_dberr(a);
+			goto out;
+		}
+		if (PQntuples(r) == 1) {
+			db_rollback(a->db);
+			app_audit(a, action, "account", a->id[1], a->id[0],
+			    "denied", "last lead");
+			app_error(a, 409, "担当者を外せません", "支援チームには担当者"
+			    "が一人以上必要です。先に別のメンバーを担当者にして"
+			    "ください。");
+			goto out;
+		}
+	}
 	PQclear(r);
-	r = db_exec(a->db, "UPDATE team_member SET role = 'lead'"
+	r = db_exec(a->db, "UPDATE team_member SET role = $3"
 	    " WHERE team_id = $1::bigint AND account_id = $2::bigint"
-	    " RETURNING role", 2, p);
+	    " RETURNING role", 3, p);
 	if (r == NULL) {
 		app_dberr(a);
 		goto out;
@@ -927,15 +954,28 @@ page_lead(struct app *a)
 		not_found(a);
 		goto out;
 	}
-	if (app_audit(a, "team.lead", "account", a->id[1], a->id[0],
+	if (app_audit(a, action, "account", a->id[1], a->id[0],
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "/patients/%s?n=lead", a->id[0]);
+	snprintf(path, sizeof(path), "/patients/%s?n=%s", a->id[0],
+	    to_lead ? "lead" : "member");
 	app_redirect(a, path);
 out:
 	PQclear(r);
+}
+
+static void
+page_lead(struct app *a)
+{
+	member_role(a, 1);
+}
+
+static void
+page_member(struct app *a)
+{
+	member_role(a, 0);
 }
 
 static void
@@ -976,6 +1016,7 @@ static const struct app_page pages[] = {
 	{ "/patients/#", APP_GET, APP_SESSION, page_view },
 	{ "/patients/#/consent-document", APP_GET, APP_SESSION, page_document },
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },
+	{ "/patients/#/members/#/member", APP_POST, APP_SESSION, page_member },
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },
 };
 
