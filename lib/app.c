@@ -581,9 +581,7 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 	    "/login?n=expired" : "/login");
 	return 0;
 dberr:
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。しばらく待ってから、もう一度"
-	    "お試しください。");
+	app_dberr(a);
 	return 0;
 }
 

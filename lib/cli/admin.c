@@ -270,6 +270,74 @@ adm_once(const struct adm *a, const char **dst, const char *name)
 	return 0;
 }
 
+/* One long option of a verb; exactly one of val, flag and fn says what
+ * it does.  Tables end with a NULL name; --help is implied. */
+struct adm_opt {
+	const char	 *name;		/* without the "--" */
+	const char	**val;		/* --name VALUE, at most once */
+	int		  required;	/* *val may not stay NULL */
+	int		 *flag;		/* --name alone: set to 1 */
+	/* --name VALUE, each time checked by fn(a, VALUE, arg): -1 to
+	 * go on, else the exit status. */
+	int		(*fn)(struct adm *, const char *, void *);
+	void		 *arg;
+};
+
+#define ADM_OPTS_MAX	14	/* per verb, --help not counted */
+#define ADM_OPT_HELP	'h'
+#define ADM_OPT_BASE	256	/* getopt value of opts[0]: clear of '?' */
+
+static const struct adm_opt adm_noopts[] = { { .name = NULL } };
+
+/* A verb's options, then no operands.  The getopt table keeps the
+ * verb's order with --help last: glibc lists ambiguous abbreviations in
+ * table order.  Returns -1 to go on, else the exit status (usage
+ * already printed). */
+static int
+adm_parse(struct adm *a, int argc, char **argv, const struct adm_opt *opts)
+{
+	struct option		 lo[ADM_OPTS_MAX + 2];
+	const struct adm_opt	*o;
+	size_t			 i, n;
+	int			 ch, rc;
+
+	for (n = 0; opts[n].name != NULL; n++) {
+		if (n == ADM_OPTS_MAX)
+			abort();	/* a programming error */
+		lo[n].name = opts[n].name;
+		lo[n].has_arg = opts[n].flag != NULL ? no_argument :
+		    required_argument;
+		lo[n].flag = NULL;
+		lo[n].val = ADM_OPT_BASE + (int)n;
+	}
+	lo[n].name = "help";
+	lo[n].has_arg = no_argument;
+	lo[n].flag = NULL;
+	lo[n].val = ADM_OPT_HELP;
+	memset(&lo[n + 1], 0, sizeof(lo[n + 1]));
+
+	while ((ch = adm_getopt(argc, argv, lo)) != -1) {
+		if (ch == ADM_OPT_HELP)
+			return adm_usage(a, 0);
+		if (ch < ADM_OPT_BASE || ch >= ADM_OPT_BASE + (int)n)
+			return adm_usage(a, 1);
+		o = &opts[ch - ADM_OPT_BASE];
+		if (o->flag != NULL)
+			*o->flag = 1;
+		else if (o->fn != NULL) {
+			if ((rc = o->fn(a, optarg, o->arg)) != -1)
+				return rc;
+		} else if (adm_once(a, o->val, o->name) == -1)
+			return 2;
+	}
+	if (optind != argc)
+		return adm_usage(a, 1);
+	for (i = 0; i < n; i++)
+		if (opts[i].required && *opts[i].val == NULL)
+			return adm_usage(a, 1);
+	return -1;
+}
+
 /* Decimal, digits only (no sign, no blanks), within [min, max]. */
 static int
 adm_num(const struct adm *a, const char *what, const char *s,
@@ -1009,25 +1077,15 @@ out:
 static int
 cmd_migrate(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	PGresult	*r = NULL, *done = NULL;
 	const char	*dir, *v;
 	char		**files = NULL;
 	size_t		 i, nfiles = 0, applied = 0;
-	int		 ch, j, rc = 1, present;
+	int		 j, rc, present;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+		return rc;
+	rc = 1;
 	if (adm_connect(a, 0) == -1)
 		return 1;
 	dir = cfg_get(CFG_SCHEMA_DIR);
@@ -1077,27 +1135,15 @@ out:
 static int
 cmd_ca_init(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cn", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*cn = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "cn", .val = &cn },
+		{ NULL }
 	};
-	const char	*cn = NULL;
-	int		 ch;
+	int			 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'c':
-			if (adm_once(a, &cn, "cn") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
 	if (cn == NULL)
 		cn = "renrakucho CA";
 	if (adm_text(a, "--cn", cn, 64, 0) == -1)
@@ -1113,32 +1159,16 @@ cmd_ca_init(struct adm *a, int argc, char **argv)
 static int
 cmd_ca_server_cert(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "san", required_argument, NULL, 's' },
-		{ "days", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*san = NULL, *days_s = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "san", .val = &san },
+		{ "days", .val = &days_s },
+		{ NULL }
 	};
-	const char	*san = NULL, *days_s = NULL;
-	int		 ch, days;
+	int			 rc, days;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 's':
-			if (adm_once(a, &san, "san") == -1)
-				return 2;
-			break;
-		case 'd':
-			if (adm_once(a, &days_s, "days") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
 	if (adm_days(a, days_s, ADM_SERVER_DAYS, &days) == -1 ||
 	    adm_text(a, "--san", san, 1024, 1) == -1)
 		return 2;
@@ -1259,27 +1289,15 @@ out:
 static int
 cmd_crl_update(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "days", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*days_s = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "days", .val = &days_s },
+		{ NULL }
 	};
-	const char	*days_s = NULL;
-	int		 ch, days;
+	int			 rc, days;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'd':
-			if (adm_once(a, &days_s, "days") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
 	if (adm_days(a, days_s, ADM_CRL_DAYS, &days) == -1)
 		return 2;
 	if (adm_connect(a, 1) == -1 || adm_crl(a, days) == -1)
@@ -1292,42 +1310,25 @@ cmd_crl_update(struct adm *a, int argc, char **argv)
 static int
 cmd_facility_add(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "municipality-code", required_argument, NULL, 'c' },
-		{ "municipality", required_argument, NULL, 'm' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "address", required_argument, NULL, 'a' },
-		{ "phone", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*name = NULL, *code = NULL, *muni = NULL,
+				*email = NULL, *addr = NULL, *phone = NULL, *id;
+	const struct adm_opt	 opts[] = {
+		{ "name", .val = &name, .required = 1 },
+		{ "municipality-code", .val = &code, .required = 1 },
+		{ "municipality", .val = &muni, .required = 1 },
+		{ "email", .val = &email, .required = 1 },
+		{ "address", .val = &addr },
+		{ "phone", .val = &phone },
+		{ NULL }
 	};
-	const char	*name = NULL, *code = NULL, *muni = NULL, *email = NULL,
-			*addr = NULL, *phone = NULL, *id;
-	const char	*p[6];
-	PGresult	*r = NULL;
-	size_t		 len;
-	int		 ch, rc = 1;
+	const char		*p[6];
+	PGresult		*r = NULL;
+	size_t			 len;
+	int			 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1) {
-		switch (ch) {
-		case 'n': ch = adm_once(a, &name, "name"); break;
-		case 'c': ch = adm_once(a, &code, "municipality-code"); break;
-		case 'm': ch = adm_once(a, &muni, "municipality"); break;
-		case 'e': ch = adm_once(a, &email, "email"); break;
-		case 'a': ch = adm_once(a, &addr, "address"); break;
-		case 'p': ch = adm_once(a, &phone, "phone"); break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-		if (ch == -1)
-			return 2;
-	}
-	if (optind != argc || name == NULL || code == NULL || muni == NULL ||
-	    email == NULL)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	rc = 1;
 	len = strlen(code);
 	if ((len != 5 && len != 6) || strspn(code, "0123456789") != len) {
 		adm_errx(a, "--municipality-code: 5 or 6 digits: %s", code);
@@ -1370,23 +1371,12 @@ out:
 static int
 cmd_facility_list(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const cols[] = { "id", "name", "municipality",
 	    "email", "status", NULL };
-	int		 ch;
+	int		 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+		return rc;
 	if (adm_connect(a, 1) == -1)
 		return 1;
 	return adm_table(a, "SELECT id, name,"
@@ -1433,71 +1423,58 @@ adm_facility_exists(struct adm *a, const char *id)
 	return 0;
 }
 
+/* --role, repeatable: arg is the int[ROLE__MAX] of the roles given. */
+static int
+adm_role(struct adm *a, const char *s, void *arg)
+{
+	int	*roles = arg;
+	int	 i;
+
+	for (i = 0; i < ROLE__MAX; i++)
+		if (strcmp(s, adm_roles[i]) == 0)
+			break;
+	if (i == ROLE__MAX) {
+		adm_errx(a, "--role: staff, facility-admin or operator: %s",
+		    s);
+		return adm_usage(a, 1);
+	}
+	roles[i] = 1;
+	return -1;
+}
+
 static int
 cmd_account_add(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "facility", required_argument, NULL, 'f' },
-		{ "login", required_argument, NULL, 'l' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "kana", required_argument, NULL, 'k' },
-		{ "profession", required_argument, NULL, 'p' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "placeholder", no_argument, NULL, 'P' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*fac_s = NULL, *login = NULL, *name = NULL,
+				*kana = NULL, *prof = NULL, *email = NULL, *id;
+	int			 roles[ROLE__MAX] = { 0 }, placeholder = 0;
+	const struct adm_opt	 opts[] = {
+		{ "facility", .val = &fac_s, .required = 1 },
+		{ "login", .val = &login, .required = 1 },
+		{ "name", .val = &name, .required = 1 },
+		{ "kana", .val = &kana },
+		{ "profession", .val = &prof },
+		{ "email", .val = &email },
+		{ "placeholder", .flag = &placeholder },
+		{ "role", .fn = adm_role, .arg = roles },
+		{ NULL }
 	};
-	const char	*fac_s = NULL, *login = NULL, *name = NULL,
-			*kana = NULL, *prof = NULL, *email = NULL, *id;
-	const char	*p[11];
-	char		 fac[24], hash[AUTH_HASH_MAX] = "";
-	char		 ph[64], rolelist[48];
-	int		 roles[ROLE__MAX] = { 0 }, anyrole = 0, placeholder = 0;
-	int		 ch, i, rc = 1;
-	long long	 facid;
-	PGresult	*r = NULL;
+	const char		*p[11];
+	char			 fac[24], hash[AUTH_HASH_MAX] = "";
+	char			 ph[64], rolelist[48];
+	int			 rc;
+	long long		 facid;
+	PGresult		*r = NULL;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1) {
-		switch (ch) {
-		case 'f': ch = adm_once(a, &fac_s, "facility"); break;
-		case 'l': ch = adm_once(a, &login, "login"); break;
-		case 'n': ch = adm_once(a, &name, "name"); break;
-		case 'k': ch = adm_once(a, &kana, "kana"); break;
-		case 'p': ch = adm_once(a, &prof, "profession"); break;
-		case 'e': ch = adm_once(a, &email, "email"); break;
-		case 'P':
-			placeholder = 1;
-			ch = 0;
-			break;
-		case 'r':
-			for (i = 0; i < ROLE__MAX; i++)
-				if (strcmp(optarg, adm_roles[i]) == 0)
-					break;
-			if (i == ROLE__MAX) {
-				adm_errx(a, "--role: staff, facility-admin or "
-				    "operator: %s", optarg);
-				return adm_usage(a, 1);
-			}
-			roles[i] = anyrole = 1;
-			ch = 0;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-		if (ch == -1)
-			return 2;
-	}
-	if (optind != argc || fac_s == NULL || login == NULL ||
-	    name == NULL)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	rc = 1;
 	if (email != NULL && placeholder) {
 		adm_errx(a, "--email and --placeholder exclude each other");
 		return adm_usage(a, 1);
 	}
-	if (!anyrole)
+	if (!roles[ROLE_STAFF] && !roles[ROLE_FACILITY_ADMIN] &&
+	    !roles[ROLE_OPERATOR])
 		roles[ROLE_STAFF] = 1;
 	if (adm_num(a, "--facility", fac_s, 1, INT64_MAX, &facid) == -1 ||
 	    adm_login_ok(a, login) == -1 ||
@@ -1577,29 +1554,17 @@ static int
 adm_list_facility(struct adm *a, int argc, char **argv, const char *sql,
     const char *const *cols)
 {
-	static const struct option opts[] = {
-		{ "facility", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*fac_s = NULL, *p[1] = { NULL };
+	const struct adm_opt	 opts[] = {
+		{ "facility", .val = &fac_s },
+		{ NULL }
 	};
-	const char	*fac_s = NULL, *p[1] = { NULL };
-	char		 fac[24];
-	long long	 facid;
-	int		 ch;
+	char			 fac[24];
+	long long		 facid;
+	int			 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'f':
-			if (adm_once(a, &fac_s, "facility") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
 	if (fac_s != NULL) {
 		if (adm_num(a, "--facility", fac_s, 1, INT64_MAX,
 		    &facid) == -1)
@@ -1636,27 +1601,15 @@ cmd_account_list(struct adm *a, int argc, char **argv)
 static int
 adm_login_opt(struct adm *a, int argc, char **argv, const char **login)
 {
-	static const struct option opts[] = {
-		{ "login", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const struct adm_opt	 opts[] = {
+		{ "login", .val = login, .required = 1 },
+		{ NULL }
 	};
-	int		 ch;
+	int			 rc;
 
 	*login = NULL;
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'l':
-			if (adm_once(a, login, "login") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc || *login == NULL)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
 	if (adm_login_ok(a, *login) == -1)
 		return 2;
 	return -1;	/* go on */
@@ -1755,17 +1708,16 @@ out:
 static int
 cmd_cert_issue(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "login", required_argument, NULL, 'l' },
-		{ "label", required_argument, NULL, 'L' },
-		{ "p12", required_argument, NULL, 'p' },
-		{ "pem", required_argument, NULL, 'P' },
-		{ "days", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char		*login = NULL, *label = NULL, *p12 = NULL,
 				*pem = NULL, *days_s = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "login", .val = &login, .required = 1 },
+		{ "label", .val = &label, .required = 1 },
+		{ "p12", .val = &p12, .required = 1 },
+		{ "pem", .val = &pem, .required = 1 },
+		{ "days", .val = &days_s },
+		{ NULL }
+	};
 	const char		*fid, *fname, *fstatus, *p[5];
 	char			 tp12[PATH_MAX] = "", tpem[PATH_MAX] = "";
 	char			 na[24], detail[128];
@@ -1774,27 +1726,12 @@ cmd_cert_issue(struct adm *a, int argc, char **argv)
 	struct pki_issued	 iss;
 	PGresult		*r = NULL;
 	long long		 dflt;
-	int			 ch, days, rc = 1, issued = 0, committed = 0;
+	int			 days, rc, issued = 0, committed = 0;
 
 	memset(&iss, 0, sizeof(iss));
-	while ((ch = adm_getopt(argc, argv, opts)) != -1) {
-		switch (ch) {
-		case 'l': ch = adm_once(a, &login, "login"); break;
-		case 'L': ch = adm_once(a, &label, "label"); break;
-		case 'p': ch = adm_once(a, &p12, "p12"); break;
-		case 'P': ch = adm_once(a, &pem, "pem"); break;
-		case 'd': ch = adm_once(a, &days_s, "days"); break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-		if (ch == -1)
-			return 2;
-	}
-	if (optind != argc || login == NULL || label == NULL ||
-	    p12 == NULL || pem == NULL)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	rc = 1;
 	if (adm_login_ok(a, login) == -1 ||
 	    adm_text(a, "--label", label, 300, 0) == -1)
 		return 2;
@@ -1919,32 +1856,20 @@ cmd_cert_list(struct adm *a, int argc, char **argv)
 static int
 cmd_cert_revoke(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "serial", required_argument, NULL, 's' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*serial_s = NULL, *reason = NULL, *p[2];
+	const struct adm_opt	 opts[] = {
+		{ "serial", .val = &serial_s, .required = 1 },
+		{ "reason", .val = &reason },
+		{ NULL }
 	};
-	const char	*serial_s = NULL, *reason = NULL, *p[2];
-	char		 serial[41], detail[48];
-	PGresult	*r = NULL, *s = NULL;
-	size_t		 i, len;
-	int		 ch, rc = 1;
+	char			 serial[41], detail[48];
+	PGresult		*r = NULL, *s = NULL;
+	size_t			 i, len;
+	int			 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1) {
-		switch (ch) {
-		case 's': ch = adm_once(a, &serial_s, "serial"); break;
-		case 'r': ch = adm_once(a, &reason, "reason"); break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-		if (ch == -1)
-			return 2;
-	}
-	if (optind != argc || serial_s == NULL)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	rc = 1;
 	/* As stored: upper-case hex, as nginx's $ssl_client_serial. */
 	len = strlen(serial_s);
 	if (len == 0 || len >= sizeof(serial) ||
@@ -2015,23 +1940,13 @@ out:
 static int
 cmd_session_purge(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	PGresult	*r = NULL;
 	char		 detail[48];
-	int		 ch, rc = 1;
+	int		 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+		return rc;
+	rc = 1;
 	/* As the owner: the app role may not DELETE. */
 	if (adm_connect(a, 1) == -1 || adm_begin(a) == -1)
 		goto out;
@@ -2230,30 +2145,19 @@ out:
 static int
 cmd_mail_deliver(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "limit", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const char		*limit_s = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "limit", .val = &limit_s },
+		{ NULL }
 	};
-	const char	*limit_s = NULL;
-	long long	 limit = 1000, i;
-	long		 sent = 0, failed = 0, gaveup = 0;
-	char		 detail[96];
-	int		 ch, rc = 0, g;
+	long long		 limit = 1000, i;
+	long			 sent = 0, failed = 0, gaveup = 0;
+	char			 detail[96];
+	int			 rc, g;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'l':
-			if (adm_once(a, &limit_s, "--limit") == -1)
-				return 2;
-			break;
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	rc = 0;
 	if (limit_s != NULL && adm_num(a, "--limit", limit_s, 1,
 	    ADM_MAIL_LIMIT_MAX, &limit) == -1)
 		return 2;
@@ -2291,23 +2195,12 @@ cmd_mail_deliver(struct adm *a, int argc, char **argv)
 static int
 cmd_pickup_purge(struct adm *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char		 detail[48];
 	long		 n;
-	int		 ch;
+	int		 rc;
 
-	while ((ch = adm_getopt(argc, argv, opts)) != -1)
-		switch (ch) {
-		case 'h':
-			return adm_usage(a, 0);
-		default:
-			return adm_usage(a, 1);
-		}
-	if (optind != argc)
-		return adm_usage(a, 1);
+	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+		return rc;
 	if (adm_connect(a, 1) == -1 || adm_begin(a) == -1)
 		return 1;
 	if ((n = pickup_purge(a->db)) == -1) {
