@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "account.h"
 #include "app.h"
@@ -239,21 +238,12 @@ account_form_tmpl(struct account_form *f, struct tmpl_facility_staff_form *t)
 int
 account_placeholder(const char *facility_id, char *out, size_t n)
 {
-	static const char	 al[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char		 r[32];
 	char			 rnd[ACCOUNT_PLACEHOLDER_RAND + 1];
-	size_t			 i, o = 0;
 	int			 w;
 
-	/* Uniform [a-z0-9]: bytes at or above 252 (7 * 36) are dropped. */
-	while (o < ACCOUNT_PLACEHOLDER_RAND) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return -1;
-		for (i = 0; i < sizeof(r) && o < ACCOUNT_PLACEHOLDER_RAND; i++)
-			if (r[i] < 252)
-				rnd[o++] = al[r[i] % 36];
-	}
-	rnd[o] = '\0';
+	if (auth_random_chars(rnd, ACCOUNT_PLACEHOLDER_RAND,
+	    "abcdefghijklmnopqrstuvwxyz0123456789") == -1)
+		return -1;
 	w = snprintf(out, n, "fwd-%s-%s" ACCOUNT_PLACEHOLDER_DOMAIN,
 	    facility_id, rnd);
 	return w < 0 || (size_t)w >= n ? -1 : 0;

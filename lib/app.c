@@ -73,25 +73,33 @@ app_header(struct app *a, const char *name, const char *value)
 	buf_printf(&a->hdr, "%s: %s\r\n", name, value);
 }
 
+/* The layout's slots, the same for its beginning and its end. */
+static void
+app_layout_fill(struct app *a, struct tmpl_layout *t, const char *title,
+    char *help, size_t helpsz)
+{
+	memset(t, 0, sizeof(*t));
+	t->title = title;
+	t->service_name = cfg_get(CFG_SERVICE_NAME);
+	t->logged_in = a->logged_in;
+	if (a->logged_in) {
+		t->user_name = a->user.name;
+		t->facility_name = a->user.facility_name;
+		t->csrf = a->user.csrf;
+		t->is_operator = a->user.is_operator;
+		t->is_facility_admin = a->user.is_facility_admin;
+	}
+	t->help_url = app_help_url(NULL, help, helpsz);
+	t->footer_text = cfg_get(CFG_SECRETARIAT_NAME);
+}
+
 void
 app_layout_begin(struct app *a, const char *title)
 {
 	char			 help[512];
 	struct tmpl_layout	 t;
 
-	memset(&t, 0, sizeof(t));
-	t.title = title;
-	t.service_name = cfg_get(CFG_SERVICE_NAME);
-	t.logged_in = a->logged_in;
-	if (a->logged_in) {
-		t.user_name = a->user.name;
-		t.facility_name = a->user.facility_name;
-		t.csrf = a->user.csrf;
-		t.is_operator = a->user.is_operator;
-		t.is_facility_admin = a->user.is_facility_admin;
-	}
-	t.help_url = app_help_url(NULL, help, sizeof(help));
-	t.footer_text = cfg_get(CFG_SECRETARIAT_NAME);
+	app_layout_fill(a, &t, title, help, sizeof(help));
 	tmpl_layout_begin(&a->body, &t);
 }
 
@@ -101,18 +109,7 @@ app_layout_end(struct app *a)
 	char			 help[512];
 	struct tmpl_layout	 t;
 
-	memset(&t, 0, sizeof(t));
-	t.logged_in = a->logged_in;
-	t.service_name = cfg_get(CFG_SERVICE_NAME);
-	t.help_url = app_help_url(NULL, help, sizeof(help));
-	t.footer_text = cfg_get(CFG_SECRETARIAT_NAME);
-	if (a->logged_in) {
-		t.user_name = a->user.name;
-		t.facility_name = a->user.facility_name;
-		t.csrf = a->user.csrf;
-		t.is_operator = a->user.is_operator;
-		t.is_facility_admin = a->user.is_facility_admin;
-	}
+	app_layout_fill(a, &t, NULL, help, sizeof(help));
 	tmpl_layout_end(&a->body, &t);
 }
 

@@ -230,6 +230,41 @@ out:
 }
 
 int
+auth_random_chars(char *out, size_t n, const char *alphabet)
+{
+	const size_t	 na = strlen(alphabet);
+	unsigned char	 r[64];
+	size_t		 i, o = 0, lim;
+
+	if (na == 0 || na > 256)
+		return -1;
+	lim = 256 - 256 % na;
+	while (o < n) {
+		if (RAND_bytes(r, sizeof(r)) != 1) {
+			auth_sslerr("RAND_bytes");
+			OPENSSL_cleanse(out, n);
+			return -1;
+		}
+		for (i = 0; i < sizeof(r) && o < n; i++)
+			if (r[i] < lim)
+				out[o++] = alphabet[r[i] % na];
+	}
+	out[o] = '\0';
+	OPENSSL_cleanse(r, sizeof(r));
+	return 0;
+}
+
+void
+auth_check_nothing(const char *pw)
+{
+	/* A well-formed hash that matches no password. */
+	static const char *const none = "pbkdf2-sha256$600000$"
+	    "AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+	(void)auth_check_password(pw, none);
+}
+
+int
 auth_token(char *out, size_t n)
 {
 	unsigned char	 r[AUTH_TOKEN_BYTES];

@@ -11,8 +11,8 @@ mail_queue_account(PGconn *c, const char *account_id, const char *subject,
 	const char *const p[] = { account_id, subject, body };
 
 	/* A placeholder address is a promise: deliver to the facility's
-	 * representative address, saying whom the mail is for. */
-	/* A deleted account simply gets no mail (no row). */
+	 * representative address, saying whom the mail is for.  A deleted
+	 * account simply gets no mail (no row). */
 	return db_cmd(c, "INSERT INTO mail_outbox (to_addr, account_id, subject,"
 	    " body) SELECT CASE WHEN a.email_is_placeholder OR a.email IS NULL"
 	    " THEN f.email ELSE a.email END, a.id, $2,"

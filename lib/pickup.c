@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "app.h"
 #include "auth.h"
@@ -19,27 +18,11 @@
 #define PICKUP_DIGITS	12
 #define PICKUP_P12_MAX	65536	/* the schema's bound */
 
-/* Matches no password: an unknown number costs the same KDF time. */
-static const char *const pickup_dummy_hash =
-    "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-/* PICKUP_DIGITS uniformly random digits (bytes >= 250 are discarded). */
+/* PICKUP_DIGITS uniformly random digits. */
 static int
 pickup_digits(char out[PICKUP_DIGITS + 1])
 {
-	unsigned char	 r[32];
-	size_t		 i, o = 0;
-
-	while (o < PICKUP_DIGITS) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return -1;
-		for (i = 0; i < sizeof(r) && o < PICKUP_DIGITS; i++)
-			if (r[i] < 250)
-				out[o++] = (char)('0' + r[i] % 10);
-	}
-	out[o] = '\0';
-	return 0;
+	return auth_random_chars(out, PICKUP_DIGITS, "0123456789");
 }
 
 /* "123456789012" -> "1234-5678-9012". */
@@ -364,7 +347,7 @@ pickup_fetch(PGconn *c, const char *number, const char *password,
 	if (r == NULL)
 		goto out;
 	if (bad || PQntuples(r) != 1) {
-		(void)auth_check_password(password, pickup_dummy_hash);
+		auth_check_nothing(password);
 		rc = pickup_fail_addr(c, remote_addr) == -1 ?
 		    PICKUP_ERROR : PICKUP_BAD;
 		goto out;

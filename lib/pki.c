@@ -30,7 +30,6 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -677,32 +676,13 @@ out:
 	return rc;
 }
 
-/* PKI_PW_LEN characters of pki_pwalpha.  Bytes at or above the largest
- * multiple of the alphabet size are discarded, so every character is
- * equally likely (no modulo bias). */
+/* PKI_PW_LEN characters of pki_pwalpha, uniformly. */
 static int
 pki_password(char *out, size_t n)
 {
-	const unsigned	 na = sizeof(pki_pwalpha) - 1;
-	const unsigned	 lim = 256 - 256 % na;
-	unsigned char	 r[64];
-	size_t		 i, o = 0;
-
 	if (n < PKI_PW_LEN + 1)
 		return -1;
-	while (o < PKI_PW_LEN) {
-		if (RAND_bytes(r, sizeof(r)) != 1) {
-			pki_sslerr("RAND_bytes", NULL);
-			OPENSSL_cleanse(out, n);
-			return -1;
-		}
-		for (i = 0; i < sizeof(r) && o < PKI_PW_LEN; i++)
-			if (r[i] < lim)
-				out[o++] = pki_pwalpha[r[i] % na];
-	}
-	out[o] = '\0';
-	OPENSSL_cleanse(r, sizeof(r));
-	return 0;
+	return auth_random_chars(out, PKI_PW_LEN, pki_pwalpha);
 }
 
 static int

@@ -185,5 +185,18 @@ main(void)
 	test_token();
 	test_sha256();
 	test_streq();
+	{
+		char	 rc[33];
+		size_t	 k;
+		int	 only = 1;
+
+		ok(auth_random_chars(rc, 32, "0123456789") == 0 &&
+		    strlen(rc) == 32, "random chars: length");
+		for (k = 0; k < 32; k++)
+			only &= rc[k] >= '0' && rc[k] <= '9';
+		ok(only, "random chars: only from the alphabet");
+		ok(auth_random_chars(rc, 4, "") == -1,
+		    "random-chars-bad-empty-alphabet refused");
+	}
 	return tap_done();
 }
