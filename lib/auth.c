@@ -8,6 +8,9 @@
  * The '$' separator is outside that alphabet, which keeps parsing
  * unambiguous.  Tokens use base64url instead because they travel in
  * cookies and form fields. */
+#include <sys/random.h>
+
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +25,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "auth.h"
@@ -156,10 +158,8 @@ auth_hash_password(const char *pw, unsigned iter, char *out, size_t n)
 	 * AUTH_PBKDF2_ITER. */
 	if (iter < AUTH_ITER_MIN || iter > AUTH_ITER_MAX)
 		goto out;
-	if (RAND_bytes(salt, sizeof(salt)) != 1) {
-		auth_sslerr("RAND_bytes");
+	if (auth_random_bytes(salt, sizeof(salt)) == -1)
 		goto out;
-	}
 	if (auth_derive(pw, salt, iter, key) == -1)
 		goto out;
 	if (auth_b64enc(b64std, salt, sizeof(salt), s64, sizeof(s64)) < 0 ||
@@ -229,6 +229,31 @@ out:
 	return ok;
 }
 
+/* The kernel's CSPRNG, which OpenSSL's own generator is seeded from:
+ * RAND_bytes' first use in a process sets up OpenSSL 3's DRBG and its
+ * providers, about 1.8 ms, more than a whole page (tests/bench).
+ * getrandom(2) without flags blocks only until the pool is first
+ * initialised; a signal may cut it short. */
+int
+auth_random_bytes(void *buf, size_t len)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < len) {
+		n = getrandom((char *)buf + off, len - off, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "auth: getrandom: %s\n",
+			    n == -1 ? strerror(errno) : "no bytes");
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int
 auth_random_chars(char *out, size_t n, const char *alphabet)
 {
@@ -240,8 +265,7 @@ auth_random_chars(char *out, size_t n, const char *alphabet)
 		return -1;
 	lim = 256 - 256 % na;
 	while (o < n) {
-		if (RAND_bytes(r, sizeof(r)) != 1) {
-			auth_sslerr("RAND_bytes");
+		if (auth_random_bytes(r, sizeof(r)) == -1) {
 			OPENSSL_cleanse(out, n);
 			return -1;
 		}
@@ -273,10 +297,8 @@ auth_token(char *out, size_t n)
 	if (out == NULL || n < AUTH_TOKEN_LEN + 1)
 		return -1;
 	out[0] = '\0';
-	if (RAND_bytes(r, sizeof(r)) != 1) {
-		auth_sslerr("RAND_bytes");
+	if (auth_random_bytes(r, sizeof(r)) == -1)
 		goto out;
-	}
 	if (auth_b64enc(b64url, r, sizeof(r), out, n) != AUTH_TOKEN_LEN) {
 		out[0] = '\0';
 		goto out;

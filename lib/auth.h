@@ -15,14 +15,16 @@ int	auth_hash_password(const char *pw, unsigned iter, char *out, size_t n);
 /* 1 match, 0 mismatch or malformed stored hash (constant-time compare of
  * the derived key; the iteration count comes from the stored string). */
 int	auth_check_password(const char *pw, const char *stored);
-/* n characters drawn uniformly from alphabet (RAND_bytes; bytes at or
+/* len bytes from the kernel's CSPRNG (getrandom(2)).  0 or -1. */
+int	auth_random_bytes(void *buf, size_t len);
+/* n characters drawn uniformly from alphabet (auth_random_bytes; bytes at or
  * above the largest multiple of the alphabet's size are discarded, so
  * there is no modulo bias) into out[n + 1].  0 or -1. */
 int	auth_random_chars(char *out, size_t n, const char *alphabet);
 /* Spend the same KDF time as a real check, for an unknown login or
  * pickup number, so that timing does not tell which exist. */
 void	auth_check_nothing(const char *pw);
-/* AUTH_TOKEN_BYTES of RAND_bytes as base64url into out[AUTH_TOKEN_LEN+1]. */
+/* AUTH_TOKEN_BYTES of auth_random_bytes as base64url into out[AUTH_TOKEN_LEN+1]. */
 int	auth_token(char *out, size_t n);
 /* Lower-case hex SHA-256 of s into out[65]. */
 void	auth_sha256_hex(const void *s, size_t len, char out[65]);

@@ -27,16 +27,14 @@
  * same hashes from OpenSSL's low-level functions (SHA256_Init...;
  * deprecated in 3.0, not removed: the same code EVP's default provider
  * runs, without the provider machinery), HMAC built from them as RFC 2104
- * says, and random bytes from getrandom(2), the kernel CSPRNG OpenSSL
- * itself seeds from.  The results are the same to the bit (a wrong one
- * fails SCRAM at every connection).
+ * says, and random bytes from auth_random_bytes (getrandom(2), the
+ * kernel CSPRNG OpenSSL itself seeds from).  The results are the same to
+ * the bit (a wrong one fails SCRAM at every connection).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED	/* the low-level hashes, on purpose */
 
 #include <sys/types.h>
-#include <sys/random.h>
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +44,8 @@
 #include <openssl/crypto.h>
 #include <openssl/md5.h>
 #include <openssl/sha.h>
+
+#include "auth.h"
 
 /* --- 1. GSSAPI and LDAP ---------------------------------------------- */
 
@@ -559,21 +559,8 @@ pg_strong_random_init(void)
 {
 }
 
-/* getrandom(2) without flags blocks only until the kernel's pool is
- * first initialised; a signal may cut it short. */
 bool
 pg_strong_random(void *buf, size_t len)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	while (off < len) {
-		n = getrandom((char *)buf + off, len - off, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		off += (size_t)n;
-	}
-	return true;
+	return auth_random_bytes(buf, len) == 0;
 }

@@ -33,7 +33,6 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "account.h"
 #include "audit.h"
@@ -1488,7 +1487,7 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 		/* Mail to it goes to the facility's representative address;
 		 * the random part keeps it unique among live accounts. */
 		if (account_placeholder(fac, ph, sizeof(ph)) == -1) {
-			adm_errx(a, "RAND_bytes failed");
+			adm_errx(a, "no random bytes");
 			return 1;
 		}
 		email = ph;
@@ -2041,7 +2040,7 @@ adm_sendmail(const char *id, const char *to, const char *subject,
 		return "refused: control character in a header";
 	if ((dom = strrchr(from, '@')) == NULL || !adm_header_ok(dom))
 		dom = "@localhost";
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	if (auth_random_bytes(rnd, sizeof(rnd)) == -1 ||
 	    localtime_r(&now, &tm) == NULL ||
 	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z",
 	    &tm) == 0)
