@@ -29,7 +29,8 @@
 #   ca/      0700 root      CA key, server key and certificate, CRL
 #   certs/   0700 root      demo device certificates (seed.sh)
 #   pg/      0700 postgres  data/ and sock/ (private socket)
-#   pgbouncer/ 0755 postgres  ini, userlist.txt (0600), pid, sock/
+#   pgbouncer/ 0755 postgres  ini, pgbouncer_hba.conf, userlist.txt (0600),
+#                             pid, sock/ (0750 postgres:www-data)
 #   run/     nginx.pid, fcgiwrap.pid, fcgi/ (0750 www-data: the socket)
 #   nginx/   rendered configuration, temp/
 #   bin/     capture-mail, reload-nginx
@@ -177,7 +178,9 @@ make_layout() {
 	mkdir_as "$RUN_DIR/pg" 0700 postgres:postgres
 	mkdir_as "$PG_SOCKET_DIR" 0700 postgres:postgres
 	mkdir_as "$PGB_DIR" 0755 postgres:postgres
-	mkdir_as "$PGB_SOCKET_DIR" 0755 postgres:postgres
+	# Who may reach pgbouncer's socket: the CGIs log in on it without a
+	# password (pgbouncer_hba.conf.in).
+	mkdir_as "$PGB_SOCKET_DIR" 0750 postgres:www-data
 	mkdir_as "$RUN_DIR/run" 0755 root:root
 	mkdir_as "$RUN_DIR/run/fcgi" 0750 www-data:www-data
 	mkdir_as "$NGINX_DIR" 0755 root:root
@@ -421,6 +424,7 @@ set_role_passwords() {
 start_pgbouncer() {
 	local pid
 	render pgbouncer.ini.in "$PGB_DIR/pgbouncer.ini" 0644 root:root
+	render pgbouncer_hba.conf.in "$PGB_DIR/pgbouncer_hba.conf" 0644 root:root
 	if pid=$(ours "$PGB_DIR/pgbouncer.pid" pgbouncer); then
 		kill -HUP "$pid"	# re-read the ini and userlist.txt
 	else
