@@ -142,8 +142,20 @@ printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' '#HttpOnly_127.0.0.1' FALSE / TRUE 0 __Hos
 http_get STAFF1 /home
 is "$HTTP_STATUS" 303 'the ended session no longer opens home'
 
-# Idle timeout: 30 minutes without a request.
+# The last request is recorded to the minute: a page older than a minute
+# moves last_seen_at to now, a page within the minute leaves it.
 login STAFF1
+seen_sql="SELECT round(extract(epoch FROM now() - last_seen_at)) FROM renrakucho.session WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL"
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '20 minutes' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+http_get STAFF1 /home
+is "$HTTP_STATUS" 200 'a session idle for 20 minutes still opens home'
+like "$(psql_owner "$seen_sql")" '^[0-2]$' 'and its last request is recorded as now'
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '30 seconds' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+http_get STAFF1 /home
+is "$HTTP_STATUS" 200 'a session seen 30 seconds ago opens home'
+like "$(psql_owner "$seen_sql")" '^3[0-5]$' 'without a write: last_seen_at stays within the minute'
+
+# Idle timeout: 30 minutes without a request.
 psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '31 minutes' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
 http_get STAFF1 /home
 is "$HTTP_STATUS" 303 'idle-expired session: redirected'
