@@ -19,19 +19,13 @@ page_home(struct app *a)
 	int			 i, n;
 
 	/* My teams: the patient's name, my role, messages I have not seen,
-	 * requests waiting. */
+	 * requests waiting.  The audit event, the query and the COMMIT go
+	 * in one round trip: no page without its event. */
 	if (db_begin(a->db) == -1 ||
-	    (r = db_exec(a->db, "SELECT p.id, p.name, m.role,"
-	    " (SELECT count(*) FROM join_request j WHERE j.team_id = t.id"
-	    " AND j.state = 'pending') AS pending,"
-	    " team_unread(t.id, m.account_id) AS unread"
-	    " FROM team_member m JOIN team t ON t.id = m.team_id"
-	    " JOIN patient p ON p.id = t.patient_id"
-	    " WHERE m.account_id = $1::bigint ORDER BY p.kana_key, p.id",
-	    1, p)) == NULL ||
 	    app_audit(a, "home.view", NULL, NULL, NULL, "success",
-	    NULL) == -1 || db_commit(a->db) == -1) {
-		/* No page without its audit event. */
+	    NULL) == -1 ||
+	    (r = db_exec_commit(a->db, "SELECT id, name, role, pending,"
+	    " unread FROM home_teams($1::bigint)", 1, p)) == NULL) {
 		app_dberr(a);
 		goto out;
 	}

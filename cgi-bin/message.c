@@ -27,9 +27,6 @@
 /* Five full attachments plus the text and the multipart framing. */
 #define MSG_BODY_LIMIT	((size_t)MSG_FILES * MSG_FILE_MAX + 256 * 1024)
 
-#define TS(col)	"to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
-		" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
-
 enum key {
 	K_CSRF,
 	K_CLIENT_TOKEN,
@@ -122,7 +119,8 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 	return 0;
 }
 
-/* The attachments of the shown messages, in one query. */
+/* The attachments of the shown messages, in one query: the transaction's
+ * last, sent with its COMMIT. */
 static int
 add_attachments(struct app *a, const char *ids, struct shown *sh,
     struct tmpl_message_timeline_messages *msgs, size_t n, PGresult **out)
@@ -132,9 +130,8 @@ add_attachments(struct app *a, const char *ids, struct shown *sh,
 	size_t		 i, k;
 	int		 row, cnt;
 
-	r = db_exec(a->db, "SELECT x.message_id, x.id, x.name, x.size"
-	    " FROM message_attachment x WHERE x.message_id = ANY($1::bigint[])"
-	    " ORDER BY x.message_id, x.n", 1, p);
+	r = db_exec_commit(a->db, "SELECT message_id, id, name, size"
+	    " FROM timeline_attachments($1::bigint[])", 1, p);
 	if ((*out = r) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -175,9 +172,10 @@ static const struct {
 };
 
 /*
- * The timeline page in the open transaction: one page of messages
- * (keyset: id below ?before), their first views recorded for this
- * member, the audit event.  f is the refused post form or NULL.  0/-1.
+ * The timeline page in the open transaction, which it commits: one page
+ * of messages (keyset: id below ?before), their first views recorded for
+ * this member, the audit event.  f is the refused post form or NULL.
+ * 0, or -1 with nothing committed.
  */
 static int
 timeline(struct app *a, const struct team *t, struct form *f)
@@ -206,23 +204,10 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	p[0] = t->id;
 	p[1] = before;
 	p[2] = a->user.account_id;
-	r = db_exec(a->db, "SELECT m.id, m.author_id = $3::bigint AS mine,"
-	    " m.withdrawn_at IS NOT NULL AS withdrawn,"
-	    " CASE WHEN m.withdrawn_at IS NULL THEN m.body END AS body,"
-	    " au.name AS author, au.profession, f.name AS facility,"
-	    " " TS("m.created_at") " AS created,"
-	    " (SELECT count(*) FROM message_like l WHERE l.message_id = m.id)"
-	    " AS likes,"
-	    " EXISTS (SELECT 1 FROM message_like l WHERE l.message_id = m.id"
-	    " AND l.account_id = $3::bigint) AS liked,"
-	    " (SELECT string_agg(la.name, '、' ORDER BY l.at, la.id)"
-	    " FROM message_like l JOIN account la ON la.id = l.account_id"
-	    " WHERE l.message_id = m.id) AS likers"
-	    " FROM message m JOIN account au ON au.id = m.author_id"
-	    " JOIN facility f ON f.id = au.facility_id"
-	    " WHERE m.team_id = $1::bigint"
-	    " AND m.id < coalesce($2::bigint, 9223372036854775807)"
-	    " ORDER BY m.id DESC LIMIT 31", 3, p);
+	r = db_exec(a->db, "SELECT id, mine, withdrawn, body, author,"
+	    " profession, facility, created, likes, liked, likers"
+	    " FROM timeline_messages($1::bigint, $2::bigint, $3::bigint)",
+	    3, p);
 	if (r == NULL)
 		goto out;
 	n = (size_t)PQntuples(r);
@@ -259,24 +244,22 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	if (ids.oom)
 		goto out;
 	tp.older = n > 0 ? msgs[n - 1].id : "";
-	if (add_attachments(a, ids.p, sh, msgs, n, &ra) == -1)
-		goto out;
 
 	/* Shown now: the first view of each (not my own, not withdrawn).
-	 * Nothing reads its result: it goes out with the audit INSERT and
-	 * the COMMIT, which report its failure. */
+	 * Nothing reads its result: it goes out with the audit INSERT, the
+	 * attachments' query and the COMMIT, which report its failure. */
 	p[0] = ids.p;
 	p[1] = a->user.account_id;
 	db_later(a->db, 1);
-	queued = db_cmd(a->db, "INSERT INTO message_view (message_id, account_id)"
-	    " SELECT m.id, $2::bigint FROM message m"
-	    " WHERE m.id = ANY($1::bigint[]) AND m.author_id <> $2::bigint"
-	    " AND m.withdrawn_at IS NULL ON CONFLICT DO NOTHING", 2, p);
+	queued = db_cmd(a->db, "SELECT timeline_viewed($1::bigint[],"
+	    " $2::bigint)", 2, p);
 	db_later(a->db, 0);
 	if (queued == -1)
 		goto out;
 	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
 	    "success", before != NULL ? "older page" : NULL) == -1)
+		goto out;
+	if (add_attachments(a, ids.p, sh, msgs, n, &ra) == -1)
 		goto out;
 
 	tp.patient_name = t->patient_name;
@@ -347,7 +330,7 @@ page_timeline(struct app *a)
 		goto err;
 	if (rc == 0)
 		return;
-	if (timeline(a, &t, NULL) == -1 || db_commit(a->db) == -1)
+	if (timeline(a, &t, NULL) == -1)
 		goto err;
 	return;
 err:
@@ -465,20 +448,8 @@ notify_members(struct app *a, const char *team_id)
 	int		 i, rc = -1;
 
 	memset(&body, 0, sizeof(body));
-	r = db_exec(a->db, "INSERT INTO team_member_notify AS n"
-	    " (team_id, account_id, last_mailed_at)"
-	    " SELECT tm.team_id, tm.account_id, now() FROM team_member tm"
-	    " JOIN account ac ON ac.id = tm.account_id"
-	    " WHERE tm.team_id = $1::bigint AND tm.account_id <> $2::bigint"
-	    " AND ac.notify AND ac.deleted_at IS NULL"
-	    " AND NOT EXISTS (SELECT 1 FROM team_member_notify o"
-	    " WHERE o.team_id = tm.team_id AND o.account_id = tm.account_id"
-	    " AND o.last_mailed_at > now() - interval '10 minutes')"
-	    " ORDER BY tm.account_id"
-	    " ON CONFLICT (team_id, account_id) DO UPDATE"
-	    " SET last_mailed_at = EXCLUDED.last_mailed_at"
-	    " WHERE n.last_mailed_at <= EXCLUDED.last_mailed_at"
-	    " - interval '10 minutes' RETURNING n.account_id", 2, p);
+	r = db_exec(a->db, "SELECT account_id"
+	    " FROM message_notify_due($1::bigint, $2::bigint)", 2, p);
 	if (r == NULL)
 		return -1;
 	/* Never the patient or the text: only that there is news. */
@@ -525,7 +496,7 @@ page_post(struct app *a)
 	if (f.nerrors > 0) {
 		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
 		    "failure", "invalid input") == -1 ||
-		    timeline(a, &t, &f) == -1 || db_commit(a->db) == -1)
+		    timeline(a, &t, &f) == -1)
 			goto err;
 		a->status = 422;
 		return;

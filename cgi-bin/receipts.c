@@ -17,9 +17,6 @@
 
 #define RC_PAGE	30
 
-#define TS(col)	"to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
-		" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
-
 enum key {
 	K_BEFORE,
 	K__MAX
@@ -31,24 +28,9 @@ static const struct req_key keys[K__MAX] = {
 
 /* The messages (newest first, below $2, at most $3 or all when NULL),
  * each with every other current member and their first view. */
-static const char *const sql_lead =
-    "SELECT m.id, " TS("m.created_at") " AS created, au.name AS author,"
-    " m.withdrawn_at IS NOT NULL AS withdrawn,"
-    " CASE WHEN m.withdrawn_at IS NULL"
-    " THEN regexp_replace(left(m.body, 40), '\\s+', ' ', 'g') END AS excerpt,"
-    " a.id AS member_id, a.name AS member, a.profession,"
-    " f.name AS facility, " TS("v.first_viewed_at") " AS viewed"
-    " FROM (SELECT * FROM message WHERE team_id = $1::bigint"
-    " AND id < coalesce($2::bigint, 9223372036854775807)"
-    " ORDER BY id DESC LIMIT $3::bigint) m"
-    " JOIN account au ON au.id = m.author_id"
-    " LEFT JOIN team_member tm ON tm.team_id = m.team_id"
-    " AND tm.account_id <> m.author_id"
-    " LEFT JOIN account a ON a.id = tm.account_id"
-    " LEFT JOIN facility f ON f.id = a.facility_id"
-    " LEFT JOIN message_view v ON v.message_id = m.id"
-    " AND v.account_id = tm.account_id"
-    " ORDER BY m.id DESC, a.kana, a.id";
+static const char *const sql_lead = "SELECT id, created, author, withdrawn,"
+    " excerpt, member_id, member, profession, facility, viewed"
+    " FROM receipts_messages($1::bigint, $2::bigint, $3::bigint)";
 
 /* What the page's rows point into, freed after rendering. */
 struct rows {
@@ -80,18 +62,8 @@ lead_members(struct app *a, const struct team *t,
 	const char	*p[1] = { t->id };
 	int		 i, n;
 
-	w->r1 = db_exec(a->db, "SELECT a.name, a.profession,"
-	    " f.name AS facility, CASE tm.role WHEN 'lead' THEN '担当者'"
-	    " ELSE 'メンバー' END AS role,"
-	    " coalesce((SELECT " TS("max(v.first_viewed_at)")
-	    " FROM message_view v JOIN message m ON m.id = v.message_id"
-	    " WHERE m.team_id = tm.team_id AND v.account_id = tm.account_id),"
-	    " '閲覧なし') AS last_view,"
-	    " team_unread(tm.team_id, tm.account_id) AS unread"
-	    " FROM team_member tm JOIN account a ON a.id = tm.account_id"
-	    " JOIN facility f ON f.id = a.facility_id"
-	    " WHERE tm.team_id = $1::bigint"
-	    " ORDER BY tm.role = 'lead' DESC, a.kana, a.id", 1, p);
+	w->r1 = db_exec(a->db, "SELECT name, profession, facility, role,"
+	    " last_view, unread FROM receipts_members($1::bigint)", 1, p);
 	if (w->r1 == NULL)
 		return -1;
 	n = PQntuples(w->r1);
@@ -111,7 +83,8 @@ lead_members(struct app *a, const struct team *t,
 }
 
 /* The person in charge's view: the members, then each message with
- * who has and has not viewed it. */
+ * who has and has not viewed it; the second query ends the transaction
+ * (COMMIT). */
 static int
 lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
     struct rows *w)
@@ -124,7 +97,7 @@ lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
 
 	if (lead_members(a, t, tp, w) == -1)
 		return -1;
-	if ((w->r2 = db_exec(a->db, sql_lead, 3, p)) == NULL)
+	if ((w->r2 = db_exec_commit(a->db, sql_lead, 3, p)) == NULL)
 		return -1;
 	n = PQntuples(w->r2);
 	/* Each row is one message and one member: at most n of each. */
@@ -176,7 +149,8 @@ lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
 	return 0;
 }
 
-/* Any other member: their own first view of each message. */
+/* Any other member: their own first view of each message, in the
+ * transaction's last query (COMMIT). */
 static int
 member_view(struct app *a, const struct team *t,
     struct tmpl_receipts_page *tp, struct rows *w)
@@ -186,16 +160,9 @@ member_view(struct app *a, const struct team *t,
 	const char	*v;
 	int		 i, n;
 
-	w->r1 = db_exec(a->db, "SELECT m.id, " TS("m.created_at")
-	    " AS created, au.name AS author, CASE WHEN m.withdrawn_at IS NULL"
-	    " THEN regexp_replace(left(m.body, 40), '\\s+', ' ', 'g')"
-	    " ELSE '（取り消されました）' END AS excerpt,"
-	    " m.author_id = $3::bigint AS mine, " TS("v.first_viewed_at")
-	    " AS viewed FROM message m JOIN account au ON au.id = m.author_id"
-	    " LEFT JOIN message_view v ON v.message_id = m.id"
-	    " AND v.account_id = $3::bigint WHERE m.team_id = $1::bigint"
-	    " AND m.id < coalesce($2::bigint, 9223372036854775807)"
-	    " ORDER BY m.id DESC LIMIT 31", 3, p);
+	w->r1 = db_exec_commit(a->db, "SELECT id, created, author, excerpt,"
+	    " mine, viewed FROM receipts_mine($1::bigint, $2::bigint,"
+	    " $3::bigint)", 3, p);
 	if (w->r1 == NULL)
 		return -1;
 	n = PQntuples(w->r1);
@@ -240,11 +207,12 @@ page_receipts(struct app *a)
 	tp.lead = t.is_lead;
 	tp.has_newer = app_val(a, K_BEFORE) != NULL;
 	tp.older = "";
-	if ((t.is_lead ? lead_view(a, &t, &tp, &w) :
-	    member_view(a, &t, &tp, &w)) == -1 ||
-	    app_audit(a, "receipts.view", "team", t.id, t.patient_id,
+	/* The audit event goes out with the queries, the last of which
+	 * carries the COMMIT. */
+	if (app_audit(a, "receipts.view", "team", t.id, t.patient_id,
 	    "success", t.is_lead ? "all members" : "own status") == -1 ||
-	    db_commit(a->db) == -1)
+	    (t.is_lead ? lead_view(a, &t, &tp, &w) :
+	    member_view(a, &t, &tp, &w)) == -1)
 		goto err;
 	snprintf(title, sizeof(title), "閲覧履歴（%s）", t.patient_name);
 	app_layout_begin(a, title);

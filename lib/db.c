@@ -143,13 +143,15 @@ db_failed(PGconn *c, const PGresult *r)
 
 /*
  * One round trip: the pending BEGIN and set_config, the queued
- * statements, then sql.  Returns sql's result (COMMAND_OK or TUPLES_OK)
- * or NULL after logging the first failure.  Every statement sent is
- * drained and the Sync read, so the connection leaves pipeline mode in
- * step with the server whatever failed.
+ * statements, then sql, then COMMIT if commit is set.  Returns sql's
+ * result (COMMAND_OK or TUPLES_OK) or NULL after logging the first
+ * failure; with commit, also NULL unless the COMMIT committed.  Every
+ * statement sent is drained and the Sync read, so the connection leaves
+ * pipeline mode in step with the server whatever failed.
  */
 static PGresult *
-db_pipeline(PGconn *c, const char *sql, int n, const char *const *p)
+db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
+    int commit)
 {
 	char		 ms[24];
 	const char	*tp[1];
@@ -183,6 +185,9 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p)
 	if (ok)
 		ok = PQsendQueryParams(c, sql, n, NULL, p, NULL, NULL, 0) &&
 		    ++sent;
+	if (ok && commit)
+		ok = PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL,
+		    0) && ++sent;
 	db_queue_clear();
 	if (!ok) {
 		db_failed(c, NULL);
@@ -203,6 +208,14 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p)
 				if (k == want - 1 && last == NULL) {
 					last = r;
 					continue;
+				}
+				/* COMMIT of a failed transaction "succeeds"
+				 * as ROLLBACK. */
+				if (k == want && !failed &&
+				    strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+					log_err("database: COMMIT: the"
+					    " transaction was rolled back");
+					failed = 1;
 				}
 				break;
 			case PGRES_PIPELINE_ABORTED:
@@ -291,7 +304,7 @@ db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 	PGresult	*r;
 
 	if (db_pipe.begin || db_pipe.nq > 0)
-		return db_pipeline(c, sql, n, p);
+		return db_pipeline(c, sql, n, p, 0);
 	r = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
@@ -303,6 +316,12 @@ db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 	db_failed(c, r);
 	PQclear(r);
 	return NULL;
+}
+
+PGresult *
+db_exec_commit(PGconn *c, const char *sql, int n, const char *const *p)
+{
+	return db_pipeline(c, sql, n, p, 1);
 }
 
 int

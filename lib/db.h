@@ -29,6 +29,12 @@ void		 db_later(PGconn *, int on);
  * NULL.  The caller PQclear()s a non-NULL result. */
 PGresult	*db_exec(PGconn *, const char *sql, int nparams,
 		    const char *const *params);
+/* The transaction's last statement: sent with whatever db_begin and
+ * db_later left pending, and COMMIT, in one round trip.  Its result as
+ * db_exec's, but only once the transaction committed; NULL (logged, and
+ * nothing committed) if anything failed. */
+PGresult	*db_exec_commit(PGconn *, const char *sql, int nparams,
+		    const char *const *params);
 /* Like db_exec for a statement whose result is not needed: 0 or -1. */
 int		 db_cmd(PGconn *, const char *sql, int nparams,
 		    const char *const *params);

@@ -28,10 +28,8 @@ team_open(struct app *a, const char *team_id, const char *action,
 	t->id = team_id;
 	if (db_begin(a->db) == -1)
 		return -1;
-	r = db_exec(a->db, "SELECT t.patient_id, p.name, tm.role = 'lead'"
-	    " AS lead FROM team t JOIN patient p ON p.id = t.patient_id"
-	    " JOIN team_member tm ON tm.team_id = t.id"
-	    " AND tm.account_id = $2::bigint WHERE t.id = $1::bigint", 2, p);
+	r = db_exec(a->db, "SELECT patient_id, name, lead"
+	    " FROM team_membership($1::bigint, $2::bigint)", 2, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 1) {
