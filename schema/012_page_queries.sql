@@ -67,7 +67,9 @@ END
 $$;
 
 -- The timeline: 31 messages below p_before (NULL: the newest), newest
--- first, with their 👍 and whether they are mine.
+-- first, with their 👍 and whether they are mine.  The 👍 of the page's
+-- messages come from one grouped query, not three subqueries per message
+-- (a fifth of the function's time, pgbench on the bench's data).
 CREATE FUNCTION timeline_messages(p_team bigint, p_before bigint,
 	p_account bigint)
 RETURNS TABLE (id bigint, mine boolean, withdrawn boolean, body text,
@@ -79,22 +81,30 @@ AS $$
 #variable_conflict use_column
 BEGIN
 	RETURN QUERY
+	WITH page AS MATERIALIZED (
+	    SELECT message.id, message.author_id, message.withdrawn_at,
+		message.body, message.created_at
+	    FROM message WHERE message.team_id = p_team
+	    AND message.id < coalesce(p_before, 9223372036854775807)
+	    ORDER BY message.id DESC LIMIT 31),
+	lk AS (
+	    SELECT l.message_id, count(*) AS n,
+		bool_or(l.account_id = p_account) AS mine,
+		string_agg(la.name, '、' ORDER BY l.at, la.id) AS names
+	    FROM message_like l JOIN account la ON la.id = l.account_id
+	    WHERE l.message_id IN (SELECT page.id FROM page)
+	    GROUP BY l.message_id)
 	SELECT m.id, m.author_id = p_account,
 	    m.withdrawn_at IS NOT NULL,
 	    CASE WHEN m.withdrawn_at IS NULL THEN m.body END,
 	    au.name, au.profession, f.name,
 	    jst_minute(m.created_at),
-	    (SELECT count(*) FROM message_like l WHERE l.message_id = m.id),
-	    EXISTS (SELECT 1 FROM message_like l WHERE l.message_id = m.id
-		AND l.account_id = p_account),
-	    (SELECT string_agg(la.name, '、' ORDER BY l.at, la.id)
-		FROM message_like l JOIN account la ON la.id = l.account_id
-		WHERE l.message_id = m.id)
-	FROM message m JOIN account au ON au.id = m.author_id
+	    coalesce(lk.n, 0), coalesce(lk.mine, false), lk.names
+	FROM page m
+	JOIN account au ON au.id = m.author_id
 	JOIN facility f ON f.id = au.facility_id
-	WHERE m.team_id = p_team
-	AND m.id < coalesce(p_before, 9223372036854775807)
-	ORDER BY m.id DESC LIMIT 31;
+	LEFT JOIN lk ON lk.message_id = m.id
+	ORDER BY m.id DESC;
 END
 $$;
 
