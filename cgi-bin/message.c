@@ -712,12 +712,12 @@ err:
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/messages", APP_GET, APP_SESSION, page_timeline },
-	{ "/teams/#/messages", APP_POST, APP_SESSION, page_post },
-	{ "/teams/#/messages/#/like", APP_POST, APP_SESSION, page_like },
-	{ "/teams/#/messages/#/withdraw", APP_POST, APP_SESSION,
+	{ "/teams/#/messages", APP_GET, APP_TEAM, page_timeline },
+	{ "/teams/#/messages", APP_POST, APP_TEAM, page_post },
+	{ "/teams/#/messages/#/like", APP_POST, APP_TEAM, page_like },
+	{ "/teams/#/messages/#/withdraw", APP_POST, APP_TEAM,
 	    page_withdraw },
-	{ "/teams/#/messages/#/attachments/#", APP_GET, APP_SESSION,
+	{ "/teams/#/messages/#/attachments/#", APP_GET, APP_TEAM,
 	    page_attachment },
 };
 

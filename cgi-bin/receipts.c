@@ -305,8 +305,8 @@ err:
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/receipts", APP_GET, APP_SESSION, page_receipts },
-	{ "/teams/#/receipts/export.csv", APP_GET, APP_SESSION, page_csv },
+	{ "/teams/#/receipts", APP_GET, APP_TEAM, page_receipts },
+	{ "/teams/#/receipts/export.csv", APP_GET, APP_TEAM, page_csv },
 };
 
 int

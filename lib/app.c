@@ -302,13 +302,15 @@ app_copy(char *dst, size_t n, const char *s)
 	snprintf(dst, n, "%s", s != NULL ? s : "");
 }
 
-/* Look the session up and touch it.  1 live, 0 none, -1 error. */
+/* Look the session up and touch it (APP_TEAM: with my membership of the
+ * team in id[0]).  1 live, 0 none, -1 error. */
 static int
 app_session_load(struct app *a, const char *sha)
 {
 	char		 h[65];
-	const char	*p[3];
+	const char	*p[4], *v;
 	PGresult	*r;
+	int		 team = a->page->need == APP_TEAM;
 
 	if (a->req.session_cookie == NULL ||
 	    strlen(a->req.session_cookie) != AUTH_TOKEN_LEN)
@@ -317,11 +319,18 @@ app_session_load(struct app *a, const char *sha)
 	p[0] = h;
 	p[1] = a->req.ssl_serial;
 	p[2] = sha;
-	/* schema/008_perf.sql: the check and the touch in one UPDATE whose
-	 * plan the server keeps. */
-	r = db_exec(a->db, "SELECT session_id, csrf, account_id, login, name,"
+	p[3] = a->id[0];
+	/* schema/011 and 013: the check, the touch when due, and the team
+	 * membership in one statement whose plans the server keeps. */
+	r = db_exec(a->db, team ?
+	    "SELECT session_id, csrf, account_id, login, name, profession,"
+	    " is_operator, is_facility_admin, facility_id, facility_name,"
+	    " last_login, team_patient_id, team_patient_name, team_lead"
+	    " FROM session_team($1, $2, $3, $4::bigint)" :
+	    "SELECT session_id, csrf, account_id, login, name,"
 	    " profession, is_operator, is_facility_admin, facility_id,"
-	    " facility_name, last_login FROM session_touch($1, $2, $3)", 3, p);
+	    " facility_name, last_login FROM session_touch($1, $2, $3)",
+	    team ? 4 : 3, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
@@ -346,6 +355,18 @@ app_session_load(struct app *a, const char *sha)
 	a->user.is_operator = strcmp(db_get(r, 0, "is_operator"), "t") == 0;
 	a->user.is_facility_admin =
 	    strcmp(db_get(r, 0, "is_facility_admin"), "t") == 0;
+	if (team) {
+		a->team.loaded = 1;
+		if ((v = db_get(r, 0, "team_patient_id")) != NULL) {
+			a->team.member = 1;
+			app_copy(a->team.patient_id,
+			    sizeof(a->team.patient_id), v);
+			app_copy(a->team.patient_name,
+			    sizeof(a->team.patient_name),
+			    db_get(r, 0, "team_patient_name"));
+			a->team.lead = *db_get(r, 0, "team_lead") == 't';
+		}
+	}
 	a->logged_in = 1;
 	PQclear(r);
 	return 1;
@@ -534,7 +555,7 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 	if (a->page->need == APP_NOCERT)
 		return 1;
 
-	if (a->page->need == APP_SESSION) {
+	if (a->page->need == APP_SESSION || a->page->need == APP_TEAM) {
 		if ((rc = app_session_load(a, sha)) == 1) {
 			if (a->req.method == REQ_POST &&
 			    !app_is_post_csrf_ok(a)) {

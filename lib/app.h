@@ -18,6 +18,9 @@ enum app_need {
 	APP_CERT,	/* an active device certificate (the login page) */
 	APP_SESSION,	/* the above plus a live session bound to it */
 	APP_NOCERT,	/* the portal: no client certificate at all */
+	APP_TEAM,	/* APP_SESSION, and my membership of the team whose
+			 * id is the pattern's first '#', read with the
+			 * session in one statement (see team_open) */
 	APP_NEED__MAX
 };
 
@@ -50,6 +53,16 @@ struct app_user {
 
 #define APP_IDS	4
 
+/* APP_TEAM pages: my membership of the team in id[0], as read with the
+ * session. */
+struct app_team {
+	int	 loaded;
+	int	 member;
+	int	 lead;
+	char	 patient_id[24];
+	char	 patient_name[320];
+};
+
 struct app {
 	struct req		 req;
 	PGconn			*db;
@@ -58,6 +71,7 @@ struct app {
 	size_t			 nid;
 	int			 logged_in;
 	struct app_user		 user;
+	struct app_team		 team;
 	int			 status;
 	const char		*ctype;
 	struct buf		 hdr;	/* extra header lines */
