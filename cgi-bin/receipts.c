@@ -55,17 +55,12 @@ rows_free(struct rows *w)
 	free(w->mine);
 }
 
+/* The members' rows, from w->r1. */
 static int
-lead_members(struct app *a, const struct team *t,
-    struct tmpl_receipts_page *tp, struct rows *w)
+lead_members(struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const char	*p[1] = { t->id };
 	int		 i, n;
 
-	w->r1 = db_exec(a->db, "SELECT name, profession, facility, role,"
-	    " last_view, unread FROM receipts_members($1::bigint)", 1, p);
-	if (w->r1 == NULL)
-		return -1;
 	n = PQntuples(w->r1);
 	if ((w->mem = calloc(n + 1, sizeof(*w->mem))) == NULL)
 		return -1;
@@ -83,8 +78,8 @@ lead_members(struct app *a, const struct team *t,
 }
 
 /* The person in charge's view: the members, then each message with
- * who has and has not viewed it; the second query ends the transaction
- * (COMMIT). */
+ * who has and has not viewed it; both queries go in one round trip with
+ * the COMMIT. */
 static int
 lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
     struct rows *w)
@@ -95,9 +90,11 @@ lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
 	size_t		 nv = 0, nu = 0, nmsg = 0;
 	int		 i, n;
 
-	if (lead_members(a, t, tp, w) == -1)
-		return -1;
-	if ((w->r2 = db_exec_commit(a->db, sql_lead, 3, p)) == NULL)
+	if (db_keep(a->db, &w->r1, "SELECT name, profession, facility, role,"
+	    " last_view, unread FROM receipts_members($1::bigint)", 1,
+	    p) == -1 ||
+	    (w->r2 = db_exec_commit(a->db, sql_lead, 3, p)) == NULL ||
+	    w->r1 == NULL || lead_members(tp, w) == -1)
 		return -1;
 	n = PQntuples(w->r2);
 	/* Each row is one message and one member: at most n of each. */

@@ -35,6 +35,7 @@ struct db_queued {
 	const char	*sql;
 	int		 n;
 	const char	**p;		/* n values, NULL = SQL NULL */
+	PGresult	**keep;		/* db_keep: where its result goes */
 };
 
 static struct {
@@ -109,6 +110,7 @@ db_queue(const char *sql, int n, const char *const *p)
 	if ((b = malloc(len)) == NULL)
 		return -1;
 	q = &db_pipe.q[db_pipe.nq++];
+	q->keep = NULL;
 	q->block = b;
 	q->n = n;
 	q->p = (const char **)(void *)b;	/* malloc aligns for pointers */
@@ -155,9 +157,9 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 {
 	char		 ms[24];
 	const char	*tp[1];
-	PGresult	*r, *last = NULL;
+	PGresult	*r, *last = NULL, **keep[DB_QUEUE] = { NULL };
 	size_t		 i;
-	int		 sent = 0, want, ok = 1, failed = 0, done, k;
+	int		 sent = 0, want, ok = 1, failed = 0, done, k, first;
 
 	want = (db_pipe.begin ? 2 : 0) + (int)db_pipe.nq + 1;
 	if (PQenterPipelineMode(c) == 0) {
@@ -179,9 +181,12 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 		    NULL, tp, NULL, NULL, 0) && ++sent;
 		db_pipe.begin = 0;
 	}
-	for (i = 0; ok && i < db_pipe.nq; i++)
+	first = sent;
+	for (i = 0; ok && i < db_pipe.nq; i++) {
+		keep[i] = db_pipe.q[i].keep;
 		ok = PQsendQueryParams(c, db_pipe.q[i].sql, db_pipe.q[i].n,
 		    NULL, db_pipe.q[i].p, NULL, NULL, 0) && ++sent;
+	}
 	if (ok)
 		ok = PQsendQueryParams(c, sql, n, NULL, p, NULL, NULL, 0) &&
 		    ++sent;
@@ -207,6 +212,12 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 			case PGRES_TUPLES_OK:
 				if (k == want - 1 && last == NULL) {
 					last = r;
+					continue;
+				}
+				if (k >= first && k < want - 1 &&
+				    keep[k - first] != NULL &&
+				    *keep[k - first] == NULL) {
+					*keep[k - first] = r;
 					continue;
 				}
 				/* COMMIT of a failed transaction "succeeds"
@@ -239,6 +250,12 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 		if (!failed)
 			db_failed(c, NULL);
 		PQclear(last);
+		/* All or nothing: no kept result of a failed round trip. */
+		for (k = 0; k < DB_QUEUE; k++)
+			if (keep[k] != NULL) {
+				PQclear(*keep[k]);
+				*keep[k] = NULL;
+			}
 		return NULL;
 	}
 	return last;
@@ -316,6 +333,18 @@ db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 	db_failed(c, r);
 	PQclear(r);
 	return NULL;
+}
+
+int
+db_keep(PGconn *c, PGresult **out, const char *sql, int n,
+    const char *const *p)
+{
+	*out = NULL;
+	if ((!db_pipe.begin && PQtransactionStatus(c) != PQTRANS_INTRANS) ||
+	    db_queue(sql, n, p) == -1)
+		return (*out = db_exec(c, sql, n, p)) == NULL ? -1 : 0;
+	db_pipe.q[db_pipe.nq - 1].keep = out;
+	return 0;
 }
 
 PGresult *

@@ -29,6 +29,12 @@ void		 db_later(PGconn *, int on);
  * NULL.  The caller PQclear()s a non-NULL result. */
 PGresult	*db_exec(PGconn *, const char *sql, int nparams,
 		    const char *const *params);
+/* In a transaction: sql is sent with the next db_exec or db_exec_commit,
+ * in its round trip, and *out gets its result (NULL if anything in that
+ * round trip failed; the caller PQclear()s it).  Outside one, or when the
+ * queue is full, it runs at once.  0, or -1 when run at once and failed. */
+int		 db_keep(PGconn *, PGresult **out, const char *sql, int nparams,
+		    const char *const *params);
 /* The transaction's last statement: sent with whatever db_begin and
  * db_later left pending, and COMMIT, in one round trip.  Its result as
  * db_exec's, but only once the transaction committed; NULL (logged, and
