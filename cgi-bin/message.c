@@ -119,21 +119,15 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 	return 0;
 }
 
-/* The attachments of the shown messages, in one query: the transaction's
- * last, sent with its COMMIT. */
+/* The attachments of the shown messages, from r (the keyset page's
+ * attachments; any of a message not shown are left out). */
 static int
-add_attachments(struct app *a, const char *ids, struct shown *sh,
-    struct tmpl_message_timeline_messages *msgs, size_t n, PGresult **out)
+add_attachments(const PGresult *r, struct shown *sh,
+    struct tmpl_message_timeline_messages *msgs, size_t n)
 {
-	const char	*p[1] = { ids };
-	PGresult	*r;
 	size_t		 i, k;
 	int		 row, cnt;
 
-	r = db_exec_commit(a->db, "SELECT message_id, id, name, size"
-	    " FROM timeline_attachments($1::bigint[])", 1, p);
-	if ((*out = r) == NULL)
-		return -1;
 	for (i = 0; i < n; i++) {
 		cnt = 0;
 		for (row = 0; row < PQntuples(r); row++)
@@ -191,30 +185,34 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
 	const char			*before = app_val(a, K_BEFORE);
 	const char			*p[3], *v;
-	struct buf			 ids;
 	PGresult			*r = NULL, *ra = NULL;
 	size_t				 i, n;
-	int				 rc = -1, queued;
+	int				 rc = -1;
 
 	memset(&tp, 0, sizeof(tp));
 	memset(msgs, 0, sizeof(msgs));
 	memset(files, 0, sizeof(files));
 	memset(sh, 0, sizeof(sh));
-	memset(&ids, 0, sizeof(ids));
+	/* One round trip: the audit event, the page of messages with their
+	 * first views recorded (schema/014: the first 30 rows, MSG_PAGE),
+	 * the page's attachments and the COMMIT. */
 	p[0] = t->id;
 	p[1] = before;
 	p[2] = a->user.account_id;
-	r = db_exec(a->db, "SELECT id, mine, withdrawn, body, author,"
+	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
+	    "success", before != NULL ? "older page" : NULL) == -1 ||
+	    db_keep(a->db, &r, "SELECT id, mine, withdrawn, body, author,"
 	    " profession, facility, created, likes, liked, likers"
-	    " FROM timeline_messages($1::bigint, $2::bigint, $3::bigint)",
-	    3, p);
-	if (r == NULL)
+	    " FROM timeline_page($1::bigint, $2::bigint, $3::bigint)",
+	    3, p) == -1 ||
+	    (ra = db_exec_commit(a->db, "SELECT message_id, id, name, size"
+	    " FROM timeline_page_attachments($1::bigint, $2::bigint)", 2,
+	    p)) == NULL || r == NULL)
 		goto out;
 	n = (size_t)PQntuples(r);
 	tp.has_older = n > MSG_PAGE;
 	if (n > MSG_PAGE)
 		n = MSG_PAGE;
-	buf_puts(&ids, "{");
 	for (i = 0; i < n; i++) {
 		msgs[i].id = db_get(r, (int)i, "id");
 		msgs[i].team_id = t->id;
@@ -238,28 +236,9 @@ timeline(struct app *a, const struct team *t, struct form *f)
 		if (!msgs[i].withdrawn &&
 		    split_lines(&sh[i], &msgs[i], db_get(r, (int)i, "body")))
 			goto out;
-		buf_printf(&ids, "%s%s", i ? "," : "", msgs[i].id);
 	}
-	buf_puts(&ids, "}");
-	if (ids.oom)
-		goto out;
 	tp.older = n > 0 ? msgs[n - 1].id : "";
-
-	/* Shown now: the first view of each (not my own, not withdrawn).
-	 * Nothing reads its result: it goes out with the audit INSERT, the
-	 * attachments' query and the COMMIT, which report its failure. */
-	p[0] = ids.p;
-	p[1] = a->user.account_id;
-	db_later(a->db, 1);
-	queued = db_cmd(a->db, "SELECT timeline_viewed($1::bigint[],"
-	    " $2::bigint)", 2, p);
-	db_later(a->db, 0);
-	if (queued == -1)
-		goto out;
-	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
-	    "success", before != NULL ? "older page" : NULL) == -1)
-		goto out;
-	if (add_attachments(a, ids.p, sh, msgs, n, &ra) == -1)
+	if (add_attachments(ra, sh, msgs, n) == -1)
 		goto out;
 
 	tp.patient_name = t->patient_name;
@@ -314,7 +293,6 @@ out:
 		free(sh[i].att);
 		free(sh[i].sizes);
 	}
-	buf_free(&ids);
 	PQclear(r);
 	PQclear(ra);
 	return rc;

@@ -98,4 +98,20 @@ like "$csv" '"大社 三枝",.*"閲覧済み"' 'CSV: viewed member with status'
 like "$csv" '"今市 花子",.*"","未閲覧"' 'CSV: member who has not viewed'
 is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND object_id = '$TEAM' AND patient_id = $PID")" 1 'CSV export is an audit event'
 
+# --- a first view is recorded only for what a page shows ---------------------------
+# 30 more messages: a timeline page shows 30, and the 31st it reads only
+# tells it there are older ones.
+psql_owner "INSERT INTO renrakucho.message (team_id, author_id, body, client_token)
+    SELECT $TEAM, $S1, '追加 ' || g, 'bulk-$U-' || g FROM generate_series(1, 30) g" > /dev/null ||
+    bail 'message insert'
+login_ok FACILITY_ADMIN
+http_get FACILITY_ADMIN "/teams/$TEAM/messages"
+is "$HTTP_STATUS" 200 'a member who has not looked: first page'
+is "$(views "$FA")" 30 'first page: a first view for each of the 30 shown, not the 31st'
+older=$(grep -o 'messages?before=[0-9]*' "$HTTP_BODY" | head -n 1)
+like "$older" '^messages\?before=[0-9]+$' 'first page links to older messages'
+http_get FACILITY_ADMIN "/teams/$TEAM/$older"
+is "$HTTP_STATUS" 200 'older page'
+is "$(views "$FA")" $((30 + N)) 'older page: the rest viewed too'
+
 done_testing
