@@ -14,7 +14,6 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
-#include "mail.h"
 #include "team.h"
 #include "upload.h"
 #include "tmpl.h"
@@ -414,22 +413,17 @@ store_attachment(struct app *a, const char *msg_id, int n,
 
 /*
  * Mail the other members who want it, at most once per member and team
- * in 10 minutes.  The upsert's WHERE is evaluated on the latest row
- * version, so of two posts at once only one mails each member.
+ * in 10 minutes (schema/015 message_notify).  Queued: it goes out with
+ * the audit event and the COMMIT, which report its failure.  0 or -1.
  */
 static int
 notify_members(struct app *a, const char *team_id)
 {
-	const char	*p[2] = { team_id, a->user.account_id };
+	const char	*p[4];
 	struct buf	 body;
-	PGresult	*r;
-	int		 i, rc = -1;
+	int		 rc = -1;
 
 	memset(&body, 0, sizeof(body));
-	r = db_exec(a->db, "SELECT account_id"
-	    " FROM message_notify_due($1::bigint, $2::bigint)", 2, p);
-	if (r == NULL)
-		return -1;
 	/* Never the patient or the text: only that there is news. */
 	buf_printf(&body, "参加している支援チームに新しいメッセージが"
 	    "あります。\n内容は%sにログインしてご確認ください。\n\n%slogin\n\n"
@@ -438,14 +432,16 @@ notify_members(struct app *a, const char *team_id)
 	    cfg_get(CFG_APP_URL));
 	if (body.oom)
 		goto out;
-	for (i = 0; i < PQntuples(r); i++)
-		if (mail_queue_account(a->db, db_get(r, i, "account_id"),
-		    "新しいメッセージがあります", body.p) == -1)
-			goto out;
-	rc = 0;
+	p[0] = team_id;
+	p[1] = a->user.account_id;
+	p[2] = "新しいメッセージがあります";
+	p[3] = body.p;
+	db_later(a->db, 1);
+	rc = db_cmd(a->db, "SELECT message_notify($1::bigint, $2::bigint,"
+	    " $3, $4)", 4, p);
+	db_later(a->db, 0);
 out:
 	buf_free(&body);
-	PQclear(r);
 	return rc;
 }
 

@@ -10,17 +10,10 @@ mail_queue_account(PGconn *c, const char *account_id, const char *subject,
 {
 	const char *const p[] = { account_id, subject, body };
 
-	/* A placeholder address is a promise: deliver to the facility's
-	 * representative address, saying whom the mail is for.  A deleted
-	 * account simply gets no mail (no row). */
-	return db_cmd(c, "INSERT INTO mail_outbox (to_addr, account_id, subject,"
-	    " body) SELECT CASE WHEN a.email_is_placeholder OR a.email IS NULL"
-	    " THEN f.email ELSE a.email END, a.id, $2,"
-	    " CASE WHEN a.email_is_placeholder OR a.email IS NULL"
-	    " THEN '【' || f.name || ' ' || a.name || ' 様宛てのお知らせです。"
-	    "事業所内でお伝えください。】' || E'\\n\\n' || $3 ELSE $3 END"
-	    " FROM account a JOIN facility f ON f.id = a.facility_id"
-	    " WHERE a.id = $1::bigint AND a.deleted_at IS NULL", 3, p);
+	/* schema/015: a placeholder address goes to the facility's
+	 * representative address; a deleted account gets no mail. */
+	return db_cmd(c, "SELECT mail_to_accounts(ARRAY[$1::bigint], $2, $3)",
+	    3, p);
 }
 
 int
