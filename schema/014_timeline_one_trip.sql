@@ -55,8 +55,8 @@ BEGIN
 END
 $$;
 
--- Found by message id from the page's rows before; nothing calls it now.
-DROP FUNCTION timeline_attachments(bigint[]);
+-- timeline_attachments(bigint[]) (012) is no longer called, and stays
+-- for the CGIs of the version before during an upgrade (README).
 
 GRANT EXECUTE ON FUNCTION timeline_page(bigint, bigint, bigint),
 	timeline_page_attachments(bigint, bigint) TO renrakucho_app;
