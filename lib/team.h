@@ -17,8 +17,8 @@ struct team {
 
 /*
  * Opens the transaction (db_begin) and checks that the current user is a
- * member of team_id: on an APP_TEAM page, from what app_main read with
- * the session (no round trip); elsewhere with a query.  1: a member, t filled, the transaction open.
+ * member of team_id, the page's first '#', from what app_main read with
+ * the session (the page is declared APP_TEAM; no round trip).  1: a member, t filled, the transaction open.
  * 0: not a member (or no such team): an audit event `action` "denied"
  * is committed and the 404 page rendered; the caller just returns.
  * -1: database error; the caller rolls back with an error page.

@@ -49,7 +49,7 @@ BEGIN
 END
 $$;
 
--- lib/team.c team_open: the team's patient if p_account is a member.
+-- The team's patient if p_account is a member (session_team, schema/013).
 CREATE FUNCTION team_membership(p_team bigint, p_account bigint)
 RETURNS TABLE (patient_id bigint, name text, lead boolean)
 LANGUAGE plpgsql STABLE SECURITY INVOKER
