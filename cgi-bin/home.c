@@ -11,25 +11,28 @@
 static void
 page_home(struct app *a)
 {
-	const char *const p[] = { a->user.account_id };
+	const char		*p[4];
 	struct tmpl_home	 t;
 	struct tmpl_home_teams	*rows = NULL;
 	PGresult		*r = NULL;
 	char			(*urls)[40] = NULL;
-	int			 i, n;
+	int			 i, n, rc;
 
-	/* My teams: the patient's name, my role, messages I have not seen,
-	 * requests waiting.  The audit event, the query and the COMMIT go
-	 * in one round trip: no page without its event. */
-	if (db_begin(a->db) == -1 ||
-	    app_audit(a, "home.view", NULL, NULL, NULL, "success",
-	    NULL) == -1 ||
-	    (r = db_exec_commit(a->db, "SELECT id, name, role, pending,"
-	    " unread FROM home_teams($1::bigint)", 1, p)) == NULL) {
+	/* One statement (schema/019 home_view): the session check, the
+	 * audit event and my teams (the patient's name, my role, messages
+	 * I have not seen, requests waiting), committed in the round trip
+	 * that brings them: no page without its event. */
+	app_view_params(a, p);
+	r = db_exec_alone(a->db, "SELECT * FROM home_view($1, $2, $3,"
+	    " $4::inet)", 4, p);
+	if ((rc = app_view_session(a, r)) == -1) {
 		app_dberr(a);
 		goto out;
 	}
-	n = PQntuples(r);
+	if (rc == 0)
+		goto out;
+	/* Row 0 is the session; a row of kind 't' for each team. */
+	n = PQntuples(r) - 1;
 	rows = calloc(n + 1, sizeof(*rows));
 	urls = calloc(n + 1, sizeof(*urls));
 	if (rows == NULL || urls == NULL) {
@@ -38,13 +41,13 @@ page_home(struct app *a)
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(urls[i], sizeof(urls[i]), "/patients/%s",
-		    db_get(r, i, "id"));
+		    db_get(r, i + 1, "patient_id"));
 		rows[i].url = urls[i];
-		rows[i].patient_name = db_get(r, i, "name");
-		rows[i].role = strcmp(db_get(r, i, "role"), "lead") == 0 ?
+		rows[i].patient_name = db_get(r, i + 1, "patient_name");
+		rows[i].role = strcmp(db_get(r, i + 1, "role"), "lead") == 0 ?
 		    "担当者" : "メンバー";
-		rows[i].unread = db_get(r, i, "unread");
-		rows[i].pending = db_get(r, i, "pending");
+		rows[i].unread = db_get(r, i + 1, "unread");
+		rows[i].pending = db_get(r, i + 1, "pending");
 	}
 	memset(&t, 0, sizeof(t));
 	t.user_name = a->user.name;
@@ -65,7 +68,7 @@ out:
 }
 
 static const struct app_page pages[] = {
-	{ "/home", APP_GET, APP_SESSION, page_home },
+	{ "/home", APP_GET, APP_PAGE, page_home },
 };
 
 int

@@ -118,18 +118,27 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 	return 0;
 }
 
-/* The attachments of the shown messages, from r (the keyset page's
- * attachments; any of a message not shown are left out). */
+/* Where the page's rows are in timeline_view's result (schema/019):
+ * messages in rows m0 .. m0 + mn - 1, the keyset page's attachments in
+ * rows x0 .. x0 + xn - 1. */
+struct tl_rows {
+	const PGresult	*r;
+	int		 m0, mn, x0, xn;
+};
+
+/* The attachments of the shown messages (any of a message not shown are
+ * left out). */
 static int
-add_attachments(const PGresult *r, struct shown *sh,
+add_attachments(const struct tl_rows *w, struct shown *sh,
     struct tmpl_message_timeline_messages *msgs, size_t n)
 {
+	const PGresult	*r = w->r;
 	size_t		 i, k;
-	int		 row, cnt;
+	int		 row, cnt, end = w->x0 + w->xn;
 
 	for (i = 0; i < n; i++) {
 		cnt = 0;
-		for (row = 0; row < PQntuples(r); row++)
+		for (row = w->x0; row < end; row++)
 			cnt += strcmp(db_get(r, row, "message_id"),
 			    msgs[i].id) == 0;
 		if (cnt == 0 || msgs[i].withdrawn)
@@ -137,13 +146,13 @@ add_attachments(const PGresult *r, struct shown *sh,
 		if ((sh[i].att = calloc(cnt, sizeof(*sh[i].att))) == NULL ||
 		    (sh[i].sizes = calloc(cnt, sizeof(*sh[i].sizes))) == NULL)
 			return -1;
-		for (row = 0, k = 0; row < PQntuples(r); row++) {
+		for (row = w->x0, k = 0; row < end; row++) {
 			if (strcmp(db_get(r, row, "message_id"), msgs[i].id))
 				continue;
 			sh[i].att[k].team_id = msgs[i].team_id;
 			sh[i].att[k].message_id = msgs[i].id;
 			sh[i].att[k].id = db_get(r, row, "id");
-			sh[i].att[k].name = db_get(r, row, "name");
+			sh[i].att[k].name = db_get(r, row, "file_name");
 			msg_size(sh[i].sizes[k], sizeof(sh[i].sizes[k]),
 			    strtoll(db_get(r, row, "size"), NULL, 10));
 			sh[i].att[k].size = sh[i].sizes[k];
@@ -165,13 +174,13 @@ static const struct {
 };
 
 /*
- * The timeline page in the open transaction, which it commits: one page
- * of messages (keyset: id below ?before), their first views recorded for
- * this member, the audit event.  f is the refused post form or NULL.
- * 0, or -1 with nothing committed.
+ * The timeline page from its rows (w): one page of messages (keyset: id
+ * below ?before) and their attachments.  f is the refused post form or
+ * NULL.  0, or -1 (nothing rendered).
  */
 static int
-timeline(struct app *a, const struct team *t, struct form *f)
+timeline_render(struct app *a, const struct team *t, struct form *f,
+    const struct tl_rows *w)
 {
 	static const char *const labels[MSG_FILES] = {
 		"添付ファイル1", "添付ファイル2", "添付ファイル3",
@@ -182,62 +191,46 @@ timeline(struct app *a, const struct team *t, struct form *f)
 	struct shown			 sh[MSG_PAGE];
 	char				 tok[AUTH_TOKEN_LEN + 1], title[400];
 	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
-	const char			*before = app_val(a, K_BEFORE);
-	const char			*p[3], *v;
-	PGresult			*r = NULL, *ra = NULL;
+	const char			*before = app_val(a, K_BEFORE), *v;
+	const PGresult			*r = w->r;
 	size_t				 i, n;
-	int				 rc = -1;
+	int				 row, rc = -1;
 
 	memset(&tp, 0, sizeof(tp));
 	memset(msgs, 0, sizeof(msgs));
 	memset(files, 0, sizeof(files));
 	memset(sh, 0, sizeof(sh));
-	/* One round trip: the audit event, the page of messages with their
-	 * first views recorded (schema/014: the first 30 rows, MSG_PAGE),
-	 * the page's attachments and the COMMIT. */
-	p[0] = t->id;
-	p[1] = before;
-	p[2] = a->user.account_id;
-	if (app_audit(a, "message.view", "team", t->id, t->patient_id,
-	    "success", before != NULL ? "older page" : NULL) == -1 ||
-	    db_keep(a->db, &r, "SELECT id, mine, withdrawn, body, author,"
-	    " profession, facility, created, likes, liked, likers"
-	    " FROM timeline_page($1::bigint, $2::bigint, $3::bigint)",
-	    3, p) == -1 ||
-	    (ra = db_exec_commit(a->db, "SELECT message_id, id, name, size"
-	    " FROM timeline_page_attachments($1::bigint, $2::bigint)", 2,
-	    p)) == NULL || r == NULL)
-		goto out;
-	n = (size_t)PQntuples(r);
+	n = (size_t)w->mn;
 	tp.has_older = n > MSG_PAGE;
 	if (n > MSG_PAGE)
 		n = MSG_PAGE;
 	for (i = 0; i < n; i++) {
-		msgs[i].id = db_get(r, (int)i, "id");
+		row = w->m0 + (int)i;
+		msgs[i].id = db_get(r, row, "id");
 		msgs[i].team_id = t->id;
 		msgs[i].csrf = a->user.csrf;
 		msgs[i].has_before = before != NULL;
 		msgs[i].before = before;
 		snprintf(anchors[i], sizeof(anchors[i]), "m%s", msgs[i].id);
 		msgs[i].anchor = anchors[i];
-		msgs[i].author = db_get(r, (int)i, "author");
-		msgs[i].profession = db_get(r, (int)i, "profession");
-		msgs[i].facility = db_get(r, (int)i, "facility");
-		msgs[i].created = db_get(r, (int)i, "created");
-		msgs[i].mine = *db_get(r, (int)i, "mine") == 't';
-		msgs[i].withdrawn = *db_get(r, (int)i, "withdrawn") == 't';
-		msgs[i].liked = *db_get(r, (int)i, "liked") == 't';
-		msgs[i].like_count = db_get(r, (int)i, "likes");
-		if ((v = db_get(r, (int)i, "likers")) != NULL) {
+		msgs[i].author = db_get(r, row, "author");
+		msgs[i].profession = db_get(r, row, "author_profession");
+		msgs[i].facility = db_get(r, row, "facility");
+		msgs[i].created = db_get(r, row, "created");
+		msgs[i].mine = *db_get(r, row, "mine") == 't';
+		msgs[i].withdrawn = *db_get(r, row, "withdrawn") == 't';
+		msgs[i].liked = *db_get(r, row, "liked") == 't';
+		msgs[i].like_count = db_get(r, row, "likes");
+		if ((v = db_get(r, row, "likers")) != NULL) {
 			msgs[i].has_likers = 1;
 			msgs[i].likers = v;
 		}
 		if (!msgs[i].withdrawn &&
-		    split_lines(&sh[i], &msgs[i], db_get(r, (int)i, "body")))
+		    split_lines(&sh[i], &msgs[i], db_get(r, row, "body")))
 			goto out;
 	}
 	tp.older = n > 0 ? msgs[n - 1].id : "";
-	if (add_attachments(ra, sh, msgs, n) == -1)
+	if (add_attachments(w, sh, msgs, n) == -1)
 		goto out;
 
 	tp.patient_name = t->patient_name;
@@ -292,26 +285,79 @@ out:
 		free(sh[i].att);
 		free(sh[i].sizes);
 	}
-	PQclear(r);
-	PQclear(ra);
 	return rc;
+}
+
+/*
+ * The timeline: one statement (schema/019 timeline_view) checks the
+ * session and my membership, records the first views, writes the audit
+ * event and returns the session row, the messages (kind 'm') and their
+ * attachments (kind 'a').  A GET sends it alone; after a refused post
+ * (f) it goes with the post's failure event and the COMMIT of the
+ * transaction team_open opened.  Either way it is committed in the round
+ * trip that brings the rows.
+ */
+static void
+timeline(struct app *a, struct form *f)
+{
+	static const char sql[] = "SELECT * FROM timeline_view($1, $2, $3,"
+	    " $4::inet, $5::bigint, $6::bigint)";
+	const char	*p[6], *kind;
+	struct team	 t;
+	struct tl_rows	 w;
+	PGresult	*r;
+	int		 row, n, rc;
+
+	app_view_params(a, p);
+	p[4] = a->id[0];
+	p[5] = app_val(a, K_BEFORE);
+	r = f == NULL ? db_exec_alone(a->db, sql, 6, p) :
+	    db_exec_commit(a->db, sql, 6, p);
+	if ((rc = app_view_session(a, r)) == -1)
+		goto err;
+	if (rc == 0)
+		goto out;
+	if (!a->team.member) {
+		/* Its denied event is written. */
+		team_not_found(a);
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.id = a->id[0];
+	snprintf(t.patient_id, sizeof(t.patient_id), "%s",
+	    a->team.patient_id);
+	snprintf(t.patient_name, sizeof(t.patient_name), "%s",
+	    a->team.patient_name);
+	t.is_lead = a->team.lead;
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	n = PQntuples(r);
+	for (row = 1; row < n; row++) {
+		kind = db_get(r, row, "kind");
+		if (strcmp(kind, "m") == 0) {
+			if (w.mn++ == 0)
+				w.m0 = row;
+		} else if (strcmp(kind, "a") == 0) {
+			if (w.xn++ == 0)
+				w.x0 = row;
+		}
+	}
+	if (timeline_render(a, &t, f, &w) == -1)
+		goto err;
+	if (f != NULL)
+		a->status = 422;
+out:
+	PQclear(r);
+	return;
+err:
+	PQclear(r);
+	fail_db(a);
 }
 
 static void
 page_timeline(struct app *a)
 {
-	struct team	 t;
-	int		 rc;
-
-	if ((rc = team_open(a, a->id[0], "message.view", &t)) == -1)
-		goto err;
-	if (rc == 0)
-		return;
-	if (timeline(a, &t, NULL) == -1)
-		goto err;
-	return;
-err:
-	fail_db(a);
+	timeline(a, NULL);
 }
 
 static void
@@ -468,11 +514,11 @@ page_post(struct app *a)
 	if (rc == 0)
 		return;
 	if (f.nerrors > 0) {
+		/* The form again with its errors, under the timeline. */
 		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
-		    "failure", "invalid input") == -1 ||
-		    timeline(a, &t, &f) == -1)
+		    "failure", "invalid input") == -1)
 			goto err;
-		a->status = 422;
+		timeline(a, &f);
 		return;
 	}
 
@@ -686,7 +732,7 @@ err:
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/messages", APP_GET, APP_TEAM, page_timeline },
+	{ "/teams/#/messages", APP_GET, APP_TEAM_PAGE, page_timeline },
 	{ "/teams/#/messages", APP_POST, APP_TEAM, page_post },
 	{ "/teams/#/messages/#/like", APP_POST, APP_TEAM, page_like },
 	{ "/teams/#/messages/#/withdraw", APP_POST, APP_TEAM,

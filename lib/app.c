@@ -302,21 +302,76 @@ app_copy(char *dst, size_t n, const char *s)
 	snprintf(dst, n, "%s", s != NULL ? s : "");
 }
 
+static int
+app_true(const char *v)
+{
+	return v != NULL && strcmp(v, "t") == 0;
+}
+
+/* A session cookie of the right shape (its digest is what is stored). */
+static int
+app_cookie_ok(const struct app *a)
+{
+	return a->req.session_cookie != NULL &&
+	    strlen(a->req.session_cookie) == AUTH_TOKEN_LEN;
+}
+
+/* A session row (session_touch's columns; with team, session_team's)
+ * into a->user and a->team. */
+static void
+app_session_copy(struct app *a, const PGresult *r, int team)
+{
+	const char	*v;
+
+	app_copy(a->user.session_id, sizeof(a->user.session_id),
+	    db_get(r, 0, "session_id"));
+	app_copy(a->user.csrf, sizeof(a->user.csrf), db_get(r, 0, "csrf"));
+	app_copy(a->user.account_id, sizeof(a->user.account_id),
+	    db_get(r, 0, "account_id"));
+	app_copy(a->user.login, sizeof(a->user.login), db_get(r, 0, "login"));
+	app_copy(a->user.name, sizeof(a->user.name), db_get(r, 0, "name"));
+	app_copy(a->user.profession, sizeof(a->user.profession),
+	    db_get(r, 0, "profession"));
+	app_copy(a->user.facility_id, sizeof(a->user.facility_id),
+	    db_get(r, 0, "facility_id"));
+	app_copy(a->user.facility_name, sizeof(a->user.facility_name),
+	    db_get(r, 0, "facility_name"));
+	app_copy(a->user.last_login, sizeof(a->user.last_login),
+	    db_get(r, 0, "last_login"));
+	a->user.is_operator = app_true(db_get(r, 0, "is_operator"));
+	a->user.is_facility_admin =
+	    app_true(db_get(r, 0, "is_facility_admin"));
+	if (team) {
+		memset(&a->team, 0, sizeof(a->team));
+		a->team.loaded = 1;
+		if ((v = db_get(r, 0, "team_patient_id")) != NULL) {
+			a->team.member = 1;
+			app_copy(a->team.patient_id,
+			    sizeof(a->team.patient_id), v);
+			app_copy(a->team.patient_name,
+			    sizeof(a->team.patient_name),
+			    db_get(r, 0, "team_patient_name"));
+			a->team.lead = app_true(db_get(r, 0, "team_lead"));
+		}
+	}
+	a->logged_in = 1;
+}
+
 /* Look the session up and touch it (APP_TEAM: with my membership of the
  * team in id[0]).  1 live, 0 none, -1 error. */
 static int
 app_session_load(struct app *a, const char *sha)
 {
-	char		 h[65];
-	const char	*p[4], *v;
+	const char	*p[4];
 	PGresult	*r;
 	int		 team = a->page->need == APP_TEAM;
 
-	if (a->req.session_cookie == NULL ||
-	    strlen(a->req.session_cookie) != AUTH_TOKEN_LEN)
+	if (!app_cookie_ok(a))
 		return 0;
-	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, h);
-	p[0] = h;
+	/* Kept: a page may run a *_view statement too (app_view_params). */
+	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, a->view_token);
+	memcpy(a->view_sha, sha, sizeof(a->view_sha));
+	p[0] = a->view_token;
 	p[1] = a->req.ssl_serial;
 	p[2] = sha;
 	p[3] = a->id[0];
@@ -337,37 +392,7 @@ app_session_load(struct app *a, const char *sha)
 		PQclear(r);
 		return 0;
 	}
-	app_copy(a->user.session_id, sizeof(a->user.session_id),
-	    db_get(r, 0, "session_id"));
-	app_copy(a->user.csrf, sizeof(a->user.csrf), db_get(r, 0, "csrf"));
-	app_copy(a->user.account_id, sizeof(a->user.account_id),
-	    db_get(r, 0, "account_id"));
-	app_copy(a->user.login, sizeof(a->user.login), db_get(r, 0, "login"));
-	app_copy(a->user.name, sizeof(a->user.name), db_get(r, 0, "name"));
-	app_copy(a->user.profession, sizeof(a->user.profession),
-	    db_get(r, 0, "profession"));
-	app_copy(a->user.facility_id, sizeof(a->user.facility_id),
-	    db_get(r, 0, "facility_id"));
-	app_copy(a->user.facility_name, sizeof(a->user.facility_name),
-	    db_get(r, 0, "facility_name"));
-	app_copy(a->user.last_login, sizeof(a->user.last_login),
-	    db_get(r, 0, "last_login"));
-	a->user.is_operator = strcmp(db_get(r, 0, "is_operator"), "t") == 0;
-	a->user.is_facility_admin =
-	    strcmp(db_get(r, 0, "is_facility_admin"), "t") == 0;
-	if (team) {
-		a->team.loaded = 1;
-		if ((v = db_get(r, 0, "team_patient_id")) != NULL) {
-			a->team.member = 1;
-			app_copy(a->team.patient_id,
-			    sizeof(a->team.patient_id), v);
-			app_copy(a->team.patient_name,
-			    sizeof(a->team.patient_name),
-			    db_get(r, 0, "team_patient_name"));
-			a->team.lead = *db_get(r, 0, "team_lead") == 't';
-		}
-	}
-	a->logged_in = 1;
+	app_session_copy(a, r, team);
 	PQclear(r);
 	return 1;
 }
@@ -382,8 +407,7 @@ app_session_elsewhere(struct app *a)
 	PGresult	*r;
 	int		 moved;
 
-	if (a->req.session_cookie == NULL ||
-	    strlen(a->req.session_cookie) != AUTH_TOKEN_LEN)
+	if (!app_cookie_ok(a))
 		return 0;
 	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, h);
 	p[0] = h;
@@ -495,6 +519,43 @@ app_is_post_csrf_ok(struct app *a)
 	return auth_streq(a->req.vals[i].s, a->user.csrf);
 }
 
+/* No live session for this request: the certificate's own standing
+ * decides the answer.  1 only on an APP_CERT page whose certificate is
+ * active (its handler runs); otherwise the page is decided, 0. */
+static int
+app_without_session(struct app *a, const char *sha)
+{
+	int	 rc;
+
+	if ((rc = app_cert_active(a, sha)) == -1) {
+		app_dberr(a);
+		return 0;
+	}
+	if (rc == 0) {
+		app_audit(a, "certificate", "device_cert", a->req.ssl_serial,
+		    NULL, "denied", "inactive or unknown certificate");
+		app_error(a, 403, "この端末の証明書は使用できません",
+		    "この端末の電子証明書は失効しているか、登録されていません。"
+		    "施設管理者または事務局にお問い合わせください。");
+		return 0;
+	}
+	if (a->page->need == APP_CERT)
+		return 1;
+
+	if (app_session_elsewhere(a)) {
+		app_audit(a, "session", "session", NULL, NULL, "denied",
+		    "session cookie presented with another certificate");
+		app_error(a, 403, "別の端末のログイン情報です",
+		    "このログイン情報は別の端末の証明書に結び付いています。"
+		    "この端末でログインし直してください。");
+		return 0;
+	}
+	/* A cookie that no longer opens a session: idle, expired or ended. */
+	app_redirect(a, a->req.session_cookie != NULL ?
+	    "/login?n=expired" : "/login");
+	return 0;
+}
+
 /* Everything before the handler; 1 to run it, 0 when a page (error or
  * redirect) is already decided. */
 static int
@@ -573,34 +634,43 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 			goto dberr;
 	}
 
-	if ((rc = app_cert_active(a, sha)) == -1)
-		goto dberr;
-	if (rc == 0) {
-		app_audit(a, "certificate", "device_cert", a->req.ssl_serial,
-		    NULL, "denied", "inactive or unknown certificate");
-		app_error(a, 403, "この端末の証明書は使用できません",
-		    "この端末の電子証明書は失効しているか、登録されていません。"
-		    "施設管理者または事務局にお問い合わせください。");
-		return 0;
-	}
-	if (a->page->need == APP_CERT)
+	if (a->page->need == APP_PAGE || a->page->need == APP_TEAM_PAGE) {
+		/* The handler's own statement checks the session. */
+		if (!app_cookie_ok(a))
+			return app_without_session(a, sha);
+		auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN,
+		    a->view_token);
+		memcpy(a->view_sha, sha, sizeof(a->view_sha));
 		return 1;
-
-	if (app_session_elsewhere(a)) {
-		app_audit(a, "session", "session", NULL, NULL, "denied",
-		    "session cookie presented with another certificate");
-		app_error(a, 403, "別の端末のログイン情報です",
-		    "このログイン情報は別の端末の証明書に結び付いています。"
-		    "この端末でログインし直してください。");
-		return 0;
 	}
-	/* A cookie that no longer opens a session: idle, expired or ended. */
-	app_redirect(a, a->req.session_cookie != NULL ?
-	    "/login?n=expired" : "/login");
-	return 0;
+	return app_without_session(a, sha);
 dberr:
 	app_dberr(a);
 	return 0;
+}
+
+void
+app_view_params(const struct app *a, const char *p[4])
+{
+	p[0] = a->view_token;
+	p[1] = a->req.ssl_serial;
+	p[2] = a->view_sha;
+	p[3] = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+}
+
+int
+app_view_session(struct app *a, const PGresult *r)
+{
+	const char	*kind;
+
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0 || (kind = db_get(r, 0, "kind")) == NULL ||
+	    strcmp(kind, "s") != 0)
+		return app_without_session(a, a->view_sha);
+	app_session_copy(a, r, PQfnumber(r, "team_patient_id") >= 0);
+	return 1;
 }
 
 int

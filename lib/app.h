@@ -21,6 +21,11 @@ enum app_need {
 	APP_TEAM,	/* APP_SESSION, and my membership of the team whose
 			 * id is the pattern's first '#', read with the
 			 * session in one statement (see team_open) */
+	APP_PAGE,	/* APP_SESSION, checked by the page's own statement
+			 * (a *_view function, schema/019) with its audit
+			 * event and rows: see app_view_session() */
+	APP_TEAM_PAGE,	/* APP_PAGE with my membership of the team, as
+			 * APP_TEAM */
 	APP_NEED__MAX
 };
 
@@ -72,6 +77,8 @@ struct app {
 	int			 logged_in;
 	struct app_user		 user;
 	struct app_team		 team;
+	char			 view_token[65];	/* APP_PAGE: the cookie's */
+	char			 view_sha[65];		/* and the certificate's digest */
 	int			 status;
 	const char		*ctype;
 	struct buf		 hdr;	/* extra header lines */
@@ -82,6 +89,16 @@ struct app {
 int	app_main(const char *prog, const struct app_page *, size_t npages,
 	    const struct req_key *, size_t nkeys, size_t body_limit);
 
+/* The first four parameters of a page's *_view statement (schema/019;
+ * on any page with a session cookie): the session cookie's digest, the
+ * certificate's serial and digest, the client's address (text, inet). */
+void	app_view_params(const struct app *, const char *p[4]);
+/* The session row of a *_view result (row 0, kind 's'): fills a->user
+ * (and a->team, from a team page's row) and returns 1.  No row: the cookie
+ * opened no session and nothing was written; the page is answered as the
+ * front line answers one without a session, and 0 returned.  -1 when r
+ * is NULL (the caller answers with app_dberr). */
+int	app_view_session(struct app *, const PGresult *r);
 /* Replace whatever was rendered by a Japanese error page. */
 void	app_error(struct app *, int status, const char *title,
 	    const char *message);

@@ -23,12 +23,21 @@ static char	db_state[6];
  *              COMMIT);
  *   db_later   while on, db_cmd in a transaction queues its statement
  *              (the audit INSERT) until the next db_exec or db_commit.
+ *   db_exec_alone  a statement in a transaction of its own sends
+ *              set_config and the statement in one pipeline without BEGIN
+ *              or COMMIT: a pipeline's statements are one implicit
+ *              transaction, committed at its Sync (the pages that check
+ *              the session in their own statement, schema/019).
  * The server runs the same statements in the same order as before; only
  * where a failure is reported moves: a queued statement's error comes
  * back from the call that sends it, the rest of that pipeline is skipped,
  * so nothing after it runs, COMMIT included.
  */
 #define DB_QUEUE	8
+
+/* What goes out in front of a pipeline's statements (db_pipe.begin). */
+#define DB_BEGIN	1	/* BEGIN and the settings (db_begin) */
+#define DB_SETTINGS	2	/* the settings alone (db_exec_alone) */
 
 struct db_queued {
 	char		*block;		/* p[], the values and sql: one free() */
@@ -39,7 +48,7 @@ struct db_queued {
 };
 
 static struct {
-	int		 begin;		/* BEGIN not sent yet */
+	int		 begin;		/* DB_BEGIN or DB_SETTINGS not sent yet */
 	int		 later;		/* db_cmd queues (db_later) */
 	size_t		 nq;
 	struct db_queued q[DB_QUEUE];
@@ -161,7 +170,8 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 	size_t		 i;
 	int		 sent = 0, want, ok = 1, failed = 0, done, k, first;
 
-	want = (db_pipe.begin ? 2 : 0) + (int)db_pipe.nq + 1;
+	want = (db_pipe.begin == DB_BEGIN ? 2 : db_pipe.begin ? 1 : 0) +
+	    (int)db_pipe.nq + 1;
 	if (PQenterPipelineMode(c) == 0) {
 		db_failed(c, NULL);
 		db_queue_clear();
@@ -173,8 +183,9 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 		 * or vanish. */
 		snprintf(ms, sizeof(ms), "%s", cfg_get(CFG_STATEMENT_TIMEOUT_MS));
 		tp[0] = ms;
-		ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL,
-		    0) && ++sent &&
+		ok = (db_pipe.begin == DB_SETTINGS ||
+		    (PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL,
+		    0) && ++sent)) &&
 		    PQsendQueryParams(c, "SELECT set_config('search_path',"
 		    " 'renrakucho', true), set_config('statement_timeout', $1,"
 		    " true), set_config('timezone', 'Asia/Tokyo', true)", 1,
@@ -239,8 +250,15 @@ db_pipeline(PGconn *c, const char *sql, int n, const char *const *p,
 			}
 			PQclear(r);
 		}
+	/* Without BEGIN the statements commit at the Sync, which may fail
+	 * on its own. */
 	while ((r = PQgetResult(c)) != NULL) {
 		done = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		if (!done && PQresultStatus(r) == PGRES_FATAL_ERROR) {
+			if (!failed)
+				db_failed(c, r);
+			failed = 1;
+		}
 		PQclear(r);
 		if (done)
 			break;
@@ -267,8 +285,18 @@ db_begin(PGconn *c)
 	if (PQstatus(c) != CONNECTION_OK)
 		return -1;
 	db_queue_clear();
-	db_pipe.begin = 1;
+	db_pipe.begin = DB_BEGIN;
 	return 0;
+}
+
+PGresult *
+db_exec_alone(PGconn *c, const char *sql, int n, const char *const *p)
+{
+	if (PQstatus(c) != CONNECTION_OK)
+		return NULL;
+	db_queue_clear();
+	db_pipe.begin = DB_SETTINGS;
+	return db_pipeline(c, sql, n, p, 0);
 }
 
 /* COMMIT of a failed transaction "succeeds" as ROLLBACK: check the

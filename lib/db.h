@@ -41,6 +41,13 @@ int		 db_keep(PGconn *, PGresult **out, const char *sql, int nparams,
  * nothing committed) if anything failed. */
 PGresult	*db_exec_commit(PGconn *, const char *sql, int nparams,
 		    const char *const *params);
+/* One statement in a transaction of its own, with db_begin's settings,
+ * in one round trip and without BEGIN or COMMIT: the statements of a
+ * pipeline are one implicit transaction, committed at its Sync.  Its
+ * result as db_exec's, once committed; NULL (logged) if anything
+ * failed. */
+PGresult	*db_exec_alone(PGconn *, const char *sql, int nparams,
+		    const char *const *params);
 /* Like db_exec for a statement whose result is not needed: 0 or -1. */
 int		 db_cmd(PGconn *, const char *sql, int nparams,
 		    const char *const *params);
