@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -464,10 +465,30 @@ app_session_end(struct app *a, const char *reason)
 	return 0;
 }
 
+/* Everything of *iov written, however the pipe splits it: 0 or -1. */
+static int
+app_writev(struct iovec *iov, int n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		if ((w = writev(STDOUT_FILENO, iov, n)) <= 0)
+			return -1;
+		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+			w -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
 static void
 app_write(struct app *a)
 {
 	struct buf	 out;
+	struct iovec	 iov[2];
 
 	memset(&out, 0, sizeof(out));
 	if (a->body.oom || a->hdr.oom) {
@@ -490,18 +511,13 @@ app_write(struct app *a)
 	    "Cache-Control: no-store\r\n");
 	buf_put(&out, a->hdr.p, a->hdr.len);
 	buf_puts(&out, "\r\n");
-	if (a->req.method != REQ_HEAD)
-		buf_put(&out, a->body.p, a->body.len);
+	/* The head, then the body as it is: no copy of a page into it. */
 	if (!out.oom) {
-		size_t	 off = 0;
-		ssize_t	 w;
-
-		while (off < out.len) {
-			if ((w = write(STDOUT_FILENO, out.p + off,
-			    out.len - off)) <= 0)
-				break;
-			off += (size_t)w;
-		}
+		iov[0].iov_base = out.p;
+		iov[0].iov_len = out.len;
+		iov[1].iov_base = a->body.p;
+		iov[1].iov_len = a->req.method != REQ_HEAD ? a->body.len : 0;
+		(void)app_writev(iov, 2);
 	}
 	buf_free(&out);
 }
