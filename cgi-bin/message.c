@@ -357,7 +357,9 @@ err:
 static void
 page_timeline(struct app *a)
 {
-	timeline(a, NULL);
+	if (!app_refuse_invalid(a, K_BEFORE) && !app_refuse_invalid(a,
+	    K_NOTICE))
+		timeline(a, NULL);
 }
 
 static void

@@ -186,6 +186,8 @@ page_receipts(struct app *a)
 	char		 title[400];
 	int		 rc, row, n;
 
+	if (app_refuse_invalid(a, K_BEFORE))
+		return;
 	memset(&w, 0, sizeof(w));
 	memset(&tp, 0, sizeof(tp));
 	app_view_params(a, p);

@@ -64,6 +64,18 @@ app_val(const struct app *a, size_t key)
 	return a->req.vals[key].s;
 }
 
+int
+app_refuse_invalid(struct app *a, size_t key)
+{
+	if (key >= a->req.nkeys || !a->req.vals[key].present ||
+	    a->req.vals[key].valid)
+		return 0;
+	app_error(a, 400, "ページの指定が正しくありません",
+	    "アドレスに正しくない指定が含まれています。画面のリンクから"
+	    "開き直してください。");
+	return 1;
+}
+
 void
 app_header(struct app *a, const char *name, const char *value)
 {

@@ -118,6 +118,10 @@ int	app_audit(struct app *, const char *action, const char *object_type,
 	    const char *outcome, const char *detail);
 /* The value of a declared key if it passed validation, else NULL. */
 const char *app_val(const struct app *, size_t key);
+/* A declared key that was sent but failed validation (a crafted or
+ * damaged address such as ?before=abc): answers 400 with a Japanese
+ * page and returns 1; 0 when the key is absent or valid. */
+int	app_refuse_invalid(struct app *, size_t key);
 /* Create a session for account_id on the current certificate and set the
  * cookie (in the caller's transaction); 0/-1. */
 int	app_session_start(struct app *, const char *account_id);

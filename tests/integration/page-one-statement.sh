@@ -65,6 +65,16 @@ like "$(cat "$HTTP_BODY")" 'あなたの閲覧状況' 'their own status'
 n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE account_id = $S2 AND action = 'receipts.view' AND object_id = '$TID' AND patient_id = $PID AND detail = 'own status'")
 is "$n" 1 'receipts.view event with the patient and "own status"'
 
+# --- a crafted address ----------------------------------------------------
+for p in "/teams/$TID/messages?before=abc" "/teams/$TID/messages?before=-5" \
+    "/teams/$TID/receipts?before=1x"; do
+	http_get STAFF2 "$p"
+	is "$HTTP_STATUS" 400 "a page number that is no number: 400 on $p"
+	like "$(cat "$HTTP_BODY")" 'ページの指定が正しくありません' 'with a Japanese page saying so'
+done
+http_get STAFF2 "/teams/$TID/messages?before=99999999999"
+is "$HTTP_STATUS" 200 'a well-formed one shows its page'
+
 # --- the front line's answers --------------------------------------------
 cp "$TEST_TMP/cookies-STAFF2" "$TEST_TMP/cookies-STAFF1"
 for p in /home "/teams/$TID/messages" "/teams/$TID/receipts"; do
