@@ -32,13 +32,9 @@ static const char *const sql_lead = "SELECT id, created, author, withdrawn,"
     " excerpt, member_id, member, profession, facility, viewed"
     " FROM receipts_messages($1::bigint, $2::bigint, $3::bigint)";
 
-/* What the page's rows point into, freed after rendering: receipts_view's
- * result (schema/019), whose rows after the session row are the
- * members (kind 'p', rows p0 .. p0 + pn - 1) and the messages (kind 'm',
- * rows m0 .. m0 + mn - 1). */
+/* What the page's rows point into, freed after rendering. */
 struct rows {
-	PGresult	*r;
-	int		 p0, pn, m0, mn;
+	PGresult	*r1, *r2;
 	struct tmpl_receipts_page_members *mem;
 	struct tmpl_receipts_page_messages *msg;
 	struct tmpl_receipts_page_messages_viewed *vw;
@@ -50,7 +46,8 @@ struct rows {
 static void
 rows_free(struct rows *w)
 {
-	PQclear(w->r);
+	PQclear(w->r1);
+	PQclear(w->r2);
 	free(w->mem);
 	free(w->msg);
 	free(w->vw);
@@ -58,72 +55,77 @@ rows_free(struct rows *w)
 	free(w->mine);
 }
 
-/* The members' rows. */
+/* The members' rows, from w->r1. */
 static int
 lead_members(struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const PGresult	*r = w->r;
-	int		 i, row;
+	int		 i, n;
 
-	if ((w->mem = calloc(w->pn + 1, sizeof(*w->mem))) == NULL)
+	n = PQntuples(w->r1);
+	if ((w->mem = calloc(n + 1, sizeof(*w->mem))) == NULL)
 		return -1;
-	for (i = 0; i < w->pn; i++) {
-		row = w->p0 + i;
-		w->mem[i].name = db_get(r, row, "member_name");
-		w->mem[i].profession = db_get(r, row, "member_profession");
-		w->mem[i].facility = db_get(r, row, "member_facility");
-		w->mem[i].role = db_get(r, row, "member_role");
-		w->mem[i].last_view = db_get(r, row, "last_view");
-		w->mem[i].unread = db_get(r, row, "unread");
+	for (i = 0; i < n; i++) {
+		w->mem[i].name = db_get(w->r1, i, "name");
+		w->mem[i].profession = db_get(w->r1, i, "profession");
+		w->mem[i].facility = db_get(w->r1, i, "facility");
+		w->mem[i].role = db_get(w->r1, i, "role");
+		w->mem[i].last_view = db_get(w->r1, i, "last_view");
+		w->mem[i].unread = db_get(w->r1, i, "unread");
 	}
 	tp->members = w->mem;
-	tp->members_n = w->pn;
+	tp->members_n = n;
 	return 0;
 }
 
 /* The person in charge's view: the members, then each message with
- * who has and has not viewed it. */
+ * who has and has not viewed it; both queries go in one round trip with
+ * the COMMIT. */
 static int
-lead_view(struct tmpl_receipts_page *tp, struct rows *w)
+lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
+    struct rows *w)
 {
-	const PGresult	*r = w->r;
+	const char	*p[3] = { t->id, app_val(a, K_BEFORE), "31" };
 	struct tmpl_receipts_page_messages *m = NULL;
 	const char	*id, *at, *last = NULL;
 	size_t		 nv = 0, nu = 0, nmsg = 0;
-	int		 i, row, n = w->mn;
+	int		 i, n;
 
-	if (lead_members(tp, w) == -1)
+	if (db_keep(a->db, &w->r1, "SELECT name, profession, facility, role,"
+	    " last_view, unread FROM receipts_members($1::bigint)", 1,
+	    p) == -1 ||
+	    (w->r2 = db_exec_commit(a->db, sql_lead, 3, p)) == NULL ||
+	    w->r1 == NULL || lead_members(tp, w) == -1)
 		return -1;
+	n = PQntuples(w->r2);
 	/* Each row is one message and one member: at most n of each. */
 	if ((w->msg = calloc(RC_PAGE, sizeof(*w->msg))) == NULL ||
 	    (w->vw = calloc(n + 1, sizeof(*w->vw))) == NULL ||
 	    (w->uv = calloc(n + 1, sizeof(*w->uv))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		row = w->m0 + i;
-		id = db_get(r, row, "id");
+		id = db_get(w->r2, i, "id");
 		if (last == NULL || strcmp(id, last) != 0) {
 			if (nmsg == RC_PAGE) {
 				tp->has_older = 1;
 				break;
 			}
 			m = &w->msg[nmsg++];
-			m->created = db_get(r, row, "created");
-			m->author = db_get(r, row, "author");
-			m->withdrawn = *db_get(r, row, "withdrawn") == 't';
-			m->excerpt = db_get(r, row, "excerpt");
+			m->created = db_get(w->r2, i, "created");
+			m->author = db_get(w->r2, i, "author");
+			m->withdrawn = *db_get(w->r2, i, "withdrawn") == 't';
+			m->excerpt = db_get(w->r2, i, "excerpt");
 			m->viewed = &w->vw[nv];
 			m->unviewed = &w->uv[nu];
 			tp->older = last = id;
 		}
-		if (db_get(r, row, "member_id") == NULL)
+		if (db_get(w->r2, i, "member_id") == NULL)
 			continue;	/* nobody else in the team */
-		if ((at = db_get(r, row, "viewed")) != NULL) {
-			w->vw[nv].name = db_get(r, row, "member");
+		if ((at = db_get(w->r2, i, "viewed")) != NULL) {
+			w->vw[nv].name = db_get(w->r2, i, "member");
 			w->vw[nv++].at = at;
 			m->viewed_n++;
 		} else {
-			w->uv[nu++].name = db_get(r, row, "member");
+			w->uv[nu++].name = db_get(w->r2, i, "member");
 			m->unviewed_n++;
 		}
 	}
@@ -144,14 +146,23 @@ lead_view(struct tmpl_receipts_page *tp, struct rows *w)
 	return 0;
 }
 
-/* Any other member: their own first view of each message. */
+/* Any other member: their own first view of each message, in the
+ * transaction's last query (COMMIT). */
 static int
-member_view(struct tmpl_receipts_page *tp, struct rows *w)
+member_view(struct app *a, const struct team *t,
+    struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const PGresult	*r = w->r;
+	const char	*p[3] = { t->id, app_val(a, K_BEFORE),
+	    a->user.account_id };
 	const char	*v;
-	int		 i, row, n = w->mn;
+	int		 i, n;
 
+	w->r1 = db_exec_commit(a->db, "SELECT id, created, author, excerpt,"
+	    " mine, viewed FROM receipts_mine($1::bigint, $2::bigint,"
+	    " $3::bigint)", 3, p);
+	if (w->r1 == NULL)
+		return -1;
+	n = PQntuples(w->r1);
 	if ((w->mine = calloc(n + 1, sizeof(*w->mine))) == NULL)
 		return -1;
 	if (n > RC_PAGE) {
@@ -159,14 +170,13 @@ member_view(struct tmpl_receipts_page *tp, struct rows *w)
 		n = RC_PAGE;
 	}
 	for (i = 0; i < n; i++) {
-		row = w->m0 + i;
-		w->mine[i].created = db_get(r, row, "created");
-		w->mine[i].author = db_get(r, row, "author");
-		w->mine[i].excerpt = db_get(r, row, "excerpt");
-		v = db_get(r, row, "viewed");
-		w->mine[i].status = *db_get(r, row, "mine") == 't' ?
+		w->mine[i].created = db_get(w->r1, i, "created");
+		w->mine[i].author = db_get(w->r1, i, "author");
+		w->mine[i].excerpt = db_get(w->r1, i, "excerpt");
+		v = db_get(w->r1, i, "viewed");
+		w->mine[i].status = *db_get(w->r1, i, "mine") == 't' ?
 		    "自分の投稿" : v != NULL ? v : "未読";
-		tp->older = db_get(r, row, "id");
+		tp->older = db_get(w->r1, i, "id");
 	}
 	tp->mine = w->mine;
 	tp->mine_n = n;
@@ -174,59 +184,39 @@ member_view(struct tmpl_receipts_page *tp, struct rows *w)
 	return 0;
 }
 
-/* One statement (schema/019 receipts_view): the session check, my
- * membership, the audit event and the page's rows, committed in the
- * round trip that brings them. */
 static void
 page_receipts(struct app *a)
 {
 	struct tmpl_receipts_page tp;
+	struct team	 t;
 	struct rows	 w;
-	const char	*p[6], *kind;
 	char		 title[400];
-	int		 rc, row, n;
+	int		 rc;
 
 	if (app_refuse_invalid(a, K_BEFORE))
 		return;
 	memset(&w, 0, sizeof(w));
 	memset(&tp, 0, sizeof(tp));
-	app_view_params(a, p);
-	p[4] = a->id[0];
-	p[5] = app_val(a, K_BEFORE);
-	w.r = db_exec_alone(a->db, "SELECT * FROM receipts_view($1, $2, $3,"
-	    " $4::inet, $5::bigint, $6::bigint)", 6, p);
-	if ((rc = app_view_session(a, w.r)) == -1)
+	if ((rc = team_open(a, a->id[0], "receipts.view", &t)) == -1)
 		goto err;
 	if (rc == 0)
-		goto out;
-	if (!a->team.member) {
-		/* Its denied event is written. */
-		team_not_found(a);
-		goto out;
-	}
-	n = PQntuples(w.r);
-	for (row = 1; row < n; row++) {
-		kind = db_get(w.r, row, "kind");
-		if (strcmp(kind, "p") == 0) {
-			if (w.pn++ == 0)
-				w.p0 = row;
-		} else if (strcmp(kind, "m") == 0) {
-			if (w.mn++ == 0)
-				w.m0 = row;
-		}
-	}
-	tp.patient_name = a->team.patient_name;
-	tp.team_id = a->id[0];
-	tp.lead = a->team.lead;
+		return;
+	tp.patient_name = t.patient_name;
+	tp.team_id = t.id;
+	tp.lead = t.is_lead;
 	tp.has_newer = app_val(a, K_BEFORE) != NULL;
 	tp.older = "";
-	if ((tp.lead ? lead_view(&tp, &w) : member_view(&tp, &w)) == -1)
+	/* The audit event goes out with the queries, the last of which
+	 * carries the COMMIT. */
+	if (app_audit(a, "receipts.view", "team", t.id, t.patient_id,
+	    "success", t.is_lead ? "all members" : "own status") == -1 ||
+	    (t.is_lead ? lead_view(a, &t, &tp, &w) :
+	    member_view(a, &t, &tp, &w)) == -1)
 		goto err;
-	snprintf(title, sizeof(title), "閲覧履歴（%s）", a->team.patient_name);
+	snprintf(title, sizeof(title), "閲覧履歴（%s）", t.patient_name);
 	app_layout_begin(a, title);
 	tmpl_receipts_page(&a->body, &tp);
 	app_layout_end(a);
-out:
 	rows_free(&w);
 	return;
 err:
@@ -314,7 +304,7 @@ err:
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/receipts", APP_GET, APP_TEAM_PAGE, page_receipts },
+	{ "/teams/#/receipts", APP_GET, APP_TEAM, page_receipts },
 	{ "/teams/#/receipts/export.csv", APP_GET, APP_TEAM, page_csv },
 };
 

@@ -1,10 +1,14 @@
--- The most used pages in one statement each (lib/app.c APP_PAGE and
+-- /home and the timeline in one statement each (lib/app.c APP_PAGE and
 -- APP_TEAM_PAGE): the session check, the team membership, the audit
 -- event and the page's rows, in one call, instead of the session check's
 -- own transaction and round trip before the page's.  Through pgbouncer a
 -- second transaction costs more than its statements: each wakes the
 -- CGI, pgbouncer and the server once more (pgbench -C, the /home
--- statements: 1.1 ms of CPU as two transactions, 0.75 ms as one).
+-- statements: 1.1 ms of CPU as two transactions, 0.75 ms as one).  The
+-- read receipts stay as they were: their 130 rows, carried in a result
+-- as wide as the session's columns and the page's together, cost what
+-- the round trip saved (tests/bench/run, and the CGI swapped in and out
+-- under load).
 --
 -- Each *_view function returns a first row of kind 's' with the session
 -- (session_team's columns) and nothing else, or no row at all when the
@@ -261,83 +265,10 @@ $$;
 -- timeline_page_attachments() are no longer called, and stay for the
 -- CGIs of the version before during an upgrade (README).
 
--- Read receipts (/teams/{id}/receipts): the session row, then for the
--- person in charge the members (kind 'p', receipts_members) and the page
--- of messages with each other member and their first view (kind 'm',
--- receipts_messages: 31 messages below p_before); for any other member
--- their own first view of each message (kind 'm', receipts_mine).  The
--- event receipts.view.
-CREATE FUNCTION receipts_view(p_token_hash text, p_serial text,
-	p_sha256 text, p_addr inet, p_team bigint, p_before bigint)
-RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
-	login text, name text, profession text, is_operator boolean,
-	is_facility_admin boolean, facility_id bigint, facility_name text,
-	last_login text, team_patient_id bigint, team_patient_name text,
-	team_lead boolean, member_name text, member_profession text,
-	member_facility text, member_role text, last_view text,
-	unread bigint, id bigint, created text, author text,
-	withdrawn boolean, excerpt text, member_id bigint, member text,
-	viewed text, mine boolean)
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = renrakucho
-AS $$
-#variable_conflict use_column
-DECLARE
-	s	record;
-BEGIN
-	SELECT * INTO s FROM team_view_session(p_token_hash, p_serial,
-	    p_sha256, p_addr, p_team, 'receipts.view');
-	IF NOT FOUND THEN
-		RETURN;
-	END IF;
-	RETURN QUERY SELECT 's', s.session_id, s.csrf, s.account_id,
-	    s.login, s.name, s.profession, s.is_operator,
-	    s.is_facility_admin, s.facility_id, s.facility_name,
-	    s.last_login, s.team_patient_id, s.team_patient_name,
-	    s.team_lead, NULL, NULL, NULL, NULL, NULL, NULL::bigint,
-	    NULL::bigint, NULL, NULL, NULL::boolean, NULL, NULL::bigint,
-	    NULL, NULL, NULL::boolean;
-	IF s.team_patient_id IS NULL THEN
-		RETURN;
-	END IF;
-	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
-	    'receipts.view', 'team', p_team::text, s.team_patient_id,
-	    'success', CASE WHEN s.team_lead THEN 'all members'
-		ELSE 'own status' END);
-	IF s.team_lead THEN
-		RETURN QUERY SELECT 'p', NULL::bigint, NULL, NULL::bigint,
-		    NULL, NULL, NULL, NULL::boolean, NULL::boolean,
-		    NULL::bigint, NULL, NULL, NULL::bigint, NULL,
-		    NULL::boolean, x.name, x.profession, x.facility, x.role,
-		    x.last_view, x.unread, NULL::bigint, NULL, NULL,
-		    NULL::boolean, NULL, NULL::bigint, NULL, NULL,
-		    NULL::boolean
-		FROM receipts_members(p_team) x;
-		RETURN QUERY SELECT 'm', NULL::bigint, NULL, NULL::bigint,
-		    NULL, NULL, NULL, NULL::boolean, NULL::boolean,
-		    NULL::bigint, NULL, NULL, NULL::bigint, NULL,
-		    NULL::boolean, NULL, NULL, NULL, NULL, NULL,
-		    NULL::bigint, x.id, x.created, x.author, x.withdrawn,
-		    x.excerpt, x.member_id, x.member, x.viewed,
-		    NULL::boolean
-		FROM receipts_messages(p_team, p_before, 31) x;
-	ELSE
-		RETURN QUERY SELECT 'm', NULL::bigint, NULL, NULL::bigint,
-		    NULL, NULL, NULL, NULL::boolean, NULL::boolean,
-		    NULL::bigint, NULL, NULL, NULL::bigint, NULL,
-		    NULL::boolean, NULL, NULL, NULL, NULL, NULL,
-		    NULL::bigint, x.id, x.created, x.author, NULL::boolean,
-		    x.excerpt, NULL::bigint, NULL, x.viewed, x.mine
-		FROM receipts_mine(p_team, p_before, s.account_id) x;
-	END IF;
-END
-$$;
-
 GRANT EXECUTE ON FUNCTION session_find(text, text, text),
 	page_audit(bigint, text, text, inet, text, text, text, bigint, text,
 	    text),
 	home_view(text, text, text, inet),
 	team_view_session(text, text, text, inet, bigint, text),
-	timeline_view(text, text, text, inet, bigint, bigint),
-	receipts_view(text, text, text, inet, bigint, bigint)
+	timeline_view(text, text, text, inet, bigint, bigint)
 	TO renrakucho_app;

@@ -1,10 +1,11 @@
 #!/bin/bash
-# /home, the timeline and the read receipts check the session, write
-# their audit event and read their rows in one statement (schema/019,
-# APP_PAGE and APP_TEAM_PAGE in lib/app.c).  What a user or an auditor
-# must still see: no page without its event, nothing half-written when
-# the event cannot be written, and the front line's answers for a
-# session that is gone or a cookie from another device.
+# /home and the timeline check the session, write their audit event and
+# read their rows in one statement (schema/019, APP_PAGE and
+# APP_TEAM_PAGE in lib/app.c); the read receipts check the session first.
+# What a user or an auditor must see of all three: no page without its
+# event, nothing half-written when the event cannot be written, and the
+# front line's answers for a session that is gone or a cookie from
+# another device.
 . "$(dirname "$0")/../lib.sh"
 
 S1=$(account_id "$STAFF1_LOGIN")
