@@ -77,8 +77,10 @@ struct app {
 	int			 logged_in;
 	struct app_user		 user;
 	struct app_team		 team;
-	char			 view_token[65];	/* APP_PAGE: the cookie's */
-	char			 view_sha[65];		/* and the certificate's digest */
+	/* With a session cookie: its digest and the certificate's, for
+	 * app_view_params. */
+	char			 view_token[65];
+	char			 view_sha[65];
 	int			 status;
 	const char		*ctype;
 	struct buf		 hdr;	/* extra header lines */

@@ -156,11 +156,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN;
 	END IF;
-	-- team_membership()'s query, here without a call of its own.
-	SELECT t.patient_id, p.name, m.role = 'lead' AS lead INTO tm
-	FROM team_member m JOIN team t ON t.id = m.team_id
-	JOIN patient p ON p.id = t.patient_id
-	WHERE m.team_id = p_team AND m.account_id = s.account_id;
+	SELECT * INTO tm FROM team_membership(p_team, s.account_id);
 	IF NOT FOUND THEN
 		PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
 		    p_action, 'team', p_team::text, NULL, 'denied',
