@@ -1,0 +1,178 @@
+-- functions/pages.sql: /home and the timeline, each in one statement
+-- (lib/app.c APP_PAGE and APP_TEAM_PAGE; cgi-bin/home.c, message.c), and
+-- how the pages show a time and an excerpt.
+--
+-- A *_view function returns a first row of kind 's' with the session
+-- (the columns of session_team(), sessions.sql) and nothing else, or no
+-- row at all when the cookie opens no session: then nothing was written,
+-- and the CGI answers as the front line does without a session.  Page
+-- rows follow, with their own kinds.  The session check, the team
+-- membership, the audit event and the page's rows are one call, one
+-- transaction: through pgbouncer a second transaction costs more than its
+-- statements.  PL/pgSQL keeps each statement's plan for the life of the
+-- server connection, which pgbouncer keeps across requests.  SECURITY
+-- INVOKER: the app role's own grants apply.
+-- Re-applied by every migrate, after base.sql and the deltas, in file-name
+-- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
+-- they are created (check_function_bodies stays on, so a mistake fails
+-- the migrate rather than a page): a LANGUAGE sql function reads only
+-- tables and built-ins, or functions of this file made above it or of a
+-- file earlier by name; PL/pgSQL bodies may call any function.
+SET LOCAL ROLE renrakucho_owner;
+SET LOCAL search_path = renrakucho;
+
+-- A time as the pages show it (Japan time, to the minute), and a
+-- message's first 40 characters on one line.  Plain SQL expressions, so
+-- the planner inlines them into the queries that call them.
+CREATE OR REPLACE FUNCTION jst_minute(t timestamptz) RETURNS text
+LANGUAGE sql STABLE
+AS $$ SELECT pg_catalog.to_char(t AT TIME ZONE 'Asia/Tokyo',
+	'YYYY"年"FMMM"月"FMDD"日" HH24:MI') $$;
+CREATE OR REPLACE FUNCTION message_excerpt(body text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT pg_catalog.regexp_replace(pg_catalog.left(body, 40), '\s+', ' ',
+	'g') $$;
+-- /home's teams: my teams with the patient's name, my role, requests
+-- waiting and messages I have not seen (team_member.unread).
+CREATE OR REPLACE FUNCTION home_teams(p_account bigint)
+RETURNS TABLE (id bigint, name text, role text, pending bigint,
+	unread bigint)
+LANGUAGE plpgsql STABLE SECURITY INVOKER
+SET search_path = renrakucho
+AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
+	SELECT p.id, p.name, m.role,
+	    (SELECT count(*) FROM join_request j WHERE j.team_id = t.id
+		AND j.state = 'pending'),
+	    m.unread::bigint
+	FROM team_member m JOIN team t ON t.id = m.team_id
+	JOIN patient p ON p.id = t.patient_id
+	WHERE m.account_id = p_account ORDER BY p.kana_key, p.id;
+END
+$$;
+-- /home: the session row, then one row of kind 't' per team
+-- (home_teams), with the event home.view.
+CREATE OR REPLACE FUNCTION home_view(p_token_hash text, p_serial text, p_sha256 text,
+	p_addr inet)
+RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
+	login text, name text, profession text, is_operator boolean,
+	is_facility_admin boolean, facility_id bigint, facility_name text,
+	last_login text, patient_id bigint, patient_name text, role text,
+	pending bigint, unread bigint)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = renrakucho
+AS $$
+#variable_conflict use_column
+DECLARE
+	s	record;
+BEGIN
+	SELECT * INTO s FROM session_find(p_token_hash, p_serial, p_sha256);
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
+	    'home.view', NULL, NULL, NULL, 'success', NULL);
+	RETURN QUERY SELECT 's', s.session_id, s.csrf, s.account_id,
+	    s.login, s.name, s.profession, s.is_operator,
+	    s.is_facility_admin, s.facility_id, s.facility_name,
+	    s.last_login, NULL::bigint, NULL, NULL, NULL::bigint,
+	    NULL::bigint;
+	RETURN QUERY SELECT 't', NULL::bigint, NULL, NULL::bigint, NULL,
+	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
+	    NULL, h.id, h.name, h.role, h.pending, h.unread
+	FROM home_teams(s.account_id) h;
+END
+$$;
+-- The timeline (/teams/{id}/messages): the session row
+-- (team_view_session, teams.sql), rows of kind 'm' and of kind 'a', with
+-- the event message.view.  'm': 31 messages below p_before (NULL: the
+-- newest), newest first, with their 👍 (read per message through
+-- message_like's primary key, an index walk whatever the table's size);
+-- the first views of the first 30 (not mine, not withdrawn) recorded.
+-- 'a': the attachments of the same keyset page.  The queries sit in this
+-- function itself: called through further functions, each with a
+-- tuplestore of its own, the same rows cost a fifth more.
+CREATE OR REPLACE FUNCTION timeline_view(p_token_hash text, p_serial text,
+	p_sha256 text, p_addr inet, p_team bigint, p_before bigint)
+RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
+	login text, name text, profession text, is_operator boolean,
+	is_facility_admin boolean, facility_id bigint, facility_name text,
+	last_login text, team_patient_id bigint, team_patient_name text,
+	team_lead boolean, id bigint, mine boolean, withdrawn boolean,
+	body text, author text, author_profession text, facility text,
+	created text, likes bigint, liked boolean, likers text,
+	message_id bigint, file_name text, size integer)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = renrakucho
+AS $$
+#variable_conflict use_column
+DECLARE
+	s	record;
+	v_below	bigint := coalesce(p_before, 9223372036854775807);
+BEGIN
+	SELECT * INTO s FROM team_view_session(p_token_hash, p_serial,
+	    p_sha256, p_addr, p_team, 'message.view');
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT 's', s.session_id, s.csrf, s.account_id,
+	    s.login, s.name, s.profession, s.is_operator,
+	    s.is_facility_admin, s.facility_id, s.facility_name,
+	    s.last_login, s.team_patient_id, s.team_patient_name,
+	    s.team_lead, NULL::bigint, NULL::boolean, NULL::boolean, NULL,
+	    NULL, NULL, NULL, NULL, NULL::bigint, NULL::boolean, NULL,
+	    NULL::bigint, NULL, NULL::integer;
+	IF s.team_patient_id IS NULL THEN
+		RETURN;
+	END IF;
+	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
+	    'message.view', 'team', p_team::text, s.team_patient_id,
+	    'success', CASE WHEN p_before IS NOT NULL THEN 'older page' END);
+	RETURN QUERY
+	WITH m AS MATERIALIZED (SELECT x.id, x.author_id, x.withdrawn_at,
+		x.body, x.created_at
+	    FROM message x WHERE x.team_id = p_team AND x.id < v_below
+	    ORDER BY x.id DESC LIMIT 31),
+	-- The page shows 30 (MSG_PAGE in cgi-bin/message.c); a 31st row
+	-- only says there are older.
+	v AS (INSERT INTO message_view (message_id, account_id)
+	    SELECT w.id, s.account_id
+	    FROM (SELECT m.id, m.author_id, m.withdrawn_at FROM m
+		ORDER BY m.id DESC LIMIT 30) w
+	    WHERE w.author_id <> s.account_id AND w.withdrawn_at IS NULL
+	    ON CONFLICT DO NOTHING)
+	SELECT 'm', NULL::bigint, NULL, NULL::bigint, NULL, NULL, NULL,
+	    NULL::boolean, NULL::boolean, NULL::bigint, NULL, NULL,
+	    NULL::bigint, NULL, NULL::boolean, m.id,
+	    m.author_id = s.account_id, m.withdrawn_at IS NOT NULL,
+	    CASE WHEN m.withdrawn_at IS NULL THEN m.body END,
+	    au.name, au.profession, f.name, jst_minute(m.created_at),
+	    lk.n, coalesce(lk.mine, false), lk.names, NULL::bigint, NULL,
+	    NULL::integer
+	FROM m
+	JOIN account au ON au.id = m.author_id
+	JOIN facility f ON f.id = au.facility_id
+	CROSS JOIN LATERAL (SELECT count(*) AS n,
+		bool_or(l.account_id = s.account_id) AS mine,
+		string_agg(la.name, '、' ORDER BY l.at, la.id) AS names
+	    FROM message_like l JOIN account la ON la.id = l.account_id
+	    WHERE l.message_id = m.id) lk
+	ORDER BY m.id DESC;
+	RETURN QUERY SELECT 'a', NULL::bigint, NULL, NULL::bigint, NULL,
+	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
+	    NULL, NULL::bigint, NULL, NULL::boolean, x.id, NULL::boolean,
+	    NULL::boolean, NULL, NULL, NULL, NULL, NULL, NULL::bigint,
+	    NULL::boolean, NULL, x.message_id, x.name, x.size
+	FROM message_attachment x
+	WHERE x.message_id IN (SELECT y.id FROM message y
+	    WHERE y.team_id = p_team AND y.id < v_below
+	    ORDER BY y.id DESC LIMIT 31)
+	ORDER BY x.message_id, x.n;
+END
+$$;
+GRANT EXECUTE ON FUNCTION home_teams(bigint),
+	home_view(text, text, text, inet),
+	timeline_view(text, text, text, inet, bigint, bigint)
+	TO renrakucho_app;
