@@ -1,5 +1,6 @@
 -- functions/audit.sql: the audit trail's guard, and one event as the
 -- pages' statements write it.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -19,6 +20,7 @@ BEGIN
 		USING ERRCODE = 'insufficient_privilege';
 END
 $$;
+
 CREATE OR REPLACE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit_event
 	FOR EACH ROW EXECUTE FUNCTION audit_event_refuse();
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
@@ -40,5 +42,6 @@ BEGIN
 	    p_type, p_id, p_patient, p_outcome, p_detail);
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION page_audit(bigint, text, text, inet, text, text,
 	text, bigint, text, text) TO renrakucho_app;

@@ -1,5 +1,6 @@
 -- functions/mail.sql: mail to accounts, and the notification of a new
 -- message.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -38,6 +39,7 @@ BEGIN
 	RETURN n;
 END
 $$;
+
 -- A new message: the other members to mail, at most once per member and
 -- team in 10 minutes.  The upsert's WHERE is evaluated on the latest row
 -- version, so of two posts at once only one mails each member.
@@ -66,6 +68,7 @@ BEGIN
 	RETURNING n.account_id;
 END
 $$;
+
 -- A new message in p_team by p_author (cgi-bin/message.c, in the post's
 -- transaction): mail the other members who want it
 -- (message_notify_due).  The number of mails queued.
@@ -80,6 +83,7 @@ BEGIN
 	    FROM message_notify_due(p_team, p_author) d), p_subject, p_body);
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION mail_to_accounts(bigint[], text, text),
 	message_notify_due(bigint, bigint),
 	message_notify(bigint, bigint, text, text) TO renrakucho_app;

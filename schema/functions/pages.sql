@@ -12,6 +12,7 @@
 -- statements.  PL/pgSQL keeps each statement's plan for the life of the
 -- server connection, which pgbouncer keeps across requests.  SECURITY
 -- INVOKER: the app role's own grants apply.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -52,6 +53,7 @@ BEGIN
 	WHERE m.account_id = p_account ORDER BY p.kana_key, p.id;
 END
 $$;
+
 -- /home: the session row, then one row of kind 't' per team
 -- (home_teams), with the event home.view.
 CREATE OR REPLACE FUNCTION home_view(p_token_hash text, p_serial text, p_sha256 text,
@@ -85,6 +87,7 @@ BEGIN
 	FROM home_teams(s.account_id) h;
 END
 $$;
+
 -- The timeline (/teams/{id}/messages): the session row
 -- (team_view_session, teams.sql), rows of kind 'm' and of kind 'a', with
 -- the event message.view.  'm': 31 messages below p_before (NULL: the
@@ -172,6 +175,7 @@ BEGIN
 	ORDER BY x.message_id, x.n;
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION home_teams(bigint),
 	home_view(text, text, text, inet),
 	timeline_view(text, text, text, inet, bigint, bigint)

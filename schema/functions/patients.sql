@@ -1,5 +1,6 @@
 -- functions/patients.sql: the normalised kana key a registered person is
 -- found by, and the constraint that holds patient.kana_key to it.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails

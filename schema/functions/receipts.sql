@@ -1,6 +1,7 @@
 -- functions/receipts.sql: the read receipts (/teams/{id}/receipts,
 -- cgi-bin/receipts.c), read after the session check.  SECURITY INVOKER:
 -- the app role's own grants apply.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -31,6 +32,7 @@ BEGIN
 	ORDER BY tm.role = 'lead' DESC, a.kana, a.id;
 END
 $$;
+
 -- ... and the messages (newest first, below p_before, at most p_limit or
 -- all when NULL), each with every other current member and their first
 -- view (also the CSV export).  The team's members are read once and
@@ -71,6 +73,7 @@ BEGIN
 	ORDER BY m.id DESC, mem.kana, mem.account_id;
 END
 $$;
+
 -- Any other member's view: their own first view of each message.
 CREATE OR REPLACE FUNCTION receipts_mine(p_team bigint, p_before bigint,
 	p_account bigint)
@@ -97,6 +100,7 @@ BEGIN
 	ORDER BY m.id DESC LIMIT 31;
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION receipts_members(bigint),
 	receipts_messages(bigint, bigint, bigint),
 	receipts_mine(bigint, bigint, bigint) TO renrakucho_app;

@@ -6,6 +6,7 @@
 -- last_seen_at only when that is more than a minute old (a row version
 -- and WAL at every request otherwise), so a session ends between 29 and
 -- 30 idle minutes, never later.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -56,6 +57,7 @@ BEGIN
 	RETURN NEXT;
 END
 $$;
+
 -- The check alone in its transaction (the CGIs call it before BEGIN): a
 -- touch lost in a crash only makes the session end sooner, so its commit
 -- does not wait for the disk.  Call it only as a statement of its own:
@@ -79,6 +81,7 @@ BEGIN
 	    p_sha256);
 END
 $$;
+
 REVOKE ALL ON FUNCTION session_touch(text, text, text) FROM PUBLIC;
 
 -- The session and my membership of p_team (team_membership, teams.sql)
@@ -103,5 +106,6 @@ BEGIN
 	LEFT JOIN LATERAL team_membership(p_team, s.account_id) tm ON true;
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION session_find(text, text, text),
 	session_touch(text, text, text) TO renrakucho_app;

@@ -1,4 +1,5 @@
 -- functions/teams.sql: team membership, and a team page's session row.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -24,6 +25,7 @@ BEGIN
 	WHERE t.id = p_team;
 END
 $$;
+
 -- A team page's session row: the session and my membership of p_team
 -- (session_team's columns); no row without a session.  Not a member:
 -- the denied event for p_action, and NULL team columns.
@@ -58,6 +60,7 @@ BEGIN
 	    tm.name, tm.lead;
 END
 $$;
+
 GRANT EXECUTE ON FUNCTION team_membership(bigint, bigint),
 	team_view_session(text, text, text, inet, bigint, text)
 	TO renrakucho_app;

@@ -7,6 +7,7 @@
 -- history.  Rows of team_member are locked in one order, by account, so
 -- two posts to one team wait for each other instead of deadlocking; a
 -- first view locks only the viewer's own row, which cannot close a cycle.
+--
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
 -- they are created (check_function_bodies stays on, so a mistake fails
@@ -30,6 +31,7 @@ AS $$
 	AND NOT EXISTS (SELECT 1 FROM message_view v
 	    WHERE v.message_id = m.id AND v.account_id = p_account_id)
 $$;
+
 CREATE OR REPLACE FUNCTION team_last_view(p_team_id bigint, p_account_id bigint)
 RETURNS timestamptz
 LANGUAGE sql STABLE SECURITY INVOKER
@@ -39,7 +41,8 @@ AS $$
 	JOIN message m ON m.id = v.message_id
 	WHERE m.team_id = p_team_id AND v.account_id = p_account_id
 $$;
--- A member's unread count as kept.
+
+-- A member's unread count as kept (0 for one who is not a member).
 CREATE OR REPLACE FUNCTION team_unread(p_team_id bigint, p_account_id bigint)
 RETURNS bigint
 LANGUAGE sql STABLE SECURITY INVOKER
@@ -48,6 +51,7 @@ AS $$
 	SELECT coalesce((SELECT unread FROM team_member
 	    WHERE team_id = p_team_id AND account_id = p_account_id), 0)::bigint
 $$;
+
 -- A member (again): both columns from the history.
 CREATE OR REPLACE FUNCTION unread_on_member() RETURNS trigger
 LANGUAGE plpgsql SET search_path = renrakucho AS $$
@@ -57,6 +61,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
 CREATE OR REPLACE TRIGGER team_member_unread BEFORE INSERT ON team_member
 	FOR EACH ROW EXECUTE FUNCTION unread_on_member();
 
@@ -72,6 +77,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
+
 CREATE OR REPLACE TRIGGER message_unread AFTER INSERT ON message
 	FOR EACH ROW EXECUTE FUNCTION unread_on_message();
 
@@ -90,6 +96,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
+
 CREATE OR REPLACE TRIGGER message_view_unread AFTER INSERT ON message_view
 	FOR EACH ROW EXECUTE FUNCTION unread_on_view();
 
@@ -107,6 +114,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
+
 CREATE OR REPLACE TRIGGER message_withdraw_unread AFTER UPDATE OF withdrawn_at ON message
 	FOR EACH ROW WHEN (OLD.withdrawn_at IS NULL AND NEW.withdrawn_at IS NOT NULL)
 	EXECUTE FUNCTION unread_on_withdraw();
