@@ -179,7 +179,7 @@ COMMENT ON COLUMN account.email IS
 COMMENT ON COLUMN account.email_is_placeholder IS
 	'email is a placeholder: mail is delivered to the facility''s representative address, naming the person.';
 COMMENT ON COLUMN account.password_hash IS 'PBKDF2-HMAC-SHA256 of the password, with its parameters.';
-COMMENT ON COLUMN account.is_staff IS 'May use the patient pages.';
+COMMENT ON COLUMN account.is_staff IS 'Has the staff role (利用者).';
 COMMENT ON COLUMN account.is_facility_admin IS 'Facility administrator (施設管理者) of facility_id.';
 COMMENT ON COLUMN account.is_operator IS 'Service operator (サービス運用者, the secretariat).';
 COMMENT ON COLUMN account.notify IS 'Wants mail about new messages in their teams.';
@@ -204,8 +204,9 @@ COMMENT ON COLUMN device_cert.label IS 'The device''s name, as its issuer gave i
 COMMENT ON COLUMN device_cert.issued_at IS 'When it was issued.';
 COMMENT ON COLUMN device_cert.not_after IS 'When it expires.';
 COMMENT ON COLUMN device_cert.revoked_at IS 'When it was revoked (NULL: not revoked).';
-COMMENT ON COLUMN device_cert.revoked_by IS 'The account that revoked it; NULL: renrakucho-admin or not revoked.';
-COMMENT ON COLUMN device_cert.revoke_reason IS 'Why it was revoked, in words.';
+COMMENT ON COLUMN device_cert.revoked_by IS
+	'The account that revoked it; NULL: not revoked, or revoked by renrakucho-admin or by a pickup''s expiry or lock.';
+COMMENT ON COLUMN device_cert.revoke_reason IS 'Why it was revoked, in words (e.g. pickup expired).';
 
 COMMENT ON TABLE session IS
 	'A login session: the hash of the cookie''s token, bound to the certificate it was made under; 30 minutes idle, 12 hours at most.';
