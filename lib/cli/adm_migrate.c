@@ -386,6 +386,27 @@ adm_changed(const struct adm *a, const struct adm_schema *s)
 			    s->f[i].sha);
 }
 
+/* The database's state against the files: 0 when a run may go on, -1
+ * (with the messages) when a released file changed or an empty database
+ * has no base.sql to start from. */
+static int
+adm_plan(struct adm *a, struct adm_schema *s)
+{
+	int	 changed;
+
+	if ((changed = adm_schema_compare(a, s)) == -1)
+		return -1;
+	if (changed > 0) {
+		adm_changed(a, s);
+		return -1;
+	}
+	if (!s->present && (s->n == 0 || s->f[0].kind != KIND_BASE)) {
+		adm_errx(a, "%s: no base.sql for an empty database", s->dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* Whether a run applies f: base.sql only to a database without the
  * record table, a delta once, a functions file always. */
 static int
@@ -454,7 +475,6 @@ adm_migrate_run(struct adm *a, struct adm_schema *s)
 {
 	const char	*lock[1] = { ADM_MIGRATE_LOCK };
 	size_t		 i, n = 0;
-	int		 changed;
 
 	if (db_begin(a->db) == -1) {
 		adm_dberr(a, "BEGIN");
@@ -470,16 +490,8 @@ adm_migrate_run(struct adm *a, struct adm_schema *s)
 	}
 	/* Read only under the lock: a run that waited sees what the other
 	 * committed. */
-	if ((changed = adm_schema_compare(a, s)) == -1)
+	if (adm_plan(a, s) == -1)
 		return 1;
-	if (changed > 0) {
-		adm_changed(a, s);
-		return 1;
-	}
-	if (!s->present && (s->n == 0 || s->f[0].kind != KIND_BASE)) {
-		adm_errx(a, "%s: no base.sql for an empty database", s->dir);
-		return 1;
-	}
 	for (i = 0; i < s->n; i++)
 		if (adm_todo(s, &s->f[i]) && adm_apply(a, &s->f[i]) == -1)
 			return 1;
@@ -500,18 +512,9 @@ static int
 adm_migrate_dry(struct adm *a, struct adm_schema *s)
 {
 	size_t	 i, n = 0;
-	int	 changed;
 
-	if ((changed = adm_schema_compare(a, s)) == -1)
+	if (adm_plan(a, s) == -1)
 		return 1;
-	if (changed > 0) {
-		adm_changed(a, s);
-		return 1;
-	}
-	if (!s->present && (s->n == 0 || s->f[0].kind != KIND_BASE)) {
-		adm_errx(a, "%s: no base.sql for an empty database", s->dir);
-		return 1;
-	}
 	for (i = 0; i < s->n; i++) {
 		if (!adm_todo(s, &s->f[i]))
 			continue;
