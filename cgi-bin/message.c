@@ -484,10 +484,8 @@ notify_members(struct app *a, const char *team_id)
 	p[1] = a->user.account_id;
 	p[2] = "新しいメッセージがあります";
 	p[3] = body.p;
-	db_later(a->db, 1);
-	rc = db_cmd(a->db, "SELECT message_notify($1::bigint, $2::bigint,"
-	    " $3, $4)", 4, p);
-	db_later(a->db, 0);
+	rc = db_cmd_later(a->db, "SELECT message_notify($1::bigint,"
+	    " $2::bigint, $3, $4)", 4, p);
 out:
 	buf_free(&body);
 	return rc;

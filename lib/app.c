@@ -233,9 +233,7 @@ app_audit(struct app *a, const char *action, const char *object_type,
 	e.detail = detail;
 	/* In a transaction the INSERT goes out with the next statement or
 	 * the COMMIT, which fail if it does: no page without its event. */
-	db_later(a->db, 1);
-	rc = audit_write(a->db, &e);
-	db_later(a->db, 0);
+	rc = audit_write_later(a->db, &e);
 	return rc;
 }
 

@@ -18,4 +18,7 @@ struct audit {
 
 /* INSERT one event in the current transaction (or autocommit).  0/-1. */
 int	audit_write(PGconn *, const struct audit *);
+/* The same through db_cmd_later: in a transaction the INSERT goes out
+ * with the next statement or the COMMIT, which fail if it does. */
+int	audit_write_later(PGconn *, const struct audit *);
 #endif

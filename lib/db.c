@@ -9,7 +9,8 @@
 #include "db.h"
 #include "log.h"
 
-static char	db_state[6];
+static struct db_error	db_err;
+static int		db_quiet;
 
 /*
  * Round trips.  A page's transaction used to cost one round trip for each
@@ -21,8 +22,8 @@ static char	db_state[6];
  *              transaction's first statement (or not at all: a
  *              transaction without statements needs neither BEGIN nor
  *              COMMIT);
- *   db_later   while on, db_cmd in a transaction queues its statement
- *              (the audit INSERT) until the next db_exec or db_commit.
+ *   db_cmd_later  queues one statement whose result nothing reads (the
+ *              audit INSERT) until the next db_exec or db_commit.
  *   db_exec_alone  a statement in a transaction of its own sends
  *              set_config and the statement in one pipeline without BEGIN
  *              or COMMIT: a pipeline's statements are one implicit
@@ -49,7 +50,6 @@ struct db_queued {
 
 static struct {
 	int		 begin;		/* DB_BEGIN or DB_SETTINGS not sent yet */
-	int		 later;		/* db_cmd queues (db_later) */
 	size_t		 nq;
 	struct db_queued q[DB_QUEUE];
 } db_pipe;
@@ -138,17 +138,51 @@ db_queue(const char *sql, int n, const char *const *p)
 	return 0;
 }
 
-/* Keep the first real failure of a pipeline: its SQLSTATE and message. */
+/* Copies one diagnostic field of r into dst (n bytes), up to its first
+ * newline; "" when absent. */
+static void
+db_field(char *dst, size_t n, const PGresult *r, int field)
+{
+	const char	*s;
+	size_t		 len;
+
+	s = r != NULL ? PQresultErrorField(r, field) : NULL;
+	if (s == NULL)
+		s = "";
+	len = strcspn(s, "\n");
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* Keep the first real failure of a pipeline: its SQLSTATE, constraint,
+ * message and position (only copied here, on the error path). */
 static void
 db_failed(PGconn *c, const PGresult *r)
 {
-	const char	*st;
+	const char	*pos;
 
-	st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(db_state, sizeof(db_state), "%s", st != NULL ? st : "");
+	db_field(db_err.sqlstate, sizeof(db_err.sqlstate), r,
+	    PG_DIAG_SQLSTATE);
+	db_field(db_err.constraint, sizeof(db_err.constraint), r,
+	    PG_DIAG_CONSTRAINT_NAME);
+	db_field(db_err.message, sizeof(db_err.message), r,
+	    PG_DIAG_MESSAGE_PRIMARY);
+	if (db_err.message[0] == '\0') {
+		/* No server error: libpq's own (connection lost). */
+		snprintf(db_err.message, sizeof(db_err.message), "%s",
+		    r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(c));
+		db_err.message[strcspn(db_err.message, "\n")] = '\0';
+	}
+	pos = r != NULL ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) :
+	    NULL;
+	db_err.position = pos != NULL ? (int)strtol(pos, NULL, 10) : 0;
+	if (db_quiet)
+		return;
 	/* A unique violation or a serialisation failure is a normal outcome
 	 * the caller handles; log it briefly. */
-	log_err("database: %s%s", db_state[0] != '\0' ? db_state : "",
+	log_err("database: %s%s", db_err.sqlstate,
 	    r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(c));
 }
 
@@ -337,12 +371,6 @@ db_rollback(PGconn *c)
 	PQclear(r);
 }
 
-void
-db_later(PGconn *c, int on)
-{
-	db_pipe.later = on;
-}
-
 PGresult *
 db_exec(PGconn *c, const char *sql, int n, const char *const *p)
 {
@@ -386,16 +414,48 @@ db_cmd(PGconn *c, const char *sql, int n, const char *const *p)
 {
 	PGresult	*r;
 
-	/* Queued only inside a transaction: outside one, nothing would
-	 * ever send it. */
-	if (db_pipe.later && (db_pipe.begin ||
-	    PQtransactionStatus(c) == PQTRANS_INTRANS) &&
-	    db_queue(sql, n, p) == 0)
-		return 0;
 	if ((r = db_exec(c, sql, n, p)) == NULL)
 		return -1;
 	PQclear(r);
 	return 0;
+}
+
+int
+db_cmd_later(PGconn *c, const char *sql, int n, const char *const *p)
+{
+	/* Queued only inside a transaction: outside one, nothing would
+	 * ever send it. */
+	if ((db_pipe.begin || PQtransactionStatus(c) == PQTRANS_INTRANS) &&
+	    db_queue(sql, n, p) == 0)
+		return 0;
+	return db_cmd(c, sql, n, p);
+}
+
+PGresult *
+db_exec_script(PGconn *c, const char *sql)
+{
+	PGresult	*r;
+
+	/* The simple protocol cannot join a pipeline: what db_begin or
+	 * db_cmd_later left pending goes first, in a round trip of its
+	 * own. */
+	if (db_pipe.begin || db_pipe.nq > 0) {
+		if ((r = db_pipeline(c, "SELECT 1", 0, NULL, 0)) == NULL)
+			return NULL;
+		PQclear(r);
+	}
+	r = PQexec(c, sql);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		return r;
+	default:
+		break;
+	}
+	db_failed(c, r);
+	PQclear(r);
+	return NULL;
 }
 
 const char *
@@ -417,7 +477,19 @@ db_get(const PGresult *r, int row, const char *col)
 const char *
 db_sqlstate(void)
 {
-	return db_state;
+	return db_err.sqlstate;
+}
+
+const struct db_error *
+db_last_error(void)
+{
+	return &db_err;
+}
+
+void
+db_log_errors(int on)
+{
+	db_quiet = !on;
 }
 
 int

@@ -15,4 +15,24 @@ int	mail_queue_account(PGconn *, const char *account_id,
 /* Queue a mail to an address (a facility's representative address). */
 int	mail_queue_address(PGconn *, const char *to, const char *subject,
 	    const char *body);
+
+/* What one delivery run did. */
+struct mail_counts {
+	long	 sent;
+	long	 failed;	/* rescheduled with backoff */
+	long	 gaveup;	/* the tenth failure: never due again */
+};
+/* Delivers up to limit due messages, oldest first, each in its own
+ * transaction (FOR UPDATE SKIP LOCKED: overlapping runs share the work).
+ * A failed attempt is logged ("message ID: why") and retried later.
+ * 0, or -1 on a database error (db_last_error; n counts what was done
+ * before it).  The caller ignores SIGPIPE: a sendmail that exits early
+ * must not kill it mid-write. */
+int	mail_deliver(PGconn *, long limit, struct mail_counts *n);
+/* One message through the sendmail command (cfg sendmail, -t: the
+ * recipient travels in To:, never on a command line); id makes the
+ * Message-ID.  NULL when sent, else why not (a header with a control
+ * character is refused unsent). */
+const char	*mail_send(const char *id, const char *to,
+		    const char *subject, const char *body);
 #endif

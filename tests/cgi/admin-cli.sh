@@ -7,7 +7,8 @@
 # Needs root (the cluster runs as postgres) and PostgreSQL 15's binaries;
 # otherwise it skips.  Environment:
 #   ADMIN_BIN   the CLI (default build/renrakucho-admin, from the cwd)
-#   SCHEMA_DIR  the migrations (default: schema/ beside this test's tree)
+#   SCHEMA_DIR  the schema: base.sql, deltas, functions/ (default: schema/
+#               beside this test's tree)
 #   PGBIN       PostgreSQL's bin directory (default /usr/lib/postgresql/15/bin)
 set -u
 
@@ -27,7 +28,7 @@ skip_all() {
 id postgres > /dev/null 2>&1 || skip_all "no postgres user"
 command -v openssl > /dev/null || skip_all "no openssl"
 [ -x "$ADMIN_BIN" ] || { echo "Bail out! no admin CLI at $ADMIN_BIN"; exit 1; }
-[ -n "$SCHEMA_DIR" ] && [ -f "$SCHEMA_DIR/001_base.sql" ] ||
+[ -n "$SCHEMA_DIR" ] && [ -f "$SCHEMA_DIR/base.sql" ] ||
     { echo "Bail out! no schema directory"; exit 1; }
 
 # Everything of this run under one directory; the socket directory is
@@ -120,21 +121,26 @@ admin frobnicate > "$out" 2> "$err"
 [ $? = 2 ]; ok $? "an unknown verb: exit 2"
 
 # --- migrate ---------------------------------------------------------------
+# (The migrate cases on a schema of their own: tests/integration/migrate.sh.)
 admin migrate > "$out" 2> "$err"
-[ $? = 0 ] && grep -qx "applied 001_base.sql" "$out"
-ok $? "migrate applies 001_base.sql" || diag "$err"
+[ $? = 0 ] && grep -qx "applied base.sql" "$out"
+ok $? "migrate applies base.sql" || diag "$err"
 admin migrate > "$out" 2> "$err"
-[ $? = 0 ] && grep -qx "up to date" "$out"
+[ $? = 0 ] && [ "$(cat "$out")" = "up to date" ]
 ok $? "a second migrate is up to date"
-NMIG=$(ls "$SCHEMA_DIR"/*.sql | wc -l)
-[ "$(psql_q "SELECT string_agg(version, ' ' ORDER BY version) FROM renrakucho.schema_migration")" = \
-    "$(cd "$SCHEMA_DIR" && ls *.sql | sort | tr '\n' ' ' | sed 's/ $//')" ]
-ok $? "schema_migration records every migration file"
+schema_files() {	# base.sql, the deltas, functions/*.sql of $1, byte order
+	(cd "$1" && ls base.sql [0-9][0-9][0-9]_*.sql functions/*.sql \
+	    2> /dev/null | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
+}
+NMIG=$(psql_q "SELECT count(*) FROM renrakucho.schema_migration")
+[ "$(psql_q "SELECT string_agg(file, ' ' ORDER BY file COLLATE \"C\")
+    FROM renrakucho.schema_migration")" = "$(schema_files "$SCHEMA_DIR")" ]
+ok $? "schema_migration records every schema file"
 
-# A broken migration stops the run, names the file and line, applies
-# nothing of itself and nothing after it.
+# A broken delta stops the run, names the file and line, applies nothing
+# of itself and nothing after it.
 mkdir "$T/schema2"
-cp "$SCHEMA_DIR"/*.sql "$T/schema2/"
+cp -R "$SCHEMA_DIR"/. "$T/schema2/"
 printf -- '-- broken\nCREATE TABLE renrakucho.t_bad (x int);\n\nSELEC 1;\n' \
     > "$T/schema2/900_bad.sql"
 printf 'CREATE TABLE renrakucho.t_after (x int);\n' > "$T/schema2/901_after.sql"

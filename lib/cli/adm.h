@@ -1,0 +1,115 @@
+/* renrakucho-admin's private interface: what admin.c (dispatch, options,
+ * usage, the shared helpers) gives the verb files adm_*.c, and the verbs
+ * they give the verb table. */
+#ifndef RK_ADM_H
+#define RK_ADM_H
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "req.h"
+
+#define ADM_PROG	"renrakucho-admin"
+#define ADM_DAYS_MAX	3650
+#define ADM_CRL_DAYS	7
+
+/* Timestamps in listings: Japan time with its offset, so nobody has to
+ * guess which zone a column is in. */
+#define ADM_TS(col) "to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
+	" 'YYYY-MM-DD HH24:MI:SS\"+09\"')"
+
+struct adm_def;
+struct adm;
+
+typedef int (*adm_fn)(struct adm *, int, char **);
+
+/* One run of the tool: the verb, its configuration and connection. */
+struct adm {
+	const struct adm_def	*def;
+	const char		*conf;	/* --conf, or NULL */
+	int			 ready;	/* configuration loaded */
+	const char		*label;	/* "renrakucho-admin cert issue" */
+	PGconn			*db;
+	char			 who[80];	/* audit login: "cli:<user>" */
+};
+
+/* One long option of a verb; exactly one of val, flag and fn says what
+ * it does.  Tables end with a NULL name; --help is implied. */
+struct adm_opt {
+	const char	 *name;		/* without the "--" */
+	const char	**val;		/* --name VALUE, at most once */
+	int		  required;	/* *val may not stay NULL */
+	int		 *flag;		/* --name alone: set to 1 */
+	/* --name VALUE, each time checked by fn(a, VALUE, arg): -1 to
+	 * go on, else the exit status. */
+	int		(*fn)(struct adm *, const char *, void *);
+	void		 *arg;
+};
+
+extern const struct adm_opt	adm_noopts[];
+
+/* Messages: one line on stderr, prefixed with the verb, control
+ * characters escaped.  adm_dberr adds the failed statement's primary
+ * message (db_last_error). */
+void	adm_errx(const struct adm *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	adm_dberr(const struct adm *, const char *what);
+/* --help: usage on stdout, 0.  bad: usage on stderr, 2. */
+int	adm_usage(const struct adm *, int bad);
+
+/* A verb's options, then no operands: -1 to go on, else the exit status
+ * (usage already printed). */
+int	adm_parse(struct adm *, int argc, char **argv,
+	    const struct adm_opt *);
+/* Option values through the web forms' validators (req.h): validator
+ * with the bounds min..max on s; 0, or -1 with a message naming what.
+ * A NULL s (option not given) is valid. */
+int	adm_valid(const struct adm *, const char *what, const char *s,
+	    req_validator, int64_t min, int64_t max);
+/* A decimal number in [min, max] (req_v_int): 0, or -1 with a message. */
+int	adm_num(const struct adm *, const char *what, const char *s,
+	    int64_t min, int64_t max, long long *out);
+/* --days: s, or dflt when s is NULL, in 1..ADM_DAYS_MAX. */
+int	adm_days(const struct adm *, const char *s, long long dflt,
+	    int *out);
+
+/* Loads the configuration once (each verb calls it after its options,
+ * so --help works without one).  0 or -1 (cfg printed why). */
+int	adm_ready(struct adm *);
+/* Connects with the owner DSN; schema: search_path = renrakucho (every
+ * verb but migrate).  0 or -1 with a message. */
+int	adm_connect(struct adm *, int schema);
+/* COMMIT: 0, or -1 with a message. */
+int	adm_commit(struct adm *);
+/* One audit event of this operator, in the current transaction (or
+ * autocommit): 0, or -1 with a message. */
+int	adm_audit(struct adm *, const char *action, const char *otype,
+	    const char *oid, const char *detail);
+/* The rows of sql as a tab-separated table of cols, with a header
+ * line: 0, or 1 (the exit status) with a message. */
+int	adm_table(struct adm *, const char *sql, int n,
+	    const char *const *p, const char *const *cols);
+
+/* adm_ca.c: the CRL from the database, written and reloaded. */
+int	adm_crl(struct adm *, int days);
+/* adm_account.c: a list verb with an optional --facility ID. */
+int	adm_list_facility(struct adm *, int argc, char **argv,
+	    const char *sql, const char *const *cols);
+
+/* The verbs (exit status: 0, 1 failure, 2 usage). */
+int	cmd_migrate(struct adm *, int, char **);
+int	cmd_ca_init(struct adm *, int, char **);
+int	cmd_ca_server_cert(struct adm *, int, char **);
+int	cmd_crl_update(struct adm *, int, char **);
+int	cmd_facility_add(struct adm *, int, char **);
+int	cmd_facility_list(struct adm *, int, char **);
+int	cmd_account_add(struct adm *, int, char **);
+int	cmd_account_list(struct adm *, int, char **);
+int	cmd_account_unlock(struct adm *, int, char **);
+int	cmd_account_passwd(struct adm *, int, char **);
+int	cmd_cert_issue(struct adm *, int, char **);
+int	cmd_cert_list(struct adm *, int, char **);
+int	cmd_cert_revoke(struct adm *, int, char **);
+int	cmd_session_purge(struct adm *, int, char **);
+int	cmd_mail_deliver(struct adm *, int, char **);
+int	cmd_pickup_purge(struct adm *, int, char **);
+#endif
