@@ -27,32 +27,32 @@
 #define MSG_BODY_LIMIT	((size_t)MSG_FILES * MSG_FILE_MAX + 256 * 1024)
 
 enum key {
-	K_CSRF,
-	K_CLIENT_TOKEN,
-	K_BODY,
-	K_FILE1,
-	K_FILE2,
-	K_FILE3,
-	K_FILE4,
-	K_FILE5,
-	K_FILE6,	/* declared only to refuse a 6th attachment */
-	K_BEFORE,
-	K_NOTICE,
-	K__MAX
+	KEY_CSRF,
+	KEY_CLIENT_TOKEN,
+	KEY_BODY,
+	KEY_FILE1,
+	KEY_FILE2,
+	KEY_FILE3,
+	KEY_FILE4,
+	KEY_FILE5,
+	KEY_FILE6,	/* declared only to refuse a 6th attachment */
+	KEY_BEFORE,
+	KEY_NOTICE,
+	KEY__MAX
 };
 
-static const struct req_key keys[K__MAX] = {
-	/* K_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
-	/* K_CLIENT_TOKEN */ { "client_token", req_v_token, 16, 64 },
-	/* K_BODY */	{ "body", req_v_multiline, 1, MSG_BODY_MAX },
-	/* K_FILE1 */	{ "file1", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE2 */	{ "file2", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE3 */	{ "file3", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE4 */	{ "file4", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE5 */	{ "file5", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE6 */	{ "file6", NULL, 0, 0 },
-	/* K_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
-	/* K_NOTICE */	{ "n", req_v_token, 1, 16 },
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_CLIENT_TOKEN */	{ "client_token", req_v_token, 16, 64 },
+	/* KEY_BODY */	{ "body", req_v_multiline, 1, MSG_BODY_MAX },
+	/* KEY_FILE1 */	{ "file1", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE2 */	{ "file2", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE3 */	{ "file3", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE4 */	{ "file4", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE5 */	{ "file5", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE6 */	{ "file6", NULL, 0, 0 },
+	/* KEY_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
+	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 };
 
 /* The post form as it goes back to its author after a refusal. */
@@ -191,7 +191,7 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	struct shown			 sh[MSG_PAGE];
 	char				 tok[AUTH_TOKEN_LEN + 1], title[400];
 	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
-	const char			*before = app_val(a, K_BEFORE), *v;
+	const char			*before = app_val(a, KEY_BEFORE), *v;
 	const PGresult			*r = w->r;
 	size_t				 i, n;
 	int				 row, rc = -1;
@@ -240,17 +240,17 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	tp.messages_n = n;
 	tp.has_messages = n > 0;
 	tp.has_newer = before != NULL;
-	if ((v = app_val(a, K_NOTICE)) != NULL)
+	if ((v = app_val(a, KEY_NOTICE)) != NULL)
 		for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
 			if (strcmp(v, notices[i].code) == 0) {
 				tp.notice_shown = 1;
 				tp.notice = notices[i].text;
 			}
 	for (i = 0; i < MSG_FILES; i++) {
-		files[i].key = keys[K_FILE1 + i].name;
+		files[i].key = keys[KEY_FILE1 + i].name;
 		files[i].label = labels[i];
 		snprintf(errid[i], sizeof(errid[i]), "%s-error",
-		    keys[K_FILE1 + i].name);
+		    keys[KEY_FILE1 + i].name);
 		files[i].error_id = errid[i];
 		if (f != NULL && f->file_err[i] != NULL) {
 			files[i].has_error = 1;
@@ -310,7 +310,7 @@ timeline(struct app *a, struct form *f)
 
 	app_view_params(a, p);
 	p[4] = a->id[0];
-	p[5] = app_val(a, K_BEFORE);
+	p[5] = app_val(a, KEY_BEFORE);
 	r = f == NULL ? db_exec_alone(a->db, sql, 6, p) :
 	    db_exec_commit(a->db, sql, 6, p);
 	if ((rc = app_view_session(a, r)) == -1)
@@ -357,8 +357,8 @@ err:
 static void
 page_timeline(struct app *a)
 {
-	if (!app_refuse_invalid(a, K_BEFORE) && !app_refuse_invalid(a,
-	    K_NOTICE))
+	if (!app_refuse_invalid(a, KEY_BEFORE) && !app_refuse_invalid(a,
+	    KEY_NOTICE))
 		timeline(a, NULL);
 }
 
@@ -378,11 +378,11 @@ post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
 {
 	static const char *const anchors[MSG_FILES] = {
 		"#file1", "#file2", "#file3", "#file4", "#file5" };
-	const struct req_val *v = &a->req.vals[K_BODY];
+	const struct req_val *v = &a->req.vals[KEY_BODY];
 	size_t		 i;
 
 	memset(f, 0, sizeof(*f));
-	f->client_token = app_val(a, K_CLIENT_TOKEN);
+	f->client_token = app_val(a, KEY_CLIENT_TOKEN);
 	f->body = v->present && v->s != NULL && req_utf8_len(v->s, v->len) >= 0 ?
 	    v->s : "";
 	if (!v->present || v->len == 0)
@@ -397,7 +397,7 @@ post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
 	if (f->body_err != NULL)
 		form_error(f, "#body", f->body_err);
 	for (i = 0; i < MSG_FILES; i++) {
-		v = &a->req.vals[K_FILE1 + i];
+		v = &a->req.vals[KEY_FILE1 + i];
 		types[i] = NULL;
 		if (!v->present || (v->valid && v->len == 0))
 			continue;
@@ -413,7 +413,7 @@ post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
 		if (f->file_err[i] != NULL)
 			form_error(f, anchors[i], f->file_err[i]);
 	}
-	if (a->req.vals[K_FILE6].present)
+	if (a->req.vals[KEY_FILE6].present)
 		form_error(f, "#file1", "添付ファイルは5つまでです。");
 }
 
@@ -504,7 +504,7 @@ page_post(struct app *a)
 	size_t		 i;
 	int		 rc, nfiles = 0;
 
-	if (app_val(a, K_CLIENT_TOKEN) == NULL) {
+	if (app_val(a, KEY_CLIENT_TOKEN) == NULL) {
 		/* Our own form always carries one. */
 		app_error(a, 400, "送信内容が正しくありません",
 		    "画面を開き直してから、もう一度投稿してください。");
@@ -526,7 +526,7 @@ page_post(struct app *a)
 
 	p[0] = t.id;
 	p[1] = a->user.account_id;
-	p[2] = a->req.vals[K_BODY].s;
+	p[2] = a->req.vals[KEY_BODY].s;
 	p[3] = f.client_token;
 	r = db_exec(a->db, "INSERT INTO message (team_id, author_id, body,"
 	    " client_token) VALUES ($1::bigint, $2::bigint, $3, $4)"
@@ -550,7 +550,7 @@ page_post(struct app *a)
 	PQclear(r);
 	for (i = 0; i < MSG_FILES; i++)
 		if (types[i] != NULL && store_attachment(a, msg_id, ++nfiles,
-		    &a->req.vals[K_FILE1 + i], types[i]) == -1)
+		    &a->req.vals[KEY_FILE1 + i], types[i]) == -1)
 			goto err;
 	snprintf(detail, sizeof(detail), "attachments: %d", nfiles);
 	if (notify_members(a, t.id) == -1 ||
@@ -568,7 +568,7 @@ err:
 static void
 back_to(struct app *a, const char *notice)
 {
-	const char	*before = app_val(a, K_BEFORE);
+	const char	*before = app_val(a, KEY_BEFORE);
 	struct buf	 path;
 
 	memset(&path, 0, sizeof(path));
@@ -747,5 +747,5 @@ int
 main(void)
 {
 	return app_main("message", pages, sizeof(pages) / sizeof(pages[0]),
-	    keys, K__MAX, MSG_BODY_LIMIT);
+	    keys, KEY__MAX, MSG_BODY_LIMIT);
 }
