@@ -68,10 +68,8 @@ struct form {
 static void
 fail_db(struct app *a)
 {
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。内容は保存されていません。"
-	    "しばらく待ってから、もう一度お試しください。");
+	app_dberr_say(a, NULL, "システムで問題が発生しました。内容は保存"
+	    "されていません。しばらく待ってから、もう一度お試しください。");
 }
 
 static void

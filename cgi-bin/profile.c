@@ -100,10 +100,8 @@ profile_notice(const char *n)
 static void
 profile_dberr(struct app *a)
 {
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。変更は保存されていません。"
-	    "しばらく待ってから、もう一度お試しください。");
+	app_dberr_say(a, NULL, "システムで問題が発生しました。変更は保存"
+	    "されていません。しばらく待ってから、もう一度お試しください。");
 }
 
 static int
@@ -439,9 +437,8 @@ page_issue(struct app *a)
 	if (db_begin(a->db) == -1 ||
 	    pickup_create(a->db, a->user.facility_id, label,
 	    a->user.account_id, &pn) == -1) {
-		db_rollback(a->db);
-		app_error(a, db_lost(a->db) ? 503 : 500,
-		    "証明書を発行できませんでした", "システムで問題が発生し"
+		app_dberr_say(a, "証明書を発行できませんでした",
+		    "システムで問題が発生し"
 		    "ました。証明書は発行されていません。しばらく待ってから、"
 		    "もう一度お試しください。");
 		return;
