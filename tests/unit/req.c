@@ -458,6 +458,36 @@ test_multipart(void)
 	    !r.vals[K_FILE].valid, "multipart-bad-filename-invalid-utf8");
 	req_free(&r);
 
+	/* Control characters in a file name: C1 (U+0085) refused, U+00A0
+	 * (0xC2 0xA0, the same lead byte as C1's) kept.  C0 and DEL never
+	 * get this far: the header parser refuses them. */
+	{
+		static const struct {
+			const char	*fn;
+			int		 valid;
+			const char	*name;
+		} fns[] = {
+			{ "a\xc2\x85.pdf", 0, "multipart-bad-filename-c1" },
+			{ "a\xc2\xa0" "b\xc3\xa9.pdf", 1,
+			    "multipart: filename with U+00A0 and é kept" },
+		};
+		size_t	 j;
+
+		for (j = 0; j < sizeof(fns) / sizeof(fns[0]); j++) {
+			n = (size_t)snprintf(body, sizeof(body),
+			    "--XyZ\r\n"
+			    "Content-Disposition: form-data; name=\"file\";"
+			    " filename=\"%s\"\r\n"
+			    "\r\n"
+			    "x\r\n--XyZ--", fns[j].fn);
+			ok(mp(&r, CT, body, n) == REQ_OK &&
+			    r.vals[K_FILE].present &&
+			    r.vals[K_FILE].valid == fns[j].valid, "%s",
+			    fns[j].name);
+			req_free(&r);
+		}
+	}
+
 	/* Quoted boundary with a space and other bchars. */
 	n = (size_t)snprintf(body, sizeof(body),
 	    "--a'()+_,-./:=? b\r\n"
