@@ -272,12 +272,12 @@ page_staff(struct app *a)
 	if (account_form_read(&a->req, KEY_ACCOUNT, &f) == 0 &&
 	    strcmp(a->id[0], a->user.account_id) == 0 && !f.is_admin) {
 		/* Someone must stay able to manage the facility. */
-		f.err[ACCOUNT_F_ADMIN] = "ご自分の施設管理者の権限は外せません。"
-		    "ほかの施設管理者に依頼してください。";
-		f.nerr++;
+		form_error(&f.form, KEY_ACCOUNT + ACCOUNT_F_ADMIN, NULL,
+		    "ご自分の施設管理者の権限は外せません。"
+		    "ほかの施設管理者に依頼してください。");
 	}
 	f.login = db_get(r, 0, "login");	/* shown, never changed */
-	if (f.nerr > 0) {
+	if (f.form.n > 0) {
 		db_rollback(a->db);
 		fac_edit_page(a, 422, r, &f);
 		goto out;

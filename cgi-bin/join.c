@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "form.h"
 #include "mail.h"
 #include "tmpl.h"
 
@@ -194,14 +195,13 @@ static void
 render_offer(struct app *a, const char *err)
 {
 	struct tmpl_patient_head	 h;
-	struct tmpl_patient_head_errors	 e = { "#message", err };
 	struct tmpl_patient_found	 t;
+	struct form			 f;
 
+	form_init(&f, &a->req);
+	form_error(&f, KEY_MESSAGE, NULL, err);
 	memset(&h, 0, sizeof(h));
 	h.title = "この方は登録済みです";
-	h.has_errors = 1;
-	h.errors = &e;
-	h.errors_n = 1;
 	memset(&t, 0, sizeof(t));
 	t.team_id = a->id[0];
 	t.csrf = a->user.csrf;
@@ -212,15 +212,11 @@ render_offer(struct app *a, const char *err)
 	t.message_error = err;
 	t.message_invalid = "true";
 	t.message_desc = "message-error";
-	/* Shown again only if it is text at all. */
-	if (a->req.vals[KEY_MESSAGE].present &&
-	    strlen(a->req.vals[KEY_MESSAGE].s) == a->req.vals[KEY_MESSAGE].len &&
-	    req_utf8_len(a->req.vals[KEY_MESSAGE].s,
-	    a->req.vals[KEY_MESSAGE].len) >= 0)
-		t.message = a->req.vals[KEY_MESSAGE].s;
+	t.message = form_value(&a->req, KEY_MESSAGE);
 	a->status = 422;
 	app_layout_begin(a, h.title);
 	tmpl_patient_head(&a->body, &h);
+	form_summary(&a->body, &f);
 	tmpl_patient_found(&a->body, &t);
 	app_layout_end(a);
 }
