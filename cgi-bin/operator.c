@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "form.h"
+#include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
 #include "tmpl.h"
@@ -542,8 +543,7 @@ static const char op_account_sql[] =
     "  WHEN a.locked_until > now() THEN 'ロック中（ログインの失敗が続いたため）'"
     "  WHEN f.status <> 'active' THEN '事業所が利用停止'"
     "  ELSE '利用可' END AS state,"
-    " coalesce(" ACCOUNT_SQL_TIME("a.last_login_at") ", 'まだありません')"
-    "  AS last_login,"
+    " " JTIME_SQL("a.last_login_at") " AS last_login,"
     " f.id AS facility_id, f.name AS facility, f.email AS facility_email,"
     " f.status = 'active' AS facility_active"
     " FROM account a JOIN facility f ON f.id = a.facility_id"
@@ -554,6 +554,7 @@ op_account_page(struct app *a, int status, const PGresult *r,
     const char *label_err)
 {
 	struct tmpl_operator_account	 t;
+	char				 last[JTIME_LEN];
 
 	memset(&t, 0, sizeof(t));
 	t.id = db_get(r, 0, "id");
@@ -567,7 +568,8 @@ op_account_page(struct app *a, int status, const PGresult *r,
 	t.email = db_get(r, 0, "email");
 	t.roles = db_get(r, 0, "roles");
 	t.state = db_get(r, 0, "state");
-	t.last_login = db_get(r, 0, "last_login");
+	t.last_login = jtime_db(db_get(r, 0, "last_login"), JTIME_MINUTE,
+	    last, sizeof(last), "まだありません");
 	t.locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
 	t.deleted = strcmp(db_get(r, 0, "deleted"), "t") == 0;
 	t.csrf = a->user.csrf;

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "form.h"
+#include "jtime.h"
 #include "tmpl.h"
 #include "upload.h"
 #include "wareki.h"
@@ -56,19 +57,6 @@ opt(struct app *a, struct form *e, enum key k, const char *label)
 		return v->s;
 	form_error(e, k, NULL, v->err != NULL ? v->err : label);
 	return NULL;
-}
-
-/* Today in Japan as yyyymmdd. */
-static long
-today_jst(void)
-{
-	time_t		 t = time(NULL) + 9 * 3600;
-	struct tm	 tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
-		return 0;
-	return (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 +
-	    tm.tm_mday;
 }
 
 /* Kana only: ひらがな, カタカナ (full- and half-width), ー, and spaces and
@@ -139,7 +127,7 @@ ident_check(struct app *a, struct ident *id, struct form *e)
 		    a->req.vals[KEY_BIRTH].len > 0 ? "生年月日は明治元年"
 		    "（1868年1月25日）以降の実在する日付を入力してください。" :
 		    "生年月日を入力してください。");
-	if (ymd > today_jst()) {
+	if (ymd > jtime_today(time(NULL))) {
 		form_error(e, KEY_BIRTH, NULL, "生年月日が未来の日付です。");
 		ymd = -1;
 	}
@@ -402,7 +390,7 @@ patient_register_consent(struct app *a)
 	if (need(a, &e, KEY_CONSENT_DATE, "同意取得日を入力してください。") !=
 	    NULL) {
 		snprintf(bday, sizeof(bday), "%s", app_val(a, KEY_CONSENT_DATE));
-		if (a->req.vals[KEY_CONSENT_DATE].num > today_jst())
+		if (a->req.vals[KEY_CONSENT_DATE].num > jtime_today(time(NULL)))
 			form_error(&e, KEY_CONSENT_DATE, NULL, "同意取得日が未来の日付です。");
 		else if (a->req.vals[KEY_CONSENT_DATE].num < id.ymd)
 			form_error(&e, KEY_CONSENT_DATE, NULL, "同意取得日が生年月日より"

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "form.h"
+#include "jtime.h"
 #include "tmpl.h"
 #include "upload.h"
 #include "wareki.h"
@@ -139,19 +140,19 @@ page_view(struct app *a)
 	struct tmpl_patient_view	 t;
 	struct tmpl_patient_view_members *mm = NULL;
 	PGresult	*r, *m = NULL;
-	const char	*n = app_val(a, KEY_NOTICE), *notice = NULL;
+	const char	*n = app_val(a, KEY_NOTICE), *notice = NULL, *v;
 	const char	*p[2];
 	char		 birth[96], signer[256], expl[400], size[32];
+	char		 created[JTIME_LEN], consent[JTIME_LEN];
 	int		 i, lead;
 
 	r = member_patient(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
 	    " p.municipality_code, p.phone, p.care_level, p.main_diseases,"
 	    " p.emergency_contact, p.notes, t.id AS team_id, me.role,"
-	    " a.name AS registered_by, to_char(p.created_at AT TIME ZONE"
-	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS created,"
-	    " to_char(c.obtained_on, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
-	    " AS consent_date, c.signer, c.proxy_name, c.proxy_relationship,"
+	    " a.name AS registered_by, " JTIME_SQL("p.created_at") " AS created,"
+	    " to_char(c.obtained_on, 'YYYYMMDD') AS consent_date, c.signer,"
+	    " c.proxy_name, c.proxy_relationship,"
 	    " c.explainer_name, c.explainer_facility, c.form_kind, c.doc_name,"
 	    " c.doc_size, (SELECT count(*) FROM join_request j WHERE"
 	    " j.team_id = t.id AND j.state = 'pending') AS pending"
@@ -210,9 +211,12 @@ page_view(struct app *a)
 	t.diseases = db_get(r, 0, "main_diseases");
 	t.emergency = db_get(r, 0, "emergency_contact");
 	t.notes = db_get(r, 0, "notes");
-	t.created = db_get(r, 0, "created");
+	t.created = jtime_db(db_get(r, 0, "created"), JTIME_MINUTE, created,
+	    sizeof(created), "");
 	t.registered_by = db_get(r, 0, "registered_by");
-	t.consent_date = db_get(r, 0, "consent_date");
+	v = db_get(r, 0, "consent_date");
+	t.consent_date = jtime_ymd(v != NULL ? strtol(v, NULL, 10) : 0,
+	    consent, sizeof(consent));
 	if (strcmp(db_get(r, 0, "signer"), "proxy") == 0)
 		snprintf(signer, sizeof(signer), "代理人 %s（%s）",
 		    db_get(r, 0, "proxy_name"),

@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "form.h"
+#include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
 #include "tmpl.h"
@@ -88,6 +89,7 @@ profile_render(struct app *a, int status, const struct form *f)
 	struct tmpl_profile_index	 t;
 	struct tmpl_profile_index_errors errs[FORM_ERRORS_MAX];
 	struct tmpl_profile_index_devices *dev = NULL;
+	char		(*tm)[2][JTIME_LEN] = NULL;
 	const char	*p[3];
 	PGresult	*me = NULL, *r = NULL;
 	int		 i, n, deleting;
@@ -98,10 +100,8 @@ profile_render(struct app *a, int status, const struct form *f)
 	me = db_exec(a->db, "SELECT kana, email, email_is_placeholder, notify"
 	    " FROM account WHERE id = $1::bigint", 1, p);
 	r = db_exec(a->db, "SELECT p.id, d.label, d.serial = $3 AS current,"
-	    " to_char(d.issued_at AT TIME ZONE 'Asia/Tokyo',"
-	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS issued,"
-	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
-	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
+	    " " JTIME_SQL("d.issued_at") " AS issued,"
+	    " " JTIME_SQL("d.not_after") " AS not_after,"
 	    " d.revoked_at IS NULL AS live,"
 	    " p.p12 IS NOT NULL AND p.expires_at > now() AS waiting,"
 	    " CASE WHEN d.revoked_at IS NOT NULL THEN '失効'"
@@ -117,15 +117,18 @@ profile_render(struct app *a, int status, const struct form *f)
 	}
 	memset(&t, 0, sizeof(t));
 	n = PQntuples(r);
-	if (n > 0 && (dev = calloc((size_t)n, sizeof(*dev))) == NULL) {
+	if (n > 0 && ((dev = calloc((size_t)n, sizeof(*dev))) == NULL ||
+	    (tm = calloc((size_t)n, sizeof(*tm))) == NULL)) {
 		profile_dberr(a);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		dev[i].id = db_get(r, i, "id");
 		dev[i].label = db_get(r, i, "label");
-		dev[i].issued = db_get(r, i, "issued");
-		dev[i].not_after = db_get(r, i, "not_after");
+		dev[i].issued = jtime_db(db_get(r, i, "issued"), JTIME_MINUTE,
+		    tm[i][0], sizeof(tm[i][0]), "");
+		dev[i].not_after = jtime_db(db_get(r, i, "not_after"),
+		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
 		dev[i].status = db_get(r, i, "status");
 		dev[i].is_current = profile_t(db_get(r, i, "current"));
 		dev[i].can_revoke = profile_t(db_get(r, i, "live"));
@@ -190,6 +193,7 @@ profile_render(struct app *a, int status, const struct form *f)
 	tmpl_profile_index(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(tm);
 	free(dev);
 	PQclear(r);
 	PQclear(me);

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "jtime.h"
 #include "log.h"
 #include "mail.h"
 
@@ -539,15 +540,15 @@ account_devices_page(struct app *a, const char *facility_id,
 	const char *const p[] = { facility_id };
 	struct tmpl_facility_devices		 t;
 	struct tmpl_facility_devices_devices	*rows = NULL;
+	char		(*tm)[3][JTIME_LEN] = NULL;
 	PGresult	*r = NULL;
 	int		 i, n;
 
 	if ((r = account_view(a, "SELECT d.serial, d.label, f.name AS facility,"
 	    " coalesce(i.name, '（事務局のコマンドで発行）') AS issued_by,"
-	    " " ACCOUNT_SQL_TIME("d.issued_at") " AS issued_at,"
-	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
-	    "  'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
-	    " " ACCOUNT_SQL_TIME("d.revoked_at") " AS revoked_at"
+	    " " JTIME_SQL("d.issued_at") " AS issued_at,"
+	    " " JTIME_SQL("d.not_after") " AS not_after,"
+	    " " JTIME_SQL("d.revoked_at") " AS revoked_at"
 	    " FROM device_cert d JOIN facility f ON f.id = d.facility_id"
 	    " LEFT JOIN account i ON i.id = d.issued_by"
 	    " WHERE $1::bigint IS NULL OR d.facility_id = $1::bigint"
@@ -556,7 +557,8 @@ account_devices_page(struct app *a, const char *facility_id,
 	    facility_id)) == NULL)
 		return;
 	n = PQntuples(r);
-	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+	if (n > 0 && ((rows = account_rows(a, n, sizeof(*rows))) == NULL ||
+	    (tm = account_rows(a, n, sizeof(*tm))) == NULL))
 		goto out;
 	for (i = 0; i < n; i++) {
 		rows[i].serial = db_get(r, i, "serial");
@@ -564,9 +566,12 @@ account_devices_page(struct app *a, const char *facility_id,
 		rows[i].facility = db_get(r, i, "facility");
 		rows[i].show_facility = facility_id == NULL;
 		rows[i].issued_by = db_get(r, i, "issued_by");
-		rows[i].issued_at = db_get(r, i, "issued_at");
-		rows[i].not_after = db_get(r, i, "not_after");
-		rows[i].revoked_at = db_get(r, i, "revoked_at");
+		rows[i].issued_at = jtime_db(db_get(r, i, "issued_at"),
+		    JTIME_MINUTE, tm[i][0], sizeof(tm[i][0]), "");
+		rows[i].not_after = jtime_db(db_get(r, i, "not_after"),
+		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
+		rows[i].revoked_at = jtime_db(db_get(r, i, "revoked_at"),
+		    JTIME_MINUTE, tm[i][2], sizeof(tm[i][2]), NULL);
 		rows[i].revoked = rows[i].revoked_at != NULL;
 		rows[i].current = strcmp(rows[i].serial, a->req.ssl_serial) == 0;
 		rows[i].revoke_action = pg->action;
@@ -585,6 +590,7 @@ account_devices_page(struct app *a, const char *facility_id,
 	tmpl_facility_devices(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(tm);
 	free(rows);
 	PQclear(r);
 }

@@ -16,14 +16,11 @@
 #include "req.h"
 #include "tmpl.h"
 
-/* SQL pieces the menus share: an account's roles in Japanese, and a
- * timestamptz column in Japan time, Japanese format. */
+/* The SQL the menus share: an account's roles in Japanese. */
 #define ACCOUNT_SQL_ROLES "concat_ws('・'," \
 	" CASE WHEN is_staff THEN '利用者' END," \
 	" CASE WHEN is_facility_admin THEN '施設管理者' END," \
 	" CASE WHEN is_operator THEN 'サービス運用者' END)"
-#define ACCOUNT_SQL_TIME(col) "to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
-	" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
 
 /* "fwd-<facility id>-<10 random [a-z0-9]>@placeholder.invalid" */
 #define ACCOUNT_PLACEHOLDER_DOMAIN	"@placeholder.invalid"
