@@ -24,7 +24,6 @@ const char *const account_professions[ACCOUNT_NPROF] = {
 	"ヘルパー", "相談員", "事務", "その他",
 };
 
-/* The form fields' ids, for the error summary's links. */
 static const char *const account_desc[ACCOUNT_F__MAX][2] = {
 	/* [no error, error] for aria-describedby */
 	{ "login-hint", "login-error login-hint" },
