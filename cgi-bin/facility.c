@@ -12,6 +12,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db.h"
+#include "jtime.h"
 #include "tmpl.h"
 
 enum key {
@@ -63,6 +64,7 @@ page_index(struct app *a)
 	const char *const p[] = { a->user.facility_id };
 	struct tmpl_facility_index	 t;
 	struct tmpl_facility_index_staff *rows = NULL;
+	char		(*tm)[JTIME_LEN] = NULL;
 	PGresult	*r = NULL;
 	const char	*notice;
 	char		 count[16];
@@ -73,13 +75,14 @@ page_index(struct app *a)
 	if ((r = account_view(a, "SELECT id, name, kana, login, profession,"
 	    " email, email_is_placeholder, " ACCOUNT_SQL_ROLES " AS roles,"
 	    " coalesce(locked_until > now(), false) AS locked,"
-	    " coalesce(" ACCOUNT_SQL_TIME("last_login_at") ", '—') AS last_login"
+	    " " JTIME_SQL("last_login_at") " AS last_login"
 	    " FROM account WHERE facility_id = $1::bigint"
 	    " AND deleted_at IS NULL ORDER BY kana, name, id", 1, p,
 	    "facility.staff.list", "facility", a->user.facility_id)) == NULL)
 		return;
 	n = PQntuples(r);
-	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+	if (n > 0 && ((rows = account_rows(a, n, sizeof(*rows))) == NULL ||
+	    (tm = account_rows(a, n, sizeof(*tm))) == NULL))
 		goto out;
 	for (i = 0; i < n; i++) {
 		rows[i].id = db_get(r, i, "id");
@@ -92,7 +95,8 @@ page_index(struct app *a)
 		    strcmp(db_get(r, i, "email_is_placeholder"), "t") == 0;
 		rows[i].roles = db_get(r, i, "roles");
 		rows[i].locked = strcmp(db_get(r, i, "locked"), "t") == 0;
-		rows[i].last_login = db_get(r, i, "last_login");
+		rows[i].last_login = jtime_db(db_get(r, i, "last_login"),
+		    JTIME_MINUTE, tm[i], sizeof(tm[i]), "—");
 		rows[i].csrf = a->user.csrf;
 	}
 	snprintf(count, sizeof(count), "%d", n);
@@ -108,6 +112,7 @@ page_index(struct app *a)
 	tmpl_facility_index(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(tm);
 	free(rows);
 	PQclear(r);
 }
@@ -191,8 +196,7 @@ fac_load(struct app *a, struct account_form *f)
 	    "SELECT id, login, name, kana, profession, email,"
 	    " email_is_placeholder, is_facility_admin, is_operator,"
 	    " coalesce(locked_until > now(), false) AS locked,"
-	    " coalesce(" ACCOUNT_SQL_TIME("last_login_at") ", 'まだありません')"
-	    "  AS last_login"
+	    " " JTIME_SQL("last_login_at") " AS last_login"
 	    " FROM account WHERE id = $1::bigint AND facility_id = $2::bigint"
 	    " AND deleted_at IS NULL FOR UPDATE", 2, p)) == NULL) {
 		app_dberr(a);
@@ -225,6 +229,7 @@ fac_edit_page(struct app *a, int status, PGresult *r, struct account_form *f)
 	struct account_page		 pg;
 	struct tmpl_facility_staff_actions t;
 	char				 action[64], unlock[80], del[80];
+	char				 last[JTIME_LEN];
 
 	snprintf(action, sizeof(action), "/facility/staff/%s", a->id[0]);
 	snprintf(unlock, sizeof(unlock), "/facility/staff/%s/unlock", a->id[0]);
@@ -242,7 +247,8 @@ fac_edit_page(struct app *a, int status, PGresult *r, struct account_form *f)
 	t.locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
 	t.unlock_url = unlock;
 	t.csrf = a->user.csrf;
-	t.last_login = db_get(r, 0, "last_login");
+	t.last_login = jtime_db(db_get(r, 0, "last_login"), JTIME_MINUTE,
+	    last, sizeof(last), "まだありません");
 	t.delete_url = del;
 	account_form_page(a, status, &pg, f);
 }
@@ -272,12 +278,12 @@ page_staff(struct app *a)
 	if (account_form_read(&a->req, KEY_ACCOUNT, &f) == 0 &&
 	    strcmp(a->id[0], a->user.account_id) == 0 && !f.is_admin) {
 		/* Someone must stay able to manage the facility. */
-		f.err[ACCOUNT_F_ADMIN] = "ご自分の施設管理者の権限は外せません。"
-		    "ほかの施設管理者に依頼してください。";
-		f.nerr++;
+		form_error(&f.form, KEY_ACCOUNT + ACCOUNT_F_ADMIN, NULL,
+		    "ご自分の施設管理者の権限は外せません。"
+		    "ほかの施設管理者に依頼してください。");
 	}
 	f.login = db_get(r, 0, "login");	/* shown, never changed */
-	if (f.nerr > 0) {
+	if (f.form.n > 0) {
 		db_rollback(a->db);
 		fac_edit_page(a, 422, r, &f);
 		goto out;

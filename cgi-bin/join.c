@@ -11,6 +11,8 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "form.h"
+#include "jtime.h"
 #include "mail.h"
 #include "tmpl.h"
 
@@ -111,6 +113,7 @@ page_list(struct app *a)
 	const char *const p[] = { a->id[0], a->user.account_id };
 	struct tmpl_join_list		 t;
 	struct tmpl_join_list_requests	*rq = NULL;
+	char		(*tm)[JTIME_LEN] = NULL, created[JTIME_LEN];
 	PGresult	*m = NULL, *r = NULL;
 	int		 i;
 
@@ -125,9 +128,8 @@ page_list(struct app *a)
 	t.team_id = a->id[0];
 	if (PQntuples(m) == 1 && strcmp(db_get(m, 0, "member"), "t") == 0) {
 		r = db_exec(a->db, "SELECT j.id, a.name, a.profession,"
-		    " f.name AS facility, j.message, to_char(j.created_at"
-		    " AT TIME ZONE 'Asia/Tokyo',"
-		    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS created"
+		    " f.name AS facility, j.message, "
+		    JTIME_SQL("j.created_at") " AS created"
 		    " FROM join_request j JOIN account a ON a.id = j.account_id"
 		    " JOIN facility f ON f.id = a.facility_id"
 		    " WHERE j.team_id = $1::bigint AND j.state = 'pending'"
@@ -136,14 +138,16 @@ page_list(struct app *a)
 		    db_get(m, 0, "patient_id"), "success", NULL) == -1 ||
 		    db_commit(a->db) == -1)
 			goto dberr;
-		if ((rq = calloc(PQntuples(r) + 1, sizeof(*rq))) == NULL)
+		if ((rq = calloc(PQntuples(r) + 1, sizeof(*rq))) == NULL ||
+		    (tm = calloc(PQntuples(r) + 1, sizeof(*tm))) == NULL)
 			goto dberr;
 		for (i = 0; i < PQntuples(r); i++) {
 			rq[i].name = db_get(r, i, "name");
 			rq[i].profession = db_get(r, i, "profession");
 			rq[i].facility = db_get(r, i, "facility");
 			rq[i].message = db_get(r, i, "message");
-			rq[i].created = db_get(r, i, "created");
+			rq[i].created = jtime_db(db_get(r, i, "created"),
+			    JTIME_MINUTE, tm[i], sizeof(tm[i]), "");
 			rq[i].team_id = a->id[0];
 			rq[i].request_id = db_get(r, i, "id");
 			rq[i].csrf = a->user.csrf;
@@ -155,8 +159,7 @@ page_list(struct app *a)
 		t.requests_n = PQntuples(r);
 	} else {
 		r = db_exec(a->db, "SELECT j.id, j.state, j.message,"
-		    " to_char(j.created_at AT TIME ZONE 'Asia/Tokyo',"
-		    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS created"
+		    " " JTIME_SQL("j.created_at") " AS created"
 		    " FROM join_request j WHERE j.team_id = $1::bigint"
 		    " AND j.account_id = $2::bigint ORDER BY j.id DESC LIMIT 1",
 		    2, p);
@@ -170,7 +173,8 @@ page_list(struct app *a)
 			goto dberr;
 		t.state = lookup_text(states, sizeof(states) /
 		    sizeof(states[0]), db_get(r, 0, "state"));
-		t.created = db_get(r, 0, "created");
+		t.created = jtime_db(db_get(r, 0, "created"), JTIME_MINUTE,
+		    created, sizeof(created), "");
 		t.message = db_get(r, 0, "message");
 		t.request_id = db_get(r, 0, "id");
 		t.can_withdraw = strcmp(db_get(r, 0, "state"), "pending") == 0;
@@ -184,6 +188,7 @@ page_list(struct app *a)
 dberr:
 	app_dberr(a);
 out:
+	free(tm);
 	free(rq);
 	PQclear(r);
 	PQclear(m);
@@ -194,14 +199,13 @@ static void
 render_offer(struct app *a, const char *err)
 {
 	struct tmpl_patient_head	 h;
-	struct tmpl_patient_head_errors	 e = { "#message", err };
 	struct tmpl_patient_found	 t;
+	struct form			 f;
 
+	form_init(&f, &a->req);
+	form_error(&f, KEY_MESSAGE, NULL, err);
 	memset(&h, 0, sizeof(h));
 	h.title = "この方は登録済みです";
-	h.has_errors = 1;
-	h.errors = &e;
-	h.errors_n = 1;
 	memset(&t, 0, sizeof(t));
 	t.team_id = a->id[0];
 	t.csrf = a->user.csrf;
@@ -212,15 +216,11 @@ render_offer(struct app *a, const char *err)
 	t.message_error = err;
 	t.message_invalid = "true";
 	t.message_desc = "message-error";
-	/* Shown again only if it is text at all. */
-	if (a->req.vals[KEY_MESSAGE].present &&
-	    strlen(a->req.vals[KEY_MESSAGE].s) == a->req.vals[KEY_MESSAGE].len &&
-	    req_utf8_len(a->req.vals[KEY_MESSAGE].s,
-	    a->req.vals[KEY_MESSAGE].len) >= 0)
-		t.message = a->req.vals[KEY_MESSAGE].s;
+	t.message = form_value(&a->req, KEY_MESSAGE);
 	a->status = 422;
 	app_layout_begin(a, h.title);
 	tmpl_patient_head(&a->body, &h);
+	form_summary(&a->body, &f);
 	tmpl_patient_found(&a->body, &t);
 	app_layout_end(a);
 }

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "form.h"
 #include "tmpl.h"
 
 enum key {
@@ -29,15 +30,11 @@ static const struct req_key keys[KEY__MAX] = {
 
 #define LOGIN_MAX_FAILURES	10
 
-struct form {
-	const char	*login;
-	const char	*error;
-	const char	*login_error;
-	const char	*notice;
-};
-
+/* The form shown again: f's field error (the ID's), error the message
+ * above the form (not tied to a field), notice after a logout. */
 static void
-login_render(struct app *a, int status, const struct form *f)
+login_render(struct app *a, int status, const struct form *f,
+    const char *error, const char *notice)
 {
 	char		 tok[AUTH_TOKEN_LEN + 1], cookie[128], help[512];
 	struct tmpl_login t;
@@ -54,13 +51,13 @@ login_render(struct app *a, int status, const struct form *f)
 	app_header(a, "Set-Cookie", cookie);
 	memset(&t, 0, sizeof(t));
 	t.csrf = tok;
-	t.login = f->login;
-	t.has_error = f->error != NULL;
-	t.error = f->error;
-	t.login_error = f->login_error != NULL;
-	t.login_error_text = f->login_error;
-	t.notice_shown = f->notice != NULL;
-	t.notice = f->notice;
+	t.login = f != NULL ? form_value(f->req, KEY_LOGIN) : NULL;
+	t.has_error = error != NULL;
+	t.error = error;
+	t.login_error = f != NULL && form_err(f, KEY_LOGIN) != NULL;
+	t.login_error_text = f != NULL ? form_err(f, KEY_LOGIN) : NULL;
+	t.notice_shown = notice != NULL;
+	t.notice = notice;
 	t.help_url = app_help_url(NULL, help, sizeof(help));
 	app_layout_begin(a, "ログイン");
 	tmpl_login(&a->body, &t);
@@ -90,19 +87,17 @@ login_audit(struct app *a, const char *account_id, const char *login,
 static void
 login_get(struct app *a)
 {
-	struct form	 f;
-	const char	*n = app_val(a, KEY_NOTICE);
+	const char	*n = app_val(a, KEY_NOTICE), *notice = NULL;
 
-	memset(&f, 0, sizeof(f));
 	if (n != NULL && strcmp(n, "logout") == 0)
-		f.notice = "ログアウトしました。";
+		notice = "ログアウトしました。";
 	else if (n != NULL && strcmp(n, "deleted") == 0)
-		f.notice = "アカウントを削除しました。これまでのご利用ありがとう"
+		notice = "アカウントを削除しました。これまでのご利用ありがとう"
 		    "ございました。";
 	else if (n != NULL && strcmp(n, "expired") == 0)
-		f.notice = "一定時間操作がなかったため、ログアウトしました。"
+		notice = "一定時間操作がなかったため、ログアウトしました。"
 		    "もう一度ログインしてください。";
-	login_render(a, 200, &f);
+	login_render(a, 200, NULL, NULL, notice);
 }
 
 static void
@@ -114,33 +109,28 @@ login_post(struct app *a)
 	PGresult	*r = NULL, *u = NULL;
 	int		 locked, same_facility, good;
 
-	memset(&f, 0, sizeof(f));
-	/* Whatever was typed is shown again, escaped, if it is text at all. */
-	if (a->req.vals[KEY_LOGIN].present &&
-	    strlen(a->req.vals[KEY_LOGIN].s) == a->req.vals[KEY_LOGIN].len &&
-	    req_utf8_len(a->req.vals[KEY_LOGIN].s,
-	    a->req.vals[KEY_LOGIN].len) >= 0)
-		f.login = a->req.vals[KEY_LOGIN].s;
+	/* Whatever was typed is shown again, escaped, if it is text. */
+	form_init(&f, &a->req);
 	csrf = app_val(a, KEY_CSRF);
 	if (csrf == NULL || a->req.login_cookie == NULL ||
 	    !auth_streq(csrf, a->req.login_cookie)) {
 		login_audit(a, NULL, app_val(a, KEY_LOGIN), "denied",
 		    "csrf token missing or wrong");
-		f.error = "画面の有効期限が切れました。もう一度入力して"
-		    "ください。";
-		login_render(a, 403, &f);
+		login_render(a, 403, &f, "画面の有効期限が切れました。"
+		    "もう一度入力してください。", NULL);
 		return;
 	}
 	login = app_val(a, KEY_LOGIN);
 	pw = app_val(a, KEY_PASSWORD);
 	if (login == NULL || pw == NULL) {
-		f.error = "IDとパスワードを入力してください。";
 		if (login == NULL)
-			f.login_error = a->req.vals[KEY_LOGIN].present &&
+			form_error(&f, KEY_LOGIN, NULL,
+			    a->req.vals[KEY_LOGIN].present &&
 			    a->req.vals[KEY_LOGIN].len > 0 ?
 			    "IDは半角英数字と記号で3〜64文字です。" :
-			    "IDを入力してください。";
-		login_render(a, 422, &f);
+			    "IDを入力してください。");
+		login_render(a, 422, &f, "IDとパスワードを入力してください。",
+		    NULL);
 		return;
 	}
 
@@ -160,8 +150,7 @@ login_post(struct app *a)
 	if (PQntuples(r) != 1) {
 		auth_check_nothing(pw);
 		login_audit(a, NULL, login, "failure", "unknown login");
-		f.error = "IDまたはパスワードが違います。";
-		login_render(a, 403, &f);
+		login_render(a, 403, &f, "IDまたはパスワードが違います。", NULL);
 		goto out;
 	}
 	id = db_get(r, 0, "id");
@@ -170,10 +159,10 @@ login_post(struct app *a)
 	same_facility = strcmp(db_get(r, 0, "same_facility"), "t") == 0;
 	if (locked) {
 		login_audit(a, id, login, "denied", "account locked");
-		f.error = "ログインの失敗が続いたため、アカウントがロックされて"
-		    "います。15分ほど待ってからもう一度お試しいただくか、施設"
-		    "管理者にお問い合わせください。";
-		login_render(a, 403, &f);
+		login_render(a, 403, &f, "ログインの失敗が続いたため、"
+		    "アカウントがロックされています。15分ほど待ってから"
+		    "もう一度お試しいただくか、施設管理者にお問い合わせ"
+		    "ください。", NULL);
 		goto out;
 	}
 	good = auth_check_password(pw, hash);
@@ -203,16 +192,15 @@ login_post(struct app *a)
 			    "wrong password; account locked");
 		} else
 			login_audit(a, id, login, "failure", "wrong password");
-		f.error = "IDまたはパスワードが違います。";
-		login_render(a, 403, &f);
+		login_render(a, 403, &f, "IDまたはパスワードが違います。", NULL);
 		goto out;
 	}
 	if (!same_facility) {
 		login_audit(a, id, login, "denied",
 		    "certificate of another facility");
-		f.error = "この端末の証明書では、このIDでログインできません。"
-		    "ご自分の事業所の端末からログインしてください。";
-		login_render(a, 403, &f);
+		login_render(a, 403, &f, "この端末の証明書では、このIDで"
+		    "ログインできません。ご自分の事業所の端末からログインして"
+		    "ください。", NULL);
 		goto out;
 	}
 

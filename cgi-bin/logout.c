@@ -19,9 +19,7 @@ page_logout(struct app *a)
 	if (db_begin(a->db) == -1 || app_session_end(a, "logout") == -1 ||
 	    app_audit(a, "logout", "session", a->user.session_id, NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
-		db_rollback(a->db);
-		app_error(a, db_lost(a->db) ? 503 : 500,
-		    "ただいま利用できません", "ログアウトできませんでした。"
+		app_dberr_say(a, NULL, "ログアウトできませんでした。"
 		    "もう一度お試しください。");
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
+#include "form.h"
 #include "log.h"
 #include "team.h"
 #include "upload.h"
@@ -27,51 +28,39 @@
 #define MSG_BODY_LIMIT	((size_t)MSG_FILES * MSG_FILE_MAX + 256 * 1024)
 
 enum key {
-	K_CSRF,
-	K_CLIENT_TOKEN,
-	K_BODY,
-	K_FILE1,
-	K_FILE2,
-	K_FILE3,
-	K_FILE4,
-	K_FILE5,
-	K_FILE6,	/* declared only to refuse a 6th attachment */
-	K_BEFORE,
-	K_NOTICE,
-	K__MAX
+	KEY_CSRF,
+	KEY_CLIENT_TOKEN,
+	KEY_BODY,
+	KEY_FILE1,
+	KEY_FILE2,
+	KEY_FILE3,
+	KEY_FILE4,
+	KEY_FILE5,
+	KEY_FILE6,	/* declared only to refuse a 6th attachment */
+	KEY_BEFORE,
+	KEY_NOTICE,
+	KEY__MAX
 };
 
-static const struct req_key keys[K__MAX] = {
-	/* K_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
-	/* K_CLIENT_TOKEN */ { "client_token", req_v_token, 16, 64 },
-	/* K_BODY */	{ "body", req_v_multiline, 1, MSG_BODY_MAX },
-	/* K_FILE1 */	{ "file1", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE2 */	{ "file2", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE3 */	{ "file3", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE4 */	{ "file4", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE5 */	{ "file5", req_v_file, 0, MSG_FILE_MAX },
-	/* K_FILE6 */	{ "file6", NULL, 0, 0 },
-	/* K_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
-	/* K_NOTICE */	{ "n", req_v_token, 1, 16 },
-};
-
-/* The post form as it goes back to its author after a refusal. */
-struct form {
-	const char	*body;
-	const char	*body_err;
-	const char	*file_err[MSG_FILES];
-	const char	*client_token;
-	struct tmpl_message_timeline_errors errors[MSG_FILES + 2];
-	size_t		 nerrors;
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_CLIENT_TOKEN */	{ "client_token", req_v_token, 16, 64 },
+	/* KEY_BODY */	{ "body", req_v_multiline, 1, MSG_BODY_MAX },
+	/* KEY_FILE1 */	{ "file1", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE2 */	{ "file2", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE3 */	{ "file3", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE4 */	{ "file4", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE5 */	{ "file5", req_v_file, 0, MSG_FILE_MAX },
+	/* KEY_FILE6 */	{ "file6", NULL, 0, 0 },
+	/* KEY_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
+	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 };
 
 static void
 fail_db(struct app *a)
 {
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。内容は保存されていません。"
-	    "しばらく待ってから、もう一度お試しください。");
+	app_dberr_say(a, NULL, "システムで問題が発生しました。内容は保存"
+	    "されていません。しばらく待ってから、もう一度お試しください。");
 }
 
 static void
@@ -188,10 +177,11 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	struct tmpl_message_timeline	 tp;
 	struct tmpl_message_timeline_messages msgs[MSG_PAGE];
 	struct tmpl_message_timeline_files files[MSG_FILES];
+	struct tmpl_message_timeline_errors errs[FORM_ERRORS_MAX];
 	struct shown			 sh[MSG_PAGE];
 	char				 tok[AUTH_TOKEN_LEN + 1], title[400];
 	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
-	const char			*before = app_val(a, K_BEFORE), *v;
+	const char			*before = app_val(a, KEY_BEFORE), *v;
 	const PGresult			*r = w->r;
 	size_t				 i, n;
 	int				 row, rc = -1;
@@ -240,33 +230,37 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	tp.messages_n = n;
 	tp.has_messages = n > 0;
 	tp.has_newer = before != NULL;
-	if ((v = app_val(a, K_NOTICE)) != NULL)
+	if ((v = app_val(a, KEY_NOTICE)) != NULL)
 		for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
 			if (strcmp(v, notices[i].code) == 0) {
 				tp.notice_shown = 1;
 				tp.notice = notices[i].text;
 			}
 	for (i = 0; i < MSG_FILES; i++) {
-		files[i].key = keys[K_FILE1 + i].name;
+		files[i].key = keys[KEY_FILE1 + i].name;
 		files[i].label = labels[i];
 		snprintf(errid[i], sizeof(errid[i]), "%s-error",
-		    keys[K_FILE1 + i].name);
+		    keys[KEY_FILE1 + i].name);
 		files[i].error_id = errid[i];
-		if (f != NULL && f->file_err[i] != NULL) {
+		if (f != NULL && form_err(f, KEY_FILE1 + i) != NULL) {
 			files[i].has_error = 1;
-			files[i].error_text = f->file_err[i];
+			files[i].error_text = form_err(f, KEY_FILE1 + i);
 		}
 	}
 	tp.files = files;
 	tp.files_n = MSG_FILES;
 	if (f != NULL) {
-		tp.client_token = f->client_token;
-		tp.body = f->body;
-		tp.body_error = f->body_err != NULL;
-		tp.body_error_text = f->body_err;
-		tp.has_error = f->nerrors > 0;
-		tp.errors = f->errors;
-		tp.errors_n = f->nerrors;
+		tp.client_token = app_val(a, KEY_CLIENT_TOKEN);
+		tp.body = form_text(&a->req, KEY_BODY);
+		tp.body_error = form_err(f, KEY_BODY) != NULL;
+		tp.body_error_text = form_err(f, KEY_BODY);
+		for (i = 0; i < f->n; i++) {
+			errs[i].anchor = f->list[i].href;
+			errs[i].text = f->list[i].text;
+		}
+		tp.has_error = f->n > 0;
+		tp.errors = errs;
+		tp.errors_n = f->n;
 	} else {
 		/* A fresh one-time token for each form shown. */
 		if (auth_token(tok, sizeof(tok)) == -1)
@@ -310,7 +304,7 @@ timeline(struct app *a, struct form *f)
 
 	app_view_params(a, p);
 	p[4] = a->id[0];
-	p[5] = app_val(a, K_BEFORE);
+	p[5] = app_val(a, KEY_BEFORE);
 	r = f == NULL ? db_exec_alone(a->db, sql, 6, p) :
 	    db_exec_commit(a->db, sql, 6, p);
 	if ((rc = app_view_session(a, r)) == -1)
@@ -357,64 +351,50 @@ err:
 static void
 page_timeline(struct app *a)
 {
-	if (!app_refuse_invalid(a, K_BEFORE) && !app_refuse_invalid(a,
-	    K_NOTICE))
+	if (!app_refuse_invalid(a, KEY_BEFORE) && !app_refuse_invalid(a,
+	    KEY_NOTICE))
 		timeline(a, NULL);
-}
-
-static void
-form_error(struct form *f, const char *anchor, const char *text)
-{
-	if (f->nerrors < sizeof(f->errors) / sizeof(f->errors[0])) {
-		f->errors[f->nerrors].anchor = anchor;
-		f->errors[f->nerrors].text = text;
-		f->nerrors++;
-	}
 }
 
 /* Checks the post form; fills f with what to tell the author. */
 static void
 post_check(struct app *a, struct form *f, const char *types[MSG_FILES])
 {
-	static const char *const anchors[MSG_FILES] = {
-		"#file1", "#file2", "#file3", "#file4", "#file5" };
-	const struct req_val *v = &a->req.vals[K_BODY];
+	const struct req_val *v = &a->req.vals[KEY_BODY];
+	const char	*err = NULL;
 	size_t		 i;
 
-	memset(f, 0, sizeof(*f));
-	f->client_token = app_val(a, K_CLIENT_TOKEN);
-	f->body = v->present && v->s != NULL && req_utf8_len(v->s, v->len) >= 0 ?
-	    v->s : "";
+	form_init(f, &a->req);
 	if (!v->present || v->len == 0)
-		f->body_err = "メッセージを入力してください。";
+		err = "メッセージを入力してください。";
 	else if (!v->valid && req_utf8_len(v->s, v->len) < 0)
-		f->body_err = "文字コードが正しくありません（UTF-8 ではない文字が"
+		err = "文字コードが正しくありません（UTF-8 ではない文字が"
 		    "含まれています）。";
 	else if (!v->valid && req_utf8_len(v->s, v->len) > MSG_BODY_MAX)
-		f->body_err = "メッセージは10,000文字以内で入力してください。";
+		err = "メッセージは10,000文字以内で入力してください。";
 	else if (!v->valid)
-		f->body_err = v->err;
-	if (f->body_err != NULL)
-		form_error(f, "#body", f->body_err);
+		err = v->err;
+	if (err != NULL)
+		form_error(f, KEY_BODY, NULL, err);
 	for (i = 0; i < MSG_FILES; i++) {
-		v = &a->req.vals[K_FILE1 + i];
+		v = &a->req.vals[KEY_FILE1 + i];
 		types[i] = NULL;
 		if (!v->present || (v->valid && v->len == 0))
 			continue;
+		err = NULL;
 		if (!v->valid)
-			f->file_err[i] = v->len > (size_t)MSG_FILE_MAX ?
+			err = v->len > (size_t)MSG_FILE_MAX ?
 			    "10MBを超えるファイルは添付できません。" : v->err;
 		else if ((types[i] = upload_sniff(v->s, v->len)) == NULL)
-			f->file_err[i] = "添付できるのは PDF・JPEG・PNG の"
-			    "ファイルだけです。";
+			err = "添付できるのは PDF・JPEG・PNG のファイルだけです。";
 		else if (req_utf8_len(v->filename, strlen(v->filename)) >
 		    MSG_NAME_MAX)
-			f->file_err[i] = "ファイル名が長すぎます（255文字まで）。";
-		if (f->file_err[i] != NULL)
-			form_error(f, anchors[i], f->file_err[i]);
+			err = "ファイル名が長すぎます（255文字まで）。";
+		if (err != NULL)
+			form_error(f, KEY_FILE1 + i, NULL, err);
 	}
-	if (a->req.vals[K_FILE6].present)
-		form_error(f, "#file1", "添付ファイルは5つまでです。");
+	if (a->req.vals[KEY_FILE6].present)
+		form_error(f, KEY_FILE6, "file1", "添付ファイルは5つまでです。");
 }
 
 /* Hex of n bytes for decode($x, 'hex'): parameters are text. */
@@ -502,7 +482,7 @@ page_post(struct app *a)
 	size_t		 i;
 	int		 rc, nfiles = 0;
 
-	if (app_val(a, K_CLIENT_TOKEN) == NULL) {
+	if (app_val(a, KEY_CLIENT_TOKEN) == NULL) {
 		/* Our own form always carries one. */
 		app_error(a, 400, "送信内容が正しくありません",
 		    "画面を開き直してから、もう一度投稿してください。");
@@ -513,7 +493,7 @@ page_post(struct app *a)
 		goto err;
 	if (rc == 0)
 		return;
-	if (f.nerrors > 0) {
+	if (f.n > 0) {
 		/* The form again with its errors, under the timeline. */
 		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
 		    "failure", "invalid input") == -1)
@@ -524,8 +504,8 @@ page_post(struct app *a)
 
 	p[0] = t.id;
 	p[1] = a->user.account_id;
-	p[2] = a->req.vals[K_BODY].s;
-	p[3] = f.client_token;
+	p[2] = a->req.vals[KEY_BODY].s;
+	p[3] = app_val(a, KEY_CLIENT_TOKEN);
 	r = db_exec(a->db, "INSERT INTO message (team_id, author_id, body,"
 	    " client_token) VALUES ($1::bigint, $2::bigint, $3, $4)"
 	    " ON CONFLICT (author_id, client_token) DO NOTHING RETURNING id",
@@ -548,7 +528,7 @@ page_post(struct app *a)
 	PQclear(r);
 	for (i = 0; i < MSG_FILES; i++)
 		if (types[i] != NULL && store_attachment(a, msg_id, ++nfiles,
-		    &a->req.vals[K_FILE1 + i], types[i]) == -1)
+		    &a->req.vals[KEY_FILE1 + i], types[i]) == -1)
 			goto err;
 	snprintf(detail, sizeof(detail), "attachments: %d", nfiles);
 	if (notify_members(a, t.id) == -1 ||
@@ -566,7 +546,7 @@ err:
 static void
 back_to(struct app *a, const char *notice)
 {
-	const char	*before = app_val(a, K_BEFORE);
+	const char	*before = app_val(a, KEY_BEFORE);
 	struct buf	 path;
 
 	memset(&path, 0, sizeof(path));
@@ -745,5 +725,5 @@ int
 main(void)
 {
 	return app_main("message", pages, sizeof(pages) / sizeof(pages[0]),
-	    keys, K__MAX, MSG_BODY_LIMIT);
+	    keys, KEY__MAX, MSG_BODY_LIMIT);
 }

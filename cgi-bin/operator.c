@@ -15,6 +15,8 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "form.h"
+#include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
 #include "tmpl.h"
@@ -135,53 +137,47 @@ out:
 enum ffield { FF_NAME, FF_ADDRESS, FF_MNAME, FF_MCODE, FF_EMAIL, FF_PHONE,
 	FF__MAX };
 
+/* The facility form: its values (typed, or stored) and its errors. */
 struct facform {
 	const char	*v[FF__MAX];
-	const char	*err[FF__MAX];
 	int		 suspended;
-	int		 nerr;
+	struct form	 form;
 };
 
-static const char *const ff_anchor[FF__MAX] = {
-	"#fac_name", "#address", "#municipality_name", "#municipality_code",
-	"#fac_email", "#phone",
+static const size_t ff_key[FF__MAX] = {
+	KEY_FNAME, KEY_ADDRESS, KEY_MNAME, KEY_MCODE, KEY_FEMAIL, KEY_PHONE,
 };
 
 static void
 op_facform_read(struct app *a, struct facform *f)
 {
-	static const struct { size_t key; const char *msg; } chk[FF__MAX] = {
-		{ KEY_FNAME, "事業所名を200文字までの1行で入力してください。" },
-		{ KEY_ADDRESS, "所在地は300文字までの1行で入力してください。" },
-		{ KEY_MNAME, "市区町村名を100文字までで入力してください。" },
-		{ KEY_MCODE, "市区町村コードは5桁または6桁の数字です。" },
-		{ KEY_FEMAIL, "代表メールアドレスの形式が正しくありません"
-		    "（例: info@example.jp）。" },
-		{ KEY_PHONE, "電話番号は数字とハイフンで30文字までです。" },
+	static const char *const msg[FF__MAX] = {
+		"事業所名を200文字までの1行で入力してください。",
+		"所在地は300文字までの1行で入力してください。",
+		"市区町村名を100文字までで入力してください。",
+		"市区町村コードは5桁または6桁の数字です。",
+		"代表メールアドレスの形式が正しくありません"
+		    "（例: info@example.jp）。",
+		"電話番号は数字とハイフンで30文字までです。",
 	};
 	const struct req_val	*v;
 	size_t			 i;
+	int			 bad;
 
+	form_init(&f->form, &a->req);
 	for (i = 0; i < FF__MAX; i++) {
-		v = &a->req.vals[chk[i].key];
-		f->v[i] = account_kept(v);
+		v = &a->req.vals[ff_key[i]];
+		f->v[i] = form_value(&a->req, ff_key[i]);
 		/* Optional fields may be left out or empty. */
-		if (v->valid || ((chk[i].key == KEY_ADDRESS ||
-		    chk[i].key == KEY_PHONE) && v->len == 0))
-			continue;
-		f->err[i] = chk[i].msg;
-		f->nerr++;
-	}
-	if (f->err[FF_MCODE] == NULL &&
-	    strspn(f->v[FF_MCODE], "0123456789") != strlen(f->v[FF_MCODE])) {
-		f->err[FF_MCODE] = chk[FF_MCODE].msg;
-		f->nerr++;
-	}
-	if (f->err[FF_PHONE] == NULL && f->v[FF_PHONE] != NULL &&
-	    strspn(f->v[FF_PHONE], "0123456789-+() ") !=
-	    strlen(f->v[FF_PHONE])) {
-		f->err[FF_PHONE] = chk[FF_PHONE].msg;
-		f->nerr++;
+		bad = !v->valid && !((i == FF_ADDRESS || i == FF_PHONE) &&
+		    v->len == 0);
+		if (!bad && i == FF_MCODE)
+			bad = strspn(f->v[i], "0123456789") != strlen(f->v[i]);
+		if (!bad && i == FF_PHONE && f->v[i] != NULL)
+			bad = strspn(f->v[i], "0123456789-+() ") !=
+			    strlen(f->v[i]);
+		if (bad)
+			form_error(&f->form, ff_key[i], NULL, msg[i]);
 	}
 	f->suspended = app_val(a, KEY_STATUS) != NULL &&
 	    strcmp(app_val(a, KEY_STATUS), "suspended") == 0;
@@ -191,25 +187,22 @@ static void
 op_facility_page(struct app *a, int status, const char *id,
     struct facform *f, const PGresult *acc)
 {
+	struct tmpl_operator_facility_head	 h;
 	struct tmpl_operator_facility		 t;
-	struct tmpl_operator_facility_errors	 errs[FF__MAX];
 	struct tmpl_operator_facility_accounts	*rows = NULL;
+	const char	*e;
 	char		 action[64], admin[80];
 	int		 i, n = 0;
-	size_t		 ne = 0;
 
+	memset(&h, 0, sizeof(h));
 	memset(&t, 0, sizeof(t));
-	for (i = 0; i < FF__MAX; i++)
-		if (f->err[i] != NULL) {
-			errs[ne].href = ff_anchor[i];
-			errs[ne++].text = f->err[i];
-		}
 #define OP_SLOT(fld, F) do {					\
+	e = form_err(&f->form, ff_key[F]);				\
 	t.fld = f->v[F];						\
-	t.fld##_has_error = f->err[F] != NULL;				\
-	t.fld##_error = f->err[F];					\
-	t.fld##_invalid = f->err[F] != NULL ? "true" : "false";	\
-	t.fld##_desc = f->err[F] != NULL ? #fld "-error " #fld "-hint" :	\
+	t.fld##_has_error = e != NULL;					\
+	t.fld##_error = e;						\
+	t.fld##_invalid = e != NULL ? "true" : "false";			\
+	t.fld##_desc = e != NULL ? #fld "-error " #fld "-hint" :	\
 	    #fld "-hint";						\
 } while (0)
 	OP_SLOT(fac_name, FF_NAME);
@@ -219,28 +212,25 @@ op_facility_page(struct app *a, int status, const char *id,
 	OP_SLOT(fac_email, FF_EMAIL);
 	OP_SLOT(phone, FF_PHONE);
 #undef OP_SLOT
-	t.has_errors = ne > 0;
-	t.errors = errs;
-	t.errors_n = ne;
 	t.csrf = a->user.csrf;
 	t.area_code = cfg_get(CFG_MUNICIPALITY_CODE);
 	t.is_new = id == NULL;
 	t.active = !f->suspended;
 	t.suspended = f->suspended;
 	if (id == NULL) {
-		t.title = "事業所の登録";
+		h.title = "事業所の登録";
 		t.action = "/operator/facilities/new";
 		t.submit = "登録する";
 	} else {
 		snprintf(action, sizeof(action), "/operator/facilities/%s", id);
 		snprintf(admin, sizeof(admin),
 		    "/operator/facilities/%s/admins/new", id);
-		t.title = "事業所の情報";
+		h.title = "事業所の情報";
 		t.action = action;
 		t.admin_url = admin;
 		t.submit = "変更を保存する";
-		t.notice = account_notice(app_val(a, KEY_NOTICE));
-		t.has_notice = t.notice != NULL;
+		h.notice = account_notice(app_val(a, KEY_NOTICE));
+		h.has_notice = h.notice != NULL;
 	}
 	if (acc != NULL && (n = PQntuples(acc)) > 0 &&
 	    (rows = account_rows(a, n, sizeof(*rows))) == NULL)
@@ -255,7 +245,9 @@ op_facility_page(struct app *a, int status, const char *id,
 	t.accounts = rows;
 	t.accounts_n = (size_t)n;
 	a->status = status;
-	app_layout_begin(a, t.title);
+	app_layout_begin(a, h.title);
+	tmpl_operator_facility_head(&a->body, &h);
+	form_summary(&a->body, &f->form);
 	tmpl_operator_facility(&a->body, &t);
 	app_layout_end(a);
 	free(rows);
@@ -278,7 +270,7 @@ page_facility_new(struct app *a)
 		return;
 	}
 	op_facform_read(a, &f);
-	if (f.nerr > 0) {
+	if (f.form.n > 0) {
 		op_facility_page(a, 422, NULL, &f, NULL);
 		return;
 	}
@@ -350,7 +342,7 @@ page_facility(struct app *a)
 		goto out;
 	}
 	op_facform_read(a, &f);
-	if (f.nerr > 0) {
+	if (f.form.n > 0) {
 		db_rollback(a->db);
 		op_facility_page(a, 422, a->id[0], &f, acc);
 		goto out;
@@ -464,7 +456,7 @@ page_search(struct app *a)
 	if (!op_allowed(a))
 		return;
 	memset(&t, 0, sizeof(t));
-	t.q = account_kept(qv);
+	t.q = form_value(&a->req, KEY_Q);
 	t.q_invalid = "false";
 	t.q_desc = "";
 	if (qv->present && q == NULL && qv->len > 0) {
@@ -551,8 +543,7 @@ static const char op_account_sql[] =
     "  WHEN a.locked_until > now() THEN 'ロック中（ログインの失敗が続いたため）'"
     "  WHEN f.status <> 'active' THEN '事業所が利用停止'"
     "  ELSE '利用可' END AS state,"
-    " coalesce(" ACCOUNT_SQL_TIME("a.last_login_at") ", 'まだありません')"
-    "  AS last_login,"
+    " " JTIME_SQL("a.last_login_at") " AS last_login,"
     " f.id AS facility_id, f.name AS facility, f.email AS facility_email,"
     " f.status = 'active' AS facility_active"
     " FROM account a JOIN facility f ON f.id = a.facility_id"
@@ -563,6 +554,7 @@ op_account_page(struct app *a, int status, const PGresult *r,
     const char *label_err)
 {
 	struct tmpl_operator_account	 t;
+	char				 last[JTIME_LEN];
 
 	memset(&t, 0, sizeof(t));
 	t.id = db_get(r, 0, "id");
@@ -576,13 +568,14 @@ op_account_page(struct app *a, int status, const PGresult *r,
 	t.email = db_get(r, 0, "email");
 	t.roles = db_get(r, 0, "roles");
 	t.state = db_get(r, 0, "state");
-	t.last_login = db_get(r, 0, "last_login");
+	t.last_login = jtime_db(db_get(r, 0, "last_login"), JTIME_MINUTE,
+	    last, sizeof(last), "まだありません");
 	t.locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
 	t.deleted = strcmp(db_get(r, 0, "deleted"), "t") == 0;
 	t.csrf = a->user.csrf;
 	t.notice = account_notice(app_val(a, KEY_NOTICE));
 	t.has_notice = t.notice != NULL;
-	t.label = account_kept(&a->req.vals[KEY_LABEL]);
+	t.label = form_value(&a->req, KEY_LABEL);
 	t.label_has_error = label_err != NULL;
 	t.label_error = label_err;
 	t.label_invalid = label_err != NULL ? "true" : "false";

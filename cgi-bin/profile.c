@@ -15,6 +15,8 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "form.h"
+#include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
 #include "tmpl.h"
@@ -46,35 +48,6 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 };
 
-/* The form errors of one request, each shown next to its field and in the
- * summary at the top. */
-enum field {
-	F_PW_CURRENT,
-	F_PW_NEW,
-	F_PW_NEW2,
-	F_EMAIL,
-	F_LABEL,
-	F_DELETE,
-	F_REVOKE,
-	F__MAX
-};
-
-static const char *const field_anchor[F__MAX] = {
-	/* F_PW_CURRENT */	"#pw-current",
-	/* F_PW_NEW */		"#pw-new",
-	/* F_PW_NEW2 */		"#pw-new2",
-	/* F_EMAIL */		"#email",
-	/* F_LABEL */		"#label",
-	/* F_DELETE */		"#del-password",
-	/* F_REVOKE */		"#devices",
-};
-
-struct form {
-	const char	*err[F__MAX];
-	const char	*email;		/* as typed */
-	const char	*label;
-};
-
 static const struct {
 	const char	*key;
 	const char	*text;
@@ -100,10 +73,8 @@ profile_notice(const char *n)
 static void
 profile_dberr(struct app *a)
 {
-	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
-	    "システムで問題が発生しました。変更は保存されていません。"
-	    "しばらく待ってから、もう一度お試しください。");
+	app_dberr_say(a, NULL, "システムで問題が発生しました。変更は保存"
+	    "されていません。しばらく待ってから、もう一度お試しください。");
 }
 
 static int
@@ -116,11 +87,12 @@ static void
 profile_render(struct app *a, int status, const struct form *f)
 {
 	struct tmpl_profile_index	 t;
-	struct tmpl_profile_index_errors errs[F__MAX];
+	struct tmpl_profile_index_errors errs[FORM_ERRORS_MAX];
 	struct tmpl_profile_index_devices *dev = NULL;
+	char		(*tm)[2][JTIME_LEN] = NULL;
 	const char	*p[3];
 	PGresult	*me = NULL, *r = NULL;
-	int		 i, n;
+	int		 i, n, deleting;
 
 	p[0] = a->user.account_id;
 	p[1] = a->user.facility_id;
@@ -128,10 +100,8 @@ profile_render(struct app *a, int status, const struct form *f)
 	me = db_exec(a->db, "SELECT kana, email, email_is_placeholder, notify"
 	    " FROM account WHERE id = $1::bigint", 1, p);
 	r = db_exec(a->db, "SELECT p.id, d.label, d.serial = $3 AS current,"
-	    " to_char(d.issued_at AT TIME ZONE 'Asia/Tokyo',"
-	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS issued,"
-	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
-	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
+	    " " JTIME_SQL("d.issued_at") " AS issued,"
+	    " " JTIME_SQL("d.not_after") " AS not_after,"
 	    " d.revoked_at IS NULL AS live,"
 	    " p.p12 IS NOT NULL AND p.expires_at > now() AS waiting,"
 	    " CASE WHEN d.revoked_at IS NOT NULL THEN '失効'"
@@ -147,15 +117,18 @@ profile_render(struct app *a, int status, const struct form *f)
 	}
 	memset(&t, 0, sizeof(t));
 	n = PQntuples(r);
-	if (n > 0 && (dev = calloc((size_t)n, sizeof(*dev))) == NULL) {
+	if (n > 0 && ((dev = calloc((size_t)n, sizeof(*dev))) == NULL ||
+	    (tm = calloc((size_t)n, sizeof(*tm))) == NULL)) {
 		profile_dberr(a);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		dev[i].id = db_get(r, i, "id");
 		dev[i].label = db_get(r, i, "label");
-		dev[i].issued = db_get(r, i, "issued");
-		dev[i].not_after = db_get(r, i, "not_after");
+		dev[i].issued = jtime_db(db_get(r, i, "issued"), JTIME_MINUTE,
+		    tm[i][0], sizeof(tm[i][0]), "");
+		dev[i].not_after = jtime_db(db_get(r, i, "not_after"),
+		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
 		dev[i].status = db_get(r, i, "status");
 		dev[i].is_current = profile_t(db_get(r, i, "current"));
 		dev[i].can_revoke = profile_t(db_get(r, i, "live"));
@@ -185,21 +158,20 @@ profile_render(struct app *a, int status, const struct form *f)
 
 	memset(errs, 0, sizeof(errs));
 	if (f != NULL) {
-		for (i = 0; i < F__MAX; i++)
-			if (f->err[i] != NULL) {
-				errs[t.errors_n].href = field_anchor[i];
-				errs[t.errors_n++].text = f->err[i];
-			}
-		if (f->email != NULL)
-			t.email = f->email;
-		if (f->label != NULL)
-			t.label = f->label;
-		t.pw_current_error = f->err[F_PW_CURRENT];
-		t.pw_new_error = f->err[F_PW_NEW];
-		t.pw_new2_error = f->err[F_PW_NEW2];
-		t.email_error = f->err[F_EMAIL];
-		t.label_error = f->err[F_LABEL];
-		t.del_error = f->err[F_DELETE];
+		/* The current password is asked by two forms. */
+		deleting = strcmp(a->page->pattern, "/profile/delete") == 0;
+		for (i = 0; i < (int)f->n; i++) {
+			errs[t.errors_n].href = f->list[i].href;
+			errs[t.errors_n++].text = f->list[i].text;
+		}
+		if (form_value(&a->req, KEY_EMAIL) != NULL)
+			t.email = form_value(&a->req, KEY_EMAIL);
+		t.pw_current_error = deleting ? NULL : form_err(f, KEY_CURRENT);
+		t.pw_new_error = form_err(f, KEY_NEW);
+		t.pw_new2_error = form_err(f, KEY_NEW2);
+		t.email_error = form_err(f, KEY_EMAIL);
+		t.label_error = form_err(f, KEY_LABEL);
+		t.del_error = deleting ? form_err(f, KEY_CURRENT) : NULL;
 	}
 	t.errors = errs;
 	t.has_error = t.errors_n > 0;
@@ -221,6 +193,7 @@ profile_render(struct app *a, int status, const struct form *f)
 	tmpl_profile_index(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(tm);
 	free(dev);
 	PQclear(r);
 	PQclear(me);
@@ -235,11 +208,11 @@ page_profile(struct app *a)
 /* A form error: whatever the transaction did so far is undone, the page
  * is shown again with the message next to the field. */
 static void
-profile_refuse(struct app *a, int status, struct form *f, enum field fld,
-    const char *msg)
+profile_refuse(struct app *a, int status, struct form *f, size_t k,
+    const char *id, const char *msg)
 {
 	db_rollback(a->db);
-	f->err[fld] = msg;
+	form_error(f, k, id, msg);
 	profile_render(a, status, f);
 }
 
@@ -247,7 +220,7 @@ profile_refuse(struct app *a, int status, struct form *f, enum field fld,
  * (row locked for the action).  1 right, 0 wrong (audited, committed,
  * page shown), -1 database error (handled). */
 static int
-profile_check_pw(struct app *a, struct form *f, enum field fld,
+profile_check_pw(struct app *a, struct form *f, const char *id,
     const char *action)
 {
 	const char	*pw = app_val(a, KEY_CURRENT);
@@ -256,7 +229,7 @@ profile_check_pw(struct app *a, struct form *f, enum field fld,
 	int		 good;
 
 	if (pw == NULL) {
-		profile_refuse(a, 422, f, fld,
+		profile_refuse(a, 422, f, KEY_CURRENT, id,
 		    "現在のパスワードを入力してください。");
 		return 0;
 	}
@@ -279,7 +252,7 @@ profile_check_pw(struct app *a, struct form *f, enum field fld,
 		profile_dberr(a);
 		return -1;
 	}
-	f->err[fld] = "現在のパスワードが違います。";
+	form_error(f, KEY_CURRENT, id, "現在のパスワードが違います。");
 	profile_render(a, 403, f);
 	return 0;
 }
@@ -304,24 +277,29 @@ page_password(struct app *a)
 	const char	*nw = app_val(a, KEY_NEW), *nw2 = app_val(a, KEY_NEW2);
 	const char	*p[2];
 	char		 hash[AUTH_HASH_MAX];
+	const char	*bad_new = NULL, *bad_new2 = NULL;
 	long		 len;
 
-	memset(&f, 0, sizeof(f));
+	form_init(&f, &a->req);
 	if (nw == NULL || (len = req_utf8_len(nw, strlen(nw))) <
 	    ACCOUNT_PW_MIN)
-		f.err[F_PW_NEW] = "新しいパスワードを8文字以上で入力して"
-		    "ください。";
+		bad_new = "新しいパスワードを8文字以上で入力してください。";
 	else if (nw2 == NULL || strcmp(nw, nw2) != 0)
-		f.err[F_PW_NEW2] = "確認のため、新しいパスワードをもう一度"
-		    "同じように入力してください。";
-	if (f.err[F_PW_NEW] != NULL || f.err[F_PW_NEW2] != NULL) {
+		bad_new2 = "確認のため、新しいパスワードをもう一度同じように"
+		    "入力してください。";
+	if (bad_new != NULL || bad_new2 != NULL) {
+		/* In the form's order: current, new, new again. */
 		if (app_val(a, KEY_CURRENT) == NULL)
-			f.err[F_PW_CURRENT] = "現在のパスワードを入力して"
-			    "ください。";
+			form_error(&f, KEY_CURRENT, "pw-current", "現在の"
+			    "パスワードを入力してください。");
+		if (bad_new != NULL)
+			form_error(&f, KEY_NEW, "pw-new", bad_new);
+		if (bad_new2 != NULL)
+			form_error(&f, KEY_NEW2, "pw-new2", bad_new2);
 		profile_render(a, 422, &f);
 		return;
 	}
-	if (profile_check_pw(a, &f, F_PW_CURRENT, "profile.password") != 1)
+	if (profile_check_pw(a, &f, "pw-current", "profile.password") != 1)
 		return;
 	if (auth_hash_password(nw, AUTH_PBKDF2_ITER, hash, sizeof(hash)) ==
 	    -1) {
@@ -355,21 +333,19 @@ page_email(struct app *a)
 	char		 ph[128];
 	int		 placeholder = app_val(a, KEY_PLACEHOLDER) != NULL;
 
-	memset(&f, 0, sizeof(f));
-	if (a->req.vals[KEY_EMAIL].present &&
-	    req_utf8_len(a->req.vals[KEY_EMAIL].s,
-	    strlen(a->req.vals[KEY_EMAIL].s)) >= 0)
-		f.email = a->req.vals[KEY_EMAIL].s;
+	form_init(&f, &a->req);
 	if (!placeholder) {
-		if (email == NULL) {
-			f.err[F_EMAIL] = a->req.vals[KEY_EMAIL].present &&
+		if (email == NULL)
+			form_error(&f, KEY_EMAIL, NULL,
+			    a->req.vals[KEY_EMAIL].present &&
 			    a->req.vals[KEY_EMAIL].len > 0 ?
 			    "メールアドレスの形式が正しくありません。" :
 			    "メールアドレスを入力するか、「自分のメールアドレスを"
-			    "使わない」を選んでください。";
-		} else if (account_is_placeholder(email))
-			f.err[F_EMAIL] = "このメールアドレスは使用できません。";
-		if (f.err[F_EMAIL] != NULL) {
+			    "使わない」を選んでください。");
+		else if (account_is_placeholder(email))
+			form_error(&f, KEY_EMAIL, NULL,
+			    "このメールアドレスは使用できません。");
+		if (f.n > 0) {
 			profile_render(a, 422, &f);
 			return;
 		}
@@ -391,7 +367,7 @@ page_email(struct app *a)
 	    " WHERE id = $1::bigint", 2, p) == -1) {
 		/* Unique among live accounts: say nothing about whose. */
 		if (strcmp(db_sqlstate(), "23505") == 0)
-			profile_refuse(a, 409, &f, F_EMAIL,
+			profile_refuse(a, 409, &f, KEY_EMAIL, NULL,
 			    "このメールアドレスは使用できません。");
 		else
 			profile_dberr(a);
@@ -427,21 +403,20 @@ page_issue(struct app *a)
 	char		 body[2048], url[512], detail[160];
 	const char	*portal = cfg_get(CFG_PORTAL_URL);
 
-	memset(&f, 0, sizeof(f));
+	form_init(&f, &a->req);
 	if (label == NULL) {
-		f.err[F_LABEL] = a->req.vals[KEY_LABEL].present &&
+		form_error(&f, KEY_LABEL, NULL, a->req.vals[KEY_LABEL].present &&
 		    a->req.vals[KEY_LABEL].len > 0 ?
 		    "端末名は100文字以内の1行で入力してください。" :
-		    "端末名を入力してください（例：訪問用タブレット2）。";
+		    "端末名を入力してください（例：訪問用タブレット2）。");
 		profile_render(a, 422, &f);
 		return;
 	}
 	if (db_begin(a->db) == -1 ||
 	    pickup_create(a->db, a->user.facility_id, label,
 	    a->user.account_id, &pn) == -1) {
-		db_rollback(a->db);
-		app_error(a, db_lost(a->db) ? 503 : 500,
-		    "証明書を発行できませんでした", "システムで問題が発生し"
+		app_dberr_say(a, "証明書を発行できませんでした",
+		    "システムで問題が発生し"
 		    "ました。証明書は発行されていません。しばらく待ってから、"
 		    "もう一度お試しください。");
 		return;
@@ -529,7 +504,7 @@ page_revoke(struct app *a)
 	char		 serial[41];
 	int		 current;
 
-	memset(&f, 0, sizeof(f));
+	form_init(&f, &a->req);
 	p[0] = a->id[0];
 	p[1] = a->user.account_id;
 	p[2] = a->user.facility_id;
@@ -560,7 +535,9 @@ page_revoke(struct app *a)
 	PQclear(r);
 	current = strcmp(serial, a->req.ssl_serial) == 0;
 	if (current && app_val(a, KEY_CONFIRM) == NULL) {
-		profile_refuse(a, 422, &f, F_REVOKE, "今お使いの端末の証明書"
+		/* The confirmation box, next to the device list. */
+		profile_refuse(a, 422, &f, KEY_CONFIRM, "devices",
+		    "今お使いの端末の証明書"
 		    "です。失効させる場合は、確認欄にチェックを入れてください。");
 		return;
 	}
@@ -588,8 +565,8 @@ page_delete(struct app *a)
 	PGresult	*r;
 	int		 last;
 
-	memset(&f, 0, sizeof(f));
-	if (profile_check_pw(a, &f, F_DELETE, "account.delete") != 1)
+	form_init(&f, &a->req);
+	if (profile_check_pw(a, &f, "del-password", "account.delete") != 1)
 		return;
 	/* The service must keep an operator. */
 	r = db_exec(a->db, "SELECT a.is_operator AND NOT EXISTS (SELECT 1"
@@ -604,7 +581,8 @@ page_delete(struct app *a)
 	last = profile_t(db_get(r, 0, "last"));
 	PQclear(r);
 	if (last) {
-		profile_refuse(a, 409, &f, F_DELETE, "あなたは最後のサービス"
+		profile_refuse(a, 409, &f, KEY_CURRENT, "del-password",
+		    "あなたは最後のサービス"
 		    "運用者のため、アカウントを削除できません。先に別の"
 		    "サービス運用者を登録してください。");
 		return;

@@ -18,12 +18,12 @@
 #define RC_PAGE	30
 
 enum key {
-	K_BEFORE,
-	K__MAX
+	KEY_BEFORE,
+	KEY__MAX
 };
 
-static const struct req_key keys[K__MAX] = {
-	/* K_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
+static const struct req_key keys[KEY__MAX] = {
+	/* KEY_BEFORE */	{ "before", req_v_int, 1, INT64_MAX },
 };
 
 /* The messages (newest first, below $2, at most $3 or all when NULL),
@@ -84,7 +84,7 @@ static int
 lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
     struct rows *w)
 {
-	const char	*p[3] = { t->id, app_val(a, K_BEFORE), "31" };
+	const char	*p[3] = { t->id, app_val(a, KEY_BEFORE), "31" };
 	struct tmpl_receipts_page_messages *m = NULL;
 	const char	*id, *at, *last = NULL;
 	size_t		 nv = 0, nu = 0, nmsg = 0;
@@ -152,7 +152,7 @@ static int
 member_view(struct app *a, const struct team *t,
     struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const char	*p[3] = { t->id, app_val(a, K_BEFORE),
+	const char	*p[3] = { t->id, app_val(a, KEY_BEFORE),
 	    a->user.account_id };
 	const char	*v;
 	int		 i, n;
@@ -193,7 +193,7 @@ page_receipts(struct app *a)
 	char		 title[400];
 	int		 rc;
 
-	if (app_refuse_invalid(a, K_BEFORE))
+	if (app_refuse_invalid(a, KEY_BEFORE))
 		return;
 	memset(&w, 0, sizeof(w));
 	memset(&tp, 0, sizeof(tp));
@@ -204,7 +204,7 @@ page_receipts(struct app *a)
 	tp.patient_name = t.patient_name;
 	tp.team_id = t.id;
 	tp.lead = t.is_lead;
-	tp.has_newer = app_val(a, K_BEFORE) != NULL;
+	tp.has_newer = app_val(a, KEY_BEFORE) != NULL;
 	tp.older = "";
 	/* The audit event goes out with the queries, the last of which
 	 * carries the COMMIT. */
@@ -312,5 +312,5 @@ int
 main(void)
 {
 	return app_main("receipts", pages, sizeof(pages) / sizeof(pages[0]),
-	    keys, K__MAX, 1024);
+	    keys, KEY__MAX, 1024);
 }

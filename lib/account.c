@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "jtime.h"
 #include "log.h"
 #include "mail.h"
 
@@ -21,12 +22,6 @@ const char *const account_professions[ACCOUNT_NPROF] = {
 	"医師", "歯科医師", "薬剤師", "看護師", "保健師", "理学療法士",
 	"作業療法士", "言語聴覚士", "介護支援専門員", "介護福祉士",
 	"ヘルパー", "相談員", "事務", "その他",
-};
-
-/* The form fields' ids, for the error summary's links. */
-static const char *const account_anchor[ACCOUNT_F__MAX] = {
-	"#login", "#name", "#kana", "#profession", "#email", "#placeholder",
-	"#password", "#password2", "#is_admin",
 };
 
 static const char *const account_desc[ACCOUNT_F__MAX][2] = {
@@ -114,21 +109,12 @@ account_login_url(char *b, size_t n)
 	return b;
 }
 
-const char *
-account_kept(const struct req_val *v)
-{
-	if (!v->present || v->s == NULL || strlen(v->s) != v->len ||
-	    req_utf8_len(v->s, v->len) < 0)
-		return NULL;
-	return v->s;
-}
-
+/* Field i refused; the summary lists the fields in the form's order,
+ * which is the order they are checked in. */
 static void
 account_err(struct account_form *f, enum account_field i, const char *msg)
 {
-	if (f->err[i] == NULL)
-		f->nerr++;
-	f->err[i] = msg;
+	form_error(&f->form, f->base + i, NULL, msg);
 }
 
 int
@@ -136,12 +122,14 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 {
 	const struct req_val	*v = r->vals + base;
 
-	f->login = account_kept(&v[ACCOUNT_F_LOGIN]);
-	f->name = account_kept(&v[ACCOUNT_F_NAME]);
-	f->kana = account_kept(&v[ACCOUNT_F_KANA]);
+	f->base = base;
+	form_init(&f->form, r);
+	f->login = form_value(r, base + ACCOUNT_F_LOGIN);
+	f->name = form_value(r, base + ACCOUNT_F_NAME);
+	f->kana = form_value(r, base + ACCOUNT_F_KANA);
 	f->profession = v[ACCOUNT_F_PROFESSION].valid ?
 	    v[ACCOUNT_F_PROFESSION].s : NULL;
-	f->email = account_kept(&v[ACCOUNT_F_EMAIL]);
+	f->email = form_value(r, base + ACCOUNT_F_EMAIL);
 	f->placeholder = v[ACCOUNT_F_PLACEHOLDER].valid &&
 	    strcmp(v[ACCOUNT_F_PLACEHOLDER].s, "1") == 0;
 	f->is_admin = v[ACCOUNT_F_ADMIN].valid &&
@@ -187,19 +175,21 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 			account_err(f, ACCOUNT_F_PASSWORD, "ログインIDと同じ"
 			    "パスワードは使えません。");
 	}
-	return f->nerr;
+	return (int)f->form.n;
 }
 
 void
 account_form_tmpl(struct account_form *f, struct tmpl_facility_staff_form *t)
 {
-	size_t	 i, n = 0;
+	const char	*e;
+	size_t		 i;
 
 #define ACCOUNT_SLOT(fld, F) do {					\
-	t->fld##_has_error = f->err[F] != NULL;				\
-	t->fld##_error = f->err[F];					\
-	t->fld##_invalid = f->err[F] != NULL ? "true" : "false";	\
-	t->fld##_desc = account_desc[F][f->err[F] != NULL];		\
+	e = form_err(&f->form, f->base + (F));				\
+	t->fld##_has_error = e != NULL;					\
+	t->fld##_error = e;						\
+	t->fld##_invalid = e != NULL ? "true" : "false";		\
+	t->fld##_desc = account_desc[F][e != NULL];			\
 } while (0)
 	ACCOUNT_SLOT(login, ACCOUNT_F_LOGIN);
 	ACCOUNT_SLOT(name, ACCOUNT_F_NAME);
@@ -209,14 +199,6 @@ account_form_tmpl(struct account_form *f, struct tmpl_facility_staff_form *t)
 	ACCOUNT_SLOT(password, ACCOUNT_F_PASSWORD);
 	ACCOUNT_SLOT(password2, ACCOUNT_F_PASSWORD2);
 #undef ACCOUNT_SLOT
-	for (i = 0; i < ACCOUNT_F__MAX; i++)
-		if (f->err[i] != NULL) {
-			f->err_rows[n].href = account_anchor[i];
-			f->err_rows[n++].text = f->err[i];
-		}
-	t->has_errors = n > 0;
-	t->errors = f->err_rows;
-	t->errors_n = n;
 	for (i = 0; i < ACCOUNT_NPROF; i++) {
 		f->prof_rows[i].value = account_professions[i];
 		f->prof_rows[i].selected = f->profession != NULL &&
@@ -279,15 +261,17 @@ account_taken(PGconn *c, struct account_form *f, const char *login,
 	    "  AND id IS DISTINCT FROM $3::bigint) AS email_taken", 3, p);
 	if (r == NULL)
 		return ACCOUNT_ERROR;
-	if (strcmp(db_get(r, 0, "email_taken"), "t") == 0) {
-		account_err(f, ACCOUNT_F_EMAIL,
-		    "このメールアドレスは既に使われています。");
-		rc = ACCOUNT_EMAIL_TAKEN;
-	}
+	/* Login first: the summary follows the form's order. */
 	if (strcmp(db_get(r, 0, "login_taken"), "t") == 0) {
 		account_err(f, ACCOUNT_F_LOGIN,
 		    "このログインIDは既に使われています。");
 		rc = ACCOUNT_LOGIN_TAKEN;
+	}
+	if (strcmp(db_get(r, 0, "email_taken"), "t") == 0) {
+		account_err(f, ACCOUNT_F_EMAIL,
+		    "このメールアドレスは既に使われています。");
+		if (rc == ACCOUNT_OK)
+			rc = ACCOUNT_EMAIL_TAKEN;
 	}
 	PQclear(r);
 	return rc;
@@ -541,6 +525,7 @@ account_form_page(struct app *a, int status, const struct account_page *pg,
 	a->status = status;
 	app_layout_begin(a, pg->title);
 	tmpl_facility_staff(&a->body, &h);
+	form_summary(&a->body, &f->form);
 	tmpl_facility_staff_form(&a->body, &t);
 	if (pg->actions != NULL)
 		tmpl_facility_staff_actions(&a->body, pg->actions);
@@ -554,15 +539,15 @@ account_devices_page(struct app *a, const char *facility_id,
 	const char *const p[] = { facility_id };
 	struct tmpl_facility_devices		 t;
 	struct tmpl_facility_devices_devices	*rows = NULL;
+	char		(*tm)[3][JTIME_LEN] = NULL;
 	PGresult	*r = NULL;
 	int		 i, n;
 
 	if ((r = account_view(a, "SELECT d.serial, d.label, f.name AS facility,"
 	    " coalesce(i.name, '（事務局のコマンドで発行）') AS issued_by,"
-	    " " ACCOUNT_SQL_TIME("d.issued_at") " AS issued_at,"
-	    " to_char(d.not_after AT TIME ZONE 'Asia/Tokyo',"
-	    "  'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS not_after,"
-	    " " ACCOUNT_SQL_TIME("d.revoked_at") " AS revoked_at"
+	    " " JTIME_SQL("d.issued_at") " AS issued_at,"
+	    " " JTIME_SQL("d.not_after") " AS not_after,"
+	    " " JTIME_SQL("d.revoked_at") " AS revoked_at"
 	    " FROM device_cert d JOIN facility f ON f.id = d.facility_id"
 	    " LEFT JOIN account i ON i.id = d.issued_by"
 	    " WHERE $1::bigint IS NULL OR d.facility_id = $1::bigint"
@@ -571,7 +556,8 @@ account_devices_page(struct app *a, const char *facility_id,
 	    facility_id)) == NULL)
 		return;
 	n = PQntuples(r);
-	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+	if (n > 0 && ((rows = account_rows(a, n, sizeof(*rows))) == NULL ||
+	    (tm = account_rows(a, n, sizeof(*tm))) == NULL))
 		goto out;
 	for (i = 0; i < n; i++) {
 		rows[i].serial = db_get(r, i, "serial");
@@ -579,9 +565,12 @@ account_devices_page(struct app *a, const char *facility_id,
 		rows[i].facility = db_get(r, i, "facility");
 		rows[i].show_facility = facility_id == NULL;
 		rows[i].issued_by = db_get(r, i, "issued_by");
-		rows[i].issued_at = db_get(r, i, "issued_at");
-		rows[i].not_after = db_get(r, i, "not_after");
-		rows[i].revoked_at = db_get(r, i, "revoked_at");
+		rows[i].issued_at = jtime_db(db_get(r, i, "issued_at"),
+		    JTIME_MINUTE, tm[i][0], sizeof(tm[i][0]), "");
+		rows[i].not_after = jtime_db(db_get(r, i, "not_after"),
+		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
+		rows[i].revoked_at = jtime_db(db_get(r, i, "revoked_at"),
+		    JTIME_MINUTE, tm[i][2], sizeof(tm[i][2]), NULL);
 		rows[i].revoked = rows[i].revoked_at != NULL;
 		rows[i].current = strcmp(rows[i].serial, a->req.ssl_serial) == 0;
 		rows[i].revoke_action = pg->action;
@@ -600,6 +589,7 @@ account_devices_page(struct app *a, const char *facility_id,
 	tmpl_facility_devices(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(tm);
 	free(rows);
 	PQclear(r);
 }

@@ -12,17 +12,15 @@
 #include <stddef.h>
 #include <libpq-fe.h>
 
+#include "form.h"
 #include "req.h"
 #include "tmpl.h"
 
-/* SQL pieces the menus share: an account's roles in Japanese, and a
- * timestamptz column in Japan time, Japanese format. */
+/* The SQL the menus share: an account's roles in Japanese. */
 #define ACCOUNT_SQL_ROLES "concat_ws('・'," \
 	" CASE WHEN is_staff THEN '利用者' END," \
 	" CASE WHEN is_facility_admin THEN '施設管理者' END," \
 	" CASE WHEN is_operator THEN 'サービス運用者' END)"
-#define ACCOUNT_SQL_TIME(col) "to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
-	" 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI')"
 
 /* "fwd-<facility id>-<10 random [a-z0-9]>@placeholder.invalid" */
 #define ACCOUNT_PLACEHOLDER_DOMAIN	"@placeholder.invalid"
@@ -76,16 +74,15 @@ struct account_form {
 	const char	*password;
 	int		 is_admin;
 	const char	*current_placeholder;	/* edit: the stored one */
-	const char	*err[ACCOUNT_F__MAX];	/* Japanese, or NULL */
-	int		 nerr;
+	size_t		 base;		/* the first ACCOUNT_F_ key's index */
+	struct form	 form;		/* the errors, by the CGI's keys */
 	/* for account_form_tmpl */
 	struct tmpl_facility_staff_form_professions prof_rows[ACCOUNT_NPROF];
-	struct tmpl_facility_staff_form_errors err_rows[ACCOUNT_F__MAX];
 };
 
 /* Fills f from the request's validated values (keys from base on) and
- * sets f->err[] for each bad field; returns f->nerr.  f->is_new is set
- * by the caller before. */
+ * puts an error in f->form for each bad field; returns how many.
+ * f->is_new is set by the caller before. */
 int	account_form_read(const struct req *, size_t base,
 	    struct account_form *f);
 /* Fills the field slots of the shared staff form template
@@ -96,8 +93,8 @@ void	account_form_tmpl(struct account_form *f,
 
 enum account_result {
 	ACCOUNT_OK,
-	ACCOUNT_LOGIN_TAKEN,	/* f->err[ACCOUNT_F_LOGIN] is set */
-	ACCOUNT_EMAIL_TAKEN,	/* f->err[ACCOUNT_F_EMAIL] is set */
+	ACCOUNT_LOGIN_TAKEN,	/* the login field's error is set */
+	ACCOUNT_EMAIL_TAKEN,	/* the e-mail field's error is set */
 	ACCOUNT_NOT_FOUND,	/* not a live account of that facility */
 	ACCOUNT_ERROR		/* database or RNG: roll back, 500/503 */
 };
@@ -168,9 +165,6 @@ void	account_revoke_post(struct app *, const char *serial,
 PGresult *account_view(struct app *, const char *sql, int n,
 	    const char *const *p, const char *action, const char *otype,
 	    const char *oid);
-/* What was typed, if it can be shown again at all (valid UTF-8), or
- * NULL. */
-const char *account_kept(const struct req_val *);
 /* calloc(n, size) for a page's table rows; NULL for n <= 0 or, with a
  * 500 page, when out of memory (check n first). */
 void	*account_rows(struct app *, int n, size_t size);

@@ -153,12 +153,19 @@ app_error(struct app *a, int status, const char *title, const char *message)
 }
 
 void
-app_dberr(struct app *a)
+app_dberr_say(struct app *a, const char *title, const char *message)
 {
 	db_rollback(a->db);
-	app_error(a, db_lost(a->db) ? 503 : 500, "ただいま利用できません",
+	app_error(a, db_lost(a->db) ? 503 : 500, title != NULL ? title :
+	    "ただいま利用できません", message != NULL ? message :
 	    "システムで問題が発生しました。しばらく待ってから、もう一度"
 	    "お試しください。");
+}
+
+void
+app_dberr(struct app *a)
+{
+	app_dberr_say(a, NULL, NULL);
 }
 
 void

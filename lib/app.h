@@ -105,8 +105,11 @@ int	app_view_session(struct app *, const PGresult *r);
 void	app_error(struct app *, int status, const char *title,
 	    const char *message);
 /* A database failure: roll the transaction back, then 503 when the
- * connection is gone (try again later), else 500. */
+ * connection is gone (try again later), else 500, with a generic page. */
 void	app_dberr(struct app *);
+/* app_dberr with the page's own title and message (NULL: the generic
+ * one), for a page that says what was not saved. */
+void	app_dberr_say(struct app *, const char *title, const char *message);
 /* 303 See Other to a path on this server (must start with "/"). */
 void	app_redirect(struct app *, const char *path);
 /* An extra response header; refused (logged, dropped) if it holds CR/LF. */

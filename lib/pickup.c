@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "jtime.h"
 #include "log.h"
 #include "pickup.h"
 #include "pki.h"
@@ -150,15 +151,14 @@ pickup_create(PGconn *c, const char *facility_id, const char *label,
 	r = db_exec(c, "INSERT INTO pickup (number, password_hash, serial,"
 	    " facility_id, created_by, p12, expires_at) VALUES ($1, $2, $3,"
 	    " $4::bigint, $5::bigint, $6::bytea, now() + make_interval(hours"
-	    " => $7::int)) RETURNING id, to_char(expires_at AT TIME ZONE"
-	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS exp",
+	    " => $7::int)) RETURNING id, " JTIME_SQL("expires_at") " AS exp",
 	    7, p);
 	if (r == NULL || PQntuples(r) != 1)
 		goto out;
 	snprintf(out->pickup_id, sizeof(out->pickup_id), "%s",
 	    db_get(r, 0, "id"));
-	snprintf(out->expires, sizeof(out->expires), "%s",
-	    db_get(r, 0, "exp"));
+	jtime_db(db_get(r, 0, "exp"), JTIME_MINUTE, out->expires,
+	    sizeof(out->expires), NULL);
 	snprintf(out->serial, sizeof(out->serial), "%s", iss.serial);
 	snprintf(out->password, sizeof(out->password), "%s",
 	    iss.p12_password);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jtime.h"
 #include "wareki.h"
 
 static const struct {
@@ -88,22 +89,20 @@ wareki_format(long ymd, char *b, size_t n)
 {
 	long		 y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
 	enum wareki_era	 e;
-	char		 ey[24];
+	char		 ey[24], ad[JTIME_LEN];
 
 	if (n == 0)
 		return b;
 	b[0] = '\0';
 	if (!wareki_valid_date(y, m, d))
 		return b;
-	if ((e = wareki_era_of(ymd)) == WAREKI__MAX) {
-		snprintf(b, n, "%ld年%ld月%ld日", y, m, d);
-		return b;
-	}
+	if ((e = wareki_era_of(ymd)) == WAREKI__MAX)
+		return jtime_ymd(ymd, b, n);
 	if (y - eras[e].first / 10000 + 1 == 1)
 		snprintf(ey, sizeof(ey), "元");
 	else
 		snprintf(ey, sizeof(ey), "%ld", y - eras[e].first / 10000 + 1);
-	snprintf(b, n, "%s%s年%ld月%ld日 (%ld年%ld月%ld日)", eras[e].name, ey,
-	    m, d, y, m, d);
+	snprintf(b, n, "%s%s年%ld月%ld日 (%s)", eras[e].name, ey, m, d,
+	    jtime_ymd(ymd, ad, sizeof(ad)));
 	return b;
 }

@@ -19,8 +19,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined"
 cflags="$cflags -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="$cflags -I$top/lib -I$here $(pkg-config --cflags libpq openssl 2>/dev/null)"
-# The library sources the parsers need; req.c and log.c stand alone.
-libsrc="$top/lib/req.c $top/lib/log.c"
+# The library sources the parsers need; req.c, req_v.c and log.c stand alone.
+libsrc="$top/lib/req.c $top/lib/req_v.c $top/lib/log.c"
 
 n=0
 # harness:max_len

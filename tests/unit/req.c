@@ -10,28 +10,28 @@
 #include "tap.h"
 
 enum key {
-	K_NAME,
-	K_NOTE,
-	K_AGE,
-	K_TOK,
-	K_MAIL,
-	K_DATE,
-	K_FILE,
-	K_LOGIN,
-	K_RAW,
-	K__MAX
+	KEY_NAME,
+	KEY_NOTE,
+	KEY_AGE,
+	KEY_TOK,
+	KEY_MAIL,
+	KEY_DATE,
+	KEY_FILE,
+	KEY_LOGIN,
+	KEY_RAW,
+	KEY__MAX
 };
 
-static const struct req_key keys[K__MAX] = {
-	{ "name", req_v_line, 0, 100 },		/* K_NAME */
-	{ "note", req_v_multiline, 0, 1000 },	/* K_NOTE */
-	{ "age", req_v_int, 0, 150 },		/* K_AGE */
-	{ "tok", req_v_token, 4, 64 },		/* K_TOK */
-	{ "mail", req_v_email, 0, 254 },	/* K_MAIL */
-	{ "dob", req_v_date, 0, 0 },		/* K_DATE */
-	{ "file", req_v_file, 1, 1024 },	/* K_FILE */
-	{ "login", req_v_login, 3, 64 },	/* K_LOGIN */
-	{ "raw", NULL, 0, 0 },			/* K_RAW */
+static const struct req_key keys[KEY__MAX] = {
+	{ "name", req_v_line, 0, 100 },		/* KEY_NAME */
+	{ "note", req_v_multiline, 0, 1000 },	/* KEY_NOTE */
+	{ "age", req_v_int, 0, 150 },		/* KEY_AGE */
+	{ "tok", req_v_token, 4, 64 },		/* KEY_TOK */
+	{ "mail", req_v_email, 0, 254 },	/* KEY_MAIL */
+	{ "dob", req_v_date, 0, 0 },		/* KEY_DATE */
+	{ "file", req_v_file, 1, 1024 },	/* KEY_FILE */
+	{ "login", req_v_login, 3, 64 },	/* KEY_LOGIN */
+	{ "raw", NULL, 0, 0 },			/* KEY_RAW */
 };
 
 static void
@@ -39,7 +39,7 @@ req_setup(struct req *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->keys = keys;
-	r->nkeys = K__MAX;
+	r->nkeys = KEY__MAX;
 }
 
 static enum req_err
@@ -117,10 +117,10 @@ test_urlencoded(void)
 
 	ok(url(&r, "name=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&age=42") ==
 	    REQ_OK, "urlencoded: two keys");
-	is_str(r.vals[K_NAME].s, "山田 太郎", "urlencoded: '+' and %%XX UTF-8");
-	ok(r.vals[K_NAME].valid && r.vals[K_AGE].valid &&
-	    r.vals[K_AGE].num == 42, "urlencoded: validators ran, num set");
-	ok(!r.vals[K_NOTE].present, "urlencoded: absent key not present");
+	is_str(r.vals[KEY_NAME].s, "山田 太郎", "urlencoded: '+' and %%XX UTF-8");
+	ok(r.vals[KEY_NAME].valid && r.vals[KEY_AGE].valid &&
+	    r.vals[KEY_AGE].num == 42, "urlencoded: validators ran, num set");
+	ok(!r.vals[KEY_NOTE].present, "urlencoded: absent key not present");
 	req_free(&r);
 
 	ok(url(&r, "name=%") == REQ_ERR_ENCODING, "urlencoded-bad-lone-percent");
@@ -138,12 +138,12 @@ test_urlencoded(void)
 	req_free(&r);
 	ok(urlencoded_raw_nul_key(), "urlencoded-bad-raw-nul-in-key");
 
-	ok(url(&r, "name=a%00b") == REQ_OK && r.vals[K_NAME].present &&
-	    !r.vals[K_NAME].valid && r.vals[K_NAME].len == 3 &&
-	    r.vals[K_NAME].err != NULL, "urlencoded-bad-nul-in-value: invalid");
+	ok(url(&r, "name=a%00b") == REQ_OK && r.vals[KEY_NAME].present &&
+	    !r.vals[KEY_NAME].valid && r.vals[KEY_NAME].len == 3 &&
+	    r.vals[KEY_NAME].err != NULL, "urlencoded-bad-nul-in-value: invalid");
 	req_free(&r);
-	ok(url(&r, "raw=a%00b") == REQ_OK && r.vals[K_RAW].len == 3 &&
-	    memcmp(r.vals[K_RAW].s, "a\0b", 4) == 0,
+	ok(url(&r, "raw=a%00b") == REQ_OK && r.vals[KEY_RAW].len == 3 &&
+	    memcmp(r.vals[KEY_RAW].s, "a\0b", 4) == 0,
 	    "urlencoded: NUL kept in value, len counts it");
 	req_free(&r);
 
@@ -153,23 +153,23 @@ test_urlencoded(void)
 	ok(url(&r, "name=a&n%61me=b") == REQ_ERR_DUPLICATE,
 	    "urlencoded-bad-duplicate-key-encoded");
 	req_free(&r);
-	ok(url(&r, "x=1&x=2&name=a") == REQ_OK && r.vals[K_NAME].valid,
+	ok(url(&r, "x=1&x=2&name=a") == REQ_OK && r.vals[KEY_NAME].valid,
 	    "urlencoded: undeclared keys ignored, even twice");
 	req_free(&r);
-	ok(url(&r, "name=&note") == REQ_OK && r.vals[K_NAME].present &&
-	    r.vals[K_NAME].len == 0 && r.vals[K_NAME].valid &&
-	    r.vals[K_NOTE].present && r.vals[K_NOTE].len == 0,
+	ok(url(&r, "name=&note") == REQ_OK && r.vals[KEY_NAME].present &&
+	    r.vals[KEY_NAME].len == 0 && r.vals[KEY_NAME].valid &&
+	    r.vals[KEY_NOTE].present && r.vals[KEY_NOTE].len == 0,
 	    "urlencoded: empty values and key without '='");
 	req_free(&r);
-	ok(url(&r, "&&name=a&&") == REQ_OK && r.vals[K_NAME].valid,
+	ok(url(&r, "&&name=a&&") == REQ_OK && r.vals[KEY_NAME].valid,
 	    "urlencoded: empty pairs skipped");
 	req_free(&r);
-	ok(url(&r, "") == REQ_OK && !r.vals[K_NAME].present,
+	ok(url(&r, "") == REQ_OK && !r.vals[KEY_NAME].present,
 	    "urlencoded: empty input");
 	req_free(&r);
 	ok(url(&r, "=1&name=x") == REQ_OK, "urlencoded: empty key ignored");
 	req_free(&r);
-	ok(url(&r, "name=a=b") == REQ_OK && strcmp(r.vals[K_NAME].s, "a=b") == 0,
+	ok(url(&r, "name=a=b") == REQ_OK && strcmp(r.vals[KEY_NAME].s, "a=b") == 0,
 	    "urlencoded: '=' in value kept");
 	req_free(&r);
 
@@ -179,14 +179,14 @@ test_urlencoded(void)
 	memcpy(big, "name=", 5);
 	memset(big + 5, 'a', n);
 	big[n + 5] = '\0';
-	ok(url(&r, big) == REQ_OK && r.vals[K_NAME].present &&
-	    !r.vals[K_NAME].valid && r.vals[K_NAME].len == n,
+	ok(url(&r, big) == REQ_OK && r.vals[KEY_NAME].present &&
+	    !r.vals[KEY_NAME].valid && r.vals[KEY_NAME].len == n,
 	    "urlencoded-bad-huge-value: 1 MiB refused by max 100");
 	req_free(&r);
 	/* 1 MiB key. */
 	memset(big, 'k', n);
 	memcpy(big + n, "=v", 3);
-	ok(url(&r, big) == REQ_OK && !r.vals[K_NAME].present,
+	ok(url(&r, big) == REQ_OK && !r.vals[KEY_NAME].present,
 	    "urlencoded: huge undeclared key ignored");
 	req_free(&r);
 	free(big);
@@ -194,7 +194,7 @@ test_urlencoded(void)
 	/* Not NUL-terminated input: the parser must use len only. */
 	req_setup(&r);
 	ok(req_parse_urlencoded(&r, "name=ab&age=1", 7) == REQ_OK &&
-	    strcmp(r.vals[K_NAME].s, "ab") == 0 && !r.vals[K_AGE].present,
+	    strcmp(r.vals[KEY_NAME].s, "ab") == 0 && !r.vals[KEY_AGE].present,
 	    "urlencoded: honours len");
 	req_free(&r);
 }
@@ -425,16 +425,16 @@ test_multipart(void)
 	    "ignored\r\n"
 	    "--XyZ--\r\n");
 	ok(mp(&r, CT, body, n) == REQ_OK, "multipart: good upload parses");
-	is_str(r.vals[K_NAME].s, "山田", "multipart: text field");
-	ok(r.vals[K_FILE].present && r.vals[K_FILE].valid &&
-	    r.vals[K_FILE].len == clen &&
-	    memcmp(r.vals[K_FILE].s, content, clen) == 0 &&
-	    r.vals[K_FILE].s[clen] == '\0',
+	is_str(r.vals[KEY_NAME].s, "山田", "multipart: text field");
+	ok(r.vals[KEY_FILE].present && r.vals[KEY_FILE].valid &&
+	    r.vals[KEY_FILE].len == clen &&
+	    memcmp(r.vals[KEY_FILE].s, content, clen) == 0 &&
+	    r.vals[KEY_FILE].s[clen] == '\0',
 	    "multipart: binary content with NUL and \\r\\n-- lookalikes kept");
-	is_str(r.vals[K_FILE].filename, "同意書.pdf",
+	is_str(r.vals[KEY_FILE].filename, "同意書.pdf",
 	    "multipart: filename path stripped (backslashes)");
-	is_str(r.vals[K_FILE].ctype, "application/pdf", "multipart: file ctype");
-	ok(r.vals[K_NAME].filename == NULL, "multipart: text field has no filename");
+	is_str(r.vals[KEY_FILE].ctype, "application/pdf", "multipart: file ctype");
+	ok(r.vals[KEY_NAME].filename == NULL, "multipart: text field has no filename");
 	req_free(&r);
 
 	/* Filename with a Unix path. */
@@ -444,8 +444,8 @@ test_multipart(void)
 	    "\r\n"
 	    "x\r\n--XyZ--");
 	ok(mp(&r, CT, body, n) == REQ_OK &&
-	    strcmp(r.vals[K_FILE].filename, "passwd") == 0 &&
-	    strcmp(r.vals[K_FILE].ctype, "application/octet-stream") == 0,
+	    strcmp(r.vals[KEY_FILE].filename, "passwd") == 0 &&
+	    strcmp(r.vals[KEY_FILE].ctype, "application/octet-stream") == 0,
 	    "multipart: filename with ../ stripped, default ctype");
 	req_free(&r);
 
@@ -454,9 +454,39 @@ test_multipart(void)
 	    "Content-Disposition: form-data; name=\"file\"; filename=\"a\xff.pdf\"\r\n"
 	    "\r\n"
 	    "x\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[K_FILE].present &&
-	    !r.vals[K_FILE].valid, "multipart-bad-filename-invalid-utf8");
+	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[KEY_FILE].present &&
+	    !r.vals[KEY_FILE].valid, "multipart-bad-filename-invalid-utf8");
 	req_free(&r);
+
+	/* Control characters in a file name: C1 (U+0085) refused, U+00A0
+	 * (0xC2 0xA0, the same lead byte as C1's) kept.  C0 and DEL never
+	 * get this far: the header parser refuses them. */
+	{
+		static const struct {
+			const char	*fn;
+			int		 valid;
+			const char	*name;
+		} fns[] = {
+			{ "a\xc2\x85.pdf", 0, "multipart-bad-filename-c1" },
+			{ "a\xc2\xa0" "b\xc3\xa9.pdf", 1,
+			    "multipart: filename with U+00A0 and é kept" },
+		};
+		size_t	 j;
+
+		for (j = 0; j < sizeof(fns) / sizeof(fns[0]); j++) {
+			n = (size_t)snprintf(body, sizeof(body),
+			    "--XyZ\r\n"
+			    "Content-Disposition: form-data; name=\"file\";"
+			    " filename=\"%s\"\r\n"
+			    "\r\n"
+			    "x\r\n--XyZ--", fns[j].fn);
+			ok(mp(&r, CT, body, n) == REQ_OK &&
+			    r.vals[KEY_FILE].present &&
+			    r.vals[KEY_FILE].valid == fns[j].valid, "%s",
+			    fns[j].name);
+			req_free(&r);
+		}
+	}
 
 	/* Quoted boundary with a space and other bchars. */
 	n = (size_t)snprintf(body, sizeof(body),
@@ -465,7 +495,7 @@ test_multipart(void)
 	    "\r\n"
 	    "v\r\n--a'()+_,-./:=? b--\r\n");
 	ok(mp(&r, "Multipart/Form-Data; charset=utf-8; boundary=\"a'()+_,-./:=? b\"",
-	    body, n) == REQ_OK && strcmp(r.vals[K_NAME].s, "v") == 0,
+	    body, n) == REQ_OK && strcmp(r.vals[KEY_NAME].s, "v") == 0,
 	    "multipart: quoted boundary, token name, case-insensitive type");
 	req_free(&r);
 
@@ -562,7 +592,7 @@ test_multipart(void)
 	    "Content-Disposition: form-data; name=\"n\\\"a\\\\me\"\r\n"
 	    "\r\n"
 	    "a\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && !r.vals[K_NAME].present,
+	ok(mp(&r, CT, body, n) == REQ_OK && !r.vals[KEY_NAME].present,
 	    "multipart: backslash escapes in quoted name (undeclared)");
 	req_free(&r);
 	n = (size_t)snprintf(body, sizeof(body),
@@ -570,7 +600,7 @@ test_multipart(void)
 	    "Content-Disposition: form-data; name=\"n\\ame\"\r\n"
 	    "\r\n"
 	    "a\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[K_NAME].present,
+	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[KEY_NAME].present,
 	    "multipart: \\a in a quoted string is a");
 	req_free(&r);
 
@@ -613,7 +643,7 @@ test_multipart(void)
 	    "Content-Disposition: form-data; name=\"name\"\r\n"
 	    "\r\n"
 	    "a\r\n--XyZ--\r\nepilogue");
-	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[K_NAME].valid,
+	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[KEY_NAME].valid,
 	    "multipart: transport padding and epilogue allowed");
 	req_free(&r);
 
@@ -623,8 +653,8 @@ test_multipart(void)
 	    "Content-Disposition: form-data; name=\"file\"\r\n"
 	    "\r\n"
 	    "abc\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[K_FILE].present &&
-	    !r.vals[K_FILE].valid, "multipart-bad-file-key-as-plain-field");
+	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[KEY_FILE].present &&
+	    !r.vals[KEY_FILE].valid, "multipart-bad-file-key-as-plain-field");
 	req_free(&r);
 	/* Empty file input (filename=""), required. */
 	n = (size_t)snprintf(body, sizeof(body),
@@ -633,9 +663,9 @@ test_multipart(void)
 	    "Content-Type: application/octet-stream\r\n"
 	    "\r\n"
 	    "\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[K_FILE].present &&
-	    !r.vals[K_FILE].valid &&
-	    strcmp(r.vals[K_FILE].err, "ファイルを選択してください。") == 0,
+	ok(mp(&r, CT, body, n) == REQ_OK && r.vals[KEY_FILE].present &&
+	    !r.vals[KEY_FILE].valid &&
+	    strcmp(r.vals[KEY_FILE].err, "ファイルを選択してください。") == 0,
 	    "multipart-bad-no-file-chosen");
 	req_free(&r);
 	/* File over max (1024). */
@@ -646,11 +676,11 @@ test_multipart(void)
 	memset(body + n, 'z', 1025);
 	n += 1025;
 	n += (size_t)snprintf(body + n, sizeof(body) - n, "\r\n--XyZ--");
-	ok(mp(&r, CT, body, n) == REQ_OK && !r.vals[K_FILE].valid,
+	ok(mp(&r, CT, body, n) == REQ_OK && !r.vals[KEY_FILE].valid,
 	    "multipart-bad-file-over-max");
 	req_free(&r);
 	/* The file validator must not be fooled by urlencoded input. */
-	ok(url(&r, "file=abc") == REQ_OK && !r.vals[K_FILE].valid,
+	ok(url(&r, "file=abc") == REQ_OK && !r.vals[KEY_FILE].valid,
 	    "urlencoded-bad-file-key");
 	req_free(&r);
 }
@@ -759,7 +789,7 @@ post(struct req *r, const char *ct, const char *cl, const char *body,
 	if (cl != NULL)
 		setenv("CONTENT_LENGTH", cl, 1);
 	fd = body_fd(&fp, body, len);
-	er = req_init(r, keys, K__MAX, limit, fd);
+	er = req_init(r, keys, KEY__MAX, limit, fd);
 	if (fp != NULL)
 		fclose(fp);
 	return er;
@@ -782,12 +812,12 @@ test_init(void)
 	setenv("SSL_CLIENT_VERIFY", "SUCCESS", 1);
 	setenv("SSL_CLIENT_SERIAL", "0A1B", 1);
 	setenv("HTTP_COOKIE", "__Host-rk=sess; theme=dark", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_OK && r.method == REQ_GET,
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_OK && r.method == REQ_GET,
 	    "init: GET");
 	is_str(r.path, "/teams/1/messages", "init: path from DOCUMENT_URI");
 	is_str(r.remote_addr, "192.0.2.1", "init: REMOTE_ADDR");
-	is_str(r.vals[K_NAME].s, "山", "init: GET query parsed");
-	ok(r.vals[K_AGE].valid && r.vals[K_AGE].num == 7, "init: GET int");
+	is_str(r.vals[KEY_NAME].s, "山", "init: GET query parsed");
+	ok(r.vals[KEY_AGE].valid && r.vals[KEY_AGE].num == 7, "init: GET int");
 	is_str(r.ssl_verify, "SUCCESS", "init: SSL_CLIENT_VERIFY");
 	is_str(r.ssl_serial, "0A1B", "init: SSL_CLIENT_SERIAL");
 	is_str(r.ssl_cert, "", "init: SSL_CLIENT_CERT unset is empty");
@@ -800,7 +830,7 @@ test_init(void)
 	setenv("HTTP_SSL_CLIENT_SERIAL", "01", 1);
 	setenv("SCRIPT_NAME", "/home", 1);
 	setenv("PATH_INFO", "/x", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_OK &&
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_OK &&
 	    strcmp(r.ssl_verify, "") == 0 && strcmp(r.ssl_serial, "") == 0,
 	    "init-bad-http-ssl-client-verify-header ignored");
 	is_str(r.path, "/home/x", "init: path from SCRIPT_NAME + PATH_INFO");
@@ -809,33 +839,33 @@ test_init(void)
 	env_clear();
 	setenv("REQUEST_METHOD", "GET", 1);
 	setenv("DOCUMENT_URI", "relative", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_OK &&
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_OK &&
 	    strcmp(r.path, "") == 0, "init-bad-relative-path: empty path");
 	req_free(&r);
 
 	env_clear();
 	setenv("REQUEST_METHOD", "GET", 1);
 	setenv("HTTP_COOKIE", "__Host-rk=a; __Host-rk=b", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_OK &&
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_OK &&
 	    r.session_cookie == NULL, "init-bad-duplicate-cookie: absent");
 	req_free(&r);
 
 	env_clear();
 	setenv("REQUEST_METHOD", "GET", 1);
 	setenv("QUERY_STRING", "name=%zz", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_ERR_ENCODING,
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_ERR_ENCODING,
 	    "init-bad-query-encoding");
 	req_free(&r);
 
 	env_clear();
 	setenv("REQUEST_METHOD", "DELETE", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, -1) == REQ_OK &&
+	ok(req_init(&r, keys, KEY__MAX, 1024, -1) == REQ_OK &&
 	    r.method == REQ_OTHER, "init: other method");
 	req_free(&r);
 
 	ok(post(&r, "application/x-www-form-urlencoded; charset=UTF-8", "12",
 	    "name=a&age=3", 12, 1024) == REQ_OK && r.method == REQ_POST &&
-	    strcmp(r.vals[K_NAME].s, "a") == 0 && r.vals[K_AGE].num == 3 &&
+	    strcmp(r.vals[KEY_NAME].s, "a") == 0 && r.vals[KEY_AGE].num == 3 &&
 	    r.body_len == 12, "init: POST urlencoded, query string ignored");
 	req_free(&r);
 	{
@@ -844,7 +874,7 @@ test_init(void)
 		    "\r\nmp\r\n--XyZ--\r\n";
 		snprintf(cl, sizeof(cl), "%zu", sizeof(b) - 1);
 		ok(post(&r, CT, cl, b, sizeof(b) - 1, 1024) == REQ_OK &&
-		    strcmp(r.vals[K_NAME].s, "mp") == 0, "init: POST multipart");
+		    strcmp(r.vals[KEY_NAME].s, "mp") == 0, "init: POST multipart");
 		req_free(&r);
 	}
 	ok(post(&r, "text/plain", "3", "a=b", 3, 1024) == REQ_ERR_CTYPE,
@@ -874,7 +904,7 @@ test_init(void)
 	req_free(&r);
 	/* Only CONTENT_LENGTH bytes are read, not what follows. */
 	ok(post(&r, "application/x-www-form-urlencoded", "6", "name=abcdef", 11,
-	    1024) == REQ_OK && strcmp(r.vals[K_NAME].s, "a") == 0,
+	    1024) == REQ_OK && strcmp(r.vals[KEY_NAME].s, "a") == 0,
 	    "init: reads exactly CONTENT_LENGTH bytes");
 	req_free(&r);
 
@@ -889,7 +919,7 @@ test_init(void)
 	setenv("REQUEST_METHOD", "POST", 1);
 	setenv("CONTENT_TYPE", "application/x-www-form-urlencoded", 1);
 	setenv("CONTENT_LENGTH", cl, 1);
-	ok(req_init(&r, keys, K__MAX, 1024, fd) == REQ_ERR_TOO_LARGE,
+	ok(req_init(&r, keys, KEY__MAX, 1024, fd) == REQ_ERR_TOO_LARGE,
 	    "init-bad-post-over-limit: REQ_ERR_TOO_LARGE");
 	ok(lseek(fd, 0, SEEK_CUR) == (off_t)n, "init: refused body drained");
 	req_free(&r);
@@ -897,7 +927,7 @@ test_init(void)
 	/* Claimed huge, sent little: draining stops at EOF. */
 	fd = body_fd(&fp, big, 100);
 	setenv("CONTENT_LENGTH", "9000000000", 1);
-	ok(req_init(&r, keys, K__MAX, 1024, fd) == REQ_ERR_TOO_LARGE,
+	ok(req_init(&r, keys, KEY__MAX, 1024, fd) == REQ_ERR_TOO_LARGE,
 	    "init-bad-post-huge-claim: stops at EOF");
 	req_free(&r);
 	fclose(fp);
@@ -912,8 +942,8 @@ test_init(void)
 		setenv("REQUEST_METHOD", "POST", 1);
 		setenv("CONTENT_TYPE", "application/x-www-form-urlencoded", 1);
 		setenv("CONTENT_LENGTH", "6", 1);
-		ok(req_init(&r, keys, K__MAX, 1024, p[0]) == REQ_OK &&
-		    strcmp(r.vals[K_NAME].s, "p") == 0, "init: POST from a pipe");
+		ok(req_init(&r, keys, KEY__MAX, 1024, p[0]) == REQ_OK &&
+		    strcmp(r.vals[KEY_NAME].s, "p") == 0, "init: POST from a pipe");
 		req_free(&r);
 		close(p[0]);
 	}
