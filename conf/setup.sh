@@ -98,7 +98,11 @@ rk_build() {
 	) || return 1
 	log=$TOP/$b/build.log
 	echo "setup: make in $b (log: $log)" >&2
+	# make install adds files and never removes one: a schema file that
+	# left the tree would stay installed, and migrate would take it for a
+	# pending delta.  The prefix is the stack's own, so start it afresh.
 	if ! make -C "$TOP/$b" -j2 > "$log" 2>&1 ||
+	    ! rm -rf "$prefix/share/renrakucho/schema" ||
 	    ! make -C "$TOP/$b" install >> "$log" 2>&1; then
 		tail -n 30 "$log" >&2
 		echo "setup: build failed, see $log" >&2
