@@ -1,6 +1,6 @@
 -- The benchmark's data set, generated in SQL as the schema owner:
 -- 300 facilities, 5,000 accounts, 20,000 patients each with a support team
--- of four, and (when schema/005_messages.sql is applied) 1,000,000
+-- of four, and (when the message table exists) 1,000,000
 -- messages, among them one team with 10,000 and one with 100.  The bench
 -- user (psql variable bench_account, the demo STAFF1) is the person in
 -- charge of three teams: big (10,000 messages), small (100) and post (the
