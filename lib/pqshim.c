@@ -28,17 +28,15 @@
  * deprecated in 3.0, not removed: the same code EVP's default provider
  * runs, without the provider machinery), HMAC built from them as RFC 2104
  * says, and random bytes from getrandom(2), the kernel CSPRNG OpenSSL
- * itself seeds from (as lib/auth.c's auth_random_bytes; the shim takes
- * nothing from librk.a, so it links after libpq.a alone).  The results
+ * itself seeds from (lib/random.h, header-only: the shim takes nothing
+ * from librk.a, so it links after libpq.a alone).  The results
  * are the same to the bit (a wrong one fails SCRAM at every connection;
  * tests/unit/scram.sh logs in through the shim).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED	/* the low-level hashes, on purpose */
 
 #include <sys/types.h>
-#include <sys/random.h>
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +46,8 @@
 #include <openssl/crypto.h>
 #include <openssl/md5.h>
 #include <openssl/sha.h>
+
+#include "random.h"
 
 /* --- 1. GSSAPI and LDAP ---------------------------------------------- */
 
@@ -564,16 +564,5 @@ pg_strong_random_init(void)
 bool
 pg_strong_random(void *buf, size_t len)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	while (off < len) {
-		n = getrandom((char *)buf + off, len - off, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		off += (size_t)n;
-	}
-	return true;
+	return random_bytes(buf, len) == 0;
 }
