@@ -8,7 +8,6 @@
  * The '$' separator is outside that alphabet, which keeps parsing
  * unambiguous.  Tokens use base64url instead because they travel in
  * cookies and form fields. */
-#include <sys/random.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -28,6 +27,7 @@
 #include <openssl/sha.h>
 
 #include "auth.h"
+#include "random.h"
 
 #define AUTH_PREFIX	"pbkdf2-sha256$"
 #define AUTH_SALT_BYTES	16
@@ -229,27 +229,14 @@ out:
 	return ok;
 }
 
-/* The kernel's CSPRNG, which OpenSSL's own generator is seeded from:
- * RAND_bytes' first use in a process sets up OpenSSL 3's DRBG and its
- * providers, about 1.8 ms, more than a whole page (tests/bench).
- * getrandom(2) without flags blocks only until the pool is first
- * initialised; a signal may cut it short. */
+/* lib/random.h says why not RAND_bytes. */
 int
 auth_random_bytes(void *buf, size_t len)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	while (off < len) {
-		n = getrandom((char *)buf + off, len - off, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "auth: getrandom: %s\n",
-			    n == -1 ? strerror(errno) : "no bytes");
-			return -1;
-		}
-		off += (size_t)n;
+	if (random_bytes(buf, len) == -1) {
+		fprintf(stderr, "auth: getrandom: %s\n",
+		    errno != 0 ? strerror(errno) : "no bytes");
+		return -1;
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@
  * db_commit after, db_rollback on -1): the device_cert row, the pickup
  * row, the mail and the audit event commit together or not at all, so a
  * failure half-way leaves no active certificate without a bundle.
- * Needs schema/004_pickup.sql and read access to cfg ca_dir. */
+ * Needs the pickup table and read access to cfg ca_dir. */
 #ifndef RK_PICKUP_H
 #define RK_PICKUP_H
 #include <stddef.h>

@@ -27,9 +27,11 @@
  * same hashes from OpenSSL's low-level functions (SHA256_Init...;
  * deprecated in 3.0, not removed: the same code EVP's default provider
  * runs, without the provider machinery), HMAC built from them as RFC 2104
- * says, and random bytes from auth_random_bytes (getrandom(2), the
- * kernel CSPRNG OpenSSL itself seeds from).  The results are the same to
- * the bit (a wrong one fails SCRAM at every connection).
+ * says, and random bytes from getrandom(2), the kernel CSPRNG OpenSSL
+ * itself seeds from (lib/random.h, header-only: the shim takes nothing
+ * from librk.a, so it links after libpq.a alone).  The results
+ * are the same to the bit (a wrong one fails SCRAM at every connection;
+ * tests/unit/scram.sh logs in through the shim).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED	/* the low-level hashes, on purpose */
 
@@ -45,7 +47,7 @@
 #include <openssl/md5.h>
 #include <openssl/sha.h>
 
-#include "auth.h"
+#include "random.h"
 
 /* --- 1. GSSAPI and LDAP ---------------------------------------------- */
 
@@ -562,5 +564,5 @@ pg_strong_random_init(void)
 bool
 pg_strong_random(void *buf, size_t len)
 {
-	return auth_random_bytes(buf, len) == 0;
+	return random_bytes(buf, len) == 0;
 }

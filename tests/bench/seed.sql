@@ -1,6 +1,6 @@
 -- The benchmark's data set, generated in SQL as the schema owner:
 -- 300 facilities, 5,000 accounts, 20,000 patients each with a support team
--- of four, and (when schema/005_messages.sql is applied) 1,000,000
+-- of four, and (when the message table exists) 1,000,000
 -- messages, among them one team with 10,000 and one with 100.  The bench
 -- user (psql variable bench_account, the demo STAFF1) is the person in
 -- charge of three teams: big (10,000 messages), small (100) and post (the
@@ -85,9 +85,13 @@ SELECT (SELECT id FROM bench_team WHERE n = 0) AS big,
 -- small one (100), the rest round the other teams; a year of history.
 SELECT to_regclass('renrakucho.message') IS NOT NULL AS has_message \gset
 \if :has_message
--- A million rows without their per-row triggers (the unread counters of
--- 009); the counters are then set in one pass below.
+-- A million rows without their per-row triggers (the unread counters);
+-- the counters are then set in one pass below.  session_replication_role
+-- is a superuser's setting: it is set as the session's user (psql
+-- connects as postgres), and the rows are written as the owner again.
+RESET ROLE;
 SET LOCAL session_replication_role = replica;
+SET LOCAL ROLE renrakucho_owner;
 INSERT INTO message (team_id, author_id, body, client_token, created_at)
 SELECT CASE WHEN i % 100 = 0 THEN r.big
 	    WHEN i % 10000 = 5 THEN r.small
@@ -102,7 +106,9 @@ FROM generate_series(1, 1000000) i
 CROSS JOIN bench_result r
 JOIN bench_team t ON t.n = 3 + i % (r.nteams - 3)
 JOIN bench_team t0 ON t0.n = 0;
+RESET ROLE;
 SET LOCAL session_replication_role = origin;
+SET LOCAL ROLE renrakucho_owner;
 UPDATE team_member tm SET unread = c.n
 FROM (SELECT tm2.team_id, tm2.account_id, count(m.id) AS n
 	FROM team_member tm2

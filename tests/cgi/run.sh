@@ -1,6 +1,8 @@
 #!/bin/bash
-# Runs every tests/cgi/*.sh (each a TAP script that runs a built CGI
-# binary directly with a CGI environment) and prints one TAP stream.
+# Runs every tests/cgi/*.sh and prints one TAP stream.  Each is a TAP
+# script named <feature>-<case>.sh (refusals *-bad-*): the CGI binaries
+# run directly with a CGI environment and no database (cgi-env.bash), or
+# the admin CLI against a server of its own (admin-cli.sh).
 # Environment given to the scripts:
 #   TOP       the source tree          BUILD_DIR  the build directory
 #   CGI_BIN   BUILD_DIR/cgi-bin        LOG_DIR    where the logs go
