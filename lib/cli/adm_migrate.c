@@ -6,7 +6,9 @@
  * byte order) and functions/NAME.sql (every function, CREATE OR REPLACE;
  * re-applied on every run, in byte order).  renrakucho.schema_migration,
  * created by base.sql, records each applied file (its path relative to
- * the directory) with the SHA-256 of its bytes.
+ * the directory) with the SHA-256 of its bytes; a functions file's row
+ * changes only when its text did, so applied_at says since when the
+ * database runs that text.
  *
  * One run is one transaction, which first takes the advisory lock
  * ADM_MIGRATE_LOCK, so two runs cannot interleave: the second waits,
@@ -458,7 +460,8 @@ adm_apply(struct adm *a, const struct adm_file *f)
 	if (db_cmd(a->db, f->kind == KIND_FUNCTIONS ?
 	    "INSERT INTO renrakucho.schema_migration (file, sha256)"
 	    " VALUES ($1, $2) ON CONFLICT (file) DO UPDATE"
-	    " SET sha256 = EXCLUDED.sha256, applied_at = now()" :
+	    " SET sha256 = EXCLUDED.sha256, applied_at = now()"
+	    " WHERE schema_migration.sha256 <> EXCLUDED.sha256" :
 	    "INSERT INTO renrakucho.schema_migration (file, sha256)"
 	    " VALUES ($1, $2)", 2, p) == -1) {
 		adm_dberr(a, f->name);

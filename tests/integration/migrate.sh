@@ -110,8 +110,12 @@ is "$rc|$out" '0|up to date' 'second run: up to date'
 is "$(Q "SELECT count(*) FROM renrakucho.note")" 1 'second run: the delta not applied again'
 is "$(Q "SELECT applied_at FROM renrakucho.schema_migration WHERE file = 'base.sql'")" "$bat" \
     'second run: base.sql not applied again'
-is "$(Q "SELECT applied_at > '$fat' FROM renrakucho.schema_migration WHERE file = 'functions/a_count.sql'")" t \
-    'second run: the functions files re-applied (their row updated)'
+is "$(Q "SELECT applied_at = '$fat' FROM renrakucho.schema_migration WHERE file = 'functions/a_count.sql'")" t \
+    'second run: an unchanged functions file keeps its record'
+Q "DROP FUNCTION renrakucho.hello()" > /dev/null
+out=$(M); rc=$?
+is "$rc|$out|$(Q "SELECT renrakucho.hello()")" '0|up to date|v1' \
+    'every run re-applies the functions files: one dropped by hand is back'
 is "$(Q "SELECT count(*) FROM renrakucho.audit_event")" 4 \
     'second run: no audit event (nothing changed)'
 out=$(M --status); rc=$?
