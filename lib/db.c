@@ -13,11 +13,9 @@ static struct db_error	db_err;
 static int		db_quiet;
 
 /*
- * Round trips.  A page's transaction used to cost one round trip for each
- * of BEGIN, set_config, its queries, the audit INSERT and COMMIT.  BEGIN,
- * set_config and the audit INSERT return nothing the page waits for, so
- * they travel with the next statement in one pipeline (libpq's pipeline
- * mode, one Sync):
+ * Round trips.  BEGIN, set_config and the audit INSERT return nothing
+ * the page waits for, so they travel with the next statement in one
+ * pipeline (libpq's pipeline mode, one Sync):
  *   db_begin   sends nothing; BEGIN and set_config go out in front of the
  *              transaction's first statement (or not at all: a
  *              transaction without statements needs neither BEGIN nor
@@ -27,12 +25,11 @@ static int		db_quiet;
  *   db_exec_alone  a statement in a transaction of its own sends
  *              set_config and the statement in one pipeline without BEGIN
  *              or COMMIT: a pipeline's statements are one implicit
- *              transaction, committed at its Sync (the pages that check
- *              the session in their own statement, schema/019).
- * The server runs the same statements in the same order as before; only
- * where a failure is reported moves: a queued statement's error comes
- * back from the call that sends it, the rest of that pipeline is skipped,
- * so nothing after it runs, COMMIT included.
+ *              transaction, committed at its Sync (the pages whose *_view
+ *              function checks the session, schema/functions/pages.sql).
+ * A queued statement's error comes back from the call that sends it; the
+ * rest of that pipeline is skipped, so nothing after it runs, COMMIT
+ * included.
  */
 #define DB_QUEUE	8
 

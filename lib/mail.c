@@ -26,8 +26,9 @@ mail_queue_account(PGconn *c, const char *account_id, const char *subject,
 {
 	const char *const p[] = { account_id, subject, body };
 
-	/* schema/015: a placeholder address goes to the facility's
-	 * representative address; a deleted account gets no mail. */
+	/* mail_to_accounts (schema/functions/mail.sql): a placeholder
+	 * address goes to the facility's representative address; a
+	 * deleted account gets no mail. */
 	return db_cmd(c, "SELECT mail_to_accounts(ARRAY[$1::bigint], $2, $3)",
 	    3, p);
 }
