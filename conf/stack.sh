@@ -9,6 +9,7 @@
 # stop    stops what start started (by pid file, checked against /proc)
 # status  prints each service's state; exit 0 when all run, 3 otherwise
 # env     rewrites DIR/demo.env from DIR/stack.env and DIR/seed.env
+# jobs    the jobs' loop (started in the background by start)
 #
 # Settings (environment):
 #   PREFIX        the `make install` prefix (sbin/renrakucho-admin,
@@ -22,19 +23,35 @@
 #   MUNICIPALITY_NAME MUNICIPALITY_CODE SERVICE_NAME SECRETARIAT_NAME
 #   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL MAIL_FROM CERT_DAYS
 #
+#   STACK_JOBS    1 (default): run the jobs the package's timers run
+#                 (mail delivery every 5 s, CRL and purges every
+#                 STACK_JOBS_PERIOD seconds, 300); 0: stop them, so that
+#                 mail stays in the outbox until `mail deliver`
+#
+# Users: nginx's workers run as www-data, the CGIs as renrakucho (created
+# here when missing), PostgreSQL and pgbouncer as postgres, the rest as
+# root: the layout of users and sockets the Debian package has, with
+# paths under DIR instead of /run and /etc.
+#
 # Layout of DIR (a symlink to /var/tmp/... when the postgres user cannot
-# reach DIR where it is):
-#   renrakucho.conf  0640 root:www-data   the app's configuration
+# reach DIR where it is).  Nothing a server or a CGI reads is outside it:
+# the CGIs are copied here from PREFIX, which may sit in a directory
+# only root can enter (a clone under /root or in mktemp -d).
+#   renrakucho.conf  0640 root:renrakucho  the app's configuration
 #   stack.env, seed.env, demo.env, secrets.env (0600 root)
-#   ca/      0700 root      CA key, server key and certificate, CRL
+#   ca/      0750 root:renrakucho  CA key and certificate (CRL, server key:
+#                                  root's); see make_layout
 #   certs/   0700 root      demo device certificates (seed.sh)
 #   pg/      0700 postgres  data/ and sock/ (private socket)
 #   pgbouncer/ 0755 postgres  ini, pgbouncer_hba.conf, userlist.txt (0600),
-#                             pid, sock/ (0750 postgres:www-data)
-#   run/     nginx.pid, fcgiwrap.pid, fcgi/ (0750 www-data: the socket)
+#                             pid, sock/ (0750 postgres:renrakucho)
+#   cgi-bin/ 0755 root      the CGIs fcgiwrap runs (copied from PREFIX)
+#   run/     nginx.pid, fcgiwrap.pid, jobs.pid,
+#            fcgi/ (0750 renrakucho:www-data; the socket 0660
+#            renrakucho:www-data: nginx's group alone reaches the CGIs)
 #   nginx/   rendered configuration, temp/
-#   bin/     capture-mail, reload-nginx
-#   mail/    captured mail (one file per message)
+#   bin/     capture-mail, reload-nginx, jobs
+#   mail/    captured mail (one file per message), 0750 renrakucho
 #   log/     every log file
 set -euo pipefail
 umask 022
@@ -57,6 +74,10 @@ SECRETARIAT_FAX=${SECRETARIAT_FAX:-0853-00-0001}
 SECRETARIAT_EMAIL=${SECRETARIAT_EMAIL:-jimukyoku@renrakucho.example.jp}
 MAIL_FROM=${MAIL_FROM:-no-reply@renrakucho.example.jp}
 CERT_DAYS=${CERT_DAYS:-365}
+STACK_JOBS=${STACK_JOBS:-1}
+STACK_JOBS_PERIOD=${STACK_JOBS_PERIOD:-300}
+# The CGIs' own system user (the package's sysusers.d entry).
+CGI_USER=renrakucho
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -103,13 +124,16 @@ find_bins() {
 # (DIR under root's home, say), DIR becomes a symlink to a private
 # directory under /var/tmp.  Every path written into a configuration is
 # the resolved one, because following the symlink would need the same
-# traversal rights.
+# traversal rights.  The test is made on the absolute path, from /: a
+# relative one would start from our own working directory, which the
+# postgres user inherits without having to reach it.
 prepare_dir() {
-	local d=$1 priv
+	local d=$1 priv abs
 	if [ ! -L "$d" ]; then
 		mkdir -p "$d"
 		chmod 0711 "$d"
-		if ! runuser -u postgres -- test -x "$d/."; then
+		abs=$(readlink -f "$d")
+		if ! as_pg test -x "$abs/."; then
 			if [ -n "$(ls -A "$d")" ]; then
 				die "the postgres user cannot reach $d, and it is not empty"
 			fi
@@ -122,7 +146,7 @@ prepare_dir() {
 	fi
 	RUN_DIR=$(readlink -f "$d")
 	[ -d "$RUN_DIR" ] || die "$d points to a missing directory"
-	runuser -u postgres -- test -x "$RUN_DIR/." ||
+	as_pg test -x "$RUN_DIR/." ||
 	    die "the postgres user cannot reach $RUN_DIR"
 }
 
@@ -136,6 +160,8 @@ set_paths() {
 	PGB_SOCKET_DIR=$PGB_DIR/sock
 	NGINX_DIR=$RUN_DIR/nginx
 	FCGI_SOCKET=$RUN_DIR/run/fcgi/fcgiwrap.sock
+	CGI_DIR=$RUN_DIR/cgi-bin
+	JOBS_PID=$RUN_DIR/run/jobs.pid
 	APP_CONF=$RUN_DIR/renrakucho.conf
 	# The site as nginx serves it: the installed pages with this
 	# installation's contact details and URLs filled in.
@@ -155,7 +181,7 @@ set_prefix_paths() {
 	fi
 	PREFIX=$(readlink -f "$PREFIX")
 	ADMIN_BIN=${RENRAKUCHO_ADMIN:-$PREFIX/sbin/renrakucho-admin}
-	CGI_DIR=$PREFIX/libexec/renrakucho/cgi-bin
+	CGI_SRC=$PREFIX/libexec/renrakucho/cgi-bin
 	WWW_SRC=$PREFIX/share/renrakucho/www
 	SCHEMA_DIR=$PREFIX/share/renrakucho/schema
 	[ -x "${ADMIN_BIN%% *}" ] || die "no admin CLI at $ADMIN_BIN"
@@ -168,27 +194,39 @@ mkdir_as() {
 	chown "$3" "$1"
 }
 
+# The CGIs' user, as the package's sysusers.d makes it.
+ensure_cgi_user() {
+	id -u "$CGI_USER" > /dev/null 2>&1 && return 0
+	log "creating the system user $CGI_USER"
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$CGI_USER" ||
+	    id -u "$CGI_USER" > /dev/null 2>&1 ||
+	    die "could not create the user $CGI_USER"
+}
+
 make_layout() {
 	mkdir_as "$LOG_DIR" 0755 root:root
 	mkdir_as "$LOG_DIR/postgresql" 0750 postgres:postgres
-	# The CGIs (www-data) issue device certificates from My Profile and the
-	# operator menu, so they read the CA key; the server key stays root's.
-	mkdir_as "$CA_DIR" 0750 root:www-data
+	# The CGIs issue device certificates from My Profile and the operator
+	# menu by signing in-process (there is no separate signer yet), so
+	# their user reads the CA key; nginx's user (www-data) does not, and
+	# the server key stays root's.
+	mkdir_as "$CA_DIR" 0750 "root:$CGI_USER"
 	mkdir_as "$RUN_DIR/certs" 0700 root:root
 	mkdir_as "$RUN_DIR/pg" 0700 postgres:postgres
 	mkdir_as "$PG_SOCKET_DIR" 0700 postgres:postgres
 	mkdir_as "$PGB_DIR" 0755 postgres:postgres
 	# Who may reach pgbouncer's socket: the CGIs log in on it without a
-	# password (pgbouncer_hba.conf.in).
-	mkdir_as "$PGB_SOCKET_DIR" 0750 postgres:www-data
+	# password (pgbouncer_hba.conf.in); pgbouncer (postgres) creates it.
+	mkdir_as "$PGB_SOCKET_DIR" 0750 "postgres:$CGI_USER"
 	mkdir_as "$RUN_DIR/run" 0755 root:root
-	mkdir_as "$RUN_DIR/run/fcgi" 0750 www-data:www-data
+	# fcgiwrap ($CGI_USER) creates its socket here; nginx's group reaches it.
+	mkdir_as "$RUN_DIR/run/fcgi" 0750 "$CGI_USER:www-data"
 	mkdir_as "$NGINX_DIR" 0755 root:root
 	mkdir_as "$NGINX_DIR/temp" 0755 root:root
 	mkdir_as "$NGINX_DIR/errors-root/.rk-error" 0755 root:root
 	mkdir_as "$RUN_DIR/bin" 0755 root:root
-	# CGIs (www-data) and the admin CLI (root) both send mail.
-	mkdir_as "$RUN_DIR/mail" 0750 www-data:www-data
+	# The CGIs and the admin CLI (root: the jobs too) both send mail.
+	mkdir_as "$RUN_DIR/mail" 0750 "$CGI_USER:$CGI_USER"
 	local f
 	for f in pgbouncer.log postgresql-start.log; do
 		touch "$LOG_DIR/$f"
@@ -369,7 +407,7 @@ create_db() {
 }
 
 write_app_conf() {
-	render renrakucho.conf.in "$APP_CONF" 0640 root:www-data
+	render renrakucho.conf.in "$APP_CONF" 0640 "root:$CGI_USER"
 }
 
 # The migrations create the roles; when they have not (no schema yet),
@@ -447,33 +485,108 @@ stop_fcgiwrap() {
 	rm -f "$RUN_DIR/run/fcgiwrap.pid" "$FCGI_SOCKET"
 }
 
+# install_cgis: CGI_DIR becomes a copy of what `make install` put in
+# CGI_SRC.  A copy, because PREFIX may be inside a tree that only root
+# can enter, and the CGIs' user must exec them.
+install_cgis() {
+	local f new=$CGI_DIR.new
+	rm -rf "$new"
+	mkdir_as "$new" 0755 root:root
+	for f in "$CGI_SRC"/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		install -m 0755 -o root -g root "$f" "$new/"
+	done
+	rm -rf "$CGI_DIR"
+	mv "$new" "$CGI_DIR"
+}
+
 # fcgiwrap is restarted on every start: it is cheap, and its -p list (the
 # only programs it will run) must follow what `make install` put in
-# CGI_DIR.  It runs as www-data with a clean environment, so nothing from
-# root's shell reaches a CGI.
+# CGI_SRC.  It runs as the CGIs' own user with a clean environment, so
+# nothing from root's shell reaches a CGI.  Its socket is made 0660
+# $CGI_USER:www-data before nginx uses it: nginx's workers (www-data)
+# reach the CGIs, no other user does.
 start_fcgiwrap() {
 	local allow=() f
 	stop_fcgiwrap
+	install_cgis
 	for f in "$CGI_DIR"/*; do
 		[ -f "$f" ] && [ -x "$f" ] && allow+=(-p "$f")
 	done
 	[ ${#allow[@]} -gt 0 ] || allow=(-p "$CGI_DIR/.none")
-	log "starting fcgiwrap ($(( ${#allow[@]} / 2 )) programs)"
+	log "starting fcgiwrap as $CGI_USER ($(( ${#allow[@]} / 2 )) programs)"
 	(
 		cd /
+		umask 0077
 		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
-		    setsid setpriv --reuid=www-data --regid=www-data --init-groups \
+		    setsid setpriv --reuid="$CGI_USER" --regid="$CGI_USER" --init-groups \
 		    -- "$FCGIWRAP_BIN" -c 4 "${allow[@]}" -s "unix:$FCGI_SOCKET" \
 		    < /dev/null >> "$LOG_DIR/fcgiwrap.log" 2>&1
 	) &
 	echo $! > "$RUN_DIR/run/fcgiwrap.pid"
 	wait_for -S "$FCGI_SOCKET" ||
 	    die "no fcgiwrap socket, see $LOG_DIR/fcgiwrap.log"
+	chown "$CGI_USER:www-data" "$FCGI_SOCKET"
+	chmod 0660 "$FCGI_SOCKET"
 }
 
 admin() {
 	# shellcheck disable=SC2086
 	$ADMIN_BIN --conf "$APP_CONF" "$@"
+}
+
+# --- jobs ------------------------------------------------------------
+# What the package's timers run: mail delivery within seconds, the CRL
+# and the purges on a longer period.  They run as root, as every admin
+# CLI call of the stack does: the CLI logs in with db_owner_dsn, through
+# PostgreSQL's private socket (postgres), which the CGIs' user must never
+# reach.  One loop, in its own process group, `stack.sh jobs DIR`.
+
+stop_jobs() {
+	local pid
+	if pid=$(ours "$JOBS_PID" bash); then
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+		wait_gone "$pid" 10 || kill -KILL -- "-$pid" 2>/dev/null || true
+	fi
+	rm -f "$JOBS_PID"
+}
+
+start_jobs() {
+	stop_jobs
+	[ "$STACK_JOBS" = 1 ] || { log "jobs off (STACK_JOBS=$STACK_JOBS)"; return 0; }
+	log "starting the jobs (mail every 5 s, CRL and purges every ${STACK_JOBS_PERIOD} s)"
+	(
+		cd /
+		exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+		    PREFIX="$PREFIX" RENRAKUCHO_ADMIN="$ADMIN_BIN" \
+		    STACK_JOBS_PERIOD="$STACK_JOBS_PERIOD" \
+		    setsid bash "$CONF_SRC/stack.sh" jobs "$RUN_DIR" \
+		    < /dev/null >> "$LOG_DIR/jobs.log" 2>&1
+	) &
+	echo $! > "$JOBS_PID"
+}
+
+# The loop itself; a run's output is logged when it did something.
+run_jobs() {
+	local n=0 every out
+	every=$(( STACK_JOBS_PERIOD / 5 ))
+	[ "$every" -ge 1 ] || every=1
+	trap 'exit 0' TERM INT
+	while :; do
+		out=$(admin mail deliver 2>&1) || log "mail deliver failed: $out"
+		case $out in
+		'sent 0, failed 0, gave up 0') ;;
+		*) log "$(date -u +%FT%TZ) mail deliver: $out" ;;
+		esac
+		n=$((n + 1))
+		if [ $((n % every)) = 0 ]; then
+			out=$( { admin crl update && admin session purge &&
+			    admin pickup purge; } 2>&1) ||
+			    log "$(date -u +%FT%TZ) crl/purge failed: $out"
+		fi
+		sleep 5 &
+		wait $! || true
+	done
 }
 
 setup_ca() {
@@ -489,7 +602,7 @@ setup_ca() {
 			admin ca server-cert
 		fi
 	fi
-	chgrp www-data "$CA_DIR/ca.key" "$CA_DIR/ca.crt"
+	chgrp "$CGI_USER" "$CA_DIR/ca.key" "$CA_DIR/ca.crt"
 	chmod 0640 "$CA_DIR/ca.key"
 	chmod 0600 "$CA_DIR/server.key"
 	# A fresh nextUpdate on every start (an expired CRL locks everyone out).
@@ -576,9 +689,10 @@ write_demo_env() {
 }
 
 cmd_start() {
-	[ "$(id -u)" = 0 ] || die "start needs root (PostgreSQL runs as postgres, CGIs as www-data)"
+	[ "$(id -u)" = 0 ] || die "start needs root (PostgreSQL runs as postgres, CGIs as $CGI_USER)"
 	set_prefix_paths
 	find_bins
+	ensure_cgi_user
 	make_layout
 	load_secrets
 	set_vars
@@ -595,6 +709,7 @@ cmd_start() {
 	start_fcgiwrap
 	setup_ca
 	start_nginx
+	start_jobs
 	write_stack_env
 	write_demo_env
 	log "up: app $APP_URL/ portal $PORTAL_URL/ (env: $RUN_DIR/demo.env)"
@@ -602,6 +717,7 @@ cmd_start() {
 
 cmd_stop() {
 	local pid
+	stop_jobs
 	if pid=$(ours "$RUN_DIR/run/nginx.pid" nginx); then
 		log "stopping nginx"
 		kill -QUIT "$pid"
@@ -635,6 +751,11 @@ cmd_status() {
 			echo "$1: stopped"; bad=1
 		fi
 	done
+	if pid=$(ours "$JOBS_PID" bash); then
+		echo "jobs: running (pid $pid)"
+	else
+		echo "jobs: stopped"
+	fi
 	[ $bad = 0 ] || return 3
 }
 
@@ -645,12 +766,16 @@ start)
 	set_paths
 	cmd_start
 	;;
-stop|status|env)
+stop|status|env|jobs)
 	[ -e "$2" ] || die "no stack in $2"
 	RUN_DIR=$(readlink -f "$2")
 	set_paths
 	if [ "$1" = env ]; then
 		write_demo_env
+	elif [ "$1" = jobs ]; then
+		# Started by start_jobs, not by hand.
+		set_prefix_paths
+		run_jobs
 	else
 		[ "$(id -u)" = 0 ] || die "$1 needs root"
 		find_bins

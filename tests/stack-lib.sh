@@ -4,7 +4,8 @@
 # stack_up DIR LOG: stops and removes whatever an earlier run left in DIR,
 # starts a fresh stack there (ports from APP_PORT PORTAL_PORT PG_PORT
 # PGB_PORT, binaries from PREFIX), seeds it like the demo and exports its
-# demo.env.  On failure it stops what did start and returns non-zero.
+# demo.env.  The jobs (mail delivery) are off unless STACK_JOBS=1: tests
+# read the outbox before anything delivers it.  On failure it stops what did start and returns non-zero.
 # stack_down DIR LOG: stops it.
 stack_down() {
 	[ -e "$1/stack.env" ] || return 0
@@ -21,7 +22,7 @@ stack_up() {
 		rm -rf "$dir"
 	fi
 	mkdir -p "$(dirname "$dir")"
-	if ! bash "$TOP/conf/stack.sh" start "$dir" >> "$log" 2>&1 ||
+	if ! STACK_JOBS=${STACK_JOBS:-0} bash "$TOP/conf/stack.sh" start "$dir" >> "$log" 2>&1 ||
 	    ! bash "$TOP/conf/seed.sh" "$dir" >> "$log" 2>&1; then
 		stack_down "$dir" "$log"
 		return 1

@@ -123,11 +123,10 @@ is "$(q "SELECT fail_count || '|' || (locked_until IS NULL) FROM renrakucho.acco
 is "$(audit_n operator.account.unlock "$A")" 1 'unlock is an audit event'
 
 # --- first-certificate pickup ---------------------------------------------
-# The CGIs (www-data) sign with the CA: without read access to its key
+# The CGIs (renrakucho) sign with the CA: without read access to its key
 # (a stack that keeps ca/ root-only) the pickup cannot work at all.
-if setpriv --reuid=www-data --regid=www-data --clear-groups \
-    test -r "$RUN_DIR/ca/ca.key" 2>/dev/null ||
-    sudo -u www-data test -r "$RUN_DIR/ca/ca.key" 2>/dev/null; then
+if setpriv --reuid=renrakucho --regid=renrakucho --init-groups \
+    test -r "$RUN_DIR/ca/ca.key" 2>/dev/null; then
 	tok=$(csrf_of OPERATOR "/operator/accounts/$A")
 	http_post OPERATOR "/operator/accounts/$A/pickup" --data-urlencode "csrf=$tok" \
 	    --data-urlencode 'label='

@@ -36,12 +36,12 @@ like "$HTTP_STATUS" '^(400|496)$' 'a forged SSL-Client-Verify header does not re
 is "$(psql_auditor 'select 1' 2>&1)" 1 'pgbouncer answers the auditor role'
 is "$(psql_app 'select current_user' 2>&1)" renrakucho_app 'pgbouncer answers the app role'
 # The app role logs in on pgbouncer's socket without a password: the
-# socket's directory lets only www-data (and postgres, root) in.
+# socket's directory lets only renrakucho (and postgres, root) in.
 ok 'pgbouncer refuses a wrong password (auditor, socket)' \
     bash -c '! psql "${AUDITOR_DSN%password=*}password=wrong" -X -tAc "select 1" >/dev/null 2>&1'
 ok 'pgbouncer refuses a wrong password (app role, TCP)' \
     bash -c '! psql "host=127.0.0.1 port=$PGB_PORT dbname=renrakucho user=renrakucho_app password=wrong" -X -tAc "select 1" >/dev/null 2>&1'
-is "$(setpriv --reuid=www-data --regid=www-data --init-groups -- \
+is "$(setpriv --reuid=renrakucho --regid=renrakucho --init-groups -- \
     psql "${APP_DSN%password=*}" -X -tAc 'select current_user' 2>&1)" \
     renrakucho_app 'the CGIs'"'"' user reaches pgbouncer'"'"'s socket'
 ok 'other users cannot reach pgbouncer'"'"'s socket' \
