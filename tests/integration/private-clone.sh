@@ -44,6 +44,7 @@ is "$rc" 0 './run-demo starts the demo from the private clone'
 if [ "$rc" != 0 ]; then
 	diag "$(tail -n 15 "$LOG")"
 	done_testing
+	exit 1
 fi
 like "$(cat "$LOG")" 'var/demo -> /var/tmp/renrakucho-stack\.' 'var/demo becomes a link to a directory under /var/tmp'
 unlike "$(cat "$LOG")" 'the postgres user cannot reach' 'and nothing says postgres cannot reach it'
