@@ -50,9 +50,9 @@
 #            fcgi/ (0750 renrakucho:www-data; the socket 0660
 #            renrakucho:www-data: nginx's group alone reaches the CGIs)
 #   nginx/   rendered configuration, temp/
-#   bin/     capture-mail, reload-nginx, jobs
+#   bin/     capture-mail, reload-nginx
 #   mail/    captured mail (one file per message), 0750 renrakucho
-#   log/     every log file
+#   log/     every log file (jobs.log: what the jobs did)
 set -euo pipefail
 umask 022
 
@@ -83,7 +83,7 @@ log() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	echo "usage: $0 start|stop|status|env DIR" >&2
+	echo "usage: $0 start|stop|status|env|jobs DIR" >&2
 	exit 2
 }
 
@@ -573,11 +573,11 @@ run_jobs() {
 	[ "$every" -ge 1 ] || every=1
 	trap 'exit 0' TERM INT
 	while :; do
-		out=$(admin mail deliver 2>&1) || log "mail deliver failed: $out"
-		case $out in
-		'sent 0, failed 0, gave up 0') ;;
-		*) log "$(date -u +%FT%TZ) mail deliver: $out" ;;
-		esac
+		if ! out=$(admin mail deliver 2>&1); then
+			log "$(date -u +%FT%TZ) mail deliver failed: $out"
+		elif [ "$out" != 'sent 0, failed 0, gave up 0' ]; then
+			log "$(date -u +%FT%TZ) mail deliver: $out"
+		fi
 		n=$((n + 1))
 		if [ $((n % every)) = 0 ]; then
 			out=$( { admin crl update && admin session purge &&
