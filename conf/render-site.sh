@@ -8,8 +8,8 @@
 #   conf/render-site.sh CONF SRC DEST
 #
 # Tokens: @APP_URL@ (no trailing slash), @PORTAL_URL@ (with one),
-# @MUNICIPALITY_NAME@, @SECRETARIAT_NAME@, @SECRETARIAT_PHONE@,
-# @SECRETARIAT_FAX@, @SECRETARIAT_EMAIL@.
+# @SERVICE_NAME@, @MUNICIPALITY_NAME@, @SECRETARIAT_NAME@,
+# @SECRETARIAT_PHONE@, @SECRETARIAT_FAX@, @SECRETARIAT_EMAIL@.
 set -euo pipefail
 [ $# = 3 ] || { echo "usage: $0 CONF SRC DEST" >&2; exit 2; }
 conf=$1 src=$2 dest=$3
@@ -36,6 +36,7 @@ script=
 add() { script+="s|@$1@|$(html "$2")|g"$'\n'; }
 add APP_URL "${app_url%/}"
 add PORTAL_URL "${portal_url%/}/"
+add SERVICE_NAME "$(cfg service_name)"
 add MUNICIPALITY_NAME "$(cfg municipality_name)"
 add SECRETARIAT_NAME "$(cfg secretariat_name)"
 add SECRETARIAT_PHONE "$(cfg secretariat_phone)"

@@ -237,6 +237,10 @@ for p in cert maintenance; do
 	    "$p.html names the secretariat, escaped"
 	unlike "$(cat "$f" 2>/dev/null)" '@[A-Z_]+@' "$p.html has no placeholder left"
 done
+like "$(cat "$W/errors-root/.rk-error/cert.html" 2>/dev/null)" '<a href="https://renrakucho\.example\.jp/login-help/">' \
+    'cert.html links to the portal_url of renrakucho.conf'
+like "$(cat "$W/errors-root/.rk-error/maintenance.html" 2>/dev/null)" '<a href="https://renrakucho\.example\.jp/">' \
+    'maintenance.html links to the portal_url of renrakucho.conf'
 like "$(cat "$W/errors-root/.rk-error/maintenance.html" 2>/dev/null)" 'ただいまご利用いただけません' \
     'the maintenance page is in Japanese'
 ok 'the portal is rendered' test -s "$W/portal/index.html"
