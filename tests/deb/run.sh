@@ -32,14 +32,16 @@ DEB=${debs[0]}
 [ -f "$DEB" ] || bail "no package in $BUILD_DIR/deb"
 
 # --- lintian -----------------------------------------------------------------
-lintian --allow-root --info --show-overrides "$DEB" > "$LOG_DIR/lintian.txt" 2>&1
+lintian --allow-root --info "$DEB" > "$LOG_DIR/lintian.txt" 2>&1
 lrc=$?
 errs=$(grep -E '^E: ' "$LOG_DIR/lintian.txt")
 is "$lrc:$errs" '0:' 'lintian reports no error (exit 0, no E: line)'
 # The static CGIs are an error lintian's override (debian/
 # renrakucho.lintian-overrides, with the reason) turns into "O:": seeing
-# it proves lintian examined the binaries.
-like "$(cat "$LOG_DIR/lintian.txt")" '^O: renrakucho: statically-linked-binary \[usr/lib/renrakucho/cgi-bin/login\]' \
+# it proves lintian examined the binaries.  (Shown overrides count in
+# lintian's exit status, hence a second run.)
+lintian --allow-root --show-overrides "$DEB" > "$LOG_DIR/lintian-overrides.txt" 2>&1
+like "$(cat "$LOG_DIR/lintian-overrides.txt")" '^O: renrakucho: statically-linked-binary \[usr/lib/renrakucho/cgi-bin/login\]' \
     'lintian examined the CGIs (the static-binary override applies)'
 diag "lintian warnings: $(grep -cE '^W: ' "$LOG_DIR/lintian.txt") (see $LOG_DIR/lintian.txt)"
 
@@ -180,7 +182,7 @@ sed 's|^ExecStart=/usr/sbin/renrakucho-admin|ExecStart=/usr/sbin/renrakucho-noth
 out=$(verify "$R/lib/systemd/system/rk-broken.service")
 like "$out" 'renrakucho-nothere is not executable' 'systemd-analyze verify refuses a missing command'
 sed 's|^NoNewPrivileges=|NoNewPrivilegs=|' \
-    "$R/lib/systemd/system/renrakucho-mail.service" > "$R/lib/systemd/system/rk-typo.service"
+    "$R/lib/systemd/system/renrakucho-purge.service" > "$R/lib/systemd/system/rk-typo.service"
 out=$(verify "$R/lib/systemd/system/rk-typo.service")
 like "$out" "Unknown key 'NoNewPrivilegs'" 'systemd-analyze verify reports a misspelt setting'
 
