@@ -124,7 +124,7 @@ struct app {
 	 * by the front line after the handler. */
 	PGresult		*view;
 	/* With a session cookie: its digest and the certificate's, for
-	 * app_view_params. */
+	 * the session check and the view statement. */
 	char			 view_token[65];
 	char			 view_sha[65];
 	int			 status;
