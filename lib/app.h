@@ -1,8 +1,8 @@
 /* The CGI front line: every feature's main() is a call to app_main() with
  * its page table and key table.  The table is checked at start-up
  * (app_pages_check); then method, path, client certificate, session,
- * team membership, the POST's origin (CSRF) and the page's view
- * statement are checked here, centrally, before a handler runs. */
+ * team membership, the POST's rule (CSRF) and the page's view statement
+ * are checked here, centrally, before a handler runs. */
 #ifndef RK_APP_H
 #define RK_APP_H
 #include <stddef.h>
@@ -52,8 +52,9 @@ typedef void	(*app_handler)(struct app *);
  * returns the session row (row 0, kind 's') and the page's rows, in one
  * round trip.  $1-$4 are the front line's: the session cookie's digest,
  * the certificate's serial and digest, the client's address (text, for
- * $4::inet); params fills the page's own ($5...) from validated keys and the '#' ids and returns how many, or
- * -1 when it has answered the request itself (a 400 for an invalid key).
+ * $4::inet).  params (or NULL: none) fills the page's own ($5...) from
+ * validated keys and the '#' ids and returns how many, or -1 when it
+ * has answered the request itself (a 400 for an invalid key).
  */
 struct app_view {
 	const char	*sql;
