@@ -1,13 +1,13 @@
 /* Portal /certificate-pickup: pickup number + pickup password -> the
  * device certificate's PKCS#12, once, within its time, rate-limited.
- * No client certificate and no session here, hence no CSRF token: a POST
- * from another origin is refused instead, and every attempt audited. */
+ * No client certificate and no session here, hence no CSRF token: the
+ * front line refuses a POST from another origin instead
+ * (APP_POST_ORIGIN), and every attempt is audited. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app.h"
 #include "audit.h"
@@ -44,24 +44,6 @@ pickup_refuse(struct app *a, int status, const char *msg)
 	app_layout_end(a);
 }
 
-/* The portal's origin ("https://host:port") is the start of portal_url;
- * a browser's Origin header, when sent, must equal it. */
-static int
-pickup_origin_ok(void)
-{
-	const char	*o = getenv("HTTP_ORIGIN"), *portal, *p;
-	size_t		 n;
-
-	if (o == NULL)
-		return 1;
-	portal = cfg_get(CFG_PORTAL_URL);
-	if ((p = strstr(portal, "://")) == NULL)
-		return 0;
-	n = (size_t)(p + 3 - portal);
-	n += strcspn(portal + n, "/");
-	return strlen(o) == n && strncasecmp(o, portal, n) == 0;
-}
-
 static void
 pickup_audit(struct app *a, const char *object_id, const char *serial,
     const char *outcome, const char *detail)
@@ -89,6 +71,15 @@ static const char *const result_detail[] = {
 	/* PICKUP_ERROR */	"error",
 };
 
+/* A POST from another site's page (APP_POST_ORIGIN). */
+static void
+page_refused(struct app *a)
+{
+	pickup_audit(a, NULL, NULL, "denied", "foreign origin");
+	pickup_refuse(a, 403, "このページからは受け付けられません。"
+	    "ポータルの証明書取得のページから操作してください。");
+}
+
 /* The form itself is the portal's static page. */
 static void
 page_get(struct app *a)
@@ -103,12 +94,6 @@ page_post(struct app *a)
 	enum pickup_result rc;
 	const char	*no = app_val(a, KEY_NO), *pw = app_val(a, KEY_PASSWORD);
 
-	if (!pickup_origin_ok()) {
-		pickup_audit(a, NULL, NULL, "denied", "foreign origin");
-		pickup_refuse(a, 403, "このページからは受け付けられません。"
-		    "ポータルの証明書取得のページから操作してください。");
-		return;
-	}
 	if (no == NULL || pw == NULL) {
 		pickup_audit(a, NULL, NULL, "failure", "missing input");
 		pickup_refuse(a, 422, "証明書取得用Noと証明書取得用パスワードを"
@@ -171,7 +156,7 @@ page_pickup(struct app *a)
 
 static const struct app_page pages[] = {
 	{ "/certificate-pickup", APP_GET | APP_POST, APP_NOCERT,
-	    page_pickup },
+	    page_pickup, .post = APP_POST_ORIGIN, .refused = page_refused },
 };
 
 int

@@ -8,29 +8,23 @@
 #include "db.h"
 #include "tmpl.h"
 
+/* One statement (pages.sql home_view), run by the front line: the
+ * session check, the audit event and my teams (the patient's name, my
+ * role, messages I have not seen, requests waiting), committed in the
+ * round trip that brings them: no page without its event. */
+static const struct app_view home_view = {
+	"SELECT * FROM home_view($1, $2, $3, $4::inet)", NULL
+};
+
 static void
 page_home(struct app *a)
 {
-	const char		*p[4];
 	struct tmpl_home	 t;
 	struct tmpl_home_teams	*rows = NULL;
-	PGresult		*r = NULL;
+	const PGresult		*r = a->view;
 	char			(*urls)[40] = NULL;
-	int			 i, n, rc;
+	int			 i, n;
 
-	/* One statement (schema/019 home_view): the session check, the
-	 * audit event and my teams (the patient's name, my role, messages
-	 * I have not seen, requests waiting), committed in the round trip
-	 * that brings them: no page without its event. */
-	app_view_params(a, p);
-	r = db_exec_alone(a->db, "SELECT * FROM home_view($1, $2, $3,"
-	    " $4::inet)", 4, p);
-	if ((rc = app_view_session(a, r)) == -1) {
-		app_dberr(a);
-		goto out;
-	}
-	if (rc == 0)
-		goto out;
 	/* Row 0 is the session; a row of kind 't' for each team. */
 	n = PQntuples(r) - 1;
 	rows = calloc(n + 1, sizeof(*rows));
@@ -64,11 +58,10 @@ page_home(struct app *a)
 out:
 	free(urls);
 	free(rows);
-	PQclear(r);
 }
 
 static const struct app_page pages[] = {
-	{ "/home", APP_GET, APP_PAGE, page_home },
+	{ "/home", APP_GET, APP_SESSION, page_home, .view = &home_view },
 };
 
 int

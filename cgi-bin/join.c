@@ -114,19 +114,15 @@ page_list(struct app *a)
 	struct tmpl_join_list		 t;
 	struct tmpl_join_list_requests	*rq = NULL;
 	char		(*tm)[JTIME_LEN] = NULL, created[JTIME_LEN];
-	PGresult	*m = NULL, *r = NULL;
+	PGresult	*r = NULL;
 	int		 i;
 
-	if (db_begin(a->db) == -1 ||
-	    (m = db_exec(a->db, "SELECT t.patient_id, EXISTS (SELECT 1"
-	    " FROM team_member m WHERE m.team_id = t.id"
-	    " AND m.account_id = $2::bigint) AS member FROM team t"
-	    " WHERE t.id = $1::bigint", 2, p)) == NULL)
+	if (db_begin(a->db) == -1)
 		goto dberr;
 	memset(&t, 0, sizeof(t));
 	t.csrf = a->user.csrf;
 	t.team_id = a->id[0];
-	if (PQntuples(m) == 1 && strcmp(db_get(m, 0, "member"), "t") == 0) {
+	if (a->team.member) {
 		r = db_exec(a->db, "SELECT j.id, a.name, a.profession,"
 		    " f.name AS facility, j.message, "
 		    JTIME_SQL("j.created_at") " AS created"
@@ -135,7 +131,7 @@ page_list(struct app *a)
 		    " WHERE j.team_id = $1::bigint AND j.state = 'pending'"
 		    " ORDER BY j.id", 1, p);
 		if (r == NULL || app_audit(a, "join.list", "team", a->id[0],
-		    db_get(m, 0, "patient_id"), "success", NULL) == -1 ||
+		    a->team.patient_id, "success", NULL) == -1 ||
 		    db_commit(a->db) == -1)
 			goto dberr;
 		if ((rq = calloc(PQntuples(r) + 1, sizeof(*rq))) == NULL ||
@@ -153,7 +149,7 @@ page_list(struct app *a)
 			rq[i].csrf = a->user.csrf;
 		}
 		t.is_member = 1;
-		t.patient_id = db_get(m, 0, "patient_id");
+		t.patient_id = a->team.patient_id;
 		t.has_requests = PQntuples(r) > 0;
 		t.requests = rq;
 		t.requests_n = PQntuples(r);
@@ -191,7 +187,6 @@ out:
 	free(tm);
 	free(rq);
 	PQclear(r);
-	PQclear(m);
 }
 
 /* The message was too long: the offer again, with what was typed. */
@@ -253,19 +248,17 @@ page_request(struct app *a)
 		return;
 	}
 	if (db_begin(a->db) == -1 ||
-	    (r = db_exec(a->db, "SELECT t.patient_id, EXISTS (SELECT 1"
-	    " FROM team_member m WHERE m.team_id = t.id"
-	    " AND m.account_id = $5::bigint) AS member"
+	    (r = db_exec(a->db, "SELECT t.patient_id"
 	    " FROM team t JOIN patient p ON p.id = t.patient_id"
 	    " WHERE t.id = $1::bigint AND p.kana_key = kana_key($2)"
-	    " AND p.birth_date = $3::date AND p.sex = $4", 5, p)) == NULL)
+	    " AND p.birth_date = $3::date AND p.sex = $4", 4, p)) == NULL)
 		goto dberr;
 	if (PQntuples(r) != 1) {
 		join_denied(a, "join.request");
 		goto out;
 	}
 	snprintf(pid, sizeof(pid), "%s", db_get(r, 0, "patient_id"));
-	if (strcmp(db_get(r, 0, "member"), "t") == 0) {
+	if (a->team.member) {
 		join_conflict(a, "あなたはすでにこの支援チームのメンバーです。");
 		goto out;
 	}
@@ -320,15 +313,20 @@ decide(struct app *a, const char *state)
 	p[3] = state;
 	if (db_begin(a->db) == -1)
 		goto dberr;
-	/* Who may: the requester withdraws, a member decides. */
+	/* Who may: the requester withdraws, a member (a->team, read with
+	 * the session) decides. */
+	if (!withdraw && !a->team.member) {
+		join_denied(a, action);
+		goto out;
+	}
 	r = db_exec(a->db, withdraw ?
 	    "SELECT j.state, j.account_id, t.patient_id FROM join_request j"
 	    " JOIN team t ON t.id = j.team_id WHERE j.id = $2::bigint"
 	    " AND j.team_id = $1::bigint AND j.account_id = $3::bigint" :
 	    "SELECT j.state, j.account_id, t.patient_id FROM join_request j"
-	    " JOIN team t ON t.id = j.team_id JOIN team_member m"
-	    " ON m.team_id = t.id AND m.account_id = $3::bigint"
-	    " WHERE j.id = $2::bigint AND j.team_id = $1::bigint", 3, p);
+	    " JOIN team t ON t.id = j.team_id"
+	    " WHERE j.id = $2::bigint AND j.team_id = $1::bigint",
+	    withdraw ? 3 : 2, p);
 	if (r == NULL)
 		goto dberr;
 	if (PQntuples(r) != 1) {
@@ -398,13 +396,15 @@ page_requests(struct app *a)
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/join-requests", APP_GET | APP_POST, APP_SESSION,
+	/* APP_TEAM: my membership in a->team; non-members may ask, see
+	 * and withdraw their own request. */
+	{ "/teams/#/join-requests", APP_GET | APP_POST, APP_TEAM,
 	  page_requests },
-	{ "/teams/#/join-requests/#/approve", APP_POST, APP_SESSION,
+	{ "/teams/#/join-requests/#/approve", APP_POST, APP_TEAM,
 	  page_approve },
-	{ "/teams/#/join-requests/#/reject", APP_POST, APP_SESSION,
+	{ "/teams/#/join-requests/#/reject", APP_POST, APP_TEAM,
 	  page_reject },
-	{ "/teams/#/join-requests/#/withdraw", APP_POST, APP_SESSION,
+	{ "/teams/#/join-requests/#/withdraw", APP_POST, APP_TEAM,
 	  page_withdraw },
 };
 

@@ -100,26 +100,31 @@ login_get(struct app *a)
 	login_render(a, 200, NULL, NULL, notice);
 }
 
+/* A POST whose pre-login token (form and __Host-rkl cookie) the front
+ * line found missing or different (APP_POST_LOGIN). */
+static void
+login_refused(struct app *a)
+{
+	struct form	 f;
+
+	form_init(&f, &a->req);
+	login_audit(a, NULL, app_val(a, KEY_LOGIN), "denied",
+	    "csrf token missing or wrong");
+	login_render(a, 403, &f, "画面の有効期限が切れました。"
+	    "もう一度入力してください。", NULL);
+}
+
 static void
 login_post(struct app *a)
 {
 	struct form	 f;
-	const char	*login, *pw, *csrf, *id, *hash;
+	const char	*login, *pw, *id, *hash;
 	const char	*p[2];
 	PGresult	*r = NULL, *u = NULL;
 	int		 locked, same_facility, good;
 
 	/* Whatever was typed is shown again, escaped, if it is text. */
 	form_init(&f, &a->req);
-	csrf = app_val(a, KEY_CSRF);
-	if (csrf == NULL || a->req.login_cookie == NULL ||
-	    !auth_streq(csrf, a->req.login_cookie)) {
-		login_audit(a, NULL, app_val(a, KEY_LOGIN), "denied",
-		    "csrf token missing or wrong");
-		login_render(a, 403, &f, "画面の有効期限が切れました。"
-		    "もう一度入力してください。", NULL);
-		return;
-	}
 	login = app_val(a, KEY_LOGIN);
 	pw = app_val(a, KEY_PASSWORD);
 	if (login == NULL || pw == NULL) {
@@ -237,7 +242,8 @@ page_login(struct app *a)
 }
 
 static const struct app_page pages[] = {
-	{ "/login", APP_GET | APP_POST, APP_CERT, page_login },
+	{ "/login", APP_GET | APP_POST, APP_CERT, page_login,
+	    .post = APP_POST_LOGIN, .refused = login_refused },
 };
 
 int

@@ -168,8 +168,7 @@ static const struct {
  * NULL.  0, or -1 (nothing rendered).
  */
 static int
-timeline_render(struct app *a, const struct team *t, struct form *f,
-    const struct tl_rows *w)
+timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 {
 	static const char *const labels[MSG_FILES] = {
 		"添付ファイル1", "添付ファイル2", "添付ファイル3",
@@ -197,7 +196,7 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	for (i = 0; i < n; i++) {
 		row = w->m0 + (int)i;
 		msgs[i].id = db_get(r, row, "id");
-		msgs[i].team_id = t->id;
+		msgs[i].team_id = a->team.team_id;
 		msgs[i].csrf = a->user.csrf;
 		msgs[i].has_before = before != NULL;
 		msgs[i].before = before;
@@ -223,8 +222,8 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 	if (add_attachments(w, sh, msgs, n) == -1)
 		goto out;
 
-	tp.patient_name = t->patient_name;
-	tp.team_id = t->id;
+	tp.patient_name = a->team.patient_name;
+	tp.team_id = a->team.team_id;
 	tp.csrf = a->user.csrf;
 	tp.messages = msgs;
 	tp.messages_n = n;
@@ -267,7 +266,8 @@ timeline_render(struct app *a, const struct team *t, struct form *f,
 			goto out;
 		tp.client_token = tok;
 	}
-	snprintf(title, sizeof(title), "メッセージ（%s）", t->patient_name);
+	snprintf(title, sizeof(title), "メッセージ（%s）",
+	    a->team.patient_name);
 	app_layout_begin(a, title);
 	tmpl_message_timeline(&a->body, &tp);
 	app_layout_end(a);
@@ -282,47 +282,44 @@ out:
 	return rc;
 }
 
+/* The timeline's ?before (the keyset page) for its view statement; a
+ * GET with an invalid ?before or ?n is answered 400 here. */
+static int
+timeline_params(struct app *a, const char *p[APP_VIEW_PARAMS])
+{
+	if (a->req.method != REQ_POST && (app_refuse_invalid(a, KEY_BEFORE) ||
+	    app_refuse_invalid(a, KEY_NOTICE)))
+		return -1;
+	p[0] = a->id[0];
+	p[1] = app_val(a, KEY_BEFORE);
+	return 2;
+}
+
 /*
- * The timeline: one statement (schema/019 timeline_view) checks the
+ * The timeline: one statement (pages.sql timeline_view) checks the
  * session and my membership, records the first views, writes the audit
  * event and returns the session row, the messages (kind 'm') and their
- * attachments (kind 'a').  A GET sends it alone; after a refused post
- * (f) it goes with the post's failure event and the COMMIT of the
- * transaction team_open opened.  Either way it is committed in the round
- * trip that brings the rows.
+ * attachments (kind 'a').  On a GET the front line sends it alone; after
+ * a refused post (the form shown again over the page) it goes with the
+ * post's failure event and the COMMIT of the transaction team_open
+ * opened.  Either way it is committed in the round trip that brings the
+ * rows.
  */
+static const struct app_view timeline_view = {
+	"SELECT * FROM timeline_view($1, $2, $3, $4::inet, $5::bigint,"
+	" $6::bigint)", timeline_params
+};
+
+/* The timeline page from the view's rows in a->view; f is the refused
+ * post form or NULL. */
 static void
 timeline(struct app *a, struct form *f)
 {
-	static const char sql[] = "SELECT * FROM timeline_view($1, $2, $3,"
-	    " $4::inet, $5::bigint, $6::bigint)";
-	const char	*p[6], *kind;
-	struct team	 t;
+	const PGresult	*r = a->view;
+	const char	*kind;
 	struct tl_rows	 w;
-	PGresult	*r;
-	int		 row, n, rc;
+	int		 row, n;
 
-	app_view_params(a, p);
-	p[4] = a->id[0];
-	p[5] = app_val(a, KEY_BEFORE);
-	r = f == NULL ? db_exec_alone(a->db, sql, 6, p) :
-	    db_exec_commit(a->db, sql, 6, p);
-	if ((rc = app_view_session(a, r)) == -1)
-		goto err;
-	if (rc == 0)
-		goto out;
-	if (!a->team.member) {
-		/* Its denied event is written. */
-		team_not_found(a);
-		goto out;
-	}
-	memset(&t, 0, sizeof(t));
-	t.id = a->id[0];
-	snprintf(t.patient_id, sizeof(t.patient_id), "%s",
-	    a->team.patient_id);
-	snprintf(t.patient_name, sizeof(t.patient_name), "%s",
-	    a->team.patient_name);
-	t.is_lead = a->team.lead;
 	memset(&w, 0, sizeof(w));
 	w.r = r;
 	n = PQntuples(r);
@@ -336,24 +333,18 @@ timeline(struct app *a, struct form *f)
 				w.x0 = row;
 		}
 	}
-	if (timeline_render(a, &t, f, &w) == -1)
-		goto err;
+	if (timeline_render(a, f, &w) == -1) {
+		fail_db(a);
+		return;
+	}
 	if (f != NULL)
 		a->status = 422;
-out:
-	PQclear(r);
-	return;
-err:
-	PQclear(r);
-	fail_db(a);
 }
 
 static void
 page_timeline(struct app *a)
 {
-	if (!app_refuse_invalid(a, KEY_BEFORE) && !app_refuse_invalid(a,
-	    KEY_NOTICE))
-		timeline(a, NULL);
+	timeline(a, NULL);
 }
 
 /* Checks the post form; fills f with what to tell the author. */
@@ -474,7 +465,6 @@ out:
 static void
 page_post(struct app *a)
 {
-	struct team	 t;
 	struct form	 f;
 	const char	*types[MSG_FILES], *p[4];
 	char		 path[96], detail[64], msg_id[24];
@@ -489,20 +479,22 @@ page_post(struct app *a)
 		return;
 	}
 	post_check(a, &f, types);
-	if ((rc = team_open(a, a->id[0], "message.post", &t)) == -1)
+	if ((rc = team_open(a, "message.post")) == -1)
 		goto err;
 	if (rc == 0)
 		return;
 	if (f.n > 0) {
 		/* The form again with its errors, under the timeline. */
-		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
-		    "failure", "invalid input") == -1)
+		if (app_audit(a, "message.post", "team", a->team.team_id,
+		    a->team.patient_id, "failure", "invalid input") == -1 ||
+		    (rc = app_view_commit(a, &timeline_view)) == -1)
 			goto err;
-		timeline(a, &f);
+		if (rc == 1)
+			timeline(a, &f);
 		return;
 	}
 
-	p[0] = t.id;
+	p[0] = a->team.team_id;
 	p[1] = a->user.account_id;
 	p[2] = a->req.vals[KEY_BODY].s;
 	p[3] = app_val(a, KEY_CLIENT_TOKEN);
@@ -516,11 +508,11 @@ page_post(struct app *a)
 		/* The same form again (double click, resend after a
 		 * timeout): it is already stored once. */
 		PQclear(r);
-		if (app_audit(a, "message.post", "team", t.id, t.patient_id,
+		if (app_audit(a, "message.post", "team", a->team.team_id, a->team.patient_id,
 		    "failure", "duplicate submission") == -1 ||
 		    db_commit(a->db) == -1)
 			goto err;
-		snprintf(path, sizeof(path), "/teams/%s/messages", t.id);
+		snprintf(path, sizeof(path), "/teams/%s/messages", a->team.team_id);
 		app_redirect(a, path);
 		return;
 	}
@@ -531,11 +523,11 @@ page_post(struct app *a)
 		    &a->req.vals[KEY_FILE1 + i], types[i]) == -1)
 			goto err;
 	snprintf(detail, sizeof(detail), "attachments: %d", nfiles);
-	if (notify_members(a, t.id) == -1 ||
-	    app_audit(a, "message.post", "message", msg_id, t.patient_id,
+	if (notify_members(a, a->team.team_id) == -1 ||
+	    app_audit(a, "message.post", "message", msg_id, a->team.patient_id,
 	    "success", detail) == -1 || db_commit(a->db) == -1)
 		goto err;
-	snprintf(path, sizeof(path), "/teams/%s/messages?n=posted", t.id);
+	snprintf(path, sizeof(path), "/teams/%s/messages?n=posted", a->team.team_id);
 	app_redirect(a, path);
 	return;
 err:
@@ -564,18 +556,17 @@ back_to(struct app *a, const char *notice)
 /*
  * The message a->id[1] of team a->id[0] as its member sees it, locked
  * against a concurrent withdrawal, in the transaction team_open() opens.
- * 1 found (t, *withdrawn, *mine set), 0 not a member or not a message of
+ * 1 found (*withdrawn, *mine set), 0 not a member or not a message of
  * this team (404 page rendered), -1 error.
  */
 static int
-message_open(struct app *a, const char *action, struct team *t,
-    int *withdrawn, int *mine)
+message_open(struct app *a, const char *action, int *withdrawn, int *mine)
 {
 	const char	*p[3] = { a->id[1], a->id[0], a->user.account_id };
 	PGresult	*r;
 	int		 rc;
 
-	if ((rc = team_open(a, a->id[0], action, t)) != 1)
+	if ((rc = team_open(a, action)) != 1)
 		return rc;
 	r = db_exec(a->db, "SELECT withdrawn_at IS NOT NULL AS withdrawn,"
 	    " author_id = $3::bigint AS mine FROM message"
@@ -596,13 +587,12 @@ message_open(struct app *a, const char *action, struct team *t,
 static void
 page_like(struct app *a)
 {
-	struct team	 t;
 	const char	*p[2] = { a->id[1], a->user.account_id };
 	const char	*action = "message.unlike";
 	PGresult	*r;
 	int		 rc, withdrawn, mine;
 
-	if ((rc = message_open(a, "message.like", &t, &withdrawn, &mine)) == -1)
+	if ((rc = message_open(a, "message.like", &withdrawn, &mine)) == -1)
 		goto err;
 	if (rc == 0)
 		return;
@@ -625,7 +615,7 @@ page_like(struct app *a)
 		    " ON CONFLICT DO NOTHING", 2, p) == -1)
 			goto err;
 	}
-	if (app_audit(a, action, "message", a->id[1], t.patient_id,
+	if (app_audit(a, action, "message", a->id[1], a->team.patient_id,
 	    "success", NULL) == -1 || db_commit(a->db) == -1)
 		goto err;
 	back_to(a, NULL);
@@ -637,11 +627,10 @@ err:
 static void
 page_withdraw(struct app *a)
 {
-	struct team	 t;
 	const char	*p[2] = { a->id[1], a->user.account_id };
 	int		 rc, withdrawn, mine;
 
-	if ((rc = message_open(a, "message.withdraw", &t, &withdrawn, &mine)) == -1)
+	if ((rc = message_open(a, "message.withdraw", &withdrawn, &mine)) == -1)
 		goto err;
 	if (rc == 0)
 		return;
@@ -654,7 +643,7 @@ page_withdraw(struct app *a)
 	if (!withdrawn && (db_cmd(a->db, "UPDATE message SET withdrawn_at ="
 	    " now(), withdrawn_by = $2::bigint WHERE id = $1::bigint", 2,
 	    p) == -1 || app_audit(a, "message.withdraw", "message", a->id[1],
-	    t.patient_id, "success", NULL) == -1))
+	    a->team.patient_id, "success", NULL) == -1))
 		goto err;
 	if (db_commit(a->db) == -1)
 		goto err;
@@ -667,7 +656,6 @@ err:
 static void
 page_attachment(struct app *a)
 {
-	struct team	 t;
 	const char	*p[3] = { a->id[0], a->id[1], a->id[2] };
 	const char	*type;
 	unsigned char	*data = NULL;
@@ -675,7 +663,7 @@ page_attachment(struct app *a)
 	PGresult	*r = NULL;
 	int		 rc;
 
-	if ((rc = team_open(a, a->id[0], "message.attachment", &t)) == -1)
+	if ((rc = team_open(a, "message.attachment")) == -1)
 		goto err;
 	if (rc == 0)
 		return;
@@ -697,7 +685,7 @@ page_attachment(struct app *a)
 	    "data"), &len)) == NULL)
 		goto err;
 	if (app_audit(a, "message.attachment", "message_attachment",
-	    a->id[2], t.patient_id, "success", NULL) == -1 ||
+	    a->id[2], a->team.patient_id, "success", NULL) == -1 ||
 	    db_commit(a->db) == -1 ||
 	    app_download(a, type, db_get(r, 0, "name"), data, len) == -1)
 		goto err;
@@ -712,7 +700,8 @@ err:
 }
 
 static const struct app_page pages[] = {
-	{ "/teams/#/messages", APP_GET, APP_TEAM_PAGE, page_timeline },
+	{ "/teams/#/messages", APP_GET, APP_TEAM, page_timeline,
+	    .view = &timeline_view },
 	{ "/teams/#/messages", APP_POST, APP_TEAM, page_post },
 	{ "/teams/#/messages/#/like", APP_POST, APP_TEAM, page_like },
 	{ "/teams/#/messages/#/withdraw", APP_POST, APP_TEAM,

@@ -296,8 +296,8 @@ lookup(struct app *a, const struct ident *id)
 	int		 found;
 
 	r = db_exec(a->db, "SELECT p.id AS patient_id, t.id AS team_id,"
-	    " EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = t.id"
-	    "  AND m.account_id = $4::bigint) AS member,"
+	    " EXISTS (SELECT 1 FROM team_membership(t.id, $4::bigint))"
+	    "  AS member,"
 	    " EXISTS (SELECT 1 FROM join_request j WHERE j.team_id = t.id"
 	    "  AND j.account_id = $4::bigint AND j.state = 'pending')"
 	    "  AS pending"

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "form.h"
 #include "jtime.h"
+#include "team.h"
 #include "tmpl.h"
 #include "upload.h"
 #include "wareki.h"
@@ -110,27 +111,37 @@ patient_doc_name(const struct req_val *v, const char *ext, char *b, size_t n)
 		snprintf(b, n, "%s", s);
 }
 
-/* The patient page's row for a member, in the open transaction; NULL
- * (rolled back, audited as denied, 404 rendered) for anyone else. */
+/* The patient page's row for a member of the patient's team (a->team,
+ * team_of_patient), in the open transaction: sql's $1 is the patient,
+ * $2 the team.  NULL (rolled back, audited as denied, 404 rendered) for
+ * anyone else. */
 static PGresult *
 member_patient(struct app *a, const char *action, const char *sql)
 {
-	const char *const p[] = { a->id[0], a->user.account_id };
-	PGresult	*r;
+	const char	*p[2];
+	PGresult	*r = NULL;
+	int		 rc;
 
 	if (db_begin(a->db) == -1 ||
-	    (r = db_exec(a->db, sql, 2, p)) == NULL) {
-		app_dberr(a);
-		return NULL;
+	    (rc = team_of_patient(a, a->id[0])) == -1)
+		goto dberr;
+	if (rc == 1) {
+		p[0] = a->id[0];
+		p[1] = a->team.team_id;
+		if ((r = db_exec(a->db, sql, 2, p)) == NULL)
+			goto dberr;
+		if (PQntuples(r) == 1)
+			return r;
+		PQclear(r);
 	}
-	if (PQntuples(r) == 1)
-		return r;
-	PQclear(r);
 	db_rollback(a->db);
 	/* Never confirm that the id exists. */
 	app_audit(a, action, "patient", a->id[0], NULL, "denied",
 	    "not a team member");
 	not_found(a);
+	return NULL;
+dberr:
+	app_dberr(a);
 	return NULL;
 }
 
@@ -149,7 +160,7 @@ page_view(struct app *a)
 	r = member_patient(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
 	    " p.municipality_code, p.phone, p.care_level, p.main_diseases,"
-	    " p.emergency_contact, p.notes, t.id AS team_id, me.role,"
+	    " p.emergency_contact, p.notes, t.id AS team_id,"
 	    " a.name AS registered_by, " JTIME_SQL("p.created_at") " AS created,"
 	    " to_char(c.obtained_on, 'YYYYMMDD') AS consent_date, c.signer,"
 	    " c.proxy_name, c.proxy_relationship,"
@@ -157,8 +168,7 @@ page_view(struct app *a)
 	    " c.doc_size, (SELECT count(*) FROM join_request j WHERE"
 	    " j.team_id = t.id AND j.state = 'pending') AS pending"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
-	    " JOIN team_member me ON me.team_id = t.id"
-	    " AND me.account_id = $2::bigint"
+	    " AND t.id = $2::bigint"
 	    " JOIN account a ON a.id = p.registered_by"
 	    " JOIN LATERAL (SELECT * FROM consent c WHERE c.patient_id = p.id"
 	    " ORDER BY c.id DESC LIMIT 1) c ON true"
@@ -177,7 +187,7 @@ page_view(struct app *a)
 		app_dberr(a);
 		goto out;
 	}
-	lead = strcmp(db_get(r, 0, "role"), "lead") == 0;
+	lead = a->team.lead;
 	if ((mm = calloc(PQntuples(m) + 1, sizeof(*mm))) == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
@@ -258,9 +268,7 @@ page_document(struct app *a)
 
 	r = member_patient(a, "consent.download", "SELECT c.doc_type,"
 	    " c.doc_name, c.doc FROM consent c"
-	    " JOIN team t ON t.patient_id = c.patient_id"
-	    " JOIN team_member m ON m.team_id = t.id"
-	    " AND m.account_id = $2::bigint"
+	    " JOIN team t ON t.patient_id = c.patient_id AND t.id = $2::bigint"
 	    " WHERE c.patient_id = $1::bigint ORDER BY c.id DESC LIMIT 1");
 	if (r == NULL)
 		return;
@@ -282,25 +290,27 @@ page_document(struct app *a)
 
 /* Lock the team of patient id[0] if I am in it: every change of leads
  * and members goes through this row lock, so "at least one 担当者" holds
- * under concurrency.  Returns my role's row (team_id, role, leads). */
+ * under concurrency.  Returns my role's row (team_id, role, leads), my
+ * membership read again under the lock. */
 static PGresult *
 team_lock(struct app *a, const char *action)
 {
-	const char *const p[] = { a->id[0], a->user.account_id };
+	const char	*p[2];
 	PGresult	*r;
 
 	r = member_patient(a, action, "SELECT t.id AS team_id FROM team t"
-	    " JOIN team_member m ON m.team_id = t.id"
-	    " AND m.account_id = $2::bigint WHERE t.patient_id = $1::bigint"
+	    " WHERE t.id = $2::bigint AND t.patient_id = $1::bigint"
 	    " FOR UPDATE OF t");
 	if (r == NULL)
 		return NULL;
 	PQclear(r);
-	r = db_exec(a->db, "SELECT t.id AS team_id, m.role,"
-	    " (SELECT count(*) FROM team_member l WHERE l.team_id = t.id"
-	    " AND l.role = 'lead') AS leads FROM team t JOIN team_member m"
-	    " ON m.team_id = t.id AND m.account_id = $2::bigint"
-	    " WHERE t.patient_id = $1::bigint", 2, p);
+	p[0] = a->team.team_id;
+	p[1] = a->user.account_id;
+	r = db_exec(a->db, "SELECT $1::bigint AS team_id, CASE WHEN m.lead"
+	    " THEN 'lead' ELSE 'member' END AS role,"
+	    " (SELECT count(*) FROM team_member l WHERE l.team_id = $1::bigint"
+	    " AND l.role = 'lead') AS leads"
+	    " FROM team_membership($1::bigint, $2::bigint) m", 2, p);
 	if (r == NULL || PQntuples(r) != 1) {
 		PQclear(r);
 		app_dberr(a);

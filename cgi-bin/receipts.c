@@ -81,10 +81,9 @@ lead_members(struct tmpl_receipts_page *tp, struct rows *w)
  * who has and has not viewed it; both queries go in one round trip with
  * the COMMIT. */
 static int
-lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
-    struct rows *w)
+lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const char	*p[3] = { t->id, app_val(a, KEY_BEFORE), "31" };
+	const char	*p[3] = { a->team.team_id, app_val(a, KEY_BEFORE), "31" };
 	struct tmpl_receipts_page_messages *m = NULL;
 	const char	*id, *at, *last = NULL;
 	size_t		 nv = 0, nu = 0, nmsg = 0;
@@ -149,10 +148,9 @@ lead_view(struct app *a, const struct team *t, struct tmpl_receipts_page *tp,
 /* Any other member: their own first view of each message, in the
  * transaction's last query (COMMIT). */
 static int
-member_view(struct app *a, const struct team *t,
-    struct tmpl_receipts_page *tp, struct rows *w)
+member_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 {
-	const char	*p[3] = { t->id, app_val(a, KEY_BEFORE),
+	const char	*p[3] = { a->team.team_id, app_val(a, KEY_BEFORE),
 	    a->user.account_id };
 	const char	*v;
 	int		 i, n;
@@ -188,7 +186,7 @@ static void
 page_receipts(struct app *a)
 {
 	struct tmpl_receipts_page tp;
-	struct team	 t;
+	const struct app_team *t = &a->team;
 	struct rows	 w;
 	char		 title[400];
 	int		 rc;
@@ -197,23 +195,22 @@ page_receipts(struct app *a)
 		return;
 	memset(&w, 0, sizeof(w));
 	memset(&tp, 0, sizeof(tp));
-	if ((rc = team_open(a, a->id[0], "receipts.view", &t)) == -1)
+	if ((rc = team_open(a, "receipts.view")) == -1)
 		goto err;
 	if (rc == 0)
 		return;
-	tp.patient_name = t.patient_name;
-	tp.team_id = t.id;
-	tp.lead = t.is_lead;
+	tp.patient_name = t->patient_name;
+	tp.team_id = t->team_id;
+	tp.lead = t->lead;
 	tp.has_newer = app_val(a, KEY_BEFORE) != NULL;
 	tp.older = "";
 	/* The audit event goes out with the queries, the last of which
 	 * carries the COMMIT. */
-	if (app_audit(a, "receipts.view", "team", t.id, t.patient_id,
-	    "success", t.is_lead ? "all members" : "own status") == -1 ||
-	    (t.is_lead ? lead_view(a, &t, &tp, &w) :
-	    member_view(a, &t, &tp, &w)) == -1)
+	if (app_audit(a, "receipts.view", "team", t->team_id, t->patient_id,
+	    "success", t->lead ? "all members" : "own status") == -1 ||
+	    (t->lead ? lead_view(a, &tp, &w) : member_view(a, &tp, &w)) == -1)
 		goto err;
-	snprintf(title, sizeof(title), "閲覧履歴（%s）", t.patient_name);
+	snprintf(title, sizeof(title), "閲覧履歴（%s）", t->patient_name);
 	app_layout_begin(a, title);
 	tmpl_receipts_page(&a->body, &tp);
 	app_layout_end(a);
@@ -252,7 +249,7 @@ page_csv(struct app *a)
 	    "閲覧日時", "状態" };
 	static const char *const cols[] = { "id", "created", "author",
 	    "excerpt", "member", "profession", "facility", "viewed" };
-	struct team	 t;
+	const struct app_team *t = &a->team;
 	struct buf	 csv;
 	const char	*p[3] = { a->id[0], NULL, NULL };
 	PGresult	*r = NULL;
@@ -260,18 +257,18 @@ page_csv(struct app *a)
 	int		 rc, row;
 
 	memset(&csv, 0, sizeof(csv));
-	if ((rc = team_open(a, a->id[0], "receipts.view", &t)) == -1)
+	if ((rc = team_open(a, "receipts.view")) == -1)
 		goto err;
 	if (rc == 0)
 		return;
-	if (!t.is_lead) {
+	if (!t->lead) {
 		db_rollback(a->db);
 		app_error(a, 403, "ダウンロードできません",
 		    "閲覧履歴のダウンロードは、支援チームの担当者だけが"
 		    "できます。");
 		return;
 	}
-	p[0] = t.id;
+	p[0] = t->team_id;
 	if ((r = db_exec(a->db, sql_lead, 3, p)) == NULL)
 		goto err;
 	/* The BOM makes Excel read UTF-8; CRLF and quotes are RFC 4180. */
@@ -289,7 +286,7 @@ page_csv(struct app *a)
 		    "未閲覧", 1);
 	}
 	if (csv.oom ||
-	    app_audit(a, "receipts.export", "team", t.id, t.patient_id,
+	    app_audit(a, "receipts.export", "team", t->team_id, t->patient_id,
 	    "success", "csv") == -1 || db_commit(a->db) == -1 ||
 	    app_download(a, "text/csv; charset=utf-8", "receipts.csv",
 	    csv.p, csv.len) == -1)

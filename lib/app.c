@@ -1,4 +1,5 @@
-/* The CGI front line: method, page, certificate, session and CSRF are
+/* The CGI front line: the page table, method, page, certificate,
+ * session, team membership, CSRF and the page's view statement are
  * checked here before any handler runs; the response is built in memory
  * and written once, so any failure can still become an error page. */
 #include "config.h"
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "db.h"
 #include "log.h"
 #include "pki.h"
+#include "team.h"
 #include "tmpl.h"
 
 #define APP_RUN_SECONDS	60	/* fcgiwrap has no timeout of its own */
@@ -334,13 +337,11 @@ app_cookie_ok(const struct app *a)
 	    strlen(a->req.session_cookie) == AUTH_TOKEN_LEN;
 }
 
-/* A session row (session_touch's columns; with team, session_team's)
- * into a->user and a->team. */
+/* A session row (session_touch's columns; with team, session_team's
+ * or a team page's view row) into a->user and a->team. */
 static void
 app_session_copy(struct app *a, const PGresult *r, int team)
 {
-	const char	*v;
-
 	app_copy(a->user.session_id, sizeof(a->user.session_id),
 	    db_get(r, 0, "session_id"));
 	app_copy(a->user.csrf, sizeof(a->user.csrf), db_get(r, 0, "csrf"));
@@ -359,24 +360,14 @@ app_session_copy(struct app *a, const PGresult *r, int team)
 	a->user.is_operator = app_true(db_get(r, 0, "is_operator"));
 	a->user.is_facility_admin =
 	    app_true(db_get(r, 0, "is_facility_admin"));
-	if (team) {
-		memset(&a->team, 0, sizeof(a->team));
-		a->team.loaded = 1;
-		if ((v = db_get(r, 0, "team_patient_id")) != NULL) {
-			a->team.member = 1;
-			app_copy(a->team.patient_id,
-			    sizeof(a->team.patient_id), v);
-			app_copy(a->team.patient_name,
-			    sizeof(a->team.patient_name),
-			    db_get(r, 0, "team_patient_name"));
-			a->team.lead = app_true(db_get(r, 0, "team_lead"));
-		}
-	}
+	if (team)
+		team_copy(&a->team, r, 0, a->id[0]);
 	a->logged_in = 1;
 }
 
-/* Look the session up and touch it (APP_TEAM: with my membership of the
- * team in id[0]).  1 live, 0 none, -1 error. */
+/* Look the session of the cookie (its digest in a->view_token) up and
+ * touch it (APP_TEAM: with my membership of the team in id[0]).  1 live,
+ * 0 none, -1 error. */
 static int
 app_session_load(struct app *a, const char *sha)
 {
@@ -384,16 +375,11 @@ app_session_load(struct app *a, const char *sha)
 	PGresult	*r;
 	int		 team = a->page->need == APP_TEAM;
 
-	if (!app_cookie_ok(a))
-		return 0;
-	/* Kept: a page may run a *_view statement too (app_view_params). */
-	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, a->view_token);
-	memcpy(a->view_sha, sha, sizeof(a->view_sha));
 	p[0] = a->view_token;
 	p[1] = a->req.ssl_serial;
 	p[2] = sha;
 	p[3] = a->id[0];
-	/* schema/011 and 013: the check, the touch when due, and the team
+	/* sessions.sql: the check, the touch when due, and the team
 	 * membership in one statement whose plans the server keeps. */
 	r = db_exec(a->db, team ?
 	    "SELECT session_id, csrf, account_id, login, name, profession,"
@@ -539,17 +525,72 @@ app_write(struct app *a)
 	buf_free(&out);
 }
 
-static int
-app_is_post_csrf_ok(struct app *a)
+/* The value of the form's "csrf" key, if declared and valid. */
+static const char *
+app_form_csrf(const struct app *a)
 {
 	size_t	 i;
 
 	for (i = 0; i < a->req.nkeys; i++)
 		if (strcmp(a->req.keys[i].name, "csrf") == 0)
-			break;
-	if (i == a->req.nkeys || !a->req.vals[i].valid)
+			return app_val(a, i);
+	return NULL;
+}
+
+/* The portal's origin ("https://host:port") is the start of portal_url;
+ * a browser's Origin header, when sent, must equal it. */
+static int
+app_origin_ok(void)
+{
+	const char	*o = getenv("HTTP_ORIGIN"), *portal, *p;
+	size_t		 n;
+
+	if (o == NULL)
+		return 1;
+	portal = cfg_get(CFG_PORTAL_URL);
+	if ((p = strstr(portal, "://")) == NULL)
 		return 0;
-	return auth_streq(a->req.vals[i].s, a->user.csrf);
+	n = (size_t)(p + 3 - portal);
+	n += strcspn(portal + n, "/");
+	return strlen(o) == n && strncasecmp(o, portal, n) == 0;
+}
+
+/* A POST by its page's rule (enum app_post): 1 if it passes, else 0
+ * with the refusal answered (the page's own, or the front line's
+ * "csrf" event and 403). */
+static int
+app_post_ok(struct app *a)
+{
+	const char	*csrf;
+	int		 ok;
+
+	if (a->req.method != REQ_POST)
+		return 1;
+	switch (a->page->post) {
+	case APP_POST_CSRF:
+		csrf = app_form_csrf(a);
+		if (csrf != NULL && auth_streq(csrf, a->user.csrf))
+			return 1;
+		app_audit(a, "csrf", NULL, NULL, NULL, "denied", a->req.path);
+		app_error(a, 403, "操作を受け付けられません",
+		    "画面の有効期限が切れたか、正しくない送信です。画面を開き"
+		    "直してから、もう一度操作してください。");
+		return 0;
+	case APP_POST_LOGIN:
+		csrf = app_form_csrf(a);
+		ok = csrf != NULL && a->req.login_cookie != NULL &&
+		    auth_streq(csrf, a->req.login_cookie);
+		break;
+	case APP_POST_ORIGIN:
+		ok = app_origin_ok();
+		break;
+	default:
+		ok = 0;
+		break;
+	}
+	if (!ok)
+		a->page->refused(a);
+	return ok;
 }
 
 /* No live session for this request: the certificate's own standing
@@ -587,6 +628,63 @@ app_without_session(struct app *a, const char *sha)
 	app_redirect(a, a->req.session_cookie != NULL ?
 	    "/login?n=expired" : "/login");
 	return 0;
+}
+
+/* The first four parameters of every view statement. */
+static void
+app_view_params(const struct app *a, const char *p[4])
+{
+	p[0] = a->view_token;
+	p[1] = a->req.ssl_serial;
+	p[2] = a->view_sha;
+	p[3] = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+}
+
+/*
+ * Runs a view statement (alone, or with the open transaction's COMMIT)
+ * and checks its session row as app_session_load checks session_touch's:
+ * 1 with a->view set; 0 when the request is answered (no session, as
+ * without a session; a team page's non-member, whose denied event the
+ * statement wrote: the 404; an invalid key: params' 400); -1 on a
+ * database error.
+ */
+static int
+app_view_run(struct app *a, const struct app_view *v, int commit)
+{
+	const char	*p[4 + APP_VIEW_PARAMS], *kind;
+	PGresult	*r;
+	int		 n = 0;
+
+	PQclear(a->view);
+	a->view = NULL;
+	app_view_params(a, p);
+	if (v->params != NULL && (n = v->params(a, p + 4)) < 0)
+		return 0;
+	r = commit ? db_exec_commit(a->db, v->sql, 4 + n, p) :
+	    db_exec_alone(a->db, v->sql, 4 + n, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0 || (kind = db_get(r, 0, "kind")) == NULL ||
+	    strcmp(kind, "s") != 0) {
+		/* The cookie opened no session: nothing was written. */
+		PQclear(r);
+		return app_without_session(a, a->view_sha);
+	}
+	app_session_copy(a, r, a->page->need == APP_TEAM);
+	if (a->page->need == APP_TEAM && !a->team.member) {
+		PQclear(r);
+		team_not_found(a);
+		return 0;
+	}
+	a->view = r;
+	return 1;
+}
+
+int
+app_view_commit(struct app *a, const struct app_view *v)
+{
+	return app_view_run(a, v, 1);
 }
 
 /* Everything before the handler; 1 to run it, 0 when a page (error or
@@ -647,63 +745,101 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 		return 0;
 	}
 	if (a->page->need == APP_NOCERT)
-		return 1;
+		return app_post_ok(a);
+	if (a->page->need == APP_CERT)
+		return app_without_session(a, sha) && app_post_ok(a);
 
-	if (a->page->need == APP_SESSION || a->page->need == APP_TEAM) {
-		if ((rc = app_session_load(a, sha)) == 1) {
-			if (a->req.method == REQ_POST &&
-			    !app_is_post_csrf_ok(a)) {
-				app_audit(a, "csrf", NULL, NULL, NULL,
-				    "denied", a->req.path);
-				app_error(a, 403, "操作を受け付けられません",
-				    "画面の有効期限が切れたか、正しくない送信"
-				    "です。画面を開き直してから、もう一度操作"
-				    "してください。");
-				return 0;
-			}
+	/* APP_SESSION, APP_TEAM. */
+	if (!app_cookie_ok(a))
+		return app_without_session(a, sha);
+	auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN, a->view_token);
+	memcpy(a->view_sha, sha, sizeof(a->view_sha));
+	if (a->page->view != NULL)
+		rc = app_view_run(a, a->page->view, 0);
+	else if ((rc = app_session_load(a, sha)) == 0)
+		return app_without_session(a, sha);
+	if (rc == -1) {
+		app_dberr(a);
+		return 0;
+	}
+	return rc == 1 && app_post_ok(a);
+}
+
+/* The rule each need gives its POST pages. */
+static const enum app_post app_need_post[APP_NEED__MAX] = {
+	/* APP_CERT */		APP_POST_LOGIN,
+	/* APP_SESSION */	APP_POST_CSRF,
+	/* APP_NOCERT */	APP_POST_ORIGIN,
+	/* APP_TEAM */		APP_POST_CSRF,
+};
+
+static int
+app_has_key(const struct req_key *keys, size_t nkeys, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nkeys; i++)
+		if (strcmp(keys[i].name, name) == 0)
 			return 1;
-		}
-		if (rc == -1)
-			goto dberr;
-	}
-
-	if (a->page->need == APP_PAGE || a->page->need == APP_TEAM_PAGE) {
-		/* The handler's own statement checks the session. */
-		if (!app_cookie_ok(a))
-			return app_without_session(a, sha);
-		auth_sha256_hex(a->req.session_cookie, AUTH_TOKEN_LEN,
-		    a->view_token);
-		memcpy(a->view_sha, sha, sizeof(a->view_sha));
-		return 1;
-	}
-	return app_without_session(a, sha);
-dberr:
-	app_dberr(a);
 	return 0;
 }
 
-void
-app_view_params(const struct app *a, const char *p[4])
-{
-	p[0] = a->view_token;
-	p[1] = a->req.ssl_serial;
-	p[2] = a->view_sha;
-	p[3] = a->req.remote_addr != NULL && *a->req.remote_addr ?
-	    a->req.remote_addr : NULL;
-}
-
 int
-app_view_session(struct app *a, const PGresult *r)
+app_pages_check(const struct app_page *pages, size_t npages,
+    const struct req_key *keys, size_t nkeys, char *why, size_t n)
 {
-	const char	*kind;
+	const struct app_page *pg;
+	size_t		 i;
+	int		 session;
 
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) == 0 || (kind = db_get(r, 0, "kind")) == NULL ||
-	    strcmp(kind, "s") != 0)
-		return app_without_session(a, a->view_sha);
-	app_session_copy(a, r, PQfnumber(r, "team_patient_id") >= 0);
-	return 1;
+	for (i = 0; i < npages; i++) {
+		pg = &pages[i];
+#define APP_FAULT(msg) do { snprintf(why, n, "page %zu (%s): %s", i, \
+	pg->pattern != NULL ? pg->pattern : "?", msg); return -1; } while (0)
+		if (pg->pattern == NULL || pg->pattern[0] != '/')
+			APP_FAULT("pattern must start with /");
+		if (pg->fn == NULL)
+			APP_FAULT("no handler");
+		if (pg->methods == 0 || (pg->methods & ~(APP_GET | APP_POST)))
+			APP_FAULT("methods must be APP_GET and/or APP_POST");
+		if ((unsigned)pg->need >= APP_NEED__MAX)
+			APP_FAULT("unknown need");
+		if ((unsigned)pg->post >= APP_POST__MAX)
+			APP_FAULT("unknown POST rule");
+		session = pg->need == APP_SESSION || pg->need == APP_TEAM;
+		if (pg->need == APP_TEAM && strchr(pg->pattern, '#') == NULL)
+			APP_FAULT("APP_TEAM needs the team's '#' in the pattern");
+		if (pg->methods & APP_POST) {
+			if (pg->post != app_need_post[pg->need])
+				APP_FAULT(session ? "a POST page with a session"
+				    " must take the session's CSRF check" :
+				    pg->need == APP_CERT ? "a POST page before"
+				    " the session must take the login token"
+				    " check" : "a POST page without a"
+				    " certificate must take the origin check");
+			if (pg->post != APP_POST_ORIGIN &&
+			    !app_has_key(keys, nkeys, "csrf"))
+				APP_FAULT("a POST page needs a declared csrf key");
+			if (session && pg->refused != NULL)
+				APP_FAULT("the session's CSRF refusal is the"
+				    " front line's own");
+			if (!session && pg->refused == NULL)
+				APP_FAULT("the POST rule needs a refusal handler");
+		} else if (pg->post != APP_POST_CSRF || pg->refused != NULL)
+			APP_FAULT("a POST rule on a page without POST");
+		if (pg->view != NULL) {
+			if (!session)
+				APP_FAULT("a view statement on a page without"
+				    " a session");
+			if (pg->methods != APP_GET)
+				APP_FAULT("a view statement commits its event"
+				    " alone: GET pages only");
+			if (pg->view->sql == NULL)
+				APP_FAULT("a view without its statement");
+		}
+#undef APP_FAULT
+	}
+	return 0;
 }
 
 int
@@ -713,12 +849,26 @@ app_main(const char *prog, const struct app_page *pages, size_t npages,
 	struct app	 a;
 	enum req_err	 e;
 
+	char		 why[256];
+
 	log_setprog(prog);
 	/* Bound our own run time: nothing above us will. */
 	alarm(APP_RUN_SECONDS);
 	memset(&a, 0, sizeof(a));
 	a.status = 200;
 	a.ctype = "text/html; charset=utf-8";
+
+	/* A page table that would let a page past a check is refused
+	 * before anything of the request is read or believed. */
+	if (app_pages_check(pages, npages, keys, nkeys, why,
+	    sizeof(why)) == -1) {
+		log_err("page table refused: %s", why);
+		(void)cfg_load();
+		app_error(&a, 500, "設定の誤り",
+		    "システムの設定に誤りがあります。事務局にお問い合わせ"
+		    "ください。");
+		goto out;
+	}
 
 	/* The whole body is read before anything is answered. */
 	e = req_init(&a.req, keys, nkeys, limit, STDIN_FILENO);
@@ -748,6 +898,8 @@ app_main(const char *prog, const struct app_page *pages, size_t npages,
 	}
 	if (app_front(&a, pages, npages))
 		a.page->fn(&a);
+	PQclear(a.view);
+	a.view = NULL;
 out:
 	app_write(&a);
 	if (a.db != NULL)

@@ -1,8 +1,11 @@
 /* The CGI front line: every feature's main() is a call to app_main() with
- * its page table and key table.  Method, path, client certificate,
- * session and CSRF are checked here, centrally, before a handler runs. */
+ * its page table and key table.  The table is checked at start-up
+ * (app_pages_check); then method, path, client certificate, session,
+ * team membership, the POST's rule (CSRF) and the page's view statement
+ * are checked here, centrally, before a handler runs. */
 #ifndef RK_APP_H
 #define RK_APP_H
+#include <stddef.h>
 #include <stdint.h>
 #include <libpq-fe.h>
 
@@ -20,17 +23,43 @@ enum app_need {
 	APP_NOCERT,	/* the portal: no client certificate at all */
 	APP_TEAM,	/* APP_SESSION, and my membership of the team whose
 			 * id is the pattern's first '#', read with the
-			 * session in one statement (see team_open) */
-	APP_PAGE,	/* APP_SESSION, checked by the page's own statement
-			 * (a *_view function, schema/019) with its audit
-			 * event and rows: see app_view_session() */
-	APP_TEAM_PAGE,	/* APP_PAGE with my membership of the team, as
-			 * APP_TEAM */
+			 * session in one statement (team_membership, in
+			 * a->team; see team_open) */
 	APP_NEED__MAX
+};
+
+/* How a POST shows that it comes from this site's own form.  Each need
+ * has its one rule (app_pages_check refuses any other pairing). */
+enum app_post {
+	APP_POST_CSRF,	/* APP_SESSION, APP_TEAM: the session's token in
+			 * the form's "csrf" key; else the front line's
+			 * "csrf" denied event and 403 */
+	APP_POST_LOGIN,	/* APP_CERT, before any session: the form's "csrf"
+			 * equals the pre-session __Host-rkl cookie */
+	APP_POST_ORIGIN,	/* APP_NOCERT (no cookie, no session): an
+			 * Origin header, when sent, is the portal's own */
+	APP_POST__MAX
 };
 
 struct app;
 typedef void	(*app_handler)(struct app *);
+
+#define APP_VIEW_PARAMS	4	/* a view's own parameters, at most */
+
+/*
+ * A page's view statement: one *_view function call (schema/functions/
+ * pages.sql) that checks the session, writes the page's audit event and
+ * returns the session row (row 0, kind 's') and the page's rows, in one
+ * round trip.  $1-$4 are the front line's: the session cookie's digest,
+ * the certificate's serial and digest, the client's address (text, for
+ * $4::inet).  params (or NULL: none) fills the page's own ($5...) from
+ * validated keys and the '#' ids and returns how many, or -1 when it
+ * has answered the request itself (a 400 for an invalid key).
+ */
+struct app_view {
+	const char	*sql;
+	int		(*params)(struct app *, const char *p[APP_VIEW_PARAMS]);
+};
 
 struct app_page {
 	/* "/login", "/teams/#/messages": '#' matches one segment of
@@ -39,6 +68,18 @@ struct app_page {
 	unsigned	 methods;
 	enum app_need	 need;
 	app_handler	 fn;
+	/* POST pages: the rule of their need (APP_POST_CSRF, the default,
+	 * for the pages with a session). */
+	enum app_post	 post;
+	/* APP_POST_LOGIN and APP_POST_ORIGIN: answers a POST that fails
+	 * its rule (the page's own event and page); the pages with a
+	 * session have the front line's. */
+	app_handler	 refused;
+	/* NULL, or the GET page's view statement: the front line runs it
+	 * instead of the session check, and the handler reads its rows
+	 * in app->view (a team page's non-members get the 404, their
+	 * denied event written by the statement). */
+	const struct app_view *view;
 };
 
 struct app_user {
@@ -58,12 +99,15 @@ struct app_user {
 
 #define APP_IDS	4
 
-/* APP_TEAM pages: my membership of the team in id[0], as read with the
- * session. */
+/* My membership of a support team, as team_membership() (schema/
+ * functions/teams.sql) tells it: on APP_TEAM pages the team in id[0],
+ * read with the session; on the patient pages the team of the patient
+ * (team_of_patient). */
 struct app_team {
 	int	 loaded;
 	int	 member;
-	int	 lead;
+	int	 lead;		/* I am its person in charge (担当者) */
+	char	 team_id[24];
 	char	 patient_id[24];
 	char	 patient_name[320];
 };
@@ -77,8 +121,11 @@ struct app {
 	int			 logged_in;
 	struct app_user		 user;
 	struct app_team		 team;
+	/* The page's view statement's result (struct app_view), cleared
+	 * by the front line after the handler. */
+	PGresult		*view;
 	/* With a session cookie: its digest and the certificate's, for
-	 * app_view_params. */
+	 * the session check and the view statement. */
 	char			 view_token[65];
 	char			 view_sha[65];
 	int			 status;
@@ -87,20 +134,24 @@ struct app {
 	struct buf		 body;
 };
 
-/* Runs one request; returns main()'s exit code. */
+/* Runs one request; returns main()'s exit code.  A page table that
+ * fails app_pages_check is refused before the request is read: the
+ * reason logged, a 500 answered. */
 int	app_main(const char *prog, const struct app_page *, size_t npages,
 	    const struct req_key *, size_t nkeys, size_t body_limit);
-
-/* The first four parameters of a page's *_view statement (schema/019;
- * on any page with a session cookie): the session cookie's digest, the
- * certificate's serial and digest, the client's address (text, inet). */
-void	app_view_params(const struct app *, const char *p[4]);
-/* The session row of a *_view result (row 0, kind 's'): fills a->user
- * (and a->team, from a team page's row) and returns 1.  No row: the cookie
- * opened no session and nothing was written; the page is answered as the
- * front line answers one without a session, and 0 returned.  -1 when r
- * is NULL (the caller answers with app_dberr). */
-int	app_view_session(struct app *, const PGresult *r);
+/* Is the page table consistent?  Every POST page carries its need's
+ * rule (struct app_post; a "csrf" key declared where the rule reads
+ * one, a refusal handler where the page answers it), a view statement
+ * only on a GET page with a session, APP_TEAM only with a '#'.  0, or
+ * -1 with the first fault in why. */
+int	app_pages_check(const struct app_page *, size_t npages,
+	    const struct req_key *, size_t nkeys, char *why, size_t whysz);
+/* The page's view statement again, in the transaction the handler
+ * opened, with its COMMIT (a refused form shown again over the page's
+ * rows), checked as the front line checks it: 1 with a->view replaced,
+ * 0 when the request is answered (no session, not a member, invalid
+ * key), -1 on a database error (the caller answers). */
+int	app_view_commit(struct app *, const struct app_view *);
 /* Replace whatever was rendered by a Japanese error page. */
 void	app_error(struct app *, int status, const char *title,
 	    const char *message);

@@ -1,4 +1,6 @@
-/* The audit trail: one INSERT per event. */
+/* The audit trail: one event per call, built by page_audit() (schema/
+ * functions/audit.sql), the one place an audit row is made: the *_view
+ * functions call it too. */
 #include "config.h"
 
 #include "audit.h"
@@ -11,10 +13,8 @@ audit_send(PGconn *c, const struct audit *a, int later)
 	    a->remote_addr, a->action, a->object_type, a->object_id,
 	    a->patient_id, a->outcome, a->detail };
 
-	return (later ? db_cmd_later : db_cmd)(c, "INSERT INTO audit_event"
-	    " (account_id, login, cert_serial, remote_addr, action,"
-	    " object_type, object_id, patient_id, outcome, detail) VALUES ($1::bigint, $2, $3,"
-	    " $4::inet, $5, $6, $7, $8::bigint, $9, $10)", 10, p);
+	return (later ? db_cmd_later : db_cmd)(c, "SELECT page_audit($1::bigint,"
+	    " $2, $3, $4::inet, $5, $6, $7, $8::bigint, $9, $10)", 10, p);
 }
 
 int

@@ -16,7 +16,8 @@ struct audit {
 	const char	*detail;	/* short reason, may be NULL */
 };
 
-/* INSERT one event in the current transaction (or autocommit).  0/-1. */
+/* One event in the current transaction (or autocommit), through
+ * page_audit() as the *_view functions write theirs.  0/-1. */
 int	audit_write(PGconn *, const struct audit *);
 /* The same through db_cmd_later: in a transaction the INSERT goes out
  * with the next statement or the COMMIT, which fail if it does. */

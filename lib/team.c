@@ -17,15 +17,35 @@ team_not_found(struct app *a)
 	    "ページかどうか、ご確認ください。");
 }
 
-int
-team_open(struct app *a, const char *team_id, const char *action,
-    struct team *t)
+void
+team_copy(struct app_team *t, const PGresult *r, int row,
+    const char *team_id)
 {
+	const char	*v;
+
 	memset(t, 0, sizeof(*t));
-	t->id = team_id;
+	t->loaded = 1;
+	if (PQfnumber(r, "team_id") >= 0)
+		team_id = db_get(r, row, "team_id");
+	snprintf(t->team_id, sizeof(t->team_id), "%s",
+	    team_id != NULL ? team_id : "");
+	if ((v = db_get(r, row, "team_patient_id")) == NULL)
+		return;
+	t->member = 1;
+	snprintf(t->patient_id, sizeof(t->patient_id), "%s", v);
+	v = db_get(r, row, "team_patient_name");
+	snprintf(t->patient_name, sizeof(t->patient_name), "%s",
+	    v != NULL ? v : "");
+	v = db_get(r, row, "team_lead");
+	t->lead = v != NULL && strcmp(v, "t") == 0;
+}
+
+int
+team_open(struct app *a, const char *action)
+{
 	/* Read with the session (lib/app.c, APP_TEAM): a page that is not
 	 * declared so has no membership to go by. */
-	if (!a->team.loaded || strcmp(team_id, a->id[0]) != 0) {
+	if (!a->team.loaded || a->page->need != APP_TEAM) {
 		log_err("team_open: %s is not an APP_TEAM page", a->req.path);
 		return -1;
 	}
@@ -33,16 +53,35 @@ team_open(struct app *a, const char *team_id, const char *action,
 		return -1;
 	if (!a->team.member) {
 		/* Not a member (or no such team): the audited 404. */
-		if (app_audit(a, action, "team", team_id, NULL, "denied",
-		    "not a member") == -1 || db_commit(a->db) == -1)
+		if (app_audit(a, action, "team", a->team.team_id, NULL,
+		    "denied", "not a member") == -1 || db_commit(a->db) == -1)
 			return -1;
 		team_not_found(a);
 		return 0;
 	}
-	snprintf(t->patient_id, sizeof(t->patient_id), "%s",
-	    a->team.patient_id);
-	snprintf(t->patient_name, sizeof(t->patient_name), "%s",
-	    a->team.patient_name);
-	t->is_lead = a->team.lead;
 	return 1;
+}
+
+int
+team_of_patient(struct app *a, const char *patient_id)
+{
+	const char *const p[] = { patient_id, a->user.account_id };
+	PGresult	*r;
+
+	/* A patient has one team; its membership as every team page
+	 * reads it. */
+	r = db_exec(a->db, "SELECT t.id AS team_id, m.patient_id AS"
+	    " team_patient_id, m.name AS team_patient_name, m.lead AS"
+	    " team_lead FROM team t, team_membership(t.id, $2::bigint) m"
+	    " WHERE t.patient_id = $1::bigint", 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1)
+		team_copy(&a->team, r, 0, NULL);
+	else {
+		memset(&a->team, 0, sizeof(a->team));
+		a->team.loaded = 1;
+	}
+	PQclear(r);
+	return a->team.member;
 }

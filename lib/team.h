@@ -1,30 +1,39 @@
-/* A support team as its members see it: the pages under /teams/{id}/
- * (messages, read receipts) open every request with team_open(), so
- * membership is checked in SQL, the same way, before anything of the
- * team is read or written, and anyone else gets the same audited 404
- * (never a hint whether the team exists). */
+/* Membership of a support team.  One check, team_membership() in
+ * schema/functions/teams.sql, says whether I am a member of a team, its
+ * person in charge (担当者), and whose team it is; every page reads it
+ * into a->team (struct app_team, app.h): the pages under /teams/{id}/
+ * (APP_TEAM) with the session or in their view statement, the patient
+ * pages with team_of_patient().  Anyone else gets the same audited 404
+ * (never a hint whether the team or patient exists). */
 #ifndef RK_TEAM_H
 #define RK_TEAM_H
+#include <libpq-fe.h>
 
 struct app;
+struct app_team;
 
-struct team {
-	const char	*id;		/* the team_id passed to team_open */
-	char		 patient_id[24];
-	char		 patient_name[320];
-	int		 is_lead;	/* I am its person in charge (担当者) */
-};
-
+/* Row `row` of a result with team_membership's columns as team_id,
+ * team_patient_id, team_patient_name, team_lead (NULL team_patient_id:
+ * not a member) into t; team_id is taken from the row when it has the
+ * column, else from team_id. */
+void	team_copy(struct app_team *t, const PGresult *r, int row,
+	    const char *team_id);
 /*
- * Opens the transaction (db_begin) and checks that the current user is a
- * member of team_id, the page's first '#', from what app_main read with
- * the session (the page is declared APP_TEAM; no round trip).  1: a member, t filled, the transaction open.
- * 0: not a member (or no such team): an audit event `action` "denied"
- * is committed and the 404 page rendered; the caller just returns.
- * -1: database error; the caller rolls back with an error page.
+ * APP_TEAM pages without a view statement: opens the transaction
+ * (db_begin) for the team in a->id[0], whose membership the front line
+ * read with the session (no round trip).  1: a member (a->team), the
+ * transaction open.  0: not a member (or no such team): an audit event
+ * `action` "denied" is committed and the 404 page rendered; the caller
+ * just returns.  -1: database error; the caller rolls back with an
+ * error page.
  */
-int	team_open(struct app *, const char *team_id, const char *action,
-	    struct team *t);
+int	team_open(struct app *, const char *action);
+/*
+ * My membership of the team of the patient patient_id, in the open
+ * transaction, into a->team (team_membership, one statement).  1 a
+ * member, 0 not (or no such patient), -1 database error.
+ */
+int	team_of_patient(struct app *, const char *patient_id);
 /* The 404 page of the team pages: for anything not the user's to see. */
 void	team_not_found(struct app *);
 #endif

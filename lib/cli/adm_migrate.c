@@ -467,9 +467,6 @@ adm_apply(struct adm *a, const struct adm_file *f)
 		adm_dberr(a, f->name);
 		return -1;
 	}
-	if (f->state != STATE_APPLIED && adm_audit(a, "cli.migrate",
-	    "schema_migration", f->name, f->sha) == -1)
-		return -1;
 	return 0;
 }
 
@@ -497,6 +494,14 @@ adm_migrate_run(struct adm *a, struct adm_schema *s)
 		return 1;
 	for (i = 0; i < s->n; i++)
 		if (adm_todo(s, &s->f[i]) && adm_apply(a, &s->f[i]) == -1)
+			return 1;
+	/* The events once every file is in: they are written by the
+	 * schema's own page_audit() (functions/audit.sql), which a first
+	 * run creates after base.sql. */
+	for (i = 0; i < s->n; i++)
+		if (adm_todo(s, &s->f[i]) && s->f[i].state != STATE_APPLIED &&
+		    adm_audit(a, "cli.migrate", "schema_migration",
+		    s->f[i].name, s->f[i].sha) == -1)
 			return 1;
 	if (adm_commit(a) == -1)
 		return 1;

@@ -1,5 +1,5 @@
--- functions/audit.sql: the audit trail's guard, and one event as the
--- pages' statements write it.
+-- functions/audit.sql: the audit trail's guard, and the one place an
+-- event is written.
 --
 -- Re-applied by every migrate, after base.sql and the deltas, in file-name
 -- order: CREATE OR REPLACE only, grants restated.  Bodies are checked as
@@ -26,7 +26,8 @@ CREATE OR REPLACE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
 	FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse();
 
--- One audit event as lib/audit.c writes it (an empty serial: none), for
+-- One audit event (an empty serial: none): every event is written here,
+-- by lib/audit.c (audit_write, for the CGIs and the admin CLI) and by
 -- the *_view functions of pages.sql and teams.sql.
 CREATE OR REPLACE FUNCTION page_audit(p_account bigint, p_login text, p_serial text,
 	p_addr inet, p_action text, p_type text, p_id text, p_patient bigint,

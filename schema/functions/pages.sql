@@ -1,11 +1,12 @@
 -- functions/pages.sql: /home and the timeline, each in one statement
--- (lib/app.c APP_PAGE and APP_TEAM_PAGE; cgi-bin/home.c, message.c), and
--- how the pages show a time and an excerpt.
+-- (their pages' view statements, struct app_view in lib/app.h, run by
+-- the front line; cgi-bin/home.c, message.c), and how the pages show a
+-- time and an excerpt.
 --
 -- A *_view function returns a first row of kind 's' with the session
 -- (the columns of session_team(), sessions.sql) and nothing else, or no
 -- row at all when the cookie opens no session: then nothing was written,
--- and the CGI answers as the front line does without a session.  Page
+-- and the front line answers as it does without a session.  Page
 -- rows follow, with their own kinds.  The session check, the team
 -- membership, the audit event and the page's rows are one call, one
 -- transaction: through pgbouncer a second transaction costs more than its

@@ -85,7 +85,7 @@ $$;
 REVOKE ALL ON FUNCTION session_touch(text, text, text) FROM PUBLIC;
 
 -- The session and my membership of p_team (team_membership, teams.sql)
--- in one statement, for the team pages that are not one statement
+-- in one statement, for the team pages without a view statement
 -- (lib/app.c APP_TEAM).  NULL team columns: not a member, or no such team.
 CREATE OR REPLACE FUNCTION session_team(p_token_hash text, p_serial text,
 	p_sha256 text, p_team bigint)

@@ -9,7 +9,11 @@
 SET LOCAL ROLE renrakucho_owner;
 SET LOCAL search_path = renrakucho;
 
--- The team's patient if p_account is a member.
+-- The team's patient if p_account is a member, and whether its person in
+-- charge (担当者): the one membership check.  Every page reads it: the
+-- team pages with the session (session_team, sessions.sql) or in their
+-- view statement (team_view_session below), the patient pages and the
+-- registration lookup by the patient's team (lib/team.c, cgi-bin/).
 CREATE OR REPLACE FUNCTION team_membership(p_team bigint, p_account bigint)
 RETURNS TABLE (patient_id bigint, name text, lead boolean)
 LANGUAGE plpgsql STABLE SECURITY INVOKER

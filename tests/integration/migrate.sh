@@ -19,8 +19,9 @@ trap 'psql_owner "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null 2>&1;
 psql_owner "CREATE DATABASE $DB" > /dev/null || bail "cannot create $DB"
 psql_owner "CREATE DATABASE $DB2" > /dev/null || bail "cannot create $DB2"
 
-# The fixture: a base with the record table, the audit table the tool
-# writes to and one table; a delta; two functions files.
+# The fixture: a base with the record table, the audit table and the
+# function the tool writes its events through (page_audit, as
+# functions/audit.sql has it) and one table; a delta; two functions files.
 S=$TEST_TMP/schema
 mkdir -p "$S/functions"
 cat > "$S/base.sql" <<'EOF'
@@ -44,6 +45,16 @@ CREATE TABLE renrakucho.audit_event (
 	outcome		text NOT NULL,
 	detail		text
 );
+CREATE FUNCTION renrakucho.page_audit(p_account bigint, p_login text,
+	p_serial text, p_addr inet, p_action text, p_type text, p_id text,
+	p_patient bigint, p_outcome text, p_detail text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO renrakucho.audit_event (account_id, login, cert_serial,
+	    remote_addr, action, object_type, object_id, patient_id, outcome,
+	    detail)
+	VALUES (p_account, p_login, nullif(p_serial, ''), p_addr, p_action,
+	    p_type, p_id, p_patient, p_outcome, p_detail)
+$$;
 CREATE TABLE renrakucho.note (body text NOT NULL);
 EOF
 printf "INSERT INTO renrakucho.note VALUES ('one');\n" > "$S/001_notes.sql"

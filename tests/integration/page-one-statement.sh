@@ -1,7 +1,7 @@
 #!/bin/bash
 # /home and the timeline check the session, write their audit event and
-# read their rows in one statement (schema/019, APP_PAGE and
-# APP_TEAM_PAGE in lib/app.c); the read receipts check the session first.
+# read their rows in one statement (their view statements, run by the
+# front line, lib/app.c); the read receipts check the session first.
 # What a user or an auditor must see of all three: no page without its
 # event, nothing half-written when the event cannot be written, and the
 # front line's answers for a session that is gone or a cookie from
