@@ -19,7 +19,7 @@
  * db_commit after, db_rollback on -1): the device_cert row, the pickup
  * row, the mail and the audit event commit together or not at all, so a
  * failure half-way leaves no active certificate without a bundle.
- * Needs schema/004_pickup.sql and read access to cfg ca_dir. */
+ * Needs read access to cfg ca_dir. */
 #ifndef RK_PICKUP_H
 #define RK_PICKUP_H
 #include <stddef.h>
@@ -88,6 +88,10 @@ enum pickup_result pickup_take(PGconn *, const char *pickup_id,
 	    const char *account_id, struct pickup_bundle *out);
 
 void	pickup_bundle_free(struct pickup_bundle *);
+
+/* Deletes the bundle waiting for certificate serial, if any (the
+ * certificate is being revoked): 0/-1. */
+int	pickup_drop(PGconn *, const char *serial);
 
 struct app;
 /* Answers the request with the bundle: application/x-pkcs12, file name
