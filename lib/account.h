@@ -98,8 +98,8 @@ void	account_form_tmpl(struct account_form *f,
 
 enum account_result {
 	ACCOUNT_OK,
-	ACCOUNT_LOGIN_TAKEN,	/* the login field's error is set */
-	ACCOUNT_EMAIL_TAKEN,	/* the e-mail field's error is set */
+	ACCOUNT_LOGIN_TAKEN,	/* account_create/update: the field's */
+	ACCOUNT_EMAIL_TAKEN,	/* error is set */
 	ACCOUNT_NOT_FOUND,	/* not a live account of that facility */
 	ACCOUNT_ERROR		/* database or RNG: roll back, 500/503 */
 };
@@ -147,9 +147,10 @@ enum account_result account_create(PGconn *, const char *facility_id,
 enum account_result account_update(PGconn *, const char *facility_id,
 	    const char *account_id, struct account_form *f);
 
-/* The writes below name the live account by id or, when id is NULL, by
- * login ID (any case); they return 1, 0 when there is no such live
- * account, or -1, and copy its id into id_out (when not NULL). */
+/* account_unlock and account_set_password name the live account by id
+ * or, when id is NULL, by login ID (any case); they and account_delete
+ * return 1, 0 when there is no such live account, or -1, and copy its id
+ * into id_out (when not NULL). */
 /* Clears the failed-login counters and the lock. */
 int	account_unlock(PGconn *, const char *id, const char *login,
 	    char *id_out, size_t n);
