@@ -11,6 +11,7 @@
 #include "account.h"
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "db.h"
 #include "jtime.h"
 #include "tmpl.h"
@@ -313,7 +314,6 @@ static void
 page_delete(struct app *a)
 {
 	struct tmpl_facility_staff_delete t;
-	const char	*p[1] = { a->id[0] };
 	PGresult	*r, *o = NULL;
 	char		 action[80], cancel[64];
 
@@ -359,11 +359,7 @@ page_delete(struct app *a)
 			goto out;
 		}
 	}
-	if (db_cmd(a->db, "UPDATE account SET deleted_at = now()"
-	    " WHERE id = $1::bigint", 1, p) == -1 ||
-	    db_cmd(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'account deleted' WHERE account_id = $1::bigint"
-	    " AND ended_at IS NULL", 1, p) == -1 ||
+	if (account_delete(a->db, a->id[0]) != 1 ||
 	    app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
@@ -378,16 +374,14 @@ out:
 static void
 page_unlock(struct app *a)
 {
-	const char	*p[1] = { a->id[0] };
 	PGresult	*r;
 	char		 url[64];
 
 	if (!fac_allowed(a) || (r = fac_load(a, NULL)) == NULL)
 		return;
 	PQclear(r);
-	if (db_cmd(a->db, "UPDATE account SET fail_count = 0,"
-	    " fail_window_start = NULL, locked_until = NULL"
-	    " WHERE id = $1::bigint", 1, p) == -1 ||
+	/* fac_load locked the live row of this facility. */
+	if (account_unlock(a->db, a->id[0], NULL, NULL, 0) != 1 ||
 	    app_audit(a, "facility.staff.unlock", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
@@ -418,7 +412,7 @@ page_revoke(struct app *a)
 {
 	if (!fac_allowed(a))
 		return;
-	account_revoke_post(a, app_val(a, KEY_SERIAL), a->user.facility_id,
+	cert_revoke_post(a, app_val(a, KEY_SERIAL), a->user.facility_id,
 	    "facility.device.revoke", "/facility/devices?n=revoked");
 }
 

@@ -13,8 +13,10 @@
 #include "account.h"
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "cfg.h"
 #include "db.h"
+#include "facility.h"
 #include "form.h"
 #include "jtime.h"
 #include "mail.h"
@@ -30,13 +32,8 @@ enum key {
 	KEY_Q,
 	KEY_PAGE,
 	KEY_LABEL,
-	KEY_FNAME,
-	KEY_ADDRESS,
-	KEY_MNAME,
-	KEY_MCODE,
-	KEY_FEMAIL,
-	KEY_PHONE,
-	KEY_STATUS,
+	KEY_FACILITY,	/* FACILITY_F__MAX keys from here on */
+	KEY_STATUS = KEY_FACILITY + FACILITY_F__MAX,
 	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
 	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
 };
@@ -48,12 +45,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_Q */		{ "q", req_v_line, 1, 100 },
 	/* KEY_PAGE */		{ "page", req_v_int, 1, 10000 },
 	/* KEY_LABEL */		{ "label", req_v_line, 1, 100 },
-	/* KEY_FNAME */		{ "fac_name", req_v_line, 1, 200 },
-	/* KEY_ADDRESS */	{ "address", req_v_line, 0, 300 },
-	/* KEY_MNAME */		{ "municipality_name", req_v_line, 1, 100 },
-	/* KEY_MCODE */		{ "municipality_code", req_v_token, 5, 6 },
-	/* KEY_FEMAIL */	{ "fac_email", req_v_email, 3, 254 },
-	/* KEY_PHONE */		{ "phone", req_v_line, 0, 30 },
+	/* KEY_FACILITY.. */	FACILITY_KEYS,
 	/* KEY_STATUS */	{ "status", req_v_token, 1, 16 },
 	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
 };
@@ -134,58 +126,18 @@ out:
 
 /* --- facilities -------------------------------------------------------- */
 
-enum ffield { FF_NAME, FF_ADDRESS, FF_MNAME, FF_MCODE, FF_EMAIL, FF_PHONE,
-	FF__MAX };
-
-/* The facility form: its values (typed, or stored) and its errors. */
-struct facform {
-	const char	*v[FF__MAX];
-	int		 suspended;
-	struct form	 form;
-};
-
-static const size_t ff_key[FF__MAX] = {
-	KEY_FNAME, KEY_ADDRESS, KEY_MNAME, KEY_MCODE, KEY_FEMAIL, KEY_PHONE,
-};
-
+/* The status is the form's own field, outside the facility's keys. */
 static void
-op_facform_read(struct app *a, struct facform *f)
+op_facform_read(struct app *a, struct facility_form *f)
 {
-	static const char *const msg[FF__MAX] = {
-		"事業所名を200文字までの1行で入力してください。",
-		"所在地は300文字までの1行で入力してください。",
-		"市区町村名を100文字までで入力してください。",
-		"市区町村コードは5桁または6桁の数字です。",
-		"代表メールアドレスの形式が正しくありません"
-		    "（例: info@example.jp）。",
-		"電話番号は数字とハイフンで30文字までです。",
-	};
-	const struct req_val	*v;
-	size_t			 i;
-	int			 bad;
-
-	form_init(&f->form, &a->req);
-	for (i = 0; i < FF__MAX; i++) {
-		v = &a->req.vals[ff_key[i]];
-		f->v[i] = form_value(&a->req, ff_key[i]);
-		/* Optional fields may be left out or empty. */
-		bad = !v->valid && !((i == FF_ADDRESS || i == FF_PHONE) &&
-		    v->len == 0);
-		if (!bad && i == FF_MCODE)
-			bad = strspn(f->v[i], "0123456789") != strlen(f->v[i]);
-		if (!bad && i == FF_PHONE && f->v[i] != NULL)
-			bad = strspn(f->v[i], "0123456789-+() ") !=
-			    strlen(f->v[i]);
-		if (bad)
-			form_error(&f->form, ff_key[i], NULL, msg[i]);
-	}
-	f->suspended = app_val(a, KEY_STATUS) != NULL &&
+	facility_form_read(&a->req, KEY_FACILITY, f);
+	f->fac.suspended = app_val(a, KEY_STATUS) != NULL &&
 	    strcmp(app_val(a, KEY_STATUS), "suspended") == 0;
 }
 
 static void
 op_facility_page(struct app *a, int status, const char *id,
-    struct facform *f, const PGresult *acc)
+    struct facility_form *f, const PGresult *acc)
 {
 	struct tmpl_operator_facility_head	 h;
 	struct tmpl_operator_facility		 t;
@@ -197,26 +149,26 @@ op_facility_page(struct app *a, int status, const char *id,
 	memset(&h, 0, sizeof(h));
 	memset(&t, 0, sizeof(t));
 #define OP_SLOT(fld, F) do {					\
-	e = form_err(&f->form, ff_key[F]);				\
-	t.fld = f->v[F];						\
+	e = form_err(&f->form, KEY_FACILITY + (F));			\
+	t.fld = f->fac.v[F];						\
 	t.fld##_has_error = e != NULL;					\
 	t.fld##_error = e;						\
 	t.fld##_invalid = e != NULL ? "true" : "false";			\
 	t.fld##_desc = e != NULL ? #fld "-error " #fld "-hint" :	\
 	    #fld "-hint";						\
 } while (0)
-	OP_SLOT(fac_name, FF_NAME);
-	OP_SLOT(address, FF_ADDRESS);
-	OP_SLOT(municipality_name, FF_MNAME);
-	OP_SLOT(municipality_code, FF_MCODE);
-	OP_SLOT(fac_email, FF_EMAIL);
-	OP_SLOT(phone, FF_PHONE);
+	OP_SLOT(fac_name, FACILITY_F_NAME);
+	OP_SLOT(address, FACILITY_F_ADDRESS);
+	OP_SLOT(municipality_name, FACILITY_F_MNAME);
+	OP_SLOT(municipality_code, FACILITY_F_MCODE);
+	OP_SLOT(fac_email, FACILITY_F_EMAIL);
+	OP_SLOT(phone, FACILITY_F_PHONE);
 #undef OP_SLOT
 	t.csrf = a->user.csrf;
 	t.area_code = cfg_get(CFG_MUNICIPALITY_CODE);
 	t.is_new = id == NULL;
-	t.active = !f->suspended;
-	t.suspended = f->suspended;
+	t.active = !f->fac.suspended;
+	t.suspended = f->fac.suspended;
 	if (id == NULL) {
 		h.title = "事業所の登録";
 		t.action = "/operator/facilities/new";
@@ -256,11 +208,8 @@ op_facility_page(struct app *a, int status, const char *id,
 static void
 page_facility_new(struct app *a)
 {
-	struct facform	 f;
-	const char	*p[6], *id;
-	PGresult	*r;
-	char		 url[80];
-	int		 i;
+	struct facility_form	 f;
+	char			 id[24], url[80];
 
 	if (!op_allowed(a))
 		return;
@@ -274,33 +223,24 @@ page_facility_new(struct app *a)
 		op_facility_page(a, 422, NULL, &f, NULL);
 		return;
 	}
-	for (i = 0; i < FF__MAX; i++)
-		p[i] = f.v[i] != NULL ? f.v[i] : "";
-	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
-	    "INSERT INTO facility (name, address, municipality_name,"
-	    " municipality_code, email, phone) VALUES ($1, $2, $3, $4, $5, $6)"
-	    " RETURNING id", 6, p)) == NULL) {
-		app_dberr(a);
-		return;
-	}
-	id = db_get(r, 0, "id");
-	if (app_audit(a, "operator.facility.create", "facility", id, NULL,
-	    "success", strcmp(f.v[FF_MCODE], cfg_get(CFG_MUNICIPALITY_CODE))
-	    == 0 ? "inside" : "outside") == -1 || db_commit(a->db) == -1) {
-		PQclear(r);
+	if (db_begin(a->db) == -1 ||
+	    facility_add(a->db, &f.fac, id, sizeof(id)) == -1 ||
+	    app_audit(a, "operator.facility.create", "facility", id, NULL,
+	    "success", strcmp(f.fac.v[FACILITY_F_MCODE],
+	    cfg_get(CFG_MUNICIPALITY_CODE)) == 0 ? "inside" : "outside") == -1 ||
+	    db_commit(a->db) == -1) {
 		app_dberr(a);
 		return;
 	}
 	snprintf(url, sizeof(url), "/operator/facilities/%s?n=facility", id);
-	PQclear(r);
 	app_redirect(a, url);
 }
 
 static void
 page_facility(struct app *a)
 {
-	const char	*p[8];
-	struct facform	 f;
+	const char	*p[1];
+	struct facility_form f;
 	PGresult	*r = NULL, *acc = NULL;
 	char		 url[80];
 	int		 i;
@@ -325,13 +265,13 @@ page_facility(struct app *a)
 		goto out;
 	}
 	if (a->req.method != REQ_POST) {
-		static const char *const col[FF__MAX] = { "name", "address",
-		    "municipality_name", "municipality_code", "email",
-		    "phone" };
+		static const char *const col[FACILITY_F__MAX] = { "name",
+		    "address", "municipality_name", "municipality_code",
+		    "email", "phone" };
 
-		for (i = 0; i < FF__MAX; i++)
-			f.v[i] = db_get(r, 0, col[i]);
-		f.suspended = strcmp(db_get(r, 0, "suspended"), "t") == 0;
+		for (i = 0; i < FACILITY_F__MAX; i++)
+			f.fac.v[i] = db_get(r, 0, col[i]);
+		f.fac.suspended = strcmp(db_get(r, 0, "suspended"), "t") == 0;
 		if (app_audit(a, "operator.facility.view", "facility",
 		    a->id[0], NULL, "success", NULL) == -1 ||
 		    db_commit(a->db) == -1) {
@@ -347,17 +287,10 @@ page_facility(struct app *a)
 		op_facility_page(a, 422, a->id[0], &f, acc);
 		goto out;
 	}
-	for (i = 0; i < FF__MAX; i++)
-		p[i + 1] = f.v[i] != NULL ? f.v[i] : "";
-	p[7] = f.suspended ? "t" : "f";
-	/* Suspension takes effect on the next request: the session check
-	 * wants an active facility. */
-	if (db_cmd(a->db, "UPDATE facility SET name = $2, address = $3,"
-	    " municipality_name = $4, municipality_code = $5, email = $6,"
-	    " phone = $7, status = CASE WHEN $8::boolean THEN 'suspended'"
-	    " ELSE 'active' END WHERE id = $1::bigint", 8, p) == -1 ||
+	/* The row is locked: it is there. */
+	if (facility_update(a->db, a->id[0], &f.fac) != 1 ||
 	    app_audit(a, "operator.facility.update", "facility", a->id[0],
-	    NULL, "success", f.suspended ? "suspended" : "active") == -1 ||
+	    NULL, "success", f.fac.suspended ? "suspended" : "active") == -1 ||
 	    db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
@@ -626,25 +559,20 @@ page_account(struct app *a)
 static void
 page_unlock(struct app *a)
 {
-	const char *const p[] = { a->id[0] };
-	PGresult	*r;
 	char		 url[80];
+	int		 rc;
 
 	if (!op_allowed(a))
 		return;
-	if (db_begin(a->db) == -1 || (r = db_exec(a->db, "UPDATE account SET"
-	    " fail_count = 0, fail_window_start = NULL, locked_until = NULL"
-	    " WHERE id = $1::bigint AND deleted_at IS NULL RETURNING id", 1,
-	    p)) == NULL) {
+	if (db_begin(a->db) == -1 ||
+	    (rc = account_unlock(a->db, a->id[0], NULL, NULL, 0)) == -1) {
 		app_dberr(a);
 		return;
 	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	if (rc == 0) {
 		op_notfound(a, "利用者が見つかりません");
 		return;
 	}
-	PQclear(r);
 	if (app_audit(a, "operator.account.unlock", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
@@ -752,7 +680,7 @@ page_revoke(struct app *a)
 {
 	if (!op_allowed(a))
 		return;
-	account_revoke_post(a, app_val(a, KEY_SERIAL), NULL,
+	cert_revoke_post(a, app_val(a, KEY_SERIAL), NULL,
 	    "operator.device.revoke", "/operator/certificates?n=revoked");
 }
 

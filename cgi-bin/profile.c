@@ -13,6 +13,7 @@
 #include "account.h"
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "cfg.h"
 #include "db.h"
 #include "form.h"
@@ -275,10 +276,9 @@ page_password(struct app *a)
 {
 	struct form	 f;
 	const char	*nw = app_val(a, KEY_NEW), *nw2 = app_val(a, KEY_NEW2);
-	const char	*p[2];
 	char		 hash[AUTH_HASH_MAX];
 	const char	*bad_new = NULL, *bad_new2 = NULL;
-	long		 len;
+	long		 len, ended;
 
 	form_init(&f, &a->req);
 	if (nw == NULL || (len = req_utf8_len(nw, strlen(nw))) <
@@ -306,18 +306,9 @@ page_password(struct app *a)
 		profile_dberr(a);
 		return;
 	}
-	p[0] = a->user.account_id;
-	p[1] = hash;
-	if (db_cmd(a->db, "UPDATE account SET password_hash = $2"
-	    " WHERE id = $1::bigint", 2, p) == -1) {
-		profile_dberr(a);
-		return;
-	}
 	/* Whoever else holds a session of mine loses it. */
-	p[1] = a->user.session_id;
-	if (db_cmd(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'password changed' WHERE account_id = $1::bigint"
-	    " AND id <> $2::bigint AND ended_at IS NULL", 2, p) == -1) {
+	if (account_set_password(a->db, a->user.account_id, NULL, hash,
+	    a->user.session_id, &ended, NULL, 0) != 1) {
 		profile_dberr(a);
 		return;
 	}
@@ -329,7 +320,6 @@ page_email(struct app *a)
 {
 	struct form	 f;
 	const char	*email = app_val(a, KEY_EMAIL);
-	const char	*p[2];
 	char		 ph[128];
 	int		 placeholder = app_val(a, KEY_PLACEHOLDER) != NULL;
 
@@ -356,21 +346,21 @@ page_email(struct app *a)
 	} else
 		email = ph;
 
-	p[0] = a->user.account_id;
-	p[1] = email;
 	if (db_begin(a->db) == -1) {
 		profile_dberr(a);
 		return;
 	}
-	if (db_cmd(a->db, "UPDATE account SET email = $2,"
-	    " email_is_placeholder = $2 LIKE 'fwd-%@placeholder.invalid'"
-	    " WHERE id = $1::bigint", 2, p) == -1) {
+	switch (account_set_email(a->db, a->user.account_id, email,
+	    placeholder)) {
+	case ACCOUNT_OK:
+		break;
+	case ACCOUNT_EMAIL_TAKEN:
 		/* Unique among live accounts: say nothing about whose. */
-		if (strcmp(db_sqlstate(), "23505") == 0)
-			profile_refuse(a, 409, &f, KEY_EMAIL, NULL,
-			    "このメールアドレスは使用できません。");
-		else
-			profile_dberr(a);
+		profile_refuse(a, 409, &f, KEY_EMAIL, NULL,
+		    "このメールアドレスは使用できません。");
+		return;
+	default:
+		profile_dberr(a);
 		return;
 	}
 	profile_done(a, "profile.email", placeholder ? "placeholder" : NULL,
@@ -380,16 +370,14 @@ page_email(struct app *a)
 static void
 page_notify(struct app *a)
 {
-	const char	*p[2] = { a->user.account_id,
-	    app_val(a, KEY_NOTIFY) != NULL ? "t" : "f" };
+	int	 on = app_val(a, KEY_NOTIFY) != NULL;
 
 	if (db_begin(a->db) == -1 ||
-	    db_cmd(a->db, "UPDATE account SET notify = $2::boolean"
-	    " WHERE id = $1::bigint", 2, p) == -1) {
+	    account_set_notify(a->db, a->user.account_id, on) == -1) {
 		profile_dberr(a);
 		return;
 	}
-	profile_done(a, "profile.notify", p[1][0] == 't' ? "on" : "off",
+	profile_done(a, "profile.notify", on ? "on" : "off",
 	    "/profile?n=notify");
 }
 
@@ -501,7 +489,8 @@ page_revoke(struct app *a)
 	struct form	 f;
 	const char	*p[3];
 	PGresult	*r;
-	char		 serial[41];
+	char		 serial[41], detail[48];
+	long		 ended;
 	int		 current;
 
 	form_init(&f, &a->req);
@@ -543,13 +532,12 @@ page_revoke(struct app *a)
 	}
 	/* The row is locked and live: anything but REVOKED is an error.  A
 	 * bundle still waiting for its pickup goes with it. */
-	p[0] = serial;
-	if (account_cert_revoke(a->db, serial, a->user.facility_id,
-	    a->user.account_id, "revoked in profile") != ACCOUNT_REVOKED ||
-	    db_cmd(a->db, "UPDATE pickup SET p12 = NULL WHERE serial = $1",
-	    1, p) == -1 ||
+	if (cert_revoke(a->db, serial, a->user.facility_id,
+	    a->user.account_id, "revoked in profile", &ended) != CERT_REVOKED ||
+	    pickup_drop(a->db, serial) == -1 ||
 	    app_audit(a, "certificate.revoke", "device_cert", serial, NULL,
-	    "success", "profile") == -1 || db_commit(a->db) == -1) {
+	    "success", cert_detail(ended, detail, sizeof(detail))) == -1 ||
+	    db_commit(a->db) == -1) {
 		profile_dberr(a);
 		return;
 	}
@@ -587,12 +575,8 @@ page_delete(struct app *a)
 		    "サービス運用者を登録してください。");
 		return;
 	}
-	if (db_cmd(a->db, "UPDATE account SET deleted_at = now()"
-	    " WHERE id = $1::bigint", 1, p) == -1 ||
-	    app_session_end(a, "account deleted") == -1 ||
-	    db_cmd(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'account deleted' WHERE account_id = $1::bigint"
-	    " AND ended_at IS NULL", 1, p) == -1) {
+	if (app_session_end(a, "account deleted") == -1 ||
+	    account_delete(a->db, a->user.account_id) != 1) {
 		profile_dberr(a);
 		return;
 	}

@@ -77,7 +77,7 @@ inside=$(facility 出雲中央クリニック "$MUNICIPALITY_CODE" "$MUNICIPALIT
 outside=$(facility 松江訪問看護ステーション 32201 島根県松江市 \
     info@matsue-houkan.example.jp 島根県松江市殿町2-2 0852-22-2222)
 
-account OPERATOR "$inside" operator '出雲 一郎' 'イズモ イチロウ' 事務職 \
+account OPERATOR "$inside" operator '出雲 一郎' 'イズモ イチロウ' 事務 \
     operator@izumo-chuo-clinic.example.jp operator
 account FACILITY_ADMIN "$inside" fadmin '今市 花子' 'イマイチ ハナコ' 医師 \
     fadmin@izumo-chuo-clinic.example.jp facility-admin staff

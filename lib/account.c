@@ -37,6 +37,26 @@ static const char *const account_desc[ACCOUNT_F__MAX][2] = {
 	{ "", "" },
 };
 
+static const struct req_key account_keys[ACCOUNT_F__MAX] = {
+	ACCOUNT_KEYS
+};
+
+/* A field's message when its value is there but refused. */
+static const char *const account_msg[ACCOUNT_F__MAX] = {
+	"ログインIDは半角の英数字と記号で3〜64文字です。",
+	"氏名は100文字までの1行で入力してください。",
+	"ふりがなはカタカナまたはひらがなで100文字までで入力してください。",
+	"職種を選んでください。",
+	"メールアドレスの形式が正しくありません（例: name@example.jp）。",
+	NULL,
+	"初期パスワードは8〜256文字の1行で入力してください。",
+	NULL,
+	NULL,
+};
+
+#define ACCOUNT_MSG_PLACEHOLDER	"このアドレスは転送用アドレス専用です。" \
+	"「転送用アドレスを使う」を選んでください。"
+
 /* One UTF-8 sequence (already validated by req_v_line) -> code point. */
 static size_t
 account_cp(const unsigned char *s, uint32_t *cp)
@@ -97,8 +117,7 @@ account_v_profession(struct req_val *v, const struct req_key *k)
 	return 0;
 }
 
-/* The app's login page for mails (cfg app_url may end in "/"). */
-static const char *
+const char *
 account_login_url(char *b, size_t n)
 {
 	const char	*u = cfg_get(CFG_APP_URL);
@@ -139,32 +158,30 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 
 	if (f->is_new && !v[ACCOUNT_F_LOGIN].valid)
 		account_err(f, ACCOUNT_F_LOGIN, v[ACCOUNT_F_LOGIN].len > 0 ?
-		    "ログインIDは半角の英数字と記号で3〜64文字です。" :
+		    account_msg[ACCOUNT_F_LOGIN] :
 		    "ログインIDを入力してください。");
 	if (!v[ACCOUNT_F_NAME].valid)
 		account_err(f, ACCOUNT_F_NAME, v[ACCOUNT_F_NAME].len > 0 ?
-		    "氏名は100文字までの1行で入力してください。" :
+		    account_msg[ACCOUNT_F_NAME] :
 		    "氏名を入力してください。");
 	if (v[ACCOUNT_F_KANA].present && !v[ACCOUNT_F_KANA].valid)
-		account_err(f, ACCOUNT_F_KANA, "ふりがなはカタカナまたは"
-		    "ひらがなで100文字までで入力してください。");
+		account_err(f, ACCOUNT_F_KANA, account_msg[ACCOUNT_F_KANA]);
 	if (!v[ACCOUNT_F_PROFESSION].valid)
-		account_err(f, ACCOUNT_F_PROFESSION, "職種を選んでください。");
+		account_err(f, ACCOUNT_F_PROFESSION,
+		    account_msg[ACCOUNT_F_PROFESSION]);
 	if (f->placeholder)
 		f->email = NULL;	/* the system makes the address */
 	else if (v[ACCOUNT_F_EMAIL].len == 0)
 		account_err(f, ACCOUNT_F_EMAIL, "メールアドレスを入力するか、"
 		    "「転送用アドレスを使う」を選んでください。");
 	else if (!v[ACCOUNT_F_EMAIL].valid)
-		account_err(f, ACCOUNT_F_EMAIL, "メールアドレスの形式が正しく"
-		    "ありません（例: name@example.jp）。");
+		account_err(f, ACCOUNT_F_EMAIL, account_msg[ACCOUNT_F_EMAIL]);
 	else if (account_is_placeholder(v[ACCOUNT_F_EMAIL].s))
-		account_err(f, ACCOUNT_F_EMAIL, "このアドレスは転送用アドレス"
-		    "専用です。「転送用アドレスを使う」を選んでください。");
+		account_err(f, ACCOUNT_F_EMAIL, ACCOUNT_MSG_PLACEHOLDER);
 	if (f->is_new) {
 		if (!v[ACCOUNT_F_PASSWORD].valid)
-			account_err(f, ACCOUNT_F_PASSWORD, "初期パスワードは8〜"
-			    "256文字の1行で入力してください。");
+			account_err(f, ACCOUNT_F_PASSWORD,
+			    account_msg[ACCOUNT_F_PASSWORD]);
 		else if (!v[ACCOUNT_F_PASSWORD2].valid ||
 		    strcmp(v[ACCOUNT_F_PASSWORD].s,
 		    v[ACCOUNT_F_PASSWORD2].s) != 0)
@@ -176,6 +193,25 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 			    "パスワードは使えません。");
 	}
 	return (int)f->form.n;
+}
+
+const char *
+account_check(enum account_field i, const char *s)
+{
+	struct req_val	 v;
+
+	if (s == NULL || account_msg[i] == NULL)
+		return NULL;
+	memset(&v, 0, sizeof(v));
+	v.present = 1;
+	/* The validators of ACCOUNT_KEYS only read the value. */
+	v.s = (char *)(uintptr_t)s;
+	v.len = strlen(s);
+	if (!account_keys[i].valid(&v, &account_keys[i]))
+		return account_msg[i];
+	if (i == ACCOUNT_F_EMAIL && account_is_placeholder(s))
+		return ACCOUNT_MSG_PLACEHOLDER;
+	return NULL;
 }
 
 void
@@ -263,13 +299,11 @@ account_taken(PGconn *c, struct account_form *f, const char *login,
 		return ACCOUNT_ERROR;
 	/* Login first: the summary follows the form's order. */
 	if (strcmp(db_get(r, 0, "login_taken"), "t") == 0) {
-		account_err(f, ACCOUNT_F_LOGIN,
-		    "このログインIDは既に使われています。");
+		account_err(f, ACCOUNT_F_LOGIN, ACCOUNT_MSG_LOGIN_TAKEN);
 		rc = ACCOUNT_LOGIN_TAKEN;
 	}
 	if (strcmp(db_get(r, 0, "email_taken"), "t") == 0) {
-		account_err(f, ACCOUNT_F_EMAIL,
-		    "このメールアドレスは既に使われています。");
+		account_err(f, ACCOUNT_F_EMAIL, ACCOUNT_MSG_EMAIL_TAKEN);
 		if (rc == ACCOUNT_OK)
 			rc = ACCOUNT_EMAIL_TAKEN;
 	}
@@ -277,15 +311,53 @@ account_taken(PGconn *c, struct account_form *f, const char *login,
 	return rc;
 }
 
-/* A unique violation despite the check: a concurrent registration. */
+/* The statement that failed: a live account holds the login ID or the
+ * e-mail address (the unique indexes), or another error. */
 static enum account_result
-account_unique(struct account_form *f)
+account_conflict(void)
 {
-	if (strcmp(db_sqlstate(), "23505") != 0)
+	const struct db_error	*e = db_last_error();
+
+	if (strcmp(e->sqlstate, "23505") != 0)
 		return ACCOUNT_ERROR;
-	account_err(f, ACCOUNT_F_EMAIL, "このメールアドレスまたはログインIDは"
-	    "既に使われています。");
+	if (strcmp(e->constraint, "account_login_live") == 0)
+		return ACCOUNT_LOGIN_TAKEN;
 	return ACCOUNT_EMAIL_TAKEN;
+}
+
+enum account_result
+account_insert(PGconn *c, const struct account_new *a, char *id_out,
+    size_t n)
+{
+	const char	*p[11];
+	PGresult	*r;
+	enum account_result rc;
+
+	p[0] = a->facility_id;
+	p[1] = a->login;
+	p[2] = a->name;
+	p[3] = a->kana != NULL ? a->kana : "";
+	p[4] = a->profession != NULL ? a->profession : "";
+	p[5] = a->email;
+	p[6] = a->placeholder ? "t" : "f";
+	p[7] = a->password_hash;
+	p[8] = a->is_staff ? "t" : "f";
+	p[9] = a->is_facility_admin ? "t" : "f";
+	p[10] = a->is_operator ? "t" : "f";
+	r = db_exec(c, "INSERT INTO account (facility_id, login, name, kana,"
+	    " profession, email, email_is_placeholder, password_hash, is_staff,"
+	    " is_facility_admin, is_operator) SELECT f.id, $2, $3, $4, $5, $6,"
+	    " $7::boolean, $8, $9::boolean, $10::boolean, $11::boolean"
+	    " FROM facility f WHERE f.id = $1::bigint RETURNING id", 11, p);
+	if (r == NULL)
+		return account_conflict();
+	rc = ACCOUNT_NOT_FOUND;
+	if (PQntuples(r) == 1) {
+		snprintf(id_out, n, "%s", db_get(r, 0, "id"));
+		rc = ACCOUNT_OK;
+	}
+	PQclear(r);
+	return rc;
 }
 
 enum account_result
@@ -293,8 +365,7 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
     char *id_out, size_t n)
 {
 	char		 hash[AUTH_HASH_MAX] = "", ph[96], body[1024], url[512];
-	const char	*p[9];
-	PGresult	*r = NULL;
+	struct account_new row;
 	enum account_result rc;
 
 	if ((rc = account_taken(c, f, f->login, f->email, NULL)) != ACCOUNT_OK)
@@ -306,29 +377,26 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
 	if (auth_hash_password(f->password, AUTH_PBKDF2_ITER, hash,
 	    sizeof(hash)) == -1)
 		goto out;
-	p[0] = facility_id;
-	p[1] = f->login;
-	p[2] = f->name;
-	p[3] = f->kana != NULL ? f->kana : "";
-	p[4] = f->profession;
-	p[5] = f->placeholder ? ph : f->email;
-	p[6] = f->placeholder ? "t" : "f";
-	p[7] = hash;
-	p[8] = f->is_admin ? "t" : "f";
-	r = db_exec(c, "INSERT INTO account (facility_id, login, name, kana,"
-	    " profession, email, email_is_placeholder, password_hash,"
-	    " is_facility_admin) SELECT f.id, $2, $3, $4, $5, $6,"
-	    " $7::boolean, $8, $9::boolean FROM facility f"
-	    " WHERE f.id = $1::bigint RETURNING id", 9, p);
-	if (r == NULL) {
-		rc = account_unique(f);
+	memset(&row, 0, sizeof(row));
+	row.facility_id = facility_id;
+	row.login = f->login;
+	row.name = f->name;
+	row.kana = f->kana;
+	row.profession = f->profession;
+	row.email = f->placeholder ? ph : f->email;
+	row.placeholder = f->placeholder;
+	row.password_hash = hash;
+	row.is_staff = 1;
+	row.is_facility_admin = f->is_admin;
+	/* A conflict despite the check: a concurrent registration. */
+	if ((rc = account_insert(c, &row, id_out, n)) != ACCOUNT_OK) {
+		if (rc == ACCOUNT_LOGIN_TAKEN)
+			account_err(f, ACCOUNT_F_LOGIN, ACCOUNT_MSG_LOGIN_TAKEN);
+		else if (rc == ACCOUNT_EMAIL_TAKEN)
+			account_err(f, ACCOUNT_F_EMAIL, ACCOUNT_MSG_EMAIL_TAKEN);
 		goto out;
 	}
-	if (PQntuples(r) != 1) {
-		rc = ACCOUNT_NOT_FOUND;
-		goto out;
-	}
-	snprintf(id_out, n, "%s", db_get(r, 0, "id"));
+	rc = ACCOUNT_ERROR;
 	/* The password is not in the mail: the administrator hands it over. */
 	snprintf(body, sizeof(body), "%s 様\n\n"
 	    "電子連絡帳の利用者として登録されました。\n\n"
@@ -343,7 +411,6 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
 	rc = ACCOUNT_OK;
 out:
 	OPENSSL_cleanse(hash, sizeof(hash));
-	PQclear(r);
 	return rc;
 }
 
@@ -379,72 +446,116 @@ account_update(PGconn *c, const char *facility_id, const char *account_id,
 	    " is_facility_admin = $8::boolean"
 	    " WHERE id = $1::bigint AND facility_id = $2::bigint"
 	    " AND deleted_at IS NULL RETURNING id", 8, p);
-	if (r == NULL)
-		return account_unique(f);
+	if (r == NULL) {
+		if ((rc = account_conflict()) == ACCOUNT_EMAIL_TAKEN)
+			account_err(f, ACCOUNT_F_EMAIL, ACCOUNT_MSG_EMAIL_TAKEN);
+		return rc;
+	}
 	rc = PQntuples(r) == 1 ? ACCOUNT_OK : ACCOUNT_NOT_FOUND;
 	PQclear(r);
 	return rc;
 }
 
-int
-account_serial(const char *s, char out[41])
-{
-	size_t	 i, len = strlen(s);
+/* The live account id, or the one with login ID login (either may be
+ * NULL, not both) as the statements' $1 and $2. */
+#define ACCOUNT_WHICH " deleted_at IS NULL AND ($1::bigint IS NULL OR" \
+	" id = $1::bigint) AND ($2::text IS NULL OR lower(login) = lower($2))"
 
-	if (len == 0 || len > 40 ||
-	    strspn(s, "0123456789abcdefABCDEF") != len)
+/* r: the RETURNING id of an ACCOUNT_WHICH statement. */
+static int
+account_which(PGresult *r, char *id_out, size_t n)
+{
+	int	 rc;
+
+	if (r == NULL)
+		return -1;
+	rc = PQntuples(r) == 1;
+	if (rc && id_out != NULL)
+		snprintf(id_out, n, "%s", db_get(r, 0, "id"));
+	PQclear(r);
+	return rc;
+}
+
+int
+account_unlock(PGconn *c, const char *id, const char *login, char *id_out,
+    size_t n)
+{
+	const char *const p[] = { id, login };
+
+	if (id == NULL && login == NULL)
 		return 0;
-	for (i = 0; i <= len; i++)
-		out[i] = (char)(s[i] >= 'a' && s[i] <= 'f' ?
-		    s[i] - 'a' + 'A' : s[i]);
+	return account_which(db_exec(c, "UPDATE account SET fail_count = 0,"
+	    " fail_window_start = NULL, locked_until = NULL WHERE"
+	    ACCOUNT_WHICH " RETURNING id", 2, p), id_out, n);
+}
+
+int
+account_set_password(PGconn *c, const char *id, const char *login,
+    const char *hash, const char *keep_session, long *ended, char *id_out,
+    size_t n)
+{
+	const char	*p[3] = { id, login, hash };
+	char		 me[24];
+	PGresult	*r;
+	int		 rc;
+
+	*ended = 0;
+	if (id == NULL && login == NULL)
+		return 0;
+	if ((rc = account_which(db_exec(c, "UPDATE account SET"
+	    " password_hash = $3 WHERE" ACCOUNT_WHICH " RETURNING id", 3, p),
+	    me, sizeof(me))) != 1)
+		return rc;
+	if (id_out != NULL)
+		snprintf(id_out, n, "%s", me);
+	/* Whoever knew the old password must not stay logged in. */
+	p[0] = me;
+	p[1] = keep_session;
+	if ((r = db_exec(c, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'password changed' WHERE account_id = $1::bigint"
+	    " AND id IS DISTINCT FROM $2::bigint AND ended_at IS NULL",
+	    2, p)) == NULL)
+		return -1;
+	*ended = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
 	return 1;
 }
 
-enum account_revoke
-account_cert_revoke(PGconn *c, const char *serial, const char *facility_id,
-    const char *by, const char *reason)
+int
+account_delete(PGconn *c, const char *id)
 {
-	const char *const p[] = { serial, facility_id, by, reason };
-	char		 body[1024], url[512];
-	PGresult	*r;
-	enum account_revoke rc = ACCOUNT_REVOKE_ERROR;
+	const char *const p[] = { id, NULL };
+	int		 rc;
 
-	r = db_exec(c, "UPDATE device_cert SET revoked_at = now(),"
-	    " revoked_by = $3::bigint, revoke_reason = $4"
-	    " WHERE serial = $1 AND ($2::bigint IS NULL OR"
-	    " facility_id = $2::bigint) AND revoked_at IS NULL"
-	    " RETURNING issued_by, label", 4, p);
-	if (r == NULL)
-		return ACCOUNT_REVOKE_ERROR;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		r = db_exec(c, "SELECT 1 FROM device_cert WHERE serial = $1"
-		    " AND ($2::bigint IS NULL OR facility_id = $2::bigint)",
-		    2, p);
-		if (r != NULL)
-			rc = PQntuples(r) == 1 ? ACCOUNT_REVOKE_ALREADY :
-			    ACCOUNT_REVOKE_NOT_FOUND;
-		goto out;
-	}
-	/* The device loses its sessions now, not at their expiry. */
-	if (db_cmd(c, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'certificate revoked' WHERE cert_serial = $1"
-	    " AND ended_at IS NULL", 1, p) == -1)
-		goto out;
-	if (db_get(r, 0, "issued_by") != NULL) {
-		snprintf(body, sizeof(body), "あなたが発行した端末の証明書"
-		    "「%s」が失効しました。この端末からはログインできません。\n"
-		    "心当たりがない場合は、施設管理者または事務局にお問い合わせ"
-		    "ください。\n\n%s\n", db_get(r, 0, "label"),
-		    account_login_url(url, sizeof(url)));
-		if (mail_queue_account(c, db_get(r, 0, "issued_by"),
-		    "【電子連絡帳】端末の証明書の失効のお知らせ", body) == -1)
-			goto out;
-	}
-	rc = ACCOUNT_REVOKED;
-out:
-	PQclear(r);
-	return rc;
+	if ((rc = account_which(db_exec(c, "UPDATE account SET"
+	    " deleted_at = now() WHERE" ACCOUNT_WHICH " RETURNING id", 2, p),
+	    NULL, 0)) != 1)
+		return rc;
+	return db_cmd(c, "UPDATE session SET ended_at = now(),"
+	    " end_reason = 'account deleted' WHERE account_id = $1::bigint"
+	    " AND ended_at IS NULL", 1, p) == -1 ? -1 : 1;
+}
+
+enum account_result
+account_set_email(PGconn *c, const char *id, const char *email,
+    int placeholder)
+{
+	const char *const p[] = { id, email, placeholder ? "t" : "f" };
+
+	if (db_cmd(c, "UPDATE account SET email = $2,"
+	    " email_is_placeholder = $3::boolean WHERE id = $1::bigint",
+	    3, p) == -1)
+		return account_conflict();
+	return ACCOUNT_OK;
+}
+
+int
+account_set_notify(PGconn *c, const char *id, int on)
+{
+	const char *const p[] = { id, on ? "t" : "f" };
+
+	return db_cmd(c, "UPDATE account SET notify = $2::boolean"
+	    " WHERE id = $1::bigint", 2, p);
 }
 
 const char *
@@ -569,9 +680,9 @@ account_devices_page(struct app *a, const char *facility_id,
 		    JTIME_MINUTE, tm[i][0], sizeof(tm[i][0]), "");
 		rows[i].not_after = jtime_db(db_get(r, i, "not_after"),
 		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
-		rows[i].revoked_at = jtime_db(db_get(r, i, "revoked_at"),
+		rows[i].revoked_on = jtime_db(db_get(r, i, "revoked_at"),
 		    JTIME_MINUTE, tm[i][2], sizeof(tm[i][2]), NULL);
-		rows[i].revoked = rows[i].revoked_at != NULL;
+		rows[i].revoked = rows[i].revoked_on != NULL;
 		rows[i].current = strcmp(rows[i].serial, a->req.ssl_serial) == 0;
 		rows[i].revoke_action = pg->action;
 		rows[i].csrf = a->user.csrf;
@@ -592,54 +703,4 @@ out:
 	free(tm);
 	free(rows);
 	PQclear(r);
-}
-
-void
-account_revoke_post(struct app *a, const char *serial_in,
-    const char *facility_id, const char *action, const char *done)
-{
-	char	 serial[41];
-
-	if (serial_in == NULL || !account_serial(serial_in, serial)) {
-		app_error(a, 404, "証明書が見つかりません",
-		    "指定された証明書は見つかりませんでした。");
-		return;
-	}
-	/* Revoking the certificate of this very device would end the
-	 * session in the middle of the page; My Profile does it with a
-	 * warning. */
-	if (strcmp(serial, a->req.ssl_serial) == 0) {
-		app_error(a, 409, "この端末の証明書です",
-		    "いま使っている端末の証明書は、ここでは失効できません。"
-		    "別の端末から操作してください。");
-		return;
-	}
-	if (db_begin(a->db) == -1) {
-		app_dberr(a);
-		return;
-	}
-	switch (account_cert_revoke(a->db, serial, facility_id,
-	    a->user.account_id, action)) {
-	case ACCOUNT_REVOKED:
-		break;
-	case ACCOUNT_REVOKE_ALREADY:
-		db_rollback(a->db);
-		app_error(a, 409, "既に失効しています",
-		    "この証明書は既に失効しています。変更はありません。");
-		return;
-	case ACCOUNT_REVOKE_NOT_FOUND:
-		db_rollback(a->db);
-		app_error(a, 404, "証明書が見つかりません",
-		    "指定された証明書は見つかりませんでした。");
-		return;
-	default:
-		app_dberr(a);
-		return;
-	}
-	if (app_audit(a, action, "device_cert", serial, NULL, "success",
-	    NULL) == -1 || db_commit(a->db) == -1) {
-		app_dberr(a);
-		return;
-	}
-	app_redirect(a, done);
 }

@@ -1,9 +1,10 @@
-/* Accounts as the facility administrator's and the service operator's
- * menus register and change them: the staff form (keys, validation,
- * template), the forwarding placeholder address, the uniqueness of login
- * ID and e-mail among live accounts, and the revocation of a device
- * certificate.  One place, so both menus (and later the admin CLI) say
- * and store the same thing.
+/* The account table's writes (registration, changes, password, unlock,
+ * deletion, e-mail and notification settings) and the staff form the
+ * facility administrator's and the service operator's menus share: keys,
+ * validation, template, the forwarding placeholder address, the
+ * uniqueness of login ID and e-mail among live accounts.  One place, so
+ * the menus, My Profile and renrakucho-admin say and store the same
+ * thing.
  *
  * Every function that writes works inside the caller's transaction and
  * writes no audit event; the caller audits and commits. */
@@ -85,6 +86,10 @@ struct account_form {
  * f->is_new is set by the caller before. */
 int	account_form_read(const struct req *, size_t base,
 	    struct account_form *f);
+/* The Japanese message for value s (NULL: not given, accepted) of field
+ * i of the staff form, or NULL when it can be stored: the checks of the
+ * web form for renrakucho-admin's options. */
+const char *account_check(enum account_field i, const char *s);
 /* Fills the field slots of the shared staff form template
  * (facility_staff_form.xhtml) from f; the caller sets action, csrf,
  * submit and cancel_url. */
@@ -93,11 +98,14 @@ void	account_form_tmpl(struct account_form *f,
 
 enum account_result {
 	ACCOUNT_OK,
-	ACCOUNT_LOGIN_TAKEN,	/* the login field's error is set */
-	ACCOUNT_EMAIL_TAKEN,	/* the e-mail field's error is set */
+	ACCOUNT_LOGIN_TAKEN,	/* account_create/update: the field's */
+	ACCOUNT_EMAIL_TAKEN,	/* error is set */
 	ACCOUNT_NOT_FOUND,	/* not a live account of that facility */
 	ACCOUNT_ERROR		/* database or RNG: roll back, 500/503 */
 };
+
+#define ACCOUNT_MSG_LOGIN_TAKEN	"このログインIDは既に使われています。"
+#define ACCOUNT_MSG_EMAIL_TAKEN	"このメールアドレスは既に使われています。"
 
 /* A forwarding placeholder address for a staff member of facility_id
  * into out (at least 64 bytes).  0/-1. */
@@ -106,7 +114,31 @@ int	account_placeholder(const char *facility_id, char *out, size_t n);
  * addresses are made by account_placeholder() only, never typed in. */
 int	account_is_placeholder(const char *email);
 
-/* Registers f (is_new) in facility_id; id_out[24] gets the new id. */
+/* The app's login page (cfg app_url + "login"), for mails, into b. */
+const char *account_login_url(char *b, size_t n);
+
+/* A new account's row. */
+struct account_new {
+	const char	*facility_id;
+	const char	*login;
+	const char	*name;
+	const char	*kana;		/* NULL: "" */
+	const char	*profession;	/* NULL: "" */
+	const char	*email;		/* NULL: none */
+	int		 placeholder;	/* email is account_placeholder()'s */
+	const char	*password_hash;	/* auth_hash_password()'s */
+	int		 is_staff;
+	int		 is_facility_admin;
+	int		 is_operator;
+};
+/* Inserts the row (the one INSERT of the account table): ACCOUNT_OK with
+ * the new id in id_out, ACCOUNT_LOGIN_TAKEN or ACCOUNT_EMAIL_TAKEN (a
+ * live account has it), ACCOUNT_NOT_FOUND (no such facility) or
+ * ACCOUNT_ERROR.  Sets no form error and queues no mail. */
+enum account_result account_insert(PGconn *, const struct account_new *,
+	    char *id_out, size_t n);
+/* Registers f (is_new) in facility_id and mails the new account its
+ * login ID; id_out[24] gets the new id. */
 enum account_result account_create(PGconn *, const char *facility_id,
 	    struct account_form *f, char *id_out, size_t n);
 /* Changes name, kana, profession, e-mail/placeholder and the
@@ -115,23 +147,28 @@ enum account_result account_create(PGconn *, const char *facility_id,
 enum account_result account_update(PGconn *, const char *facility_id,
 	    const char *account_id, struct account_form *f);
 
-/* The outcome of a revocation. */
-enum account_revoke {
-	ACCOUNT_REVOKED,
-	ACCOUNT_REVOKE_ALREADY,	/* revoked before: nothing changed */
-	ACCOUNT_REVOKE_NOT_FOUND,	/* no such certificate (in facility) */
-	ACCOUNT_REVOKE_ERROR
-};
-
-/* Revokes the device certificate serial (upper-case hex) -- only one of
- * facility_id when that is not NULL -- as revoked by account by, ends
- * every session on it and mails the account that issued it.  The CRL
- * follows with the next `crl update` (cron); the app refuses the
- * certificate from the next request on. */
-enum account_revoke account_cert_revoke(PGconn *, const char *serial,
-	    const char *facility_id, const char *by, const char *reason);
-/* 1 if s is 1-40 hex digits; upper-cases it into out[41]. */
-int	account_serial(const char *s, char out[41]);
+/* account_unlock and account_set_password name the live account by id
+ * or, when id is NULL, by login ID (any case); they and account_delete
+ * return 1, 0 when there is no such live account, or -1, and copy its id
+ * into id_out (when not NULL). */
+/* Clears the failed-login counters and the lock. */
+int	account_unlock(PGconn *, const char *id, const char *login,
+	    char *id_out, size_t n);
+/* Stores a new password hash and ends the account's sessions but
+ * keep_session (may be NULL); *ended gets how many ended. */
+int	account_set_password(PGconn *, const char *id, const char *login,
+	    const char *hash, const char *keep_session, long *ended,
+	    char *id_out, size_t n);
+/* Deletes the account (the row stays: history keeps its author) and
+ * ends its sessions.  The caller checks who may go (the last operator
+ * may not). */
+int	account_delete(PGconn *, const char *id);
+/* Sets the e-mail address of account id: ACCOUNT_OK, ACCOUNT_EMAIL_TAKEN,
+ * ACCOUNT_ERROR. */
+enum account_result account_set_email(PGconn *, const char *id,
+	    const char *email, int placeholder);
+/* Mail notifications on or off: 0/-1. */
+int	account_set_notify(PGconn *, const char *id, int on);
 
 /* Pages both menus show the same way (the caller checked the role). */
 struct app;
@@ -155,11 +192,6 @@ void	account_form_page(struct app *, int status, const struct account_page *,
 void	account_devices_page(struct app *, const char *facility_id,
 	    const char *action, const struct account_page *,
 	    const char *notice);
-/* POST: revoke the certificate named by the form value serial (NULL when
- * invalid), in facility_id (NULL: any), audited as `action`; 303 to
- * `done` on success, else an error page (404, 409). */
-void	account_revoke_post(struct app *, const char *serial,
-	    const char *facility_id, const char *action, const char *done);
 /* A query whose rows a page shows, and its view event `action`, in
  * one transaction; NULL after an error page. */
 PGresult *account_view(struct app *, const char *sql, int n,

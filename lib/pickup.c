@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "cfg.h"
 #include "db.h"
 #include "jtime.h"
@@ -97,7 +98,7 @@ pickup_create(PGconn *c, const char *facility_id, const char *label,
 	struct pki_issued iss;
 	PGresult	*r = NULL;
 	char		 hash[AUTH_HASH_MAX], digits[PICKUP_DIGITS + 1];
-	char		 notafter[24], hours[8], *hex = NULL;
+	char		 hours[8], *hex = NULL;
 	const char	*p[7];
 	long		 days;
 	char		*end;
@@ -127,19 +128,9 @@ pickup_create(PGconn *c, const char *facility_id, const char *label,
 	    sizeof(hash)) == -1 || pickup_digits(digits) == -1 ||
 	    (hex = pickup_hex(iss.p12, iss.p12_len)) == NULL)
 		goto out;
-	snprintf(notafter, sizeof(notafter), "%lld",
-	    (long long)iss.not_after);
 	snprintf(hours, sizeof(hours), "%d", PICKUP_HOURS);
 
-	p[0] = iss.serial;
-	p[1] = iss.sha256;
-	p[2] = facility_id;
-	p[3] = issued_by;
-	p[4] = label;
-	p[5] = notafter;
-	if (db_cmd(c, "INSERT INTO device_cert (serial, sha256, facility_id,"
-	    " issued_by, label, not_after) VALUES ($1, $2, $3::bigint,"
-	    " $4::bigint, $5, to_timestamp($6::bigint))", 6, p) == -1)
+	if (cert_record(c, &iss, facility_id, issued_by, label) == -1)
 		goto out;
 	p[0] = digits;
 	p[1] = hash;
@@ -230,19 +221,27 @@ pickup_state(const PGresult *r)
 	" (p.expires_at <= now() OR d.revoked_at IS NOT NULL) AS expired" \
 	" FROM pickup p JOIN device_cert d ON d.serial = p.serial"
 
-/* A bundle that can no longer be fetched is deleted, and its certificate,
- * never installed anywhere, revoked. */
-static int
-pickup_void(PGconn *c, const char *id, const char *reason)
+int
+pickup_drop(PGconn *c, const char *serial)
 {
-	const char *const p[] = { id, reason };
+	const char *const p[] = { serial };
 
-	if (db_cmd(c, "UPDATE pickup SET p12 = NULL WHERE id = $1::bigint",
-	    1, p) == -1)
+	return db_cmd(c, "UPDATE pickup SET p12 = NULL WHERE serial = $1",
+	    1, p);
+}
+
+/* A bundle that can no longer be fetched (row 0 of r) is deleted, and
+ * its certificate, never installed anywhere, revoked. */
+static int
+pickup_void(PGconn *c, const PGresult *r, const char *reason)
+{
+	char	 set[48];
+
+	snprintf(set, sizeof(set), "{%s}", db_get(r, 0, "serial"));
+	if (pickup_drop(c, db_get(r, 0, "serial")) == -1 ||
+	    cert_revoke_unused(c, set, reason) == -1)
 		return -1;
-	return db_cmd(c, "UPDATE device_cert SET revoked_at = now(),"
-	    " revoke_reason = $2 WHERE serial = (SELECT serial FROM pickup"
-	    " WHERE id = $1::bigint) AND revoked_at IS NULL", 2, p);
+	return 0;
 }
 
 /* Row 0 of r is fetchable: take the bundle out (read and deleted in one
@@ -281,7 +280,7 @@ pickup_check(PGconn *c, const PGresult *r)
 
 	if (st == PICKUP_EXPIRED &&
 	    strcmp(db_get(r, 0, "has_p12"), "t") == 0 &&
-	    pickup_void(c, db_get(r, 0, "id"), "pickup expired") == -1)
+	    pickup_void(c, r, "pickup expired") == -1)
 		return PICKUP_ERROR;
 	return st;
 }
@@ -372,7 +371,7 @@ pickup_fetch(PGconn *c, const char *number, const char *password,
 		/* Locked for good: the bundle goes, the certificate too. */
 		if (strcmp(db_get(u, 0, "locked"), "t") == 0 &&
 		    strcmp(db_get(r, 0, "has_p12"), "t") == 0 &&
-		    pickup_void(c, p[0], "pickup locked") == -1)
+		    pickup_void(c, r, "pickup locked") == -1)
 			rc = PICKUP_ERROR;
 		goto out;
 	}
@@ -415,14 +414,16 @@ pickup_purge(PGconn *c)
 	long		 n;
 
 	r = db_exec(c, "WITH gone AS (UPDATE pickup SET p12 = NULL"
-	    " WHERE p12 IS NOT NULL AND expires_at <= now() RETURNING serial),"
-	    " rev AS (UPDATE device_cert SET revoked_at = now(),"
-	    " revoke_reason = 'pickup expired' WHERE serial IN (SELECT serial"
-	    " FROM gone) AND revoked_at IS NULL)"
-	    " SELECT count(*) AS n FROM gone", 0, NULL);
+	    " WHERE p12 IS NOT NULL AND expires_at <= now() RETURNING serial)"
+	    " SELECT count(*) AS n, coalesce(array_agg(serial), '{}')::text"
+	    " AS serials FROM gone", 0, NULL);
 	if (r == NULL)
 		return -1;
 	n = strtol(db_get(r, 0, "n"), NULL, 10);
+	/* Never fetched, never installed: revoked without a mail. */
+	if (cert_revoke_unused(c, db_get(r, 0, "serials"),
+	    "pickup expired") == -1)
+		n = -1;
 	PQclear(r);
 	return n;
 }

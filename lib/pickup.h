@@ -89,6 +89,10 @@ enum pickup_result pickup_take(PGconn *, const char *pickup_id,
 
 void	pickup_bundle_free(struct pickup_bundle *);
 
+/* Deletes the bundle waiting for certificate serial, if any (the
+ * certificate is being revoked): 0/-1. */
+int	pickup_drop(PGconn *, const char *serial);
+
 struct app;
 /* Answers the request with the bundle: application/x-pkcs12, file name
  * "renrakucho-<label>.p12".  0/-1. */

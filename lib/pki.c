@@ -856,7 +856,7 @@ pki_hex_serial(const char *s)
 
 int
 pki_crl_write(const char *dir, const char *path,
-    const char *const *serials, const time_t *revoked_at, size_t n,
+    const char *const *serials, const time_t *revoked, size_t n,
     int days)
 {
 	X509		*ca = NULL;
@@ -874,7 +874,7 @@ pki_crl_write(const char *dir, const char *path,
 	int		 rc = -1;
 
 	if (dir == NULL || path == NULL || (n > 0 &&
-	    (serials == NULL || revoked_at == NULL))) {
+	    (serials == NULL || revoked == NULL))) {
 		pki_warnx("CRL: bad arguments");
 		return -1;
 	}
@@ -900,7 +900,7 @@ pki_crl_write(const char *dir, const char *path,
 			goto out;
 		if ((rev = X509_REVOKED_new()) == NULL ||
 		    X509_REVOKED_set_serialNumber(rev, ai) != 1 ||
-		    ASN1_TIME_set(t, revoked_at[i]) == NULL ||
+		    ASN1_TIME_set(t, revoked[i]) == NULL ||
 		    X509_REVOKED_set_revocationDate(rev, t) != 1 ||
 		    X509_CRL_add0_revoked(crl, rev) != 1) {
 			pki_sslerr("CRL entry", serials[i]);

@@ -33,7 +33,7 @@ void	pki_issued_free(struct pki_issued *);
 /* Writes a CRL listing the given serials (hex) with their revocation
  * times, nextUpdate `days` ahead, to path atomically (tmp + rename).  */
 int	pki_crl_write(const char *dir, const char *path,
-	    const char *const *serials, const time_t *revoked_at, size_t n,
+	    const char *const *serials, const time_t *revoked, size_t n,
 	    int days);
 /* SHA-256 hex of the DER inside a PEM certificate (as nginx sends it in
  * $ssl_client_escaped_cert, already URL-decoded); 0/-1. */

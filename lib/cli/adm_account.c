@@ -16,6 +16,7 @@
 #include "account.h"
 #include "auth.h"
 #include "db.h"
+#include "facility.h"
 #include "req.h"
 #include "adm.h"
 
@@ -24,77 +25,65 @@
 
 /* --- facility -------------------------------------------------------- */
 
-/* As the web forms' e-mail field; the placeholder domain is the
- * tool's to hand out (--placeholder). */
+/* One --option of the facility: the web form's check and message. */
 static int
-adm_email(const struct adm *a, const char *s)
+adm_facility_opt(const struct adm *a, const char *what,
+    enum facility_field i, const char *s)
 {
-	if (adm_valid(a, "--email", s, req_v_email, 3, 254) == -1)
-		return -1;
-	if (s != NULL && account_is_placeholder(s)) {
-		adm_errx(a, "%s addresses are reserved for --placeholder",
-		    ACCOUNT_PLACEHOLDER_DOMAIN);
-		return -1;
-	}
-	return 0;
+	const char	*msg;
+
+	if ((msg = facility_check(i, s)) == NULL)
+		return 0;
+	if (s != NULL)
+		adm_errx(a, "%s: %s: %s", what, msg, s);
+	else
+		adm_errx(a, "%s: %s", what, msg);
+	return -1;
 }
 
 int
 cmd_facility_add(struct adm *a, int argc, char **argv)
 {
-	const char		*name = NULL, *code = NULL, *muni = NULL,
-				*email = NULL, *addr = NULL, *phone = NULL, *id;
+	struct facility		 f;
 	const struct adm_opt	 opts[] = {
-		{ "name", .val = &name, .required = 1 },
-		{ "municipality-code", .val = &code, .required = 1 },
-		{ "municipality", .val = &muni, .required = 1 },
-		{ "email", .val = &email, .required = 1 },
-		{ "address", .val = &addr },
-		{ "phone", .val = &phone },
+		{ "name", .val = &f.v[FACILITY_F_NAME], .required = 1 },
+		{ "municipality-code", .val = &f.v[FACILITY_F_MCODE],
+		    .required = 1 },
+		{ "municipality", .val = &f.v[FACILITY_F_MNAME],
+		    .required = 1 },
+		{ "email", .val = &f.v[FACILITY_F_EMAIL], .required = 1 },
+		{ "address", .val = &f.v[FACILITY_F_ADDRESS] },
+		{ "phone", .val = &f.v[FACILITY_F_PHONE] },
 		{ NULL }
 	};
-	const char		*p[6];
-	PGresult		*r = NULL;
-	size_t			 len;
+	static const char *const what[FACILITY_F__MAX] = {
+		"--name", "--address", "--municipality",
+		"--municipality-code", "--email", "--phone",
+	};
+	char			 id[24];
 	int			 rc;
+	size_t			 i;
 
+	memset(&f, 0, sizeof(f));
 	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
-	rc = 1;
-	len = strlen(code);
-	if ((len != 5 && len != 6) || strspn(code, "0123456789") != len) {
-		adm_errx(a, "--municipality-code: 5 or 6 digits: %s", code);
-		return 2;
-	}
-	if (adm_valid(a, "--name", name, req_v_line, 1, 200) == -1 ||
-	    adm_valid(a, "--municipality", muni, req_v_line, 1, 100) == -1 ||
-	    adm_valid(a, "--address", addr, req_v_line, 0, 300) == -1 ||
-	    adm_valid(a, "--phone", phone, req_v_line, 0, 30) == -1 ||
-	    adm_email(a, email) == -1)
-		return 2;
+	for (i = 0; i < FACILITY_F__MAX; i++)
+		if (adm_facility_opt(a, what[i], i, f.v[i]) == -1)
+			return 2;
 
+	rc = 1;
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	p[0] = name;
-	p[1] = addr != NULL ? addr : "";
-	p[2] = code;
-	p[3] = muni;
-	p[4] = email;
-	p[5] = phone != NULL ? phone : "";
-	if ((r = db_exec(a->db, "INSERT INTO facility (name, address,"
-	    " municipality_code, municipality_name, email, phone)"
-	    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, p)) == NULL ||
-	    (id = db_get(r, 0, "id")) == NULL) {
+	if (facility_add(a->db, &f, id, sizeof(id)) == -1) {
 		adm_dberr(a, "facility");
 		goto out;
 	}
-	if (adm_audit(a, "cli.facility.add", "facility", id, name) == -1 ||
-	    adm_commit(a) == -1)
+	if (adm_audit(a, "cli.facility.add", "facility", id,
+	    f.v[FACILITY_F_NAME]) == -1 || adm_commit(a) == -1)
 		goto out;
 	printf("%s\n", id);
 	rc = 0;
 out:
-	PQclear(r);
 	if (rc != 0)
 		db_rollback(a->db);
 	return rc;
@@ -275,29 +264,6 @@ static const char *const adm_roles[ROLE__MAX] = {
 	"operator",		/* ROLE_OPERATOR */
 };
 
-/* Looks a facility up in the current transaction: 0 found, -1 with a
- * message. */
-static int
-adm_facility_exists(struct adm *a, const char *id)
-{
-	const char	*p[1] = { id };
-	PGresult	*r;
-	int		 n;
-
-	if ((r = db_exec(a->db, "SELECT 1 FROM facility WHERE id = $1::bigint",
-	    1, p)) == NULL) {
-		adm_dberr(a, "facility");
-		return -1;
-	}
-	n = PQntuples(r);
-	PQclear(r);
-	if (n != 1) {
-		adm_errx(a, "no facility with id %s", id);
-		return -1;
-	}
-	return 0;
-}
-
 /* --role, repeatable: arg is the int[ROLE__MAX] of the roles given. */
 static int
 adm_role(struct adm *a, const char *s, void *arg)
@@ -317,35 +283,46 @@ adm_role(struct adm *a, const char *s, void *arg)
 	return -1;
 }
 
+/* One --option of an account: the staff form's check and message. */
+static int
+adm_account_opt(const struct adm *a, const char *what, enum account_field i,
+    const char *s)
+{
+	const char	*msg;
+
+	if ((msg = account_check(i, s)) == NULL)
+		return 0;
+	adm_errx(a, "%s: %s: %s", what, msg, s);
+	return -1;
+}
+
 int
 cmd_account_add(struct adm *a, int argc, char **argv)
 {
-	const char		*fac_s = NULL, *login = NULL, *name = NULL,
-				*kana = NULL, *prof = NULL, *email = NULL, *id;
-	int			 roles[ROLE__MAX] = { 0 }, placeholder = 0;
+	const char		*fac_s = NULL;
+	struct account_new	 n;
+	int			 roles[ROLE__MAX] = { 0 };
 	const struct adm_opt	 opts[] = {
 		{ "facility", .val = &fac_s, .required = 1 },
-		{ "login", .val = &login, .required = 1 },
-		{ "name", .val = &name, .required = 1 },
-		{ "kana", .val = &kana },
-		{ "profession", .val = &prof },
-		{ "email", .val = &email },
-		{ "placeholder", .flag = &placeholder },
+		{ "login", .val = &n.login, .required = 1 },
+		{ "name", .val = &n.name, .required = 1 },
+		{ "kana", .val = &n.kana },
+		{ "profession", .val = &n.profession },
+		{ "email", .val = &n.email },
+		{ "placeholder", .flag = &n.placeholder },
 		{ "role", .fn = adm_role, .arg = roles },
 		{ NULL }
 	};
-	const char		*p[11];
-	const struct db_error	*e;
-	char			 fac[24], hash[AUTH_HASH_MAX] = "";
+	char			 fac[24], id[24], hash[AUTH_HASH_MAX] = "";
 	char			 ph[64], rolelist[48];
 	int			 rc;
 	long long		 facid;
-	PGresult		*r = NULL;
 
+	memset(&n, 0, sizeof(n));
 	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
 	rc = 1;
-	if (email != NULL && placeholder) {
+	if (n.email != NULL && n.placeholder) {
 		adm_errx(a, "--email and --placeholder exclude each other");
 		return adm_usage(a, 1);
 	}
@@ -353,21 +330,22 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	    !roles[ROLE_OPERATOR])
 		roles[ROLE_STAFF] = 1;
 	if (adm_num(a, "--facility", fac_s, 1, INT64_MAX, &facid) == -1 ||
-	    adm_valid(a, "--login", login, req_v_login, 3, 64) == -1 ||
-	    adm_valid(a, "--name", name, req_v_line, 1, 100) == -1 ||
-	    adm_valid(a, "--kana", kana, req_v_line, 0, 100) == -1 ||
-	    adm_valid(a, "--profession", prof, req_v_line, 0, 50) == -1 ||
-	    adm_email(a, email) == -1)
+	    adm_account_opt(a, "--login", ACCOUNT_F_LOGIN, n.login) == -1 ||
+	    adm_account_opt(a, "--name", ACCOUNT_F_NAME, n.name) == -1 ||
+	    adm_account_opt(a, "--kana", ACCOUNT_F_KANA, n.kana) == -1 ||
+	    adm_account_opt(a, "--profession", ACCOUNT_F_PROFESSION,
+	    n.profession) == -1 ||
+	    adm_account_opt(a, "--email", ACCOUNT_F_EMAIL, n.email) == -1)
 		return 2;
 	snprintf(fac, sizeof(fac), "%lld", facid);
-	if (placeholder) {
+	if (n.placeholder) {
 		/* Mail to it goes to the facility's representative address;
 		 * the random part keeps it unique among live accounts. */
 		if (account_placeholder(fac, ph, sizeof(ph)) == -1) {
 			adm_errx(a, "no random bytes");
 			return 1;
 		}
-		email = ph;
+		n.email = ph;
 	}
 	snprintf(rolelist, sizeof(rolelist), "%s%s%s%s%s",
 	    roles[ROLE_STAFF] ? "staff" : "",
@@ -376,40 +354,33 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	    roles[ROLE_FACILITY_ADMIN] ? "facility-admin" : "",
 	    roles[ROLE_FACILITY_ADMIN] && roles[ROLE_OPERATOR] ? "," : "",
 	    roles[ROLE_OPERATOR] ? "operator" : "");
+	n.facility_id = fac;
+	n.password_hash = hash;
+	n.is_staff = roles[ROLE_STAFF];
+	n.is_facility_admin = roles[ROLE_FACILITY_ADMIN];
+	n.is_operator = roles[ROLE_OPERATOR];
 
 	/* The password first: a prompt must not hold a transaction open. */
 	if (adm_newhash(a, hash) == -1)
 		goto out;
-	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1 ||
-	    adm_facility_exists(a, fac) == -1)
+	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	p[0] = fac;
-	p[1] = login;
-	p[2] = name;
-	p[3] = kana != NULL ? kana : "";
-	p[4] = prof != NULL ? prof : "";
-	p[5] = email;
-	p[6] = placeholder ? "t" : "f";
-	p[7] = hash;
-	p[8] = roles[ROLE_STAFF] ? "t" : "f";
-	p[9] = roles[ROLE_FACILITY_ADMIN] ? "t" : "f";
-	p[10] = roles[ROLE_OPERATOR] ? "t" : "f";
-	if ((r = db_exec(a->db, "INSERT INTO account (facility_id, login, name,"
-	    " kana, profession, email, email_is_placeholder, password_hash,"
-	    " is_staff, is_facility_admin, is_operator) VALUES ($1::bigint,"
-	    " $2, $3, $4, $5, $6, $7::boolean, $8, $9::boolean,"
-	    " $10::boolean, $11::boolean) RETURNING id", 11, p)) == NULL ||
-	    (id = db_get(r, 0, "id")) == NULL) {
-		e = db_last_error();
-		if (strcmp(e->sqlstate, "23505") == 0 &&
-		    strcmp(e->constraint, "account_login_live") == 0)
-			adm_errx(a, "login ID already in use: %s", login);
-		else if (strcmp(e->sqlstate, "23505") == 0 &&
-		    strcmp(e->constraint, "account_email_live") == 0)
-			adm_errx(a, "e-mail address already in use: %s",
-			    email);
-		else
-			adm_dberr(a, "account");
+	switch (account_insert(a->db, &n, id, sizeof(id))) {
+	case ACCOUNT_OK:
+		break;
+	case ACCOUNT_LOGIN_TAKEN:
+		adm_errx(a, "--login: %s: %s", ACCOUNT_MSG_LOGIN_TAKEN,
+		    n.login);
+		goto out;
+	case ACCOUNT_EMAIL_TAKEN:
+		adm_errx(a, "--email: %s: %s", ACCOUNT_MSG_EMAIL_TAKEN,
+		    n.email);
+		goto out;
+	case ACCOUNT_NOT_FOUND:
+		adm_errx(a, "no facility with id %s", fac);
+		goto out;
+	default:
+		adm_dberr(a, "account");
 		goto out;
 	}
 	if (adm_audit(a, "cli.account.add", "account", id, rolelist) == -1 ||
@@ -418,7 +389,6 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	printf("%s\n", id);
 	rc = 0;
 out:
-	PQclear(r);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc != 0)
 		db_rollback(a->db);
@@ -495,25 +465,23 @@ adm_login_opt(struct adm *a, int argc, char **argv, const char **login)
 int
 cmd_account_unlock(struct adm *a, int argc, char **argv)
 {
-	const char	*login, *p[1], *id;
-	PGresult	*r = NULL;
+	const char	*login;
+	char		 id[24];
 	int		 rc;
 
 	if ((rc = adm_login_opt(a, argc, argv, &login)) != -1)
 		return rc;
 	rc = 1;
-	p[0] = login;
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	if ((r = db_exec(a->db, "UPDATE account SET fail_count = 0,"
-	    " fail_window_start = NULL, locked_until = NULL"
-	    " WHERE lower(login) = lower($1) AND deleted_at IS NULL"
-	    " RETURNING id", 1, p)) == NULL) {
-		adm_dberr(a, "account");
-		goto out;
-	}
-	if ((id = db_get(r, 0, "id")) == NULL) {
+	switch (account_unlock(a->db, NULL, login, id, sizeof(id))) {
+	case 1:
+		break;
+	case 0:
 		adm_errx(a, "no live account with login ID %s", login);
+		goto out;
+	default:
+		adm_dberr(a, "account");
 		goto out;
 	}
 	if (adm_audit(a, "cli.account.unlock", "account", id, NULL) == -1 ||
@@ -522,7 +490,6 @@ cmd_account_unlock(struct adm *a, int argc, char **argv)
 	printf("unlocked %s\n", login);
 	rc = 0;
 out:
-	PQclear(r);
 	if (rc != 0)
 		db_rollback(a->db);
 	return rc;
@@ -531,9 +498,9 @@ out:
 int
 cmd_account_passwd(struct adm *a, int argc, char **argv)
 {
-	const char	*login, *p[2], *id;
-	char		 hash[AUTH_HASH_MAX] = "", detail[48];
-	PGresult	*r = NULL, *s = NULL;
+	const char	*login;
+	char		 hash[AUTH_HASH_MAX] = "", detail[48], id[24];
+	long		 ended;
 	int		 rc;
 
 	if ((rc = adm_login_opt(a, argc, argv, &login)) != -1)
@@ -541,42 +508,28 @@ cmd_account_passwd(struct adm *a, int argc, char **argv)
 	rc = 1;
 	if (adm_newhash(a, hash) == -1)
 		goto out;
-	p[0] = login;
-	p[1] = hash;
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	if ((r = db_exec(a->db, "UPDATE account SET password_hash = $2"
-	    " WHERE lower(login) = lower($1) AND deleted_at IS NULL"
-	    " RETURNING id", 2, p)) == NULL) {
+	switch (account_set_password(a->db, NULL, login, hash, NULL, &ended,
+	    id, sizeof(id))) {
+	case 1:
+		break;
+	case 0:
+		adm_errx(a, "no live account with login ID %s", login);
+		goto out;
+	default:
 		adm_dberr(a, "account");
 		goto out;
 	}
-	if ((id = db_get(r, 0, "id")) == NULL) {
-		adm_errx(a, "no live account with login ID %s", login);
-		goto out;
-	}
-	/* Whoever knew the old password must not stay logged in. */
-	p[0] = id;
-	if ((s = db_exec(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'password changed'"
-	    " WHERE account_id = $1::bigint AND ended_at IS NULL",
-	    1, p)) == NULL) {
-		adm_dberr(a, "session");
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "%s sessions ended",
-	    PQcmdTuples(s));
+	snprintf(detail, sizeof(detail), "%ld sessions ended", ended);
 	if (adm_audit(a, "cli.account.passwd", "account", id, detail) == -1 ||
 	    adm_commit(a) == -1)
 		goto out;
 	printf("password set for %s (%s)\n", login, detail);
 	rc = 0;
 out:
-	PQclear(r);
-	PQclear(s);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc != 0)
 		db_rollback(a->db);
 	return rc;
 }
-

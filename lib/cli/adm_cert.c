@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 
+#include "cert.h"
 #include "cfg.h"
 #include "db.h"
 #include "pki.h"
@@ -105,9 +106,9 @@ cmd_cert_issue(struct adm *a, int argc, char **argv)
 		{ "days", .val = &days_s },
 		{ NULL }
 	};
-	const char		*fid, *fname, *fstatus, *p[5];
+	const char		*fid, *fname, *fstatus, *p[1];
 	char			 tp12[PATH_MAX] = "", tpem[PATH_MAX] = "";
-	char			 na[24], detail[128];
+	char			 detail[128];
 	char			*both = NULL;
 	size_t			 clen = 0, klen = 0;
 	struct pki_issued	 iss;
@@ -160,15 +161,7 @@ cmd_cert_issue(struct adm *a, int argc, char **argv)
 	if (pki_issue(cfg_get(CFG_CA_DIR), fname, label, days, &iss) == -1)
 		goto out;	/* pki printed the reason */
 	issued = 1;
-	snprintf(na, sizeof(na), "%lld", (long long)iss.not_after);
-	p[0] = iss.serial;
-	p[1] = iss.sha256;
-	p[2] = fid;
-	p[3] = label;
-	p[4] = na;
-	if (db_cmd(a->db, "INSERT INTO device_cert (serial, sha256,"
-	    " facility_id, issued_by, label, not_after) VALUES ($1, $2,"
-	    " $3::bigint, NULL, $4, to_timestamp($5::bigint))", 5, p) == -1) {
+	if (cert_record(a->db, &iss, fid, NULL, label) == -1) {
 		adm_dberr(a, "device_cert");
 		goto out;
 	}
@@ -243,65 +236,45 @@ cmd_cert_list(struct adm *a, int argc, char **argv)
 int
 cmd_cert_revoke(struct adm *a, int argc, char **argv)
 {
-	const char		*serial_s = NULL, *reason = NULL, *p[2];
+	const char		*serial_s = NULL, *reason = NULL;
 	const struct adm_opt	 opts[] = {
 		{ "serial", .val = &serial_s, .required = 1 },
 		{ "reason", .val = &reason },
 		{ NULL }
 	};
 	char			 serial[41], detail[48];
-	PGresult		*r = NULL, *s = NULL;
-	size_t			 i, len;
+	long			 ended;
 	int			 rc;
 
 	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
 	rc = 1;
 	/* As stored: upper-case hex, as nginx's $ssl_client_serial. */
-	len = strlen(serial_s);
-	if (len == 0 || len >= sizeof(serial) ||
-	    strspn(serial_s, "0123456789abcdefABCDEF") != len) {
+	if (!cert_serial(serial_s, serial)) {
 		adm_errx(a, "--serial: 1 to 40 hexadecimal digits: %s",
 		    serial_s);
 		return 2;
 	}
-	for (i = 0; i <= len; i++)
-		serial[i] = (char)(serial_s[i] >= 'a' && serial_s[i] <= 'f' ?
-		    serial_s[i] - 'a' + 'A' : serial_s[i]);
 	if (adm_valid(a, "--reason", reason, req_v_line, 0, 100) == -1)
 		return 2;
 
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	p[0] = serial;
-	p[1] = reason;
-	if ((r = db_exec(a->db, "UPDATE device_cert SET revoked_at = now(),"
-	    " revoke_reason = $2 WHERE serial = $1 AND revoked_at IS NULL"
-	    " RETURNING serial", 2, p)) == NULL) {
+	switch (cert_revoke(a->db, serial, NULL, NULL, reason, &ended)) {
+	case CERT_REVOKED:
+		break;
+	case CERT_NOT_FOUND:
+		adm_errx(a, "no certificate with serial %s", serial);
+		goto out;
+	case CERT_ALREADY:
+		adm_errx(a, "certificate %s was already revoked (run "
+		    "\"crl update\" if the CRL may be stale)", serial);
+		goto out;
+	default:
 		adm_dberr(a, "device_cert");
 		goto out;
 	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		if ((r = db_exec(a->db, "SELECT 1 FROM device_cert WHERE serial = $1",
-		    1, p)) == NULL)
-			adm_dberr(a, "device_cert");
-		else if (PQntuples(r) == 0)
-			adm_errx(a, "no certificate with serial %s", serial);
-		else
-			adm_errx(a, "certificate %s was already revoked (run "
-			    "\"crl update\" if the CRL may be stale)", serial);
-		goto out;
-	}
-	/* A revoked device must lose its sessions now, not at expiry. */
-	if ((s = db_exec(a->db, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'certificate revoked'"
-	    " WHERE cert_serial = $1 AND ended_at IS NULL", 1, p)) == NULL) {
-		adm_dberr(a, "session");
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "%s sessions ended",
-	    PQcmdTuples(s));
+	cert_detail(ended, detail, sizeof(detail));
 	if (adm_audit(a, "cli.cert.revoke", "device_cert", serial,
 	    detail) == -1 || adm_commit(a) == -1)
 		goto out;
@@ -315,10 +288,7 @@ cmd_cert_revoke(struct adm *a, int argc, char **argv)
 	}
 	rc = 0;
 out:
-	PQclear(r);
-	PQclear(s);
 	if (rc != 0)
 		db_rollback(a->db);
 	return rc;
 }
-

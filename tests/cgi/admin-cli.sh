@@ -179,7 +179,31 @@ head -1 "$out" | grep -q "^id	name	municipality	email	status$" &&
 ok $? "facility list: header and the new facility, tab-separated"
 admin facility add --name x --municipality-code 1234 --municipality y \
     --email a@example.jp > "$out" 2> "$err"
-[ $? = 2 ]; ok $? "facility-add-bad-code: refused"
+[ $? = 2 ] && grep -q -- "--municipality-code: 市区町村コードは5桁または6桁の数字です。" "$err"
+ok $? "facility-add-bad-code: refused with the web form's message"
+# The web form's limits and messages (lib/facility.c), the schema's CHECK.
+NFAC=$(psql_q "SELECT count(*) FROM renrakucho.facility")
+name200=$(printf '事%.0s' $(seq 200))
+admin facility add --name "${name200}業" --municipality-code 32203 \
+    --municipality y --email a@example.jp > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--name: 事業所名を200文字までの1行で入力してください。" "$err" &&
+    [ ! -s "$out" ]
+ok $? "facility-add-bad-name-201-characters: the web form's message" || diag "$err"
+admin facility add --name x --municipality-code 32203 --municipality y \
+    --email a@example.jp --phone "call me" > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--phone: 電話番号は数字とハイフンで30文字までです。" "$err"
+ok $? "facility-add-bad-phone: letters refused as on the web" || diag "$err"
+admin facility add --name x --municipality-code 32203 --municipality y \
+    --email fwd-1-abc@placeholder.invalid > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--email: 代表メールアドレスに転送用アドレス" "$err"
+ok $? "facility-add-bad-placeholder-email: refused" || diag "$err"
+[ "$(psql_q "SELECT count(*) FROM renrakucho.facility")" = "$NFAC" ]
+ok $? "refused facility adds stored nothing"
+FAC200=$(admin facility add --name "$name200" --municipality-code 32203 \
+    --municipality y --email a200@example.jp 2> "$err")
+[ $? = 0 ] && [ "$(psql_q "SELECT length(name) || ' ' || status || ' ' ||
+    address || '|' || phone FROM renrakucho.facility WHERE id = ${FAC200:-0}")" = "200 active |" ]
+ok $? "facility add: a 200-character name is stored, active" || diag "$err"
 
 # --- accounts --------------------------------------------------------------
 ACC=$(echo 'correct horse 1' | admin account add --facility "$FAC" \
@@ -192,12 +216,25 @@ h=$(psql_q "SELECT password_hash FROM renrakucho.account WHERE id = $ACC")
 ok $? "the password is stored as a PBKDF2 hash"
 echo 'correct horse 1' | admin account add --facility "$FAC" --login STAFF01 \
     --name x --email other@example.jp > "$out" 2> "$err"
-[ $? = 1 ] && grep -q "login ID already in use" "$err" && [ ! -s "$out" ]
+[ $? = 1 ] && grep -q -- "--login: このログインIDは既に使われています。" "$err" &&
+    [ ! -s "$out" ]
 ok $? "account-add-bad-duplicate-login (other case): refused" || diag "$err"
 echo 'correct horse 1' | admin account add --facility "$FAC" --login staff02 \
     --name x --email HANAKO@example.jp > "$out" 2> "$err"
-[ $? = 1 ] && grep -q "e-mail address already in use" "$err"
+[ $? = 1 ] && grep -q -- "--email: このメールアドレスは既に使われています。" "$err"
 ok $? "account-add-bad-duplicate-email (other case): refused" || diag "$err"
+echo 'correct horse 1' | admin account add --facility "$FAC" --login staff02 \
+    --name x --kana "Yamada" > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--kana: ふりがなはカタカナまたはひらがなで100文字までで入力してください。" "$err"
+ok $? "account-add-bad-kana: the web form's message" || diag "$err"
+echo 'correct horse 1' | admin account add --facility "$FAC" --login staff02 \
+    --name x --profession "魔法使い" > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--profession: 職種を選んでください。" "$err"
+ok $? "account-add-bad-profession: one of the web form's list" || diag "$err"
+echo 'correct horse 1' | admin account add --facility "$FAC" --login staff02 \
+    --name x --email fwd-1-abc@placeholder.invalid > "$out" 2> "$err"
+[ $? = 2 ] && grep -q -- "--email: このアドレスは転送用アドレス専用です。" "$err"
+ok $? "account-add-bad-placeholder-email: refused" || diag "$err"
 echo 'short' | admin account add --facility "$FAC" --login staff02 \
     --name x > "$out" 2> "$err"
 [ $? = 1 ] && grep -q "at least 8" "$err"
@@ -285,8 +322,13 @@ admin cert revoke --serial "$lower" --reason "lost tablet" > "$out" 2> "$err"
 [ $? = 0 ] && grep -q "^revoked $SERIAL (1 sessions ended)" "$out"
 ok $? "cert revoke (lower-case serial) ends the live session" || diag "$err"
 [ "$(psql_q "SELECT revoked_at IS NOT NULL AND revoke_reason = 'lost tablet'
+    AND revoked_by IS NULL
     FROM renrakucho.device_cert WHERE serial = '$SERIAL'")" = t ]
-ok $? "device_cert is marked revoked with the reason"
+ok $? "device_cert is marked revoked with the reason, by no account"
+[ "$(psql_q "SELECT object_type || ' ' || detail FROM renrakucho.audit_event
+    WHERE action = 'cli.cert.revoke' AND object_id = '$SERIAL'")" = \
+    "device_cert 1 sessions ended" ]
+ok $? "the audit event names the certificate and the sessions ended"
 [ "$(psql_q "SELECT end_reason FROM renrakucho.session
     WHERE token_hash = repeat('a', 64)")" = "certificate revoked" ]
 ok $? "the session's end_reason says why"
@@ -303,7 +345,6 @@ admin cert revoke --serial 0BAD > "$out" 2> "$err"
 ok $? "cert-revoke-bad-unknown: exit 1"
 admin cert revoke --serial xyz > "$out" 2> "$err"
 [ $? = 2 ]; ok $? "cert-revoke-bad-hex: exit 2"
-
 admin crl update --days 3 > "$out" 2> "$err"
 [ $? = 0 ] && grep -q "1 revoked serial, next update" "$out"
 ok $? "crl update reports the count and nextUpdate" || diag "$err"
@@ -314,6 +355,21 @@ ok $? "crl update: a failing reload_cmd is a warning, exit 0"
 sed "s#^reload_cmd =.*#reload_cmd = $T/no-such-reload#" "$CONF" > "$T/r4.conf"
 SUDO_USER=tester "$ADMIN_BIN" --conf "$T/r4.conf" crl update > "$out" 2> "$err"
 [ $? = 1 ]; ok $? "crl-update-bad-reload-cmd (not found): exit 1"
+
+# A certificate issued by an account (from the web): its revocation is
+# mailed to that account, as when the web menus revoke it.
+admin cert issue --login staff01 --label "訪問用タブレット" --p12 dev4.p12 \
+    --pem dev4.pem > /dev/null 2> "$err"
+SERIAL4=$(openssl x509 -in dev4.pem -noout -serial | sed 's/^serial=//')
+psql_q "UPDATE renrakucho.device_cert SET issued_by = $ACC
+    WHERE serial = '$SERIAL4'" > /dev/null
+mails() { psql_q "SELECT count(*) FROM renrakucho.mail_outbox
+    WHERE account_id = $ACC AND subject = '【電子連絡帳】端末の証明書の失効のお知らせ'
+    AND body LIKE '%「訪問用タブレット」%'"; }
+m0=$(mails)
+admin cert revoke --serial "$SERIAL4" > "$out" 2> "$err"
+[ $? = 0 ] && [ "$(mails)" = $((m0 + 1)) ]
+ok $? "cert revoke mails the account that issued the certificate" || diag "$err"
 
 admin session purge > "$out" 2> "$err"
 [ $? = 0 ] && [ "$(cat "$out")" = 1 ]

@@ -1,0 +1,183 @@
+/* The device_cert table's writes (see cert.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "app.h"
+#include "cert.h"
+#include "db.h"
+#include "mail.h"
+#include "pki.h"
+
+/* Every revocation: the certificates among $1 (text[]) still live, of
+ * facility $2 (NULL: any), as revoked by $3 for reason $4, and the
+ * sessions on them, in one statement. */
+static const char cert_revoke_sql[] =
+    "WITH rev AS (UPDATE device_cert SET revoked_at = now(),"
+    " revoked_by = $3::bigint, revoke_reason = $4"
+    " WHERE serial = ANY ($1::text[]) AND ($2::bigint IS NULL OR"
+    " facility_id = $2::bigint) AND revoked_at IS NULL"
+    " RETURNING serial, issued_by, label),"
+    " ended AS (UPDATE session s SET ended_at = now(),"
+    " end_reason = 'certificate revoked' FROM rev"
+    " WHERE s.cert_serial = rev.serial AND s.ended_at IS NULL"
+    " RETURNING s.id)"
+    " SELECT rev.serial, rev.issued_by, rev.label,"
+    " (SELECT count(*) FROM ended) AS sessions FROM rev";
+
+int
+cert_record(PGconn *c, const struct pki_issued *iss, const char *facility_id,
+    const char *issued_by, const char *label)
+{
+	char		 na[24];
+	const char	*p[6];
+
+	snprintf(na, sizeof(na), "%lld", (long long)iss->not_after);
+	p[0] = iss->serial;
+	p[1] = iss->sha256;
+	p[2] = facility_id;
+	p[3] = issued_by;
+	p[4] = label;
+	p[5] = na;
+	return db_cmd(c, "INSERT INTO device_cert (serial, sha256,"
+	    " facility_id, issued_by, label, not_after) VALUES ($1, $2,"
+	    " $3::bigint, $4::bigint, $5, to_timestamp($6::bigint))", 6, p);
+}
+
+enum cert_revoke
+cert_revoke(PGconn *c, const char *serial, const char *facility_id,
+    const char *by, const char *reason, long *sessions)
+{
+	char		 norm[41], set[48], body[1024], url[512];
+	const char	*p[4];
+	PGresult	*r;
+	enum cert_revoke rc = CERT_ERROR;
+
+	if (sessions != NULL)
+		*sessions = 0;
+	if (!cert_serial(serial, norm))
+		return CERT_NOT_FOUND;
+	snprintf(set, sizeof(set), "{%s}", norm);
+	p[0] = set;
+	p[1] = facility_id;
+	p[2] = by;
+	p[3] = reason;
+	if ((r = db_exec(c, cert_revoke_sql, 4, p)) == NULL)
+		return CERT_ERROR;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		p[0] = norm;
+		r = db_exec(c, "SELECT 1 FROM device_cert WHERE serial = $1"
+		    " AND ($2::bigint IS NULL OR facility_id = $2::bigint)",
+		    2, p);
+		if (r != NULL)
+			rc = PQntuples(r) == 1 ? CERT_ALREADY : CERT_NOT_FOUND;
+		goto out;
+	}
+	if (sessions != NULL)
+		*sessions = strtol(db_get(r, 0, "sessions"), NULL, 10);
+	if (db_get(r, 0, "issued_by") != NULL) {
+		snprintf(body, sizeof(body), "あなたが発行した端末の証明書"
+		    "「%s」が失効しました。この端末からはログインできません。\n"
+		    "心当たりがない場合は、施設管理者または事務局にお問い合わせ"
+		    "ください。\n\n%s\n", db_get(r, 0, "label"),
+		    account_login_url(url, sizeof(url)));
+		if (mail_queue_account(c, db_get(r, 0, "issued_by"),
+		    "【電子連絡帳】端末の証明書の失効のお知らせ", body) == -1)
+			goto out;
+	}
+	rc = CERT_REVOKED;
+out:
+	PQclear(r);
+	return rc;
+}
+
+long
+cert_revoke_unused(PGconn *c, const char *serials, const char *reason)
+{
+	const char *const p[] = { serials, NULL, NULL, reason };
+	PGresult	*r;
+	long		 n;
+
+	if ((r = db_exec(c, cert_revoke_sql, 4, p)) == NULL)
+		return -1;
+	n = PQntuples(r);
+	PQclear(r);
+	return n;
+}
+
+int
+cert_serial(const char *s, char out[41])
+{
+	size_t	 i, len = strlen(s);
+
+	if (len == 0 || len > 40 ||
+	    strspn(s, "0123456789abcdefABCDEF") != len)
+		return 0;
+	for (i = 0; i <= len; i++)
+		out[i] = (char)(s[i] >= 'a' && s[i] <= 'f' ?
+		    s[i] - 'a' + 'A' : s[i]);
+	return 1;
+}
+
+const char *
+cert_detail(long sessions, char *buf, size_t n)
+{
+	snprintf(buf, n, "%ld sessions ended", sessions);
+	return buf;
+}
+
+void
+cert_revoke_post(struct app *a, const char *serial_in,
+    const char *facility_id, const char *action, const char *done)
+{
+	char	 serial[41], detail[48];
+	long	 n;
+
+	if (serial_in == NULL || !cert_serial(serial_in, serial)) {
+		app_error(a, 404, "証明書が見つかりません",
+		    "指定された証明書は見つかりませんでした。");
+		return;
+	}
+	/* Revoking the certificate of this very device would end the
+	 * session in the middle of the page; My Profile does it with a
+	 * warning. */
+	if (strcmp(serial, a->req.ssl_serial) == 0) {
+		app_error(a, 409, "この端末の証明書です",
+		    "いま使っている端末の証明書は、ここでは失効できません。"
+		    "別の端末から操作してください。");
+		return;
+	}
+	if (db_begin(a->db) == -1) {
+		app_dberr(a);
+		return;
+	}
+	switch (cert_revoke(a->db, serial, facility_id, a->user.account_id,
+	    action, &n)) {
+	case CERT_REVOKED:
+		break;
+	case CERT_ALREADY:
+		db_rollback(a->db);
+		app_error(a, 409, "既に失効しています",
+		    "この証明書は既に失効しています。変更はありません。");
+		return;
+	case CERT_NOT_FOUND:
+		db_rollback(a->db);
+		app_error(a, 404, "証明書が見つかりません",
+		    "指定された証明書は見つかりませんでした。");
+		return;
+	default:
+		app_dberr(a);
+		return;
+	}
+	if (app_audit(a, action, "device_cert", serial, NULL, "success",
+	    cert_detail(n, detail, sizeof(detail))) == -1 ||
+	    db_commit(a->db) == -1) {
+		app_dberr(a);
+		return;
+	}
+	app_redirect(a, done);
+}
