@@ -412,7 +412,7 @@ adm_plan(struct adm *a, struct adm_schema *s)
 /* Whether a run applies f: base.sql only to a database without the
  * record table, a delta once, a functions file always. */
 static int
-adm_todo(const struct adm_schema *s, const struct adm_file *f)
+adm_to_apply(const struct adm_schema *s, const struct adm_file *f)
 {
 	switch (f->kind) {
 	case KIND_BASE:
@@ -493,20 +493,20 @@ adm_migrate_run(struct adm *a, struct adm_schema *s)
 	if (adm_plan(a, s) == -1)
 		return 1;
 	for (i = 0; i < s->n; i++)
-		if (adm_todo(s, &s->f[i]) && adm_apply(a, &s->f[i]) == -1)
+		if (adm_to_apply(s, &s->f[i]) && adm_apply(a, &s->f[i]) == -1)
 			return 1;
 	/* The events once every file is in: they are written by the
 	 * schema's own page_audit() (functions/audit.sql), which a first
 	 * run creates after base.sql. */
 	for (i = 0; i < s->n; i++)
-		if (adm_todo(s, &s->f[i]) && s->f[i].state != STATE_APPLIED &&
+		if (adm_to_apply(s, &s->f[i]) && s->f[i].state != STATE_APPLIED &&
 		    adm_audit(a, "cli.migrate", "schema_migration",
 		    s->f[i].name, s->f[i].sha) == -1)
 			return 1;
 	if (adm_commit(a) == -1)
 		return 1;
 	for (i = 0; i < s->n; i++)
-		if (adm_todo(s, &s->f[i]) && s->f[i].state != STATE_APPLIED) {
+		if (adm_to_apply(s, &s->f[i]) && s->f[i].state != STATE_APPLIED) {
 			printf("applied %s\n", s->f[i].name);
 			n++;
 		}
@@ -524,7 +524,7 @@ adm_migrate_dry(struct adm *a, struct adm_schema *s)
 	if (adm_plan(a, s) == -1)
 		return 1;
 	for (i = 0; i < s->n; i++) {
-		if (!adm_todo(s, &s->f[i]))
+		if (!adm_to_apply(s, &s->f[i]))
 			continue;
 		if (s->f[i].state == STATE_APPLIED)
 			printf("would re-apply %s (unchanged)\n", s->f[i].name);
