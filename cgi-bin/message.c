@@ -107,9 +107,9 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 	return 0;
 }
 
-/* Where the page's rows are in timeline_view's result (schema/019):
- * messages in rows m0 .. m0 + mn - 1, the keyset page's attachments in
- * rows x0 .. x0 + xn - 1. */
+/* Where the page's rows are in timeline_view's result
+ * (schema/functions/pages.sql): messages in rows m0 .. m0 + mn - 1, the
+ * keyset page's attachments in rows x0 .. x0 + xn - 1. */
 struct tl_rows {
 	const PGresult	*r;
 	int		 m0, mn, x0, xn;
@@ -432,8 +432,9 @@ store_attachment(struct app *a, const char *msg_id, int n,
 
 /*
  * Mail the other members who want it, at most once per member and team
- * in 10 minutes (schema/015 message_notify).  Queued: it goes out with
- * the audit event and the COMMIT, which report its failure.  0 or -1.
+ * in 10 minutes (message_notify, schema/functions/mail.sql).  Queued: it
+ * goes out with the audit event and the COMMIT, which report its
+ * failure.  0 or -1.
  */
 static int
 notify_members(struct app *a, const char *team_id)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Posts to one team of five at once: each raises the other members'
-# unread counts, and two at once used to deadlock on their team_member
-# rows (schema/020).  pgbench drives the INSERT the post makes, with the
+# unread counts, so two at once lock team_member rows, in one order
+# (schema/functions/unread.sql), or deadlock.  pgbench drives the INSERT the post makes, with the
 # trigger it fires, from 8 connections for 5 seconds: none may fail, and
 # every counter must still equal the count from the messages.
 . "$(dirname "$0")/../lib.sh"
