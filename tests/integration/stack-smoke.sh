@@ -41,10 +41,10 @@ ok 'pgbouncer refuses a wrong password (auditor, socket)' \
     bash -c '! psql "${AUDITOR_DSN%password=*}password=wrong" -X -tAc "select 1" >/dev/null 2>&1'
 ok 'pgbouncer refuses a wrong password (app role, TCP)' \
     bash -c '! psql "host=127.0.0.1 port=$PGB_PORT dbname=renrakucho user=renrakucho_app password=wrong" -X -tAc "select 1" >/dev/null 2>&1'
-is "$(setpriv --reuid=renrakucho --regid=renrakucho --init-groups -- \
+is "$(cd / && setpriv --reuid=renrakucho --regid=renrakucho --init-groups -- \
     psql "${APP_DSN%password=*}" -X -tAc 'select current_user' 2>&1)" \
     renrakucho_app 'the CGIs'"'"' user reaches pgbouncer'"'"'s socket'
 ok 'other users cannot reach pgbouncer'"'"'s socket' \
-    bash -c '! setpriv --reuid=nobody --regid=nogroup --clear-groups -- psql "${APP_DSN%password=*}" -X -tAc "select 1" >/dev/null 2>&1'
+    bash -c 'cd / && ! setpriv --reuid=nobody --regid=nogroup --clear-groups -- psql "${APP_DSN%password=*}" -X -tAc "select 1" >/dev/null 2>&1'
 
 done_testing
