@@ -7,7 +7,8 @@
 # Environment: PREFIX (the make install prefix, default var/install),
 # KEEP_STACK=1 to leave the stack running afterwards (for debugging),
 # LOG_DIR (default var/test-logs/integration), TEST_STACK_DIR (var/test),
-# TEST_APP_PORT TEST_PORTAL_PORT TEST_PG_PORT TEST_PGB_PORT.
+# TEST_APP_PORT TEST_PORTAL_PORT TEST_PG_PORT TEST_PGB_PORT,
+# INTEGRATION_ONLY="privsep signer" to run only those scripts.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export TOP
@@ -38,6 +39,12 @@ scripts=()
 for s in "$TOP"/tests/integration/*.sh; do
 	[ -e "$s" ] || continue
 	[ "$(basename "$s")" = run.sh ] && continue
+	if [ -n "${INTEGRATION_ONLY:-}" ]; then
+		case " $INTEGRATION_ONLY " in
+		*" $(basename "$s" .sh) "*) ;;
+		*) continue ;;
+		esac
+	fi
 	scripts+=("$s")
 done
 tap_run_scripts "$TEST_LOG_DIR" "${scripts[@]}"
