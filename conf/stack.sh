@@ -454,6 +454,9 @@ set_role_passwords() {
 	psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor') ORDER BY 1" \
 	    > "$ul.tmp"
 	[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 2 ] || die "could not read the SCRAM verifiers"
+	# The jobs' role: trusted on the socket only (pgbouncer_hba.conf.in),
+	# refused over TCP; pgbouncer knows only users listed here.
+	printf '"renrakucho_jobs" ""\n' >> "$ul.tmp"
 	chown postgres:postgres "$ul.tmp"
 	chmod 0600 "$ul.tmp"
 	mv -f "$ul.tmp" "$ul"
@@ -537,10 +540,20 @@ admin() {
 
 # --- jobs ------------------------------------------------------------
 # What the package's timers run: mail delivery within seconds, the CRL
-# and the purges on a longer period.  They run as root, as every admin
-# CLI call of the stack does: the CLI logs in with db_owner_dsn, through
-# PostgreSQL's private socket (postgres), which the CGIs' user must never
-# reach.  One loop, in its own process group, `stack.sh jobs DIR`.
+# and the purges on a longer period.  Mail delivery and the purges run as
+# the package's timers run them: as the CGIs' user, logged in as the
+# jobs' role renrakucho_jobs (db_jobs_dsn: pgbouncer's socket, which only
+# that user reaches, in session mode for that role), with a copy of the
+# admin CLI in bin/ (PREFIX may be where only root can enter).  The CRL
+# is written as root with db_owner_dsn.  One loop, in its own process
+# group, `stack.sh jobs DIR`.
+JOBS_ADMIN_NAME=renrakucho-admin
+
+# jobs_admin VERB...: a routine verb as the timers run it.
+jobs_admin() {
+	setpriv --reuid="$CGI_USER" --regid="$CGI_USER" --init-groups -- \
+	    "$RUN_DIR/bin/$JOBS_ADMIN_NAME" --conf "$APP_CONF" "$@"
+}
 
 stop_jobs() {
 	local pid
@@ -554,6 +567,8 @@ stop_jobs() {
 start_jobs() {
 	stop_jobs
 	[ "$STACK_JOBS" = 1 ] || { log "jobs off (STACK_JOBS=$STACK_JOBS)"; return 0; }
+	install -m 0755 -o root -g root "${ADMIN_BIN%% *}" \
+	    "$RUN_DIR/bin/$JOBS_ADMIN_NAME"
 	log "starting the jobs (mail every 5 s, CRL and purges every ${STACK_JOBS_PERIOD} s)"
 	(
 		cd /
@@ -573,15 +588,15 @@ run_jobs() {
 	[ "$every" -ge 1 ] || every=1
 	trap 'exit 0' TERM INT
 	while :; do
-		if ! out=$(admin mail deliver 2>&1); then
+		if ! out=$(jobs_admin mail deliver 2>&1); then
 			log "$(date -u +%FT%TZ) mail deliver failed: $out"
 		elif [ "$out" != 'sent 0, failed 0, gave up 0' ]; then
 			log "$(date -u +%FT%TZ) mail deliver: $out"
 		fi
 		n=$((n + 1))
 		if [ $((n % every)) = 0 ]; then
-			out=$( { admin crl update && admin session purge &&
-			    admin pickup purge; } 2>&1) ||
+			out=$( { admin crl update && jobs_admin session purge &&
+			    jobs_admin pickup purge && jobs_admin mail purge; } 2>&1) ||
 			    log "$(date -u +%FT%TZ) crl/purge failed: $out"
 		fi
 		sleep 5 &
@@ -662,6 +677,7 @@ write_stack_env() {
 			echo "APP_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_app password=$APP_DB_PASSWORD")"
 			echo "OWNER_DSN=$(sq "host=$PG_SOCKET_DIR port=$PG_PORT dbname=renrakucho user=postgres")"
 			echo "AUDITOR_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_auditor password=$AUDITOR_DB_PASSWORD")"
+			echo "JOBS_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_jobs")"
 			echo "# The admin CLI with its configuration: run it as \$ADMIN VERB ..."
 			echo "ADMIN=$(sq "$ADMIN_BIN --conf $APP_CONF")"
 			echo "RUN_DIR=$(sq "$RUN_DIR")"

@@ -24,6 +24,7 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_DB_USER */		{ "db_user", "renrakucho_app" },
 	/* CFG_DB_PASSWORD */		{ "db_password", "" },
 	/* CFG_DB_OWNER_DSN */		{ "db_owner_dsn", "dbname=renrakucho" },
+	/* CFG_DB_JOBS_DSN */		{ "db_jobs_dsn", "" },
 	/* CFG_STATEMENT_TIMEOUT_MS */	{ "statement_timeout_ms", "5000" },
 	/* CFG_MUNICIPALITY_NAME */	{ "municipality_name", "島根県出雲市" },
 	/* CFG_MUNICIPALITY_CODE */	{ "municipality_code", "32203" },

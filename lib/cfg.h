@@ -11,6 +11,7 @@ enum cfg_key {
 	CFG_DB_USER,
 	CFG_DB_PASSWORD,
 	CFG_DB_OWNER_DSN,	/* admin CLI: migrations, CA, accounts */
+	CFG_DB_JOBS_DSN,	/* admin CLI's routine verbs ("": the owner's) */
 	CFG_STATEMENT_TIMEOUT_MS,
 	CFG_MUNICIPALITY_NAME,	/* 島根県出雲市 */
 	CFG_MUNICIPALITY_CODE,	/* 32203 */

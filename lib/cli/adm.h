@@ -29,6 +29,7 @@ struct adm {
 	int			 ready;	/* configuration loaded */
 	const char		*label;	/* "renrakucho-admin cert issue" */
 	PGconn			*db;
+	int			 jobs;	/* connected as the jobs' role */
 	char			 who[80];	/* audit login: "cli:<user>" */
 };
 
@@ -78,10 +79,14 @@ int	adm_ready(struct adm *);
 /* Connects with the owner DSN; schema: search_path = renrakucho (every
  * verb but migrate).  0 or -1 with a message. */
 int	adm_connect(struct adm *, int schema);
+/* The routine verbs' connection (the timers, check): db_jobs_dsn when
+ * set, else the owner DSN as adm_connect(a, 1).  0 or -1. */
+int	adm_connect_jobs(struct adm *);
 /* COMMIT: 0, or -1 with a message. */
 int	adm_commit(struct adm *);
 /* One audit event of this operator, in the current transaction (or
- * autocommit): 0, or -1 with a message. */
+ * autocommit): 0, or -1 with a message.  On the jobs' connection only
+ * the jobs' own events can be written (functions/jobs.sql). */
 int	adm_audit(struct adm *, const char *action, const char *otype,
 	    const char *oid, const char *detail);
 /* The rows of sql as a tab-separated table of cols, with a header
@@ -89,6 +94,12 @@ int	adm_audit(struct adm *, const char *action, const char *otype,
 int	adm_table(struct adm *, const char *sql, int n,
 	    const char *const *p, const char *const *cols);
 
+/* adm_migrate.c: the schema directory against the database, for check:
+ * how many files it holds, how many are not applied (or, functions/,
+ * changed since) and how many released ones changed; 0 or -1 with a
+ * message. */
+int	adm_schema_counts(struct adm *, size_t *files, size_t *pending,
+	    size_t *changed);
 /* adm_ca.c: the CRL from the database, written and reloaded. */
 int	adm_crl(struct adm *, int days);
 /* adm_account.c: a list verb with an optional --facility ID. */
@@ -112,4 +123,8 @@ int	cmd_cert_revoke(struct adm *, int, char **);
 int	cmd_session_purge(struct adm *, int, char **);
 int	cmd_mail_deliver(struct adm *, int, char **);
 int	cmd_pickup_purge(struct adm *, int, char **);
+int	cmd_mail_purge(struct adm *, int, char **);
+int	cmd_check(struct adm *, int, char **);
+int	cmd_backup(struct adm *, int, char **);
+int	cmd_restore(struct adm *, int, char **);
 #endif

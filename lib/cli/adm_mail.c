@@ -1,5 +1,6 @@
 /* renrakucho-admin mail deliver: the outbox through the sendmail command
- * (cron, every minute); the delivery itself is lib/mail.c's. */
+ * (renrakucho-mail.timer, every minute; as the jobs' role when
+ * db_jobs_dsn is set); the delivery itself is lib/mail.c's. */
 #include "config.h"
 
 #include <signal.h>
@@ -34,7 +35,7 @@ cmd_mail_deliver(struct adm *a, int argc, char **argv)
 		return 2;
 	/* A sendmail that exits early must not kill us mid-write. */
 	signal(SIGPIPE, SIG_IGN);
-	if (adm_connect(a, 1) == -1)
+	if (adm_connect_jobs(a) == -1)
 		return 1;
 	if ((rc = mail_deliver(a->db, (long)limit, &n)) == -1)
 		adm_dberr(a, "mail_outbox");

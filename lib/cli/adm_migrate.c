@@ -602,3 +602,27 @@ out:
 	adm_schema_free(&s);
 	return rc;
 }
+
+int
+adm_schema_counts(struct adm *a, size_t *files, size_t *pending,
+    size_t *changed)
+{
+	struct adm_schema	 s;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	*files = *pending = *changed = 0;
+	if (adm_schema_read(a, &s) == -1 || adm_schema_compare(a, &s) == -1)
+		goto out;
+	*files = s.n;
+	for (i = 0; i < s.n; i++)
+		if (s.f[i].state == STATE_PENDING)
+			(*pending)++;
+		else if (s.f[i].state == STATE_CHANGED)
+			(*changed)++;
+	rc = 0;
+out:
+	adm_schema_free(&s);
+	return rc;
+}

@@ -51,6 +51,10 @@ enum adm_cmd {
 	CMD_SESSION_PURGE,
 	CMD_MAIL_DELIVER,
 	CMD_PICKUP_PURGE,
+	CMD_MAIL_PURGE,
+	CMD_CHECK,
+	CMD_BACKUP,
+	CMD_RESTORE,
 	CMD__MAX
 };
 
@@ -121,6 +125,22 @@ static const struct adm_def adm_defs[CMD__MAX] = {
 	{ "pickup", "purge", cmd_pickup_purge, "",
 	  "delete expired certificate pickups' bundles, revoking their"
 	  " certificates; prints the count" },
+	/* CMD_MAIL_PURGE */
+	{ "mail", "purge", cmd_mail_purge, "[--days N]",
+	  "delete mail sent or given up over N (90) days ago; prints the"
+	  " count" },
+	/* CMD_CHECK */
+	{ "check", NULL, cmd_check, "[--prometheus FILE]",
+	  "check the database, signer, CRL, certificates and mail; one line"
+	  " each, exit 1 on any problem" },
+	/* CMD_BACKUP */
+	{ "backup", NULL, cmd_backup, "DIR",
+	  "write the database, roles, CA directory and configuration into"
+	  " the new DIR, with a MANIFEST of SHA-256 sums" },
+	/* CMD_RESTORE */
+	{ "restore", NULL, cmd_restore, "DIR",
+	  "verify DIR's MANIFEST, then restore the roles, the database (it"
+	  " must be empty), the CA directory and the configuration" },
 };
 
 /* --- messages -------------------------------------------------------- */
@@ -372,17 +392,15 @@ adm_whoami(struct adm *a)
 		    (unsigned)geteuid());
 }
 
-int
-adm_connect(struct adm *a, int schema)
+static int
+adm_connect_dsn(struct adm *a, const char *dsn, int schema)
 {
-	if (adm_ready(a) == -1)
-		return -1;
 	/* The operator gets one line about a failed statement, from the
 	 * verb (adm_dberr): some failures, such as a login ID already in
 	 * use, are answers, not faults to log. */
 	db_log_errors(0);
 	/* db logs libpq's reason in one line. */
-	if ((a->db = db_connect_dsn(cfg_get(CFG_DB_OWNER_DSN))) == NULL)
+	if ((a->db = db_connect_dsn(dsn)) == NULL)
 		return -1;
 	if (PQsetClientEncoding(a->db, "UTF8") != 0) {
 		adm_errx(a, "cannot set the client encoding to UTF8");
@@ -401,6 +419,27 @@ adm_connect(struct adm *a, int schema)
 }
 
 int
+adm_connect(struct adm *a, int schema)
+{
+	if (adm_ready(a) == -1)
+		return -1;
+	return adm_connect_dsn(a, cfg_get(CFG_DB_OWNER_DSN), schema);
+}
+
+int
+adm_connect_jobs(struct adm *a)
+{
+	const char	*dsn;
+
+	if (adm_ready(a) == -1)
+		return -1;
+	if (*(dsn = cfg_get(CFG_DB_JOBS_DSN)) == '\0')
+		return adm_connect(a, 1);
+	a->jobs = 1;
+	return adm_connect_dsn(a, dsn, 1);
+}
+
+int
 adm_commit(struct adm *a)
 {
 	if (db_commit(a->db) == -1) {
@@ -416,7 +455,20 @@ adm_audit(struct adm *a, const char *action, const char *otype,
     const char *oid, const char *detail)
 {
 	struct audit	 ev;
+	const char	*p[3];
 
+	if (a->jobs) {
+		/* No INSERT on audit_event for the jobs' role. */
+		p[0] = a->who;
+		p[1] = action;
+		p[2] = detail;
+		if (db_cmd(a->db, "SELECT jobs_audit($1, $2, $3)", 3,
+		    p) == -1) {
+			adm_dberr(a, action);
+			return -1;
+		}
+		return 0;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.login = a->who;
 	ev.action = action;

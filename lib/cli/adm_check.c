@@ -1,0 +1,391 @@
+/* renrakucho-admin check [--prometheus FILE]: is the service healthy?
+ * One line per item, "ok   ITEM: what was found" (or WARN, FAIL, skip),
+ * exit 1 when any item is not ok:
+ *
+ *   database     reachable (db_jobs_dsn, else the owner DSN), every file
+ *                of schema_dir applied, none changed since
+ *   signer       answers PING (see adm_check_signer)
+ *   crl          crl_file's nextUpdate: FAIL within a day, WARN within 3
+ *   server_cert  ca_dir/server.crt's notAfter: FAIL within 7 days, WARN 30
+ *   ca_cert      ca_dir/ca.crt's notAfter, the same bounds
+ *   mail         the outbox: waiting mail (FAIL when the oldest waits over
+ *                an hour), mail given up in the last 7 days (FAIL)
+ *
+ * Certificates only are read, never a key.  --prometheus FILE writes the
+ * same as gauges for node_exporter's textfile collector, atomically
+ * (FILE.tmp, then rename), whatever the outcome. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "cfg.h"
+#include "db.h"
+#include "adm.h"
+
+#define CHK_DAY			86400L
+#define CHK_CRL_FAIL		(1 * CHK_DAY)
+#define CHK_CRL_WARN		(3 * CHK_DAY)
+#define CHK_CERT_FAIL		(7 * CHK_DAY)
+#define CHK_CERT_WARN		(30 * CHK_DAY)
+#define CHK_MAIL_WAIT_MAX	3600L	/* seconds the oldest mail may wait */
+#define CHK_ITEMS		8
+
+enum chk_state {
+	CHK_OK,
+	CHK_WARN,
+	CHK_FAIL,
+	CHK_SKIP,	/* not checked: no line in the gauges */
+};
+
+static const char *const chk_words[] = { "ok", "WARN", "FAIL", "skip" };
+
+struct chk_item {
+	const char	*name;
+	enum chk_state	 st;
+	char		 text[300];
+};
+
+/* What was measured, for the gauges; a value stays -1 when it could
+ * not be. */
+struct chk {
+	struct adm	*a;
+	time_t		 now;
+	struct chk_item	 item[CHK_ITEMS];
+	size_t		 n;
+	long long	 schema_files, schema_pending;
+	long long	 crl_next, server_na, ca_na;
+	long long	 mail_waiting, mail_oldest, mail_abandoned;
+};
+
+static void
+chk_add(struct chk *c, const char *name, enum chk_state st,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+chk_add(struct chk *c, const char *name, enum chk_state st,
+    const char *fmt, ...)
+{
+	struct chk_item	*it;
+	va_list		 ap;
+
+	if (c->n == CHK_ITEMS)
+		abort();	/* a programming error */
+	it = &c->item[c->n++];
+	it->name = name;
+	it->st = st;
+	va_start(ap, fmt);
+	vsnprintf(it->text, sizeof(it->text), fmt, ap);
+	va_end(ap);
+}
+
+/* "2026-12-09 14:00:00 UTC" */
+static void
+chk_utc(long long t, char *buf, size_t n)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, n, "%lld", t);
+}
+
+static long long
+chk_asn1_time(const ASN1_TIME *t)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	return (long long)timegm(&tm);
+}
+
+/* A date against the bounds: the state and its words ("in 6 days",
+ * "passed 2 hours ago"). */
+static enum chk_state
+chk_bounds(const struct chk *c, long long when, long fail, long warn,
+    char *words, size_t n)
+{
+	long long	 left = when - (long long)c->now;
+
+	if (left < 0)
+		snprintf(words, n, "passed %lld h ago", (-left + 3599) / 3600);
+	else if (left < 2 * CHK_DAY)
+		snprintf(words, n, "in %lld h", left / 3600);
+	else
+		snprintf(words, n, "in %lld days", left / CHK_DAY);
+	return left < fail ? CHK_FAIL : left < warn ? CHK_WARN : CHK_OK;
+}
+
+/* --- database ---------------------------------------------------------- */
+
+static int
+chk_database(struct chk *c)
+{
+	size_t	 files, pending, changed;
+
+	if (adm_connect_jobs(c->a) == -1) {
+		chk_add(c, "database", CHK_FAIL, "unreachable");
+		return -1;
+	}
+	if (adm_schema_counts(c->a, &files, &pending, &changed) == -1) {
+		chk_add(c, "database", CHK_FAIL, "reachable, but the schema"
+		    " could not be compared with %s",
+		    cfg_get(CFG_SCHEMA_DIR));
+		return 0;
+	}
+	c->schema_files = (long long)files;
+	c->schema_pending = (long long)(pending + changed);
+	if (pending + changed == 0)
+		chk_add(c, "database", CHK_OK, "reachable, migrated (%zu"
+		    " files)", files);
+	else
+		chk_add(c, "database", CHK_FAIL, "reachable, %zu of %zu files"
+		    " not applied, %zu changed since applied (renrakucho-admin"
+		    " migrate --status)", pending, files, changed);
+	return 0;
+}
+
+/* --- signer ------------------------------------------------------------ */
+
+/* HOOK(signer_ping): once lib/signer.c is in, this asks the signer for
+ * PING over cfg signer_socket through its signer_ping() and reports
+ * "answers on SOCKET" or FAIL with the reason.  Until then the item is
+ * not checked, and says so. */
+static void
+chk_signer(struct chk *c)
+{
+	chk_add(c, "signer", CHK_SKIP, "not checked (no signer client in"
+	    " this build)");
+}
+
+/* --- CRL and certificates ---------------------------------------------- */
+
+static void
+chk_crl(struct chk *c)
+{
+	const char	*path = cfg_get(CFG_CRL_FILE);
+	X509_CRL	*crl = NULL;
+	BIO		*b;
+	char		 utc[40], words[40];
+	enum chk_state	 st;
+
+	if ((b = BIO_new_file(path, "r")) == NULL) {
+		chk_add(c, "crl", CHK_FAIL, "%s: %s", path, strerror(errno));
+		return;
+	}
+	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (crl == NULL || (c->crl_next =
+	    chk_asn1_time(X509_CRL_get0_nextUpdate(crl))) == -1) {
+		chk_add(c, "crl", CHK_FAIL, "%s: not a CRL with a nextUpdate",
+		    path);
+		c->crl_next = -1;
+		goto out;
+	}
+	chk_utc(c->crl_next, utc, sizeof(utc));
+	st = chk_bounds(c, c->crl_next, CHK_CRL_FAIL, CHK_CRL_WARN, words,
+	    sizeof(words));
+	chk_add(c, "crl", st, "%s: next update %s (%s)%s", path, utc, words,
+	    st == CHK_OK ? "" : "; nginx refuses every client certificate"
+	    " once it passes (renrakucho-admin crl update)");
+out:
+	X509_CRL_free(crl);
+}
+
+static void
+chk_cert(struct chk *c, const char *item, const char *file, long long *na)
+{
+	X509		*x = NULL;
+	BIO		*b;
+	char		 path[4096], utc[40], words[40];
+	enum chk_state	 st;
+
+	snprintf(path, sizeof(path), "%s/%s", cfg_get(CFG_CA_DIR), file);
+	if ((b = BIO_new_file(path, "r")) == NULL) {
+		chk_add(c, item, CHK_FAIL, "%s: %s", path, strerror(errno));
+		return;
+	}
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (x == NULL || (*na = chk_asn1_time(X509_get0_notAfter(x))) ==
+	    -1) {
+		chk_add(c, item, CHK_FAIL, "%s: not a certificate", path);
+		*na = -1;
+		goto out;
+	}
+	chk_utc(*na, utc, sizeof(utc));
+	st = chk_bounds(c, *na, CHK_CERT_FAIL, CHK_CERT_WARN, words,
+	    sizeof(words));
+	chk_add(c, item, st, "%s: expires %s (%s)", path, utc, words);
+out:
+	X509_free(x);
+}
+
+/* --- mail -------------------------------------------------------------- */
+
+static void
+chk_mail(struct chk *c)
+{
+	PGresult	*r;
+	long long	 recent;
+
+	/* Given up: next_attempt_at = infinity (lib/mail.c). */
+	if ((r = db_exec(c->a->db, "SELECT"
+	    " count(*) FILTER (WHERE w) AS waiting,"
+	    " coalesce(floor(extract(epoch FROM now() -"
+	    " min(created_at) FILTER (WHERE w)))::bigint, 0) AS oldest,"
+	    " count(*) FILTER (WHERE g) AS abandoned,"
+	    " count(*) FILTER (WHERE g AND created_at >"
+	    " now() - interval '7 days') AS recent"
+	    " FROM (SELECT created_at,"
+	    " next_attempt_at <> 'infinity' AS w,"
+	    " next_attempt_at = 'infinity' AS g"
+	    " FROM mail_outbox WHERE sent_at IS NULL) m", 0, NULL)) == NULL) {
+		chk_add(c, "mail", CHK_FAIL, "the outbox cannot be read: %s",
+		    db_last_error()->message);
+		return;
+	}
+	c->mail_waiting = strtoll(db_get(r, 0, "waiting"), NULL, 10);
+	c->mail_oldest = strtoll(db_get(r, 0, "oldest"), NULL, 10);
+	c->mail_abandoned = strtoll(db_get(r, 0, "abandoned"), NULL, 10);
+	recent = strtoll(db_get(r, 0, "recent"), NULL, 10);
+	PQclear(r);
+	chk_add(c, "mail", c->mail_oldest > CHK_MAIL_WAIT_MAX || recent > 0 ?
+	    CHK_FAIL : CHK_OK, "%lld waiting (the oldest for %lld s),"
+	    " %lld given up (%lld in the last 7 days)%s", c->mail_waiting,
+	    c->mail_oldest, c->mail_abandoned, recent,
+	    c->mail_oldest > CHK_MAIL_WAIT_MAX ? "; is the mail timer"
+	    " running, does sendmail work?" : "");
+}
+
+/* --- the gauges -------------------------------------------------------- */
+
+static void
+chk_gauge(FILE *f, const char *name, const char *help, const char *label,
+    long long v)
+{
+	if (v < 0)
+		return;
+	if (help != NULL)
+		fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	fprintf(f, "%s%s %lld\n", name, label != NULL ? label : "", v);
+}
+
+static int
+chk_prometheus(const struct chk *c, const char *path)
+{
+	char	 tmp[4096], label[64];
+	FILE	*f;
+	size_t	 i;
+	int	 first = 1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >=
+	    sizeof(tmp) || (f = fopen(tmp, "we")) == NULL) {
+		adm_errx(c->a, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (c->item[i].st == CHK_SKIP)
+			continue;
+		snprintf(label, sizeof(label), "{item=\"%s\"}",
+		    c->item[i].name);
+		chk_gauge(f, "renrakucho_check_ok", first ? "1 when the item"
+		    " of renrakucho-admin check is ok, else 0." : NULL, label,
+		    c->item[i].st == CHK_OK);
+		first = 0;
+	}
+	chk_gauge(f, "renrakucho_check_time_seconds", "When the check ran"
+	    " (Unix time).", NULL, (long long)c->now);
+	chk_gauge(f, "renrakucho_schema_files", "Schema files in"
+	    " schema_dir.", NULL, c->schema_files);
+	chk_gauge(f, "renrakucho_schema_unapplied_files", "Schema files not"
+	    " applied, or changed since.", NULL, c->schema_pending);
+	chk_gauge(f, "renrakucho_crl_next_update_seconds", "The CRL's"
+	    " nextUpdate (Unix time).", NULL, c->crl_next);
+	if (c->server_na >= 0 || c->ca_na >= 0)
+		fprintf(f, "# HELP renrakucho_cert_not_after_seconds The"
+		    " certificate's notAfter (Unix time).\n"
+		    "# TYPE renrakucho_cert_not_after_seconds gauge\n");
+	chk_gauge(f, "renrakucho_cert_not_after_seconds", NULL,
+	    "{cert=\"server\"}", c->server_na);
+	chk_gauge(f, "renrakucho_cert_not_after_seconds", NULL,
+	    "{cert=\"ca\"}", c->ca_na);
+	chk_gauge(f, "renrakucho_mail_waiting", "Mail waiting in the"
+	    " outbox.", NULL, c->mail_waiting);
+	chk_gauge(f, "renrakucho_mail_oldest_waiting_seconds", "How long the"
+	    " oldest waiting mail has waited.", NULL, c->mail_oldest);
+	chk_gauge(f, "renrakucho_mail_abandoned", "Mail given up after the"
+	    " last attempt, still in the outbox.", NULL, c->mail_abandoned);
+	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1) {
+		adm_errx(c->a, "%s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	if (fclose(f) == EOF || chmod(tmp, 0644) == -1 ||
+	    rename(tmp, path) == -1) {
+		adm_errx(c->a, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_check(struct adm *a, int argc, char **argv)
+{
+	const char		*prom = NULL;
+	const struct adm_opt	 opts[] = {
+		{ "prometheus", .val = &prom },
+		{ NULL }
+	};
+	struct chk		 c;
+	size_t			 i;
+	int			 rc, db;
+
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
+		return rc;
+	if (adm_ready(a) == -1)
+		return 1;
+	memset(&c, 0, sizeof(c));
+	c.a = a;
+	c.now = time(NULL);
+	c.schema_files = c.schema_pending = c.crl_next = -1;
+	c.server_na = c.ca_na = -1;
+	c.mail_waiting = c.mail_oldest = c.mail_abandoned = -1;
+
+	db = chk_database(&c);
+	chk_signer(&c);
+	chk_crl(&c);
+	chk_cert(&c, "server_cert", "server.crt", &c.server_na);
+	chk_cert(&c, "ca_cert", "ca.crt", &c.ca_na);
+	if (db == 0)
+		chk_mail(&c);
+	else
+		chk_add(&c, "mail", CHK_FAIL, "not checked: no database");
+
+	rc = 0;
+	for (i = 0; i < c.n; i++) {
+		printf("%-4s %s: %s\n", chk_words[c.item[i].st],
+		    c.item[i].name, c.item[i].text);
+		if (c.item[i].st == CHK_WARN || c.item[i].st == CHK_FAIL)
+			rc = 1;
+	}
+	if (prom != NULL && chk_prometheus(&c, prom) == -1)
+		rc = 1;
+	return rc;
+}
