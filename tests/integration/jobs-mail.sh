@@ -36,6 +36,21 @@ ok 'the queued mail reaches the mail folder within 15 s' test -n "$found"
 is "$(psql_owner "SELECT sent_at IS NOT NULL FROM renrakucho.mail_outbox WHERE id = $id")" t \
     'and is marked sent'
 deliveries() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.mail.deliver'"; }
+# As the package's timers deliver: as the CGIs' user (whose name the
+# event carries), which reaches no database socket but pgbouncer's, as
+# the jobs' role (db_jobs_dsn).
+deliverer() { psql_owner "SELECT login FROM renrakucho.audit_event WHERE action = 'cli.mail.deliver' AND detail LIKE 'sent %' AND at > now() - interval '1 minute' ORDER BY id DESC LIMIT 1"; }
+for _ in $(seq 20); do
+	[ -n "$(deliverer)" ] && break
+	sleep 0.5
+done
+is "$(deliverer)" cli:renrakucho 'the jobs deliver as the renrakucho user'
+is "$(psql_owner "SELECT count(*) FROM pg_roles WHERE rolname = 'renrakucho_jobs' AND rolcanlogin")" 1 \
+    'the jobs role exists and may log in'
+like "$(grep '^db_jobs_dsn' "${ADMIN##*--conf }")" 'user=renrakucho_jobs' \
+    'the stack sets db_jobs_dsn to the jobs role'
+ok 'the renrakucho user cannot reach PostgreSQL'"'"'s own socket (only db_jobs_dsn)' \
+    bash -c '! runuser -u renrakucho -- test -x "$1/pg/sock"' _ "$RUN_DIR"
 n=$(deliveries)
 
 # The CRL and the purges, every STACK_JOBS_PERIOD (10 s here).
