@@ -216,13 +216,14 @@ for u in renrakucho-fcgiwrap.service renrakucho-pgbouncer.service \
 done
 like "$(grep '^RestrictAddressFamilies=' "$X/lib/systemd/system/renrakucho-fcgiwrap.service")" \
     '^RestrictAddressFamilies=AF_UNIX$' 'the CGIs may open unix sockets only'
-for j in 'crl:crl update' 'mail:mail deliver' 'purge:pickup purge' 'purge:session purge'; do
+for j in 'crl:crl update' 'mail:mail deliver' 'purge:pickup purge' 'purge:session purge' \
+    'purge:mail purge'; do
 	like "$(cat "$X/lib/systemd/system/renrakucho-${j%%:*}.service")" \
 	    "^ExecStart=/usr/sbin/renrakucho-admin ${j#*:}( |\$)" "renrakucho-${j%%:*}.service runs '${j#*:}'"
 done
 # The verbs the timers run exist in renrakucho-admin.
 help=$("$PREFIX/sbin/renrakucho-admin" --help 2>&1)
-for v in 'crl update' 'mail deliver' 'pickup purge' 'session purge'; do
+for v in 'crl update' 'mail deliver' 'pickup purge' 'session purge' 'mail purge'; do
 	like "$help" "^  $v( |\$)" "renrakucho-admin has the verb '$v'"
 done
 
