@@ -4,11 +4,14 @@
  *
  * This file holds the verb table, option parsing, usage and the helpers
  * every verb shares; each verb group has its file (adm_migrate.c,
- * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c).
+ * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c,
+ * adm_check.c, adm_backup.c).
  *
- * It talks straight to PostgreSQL with the owner DSN (never through
- * pgbouncer), through the CGIs' database layer (db.h), and writes every
- * change together with its audit event in one transaction.  Passwords
+ * It talks to PostgreSQL with the owner DSN (never through pgbouncer's
+ * transaction pool), or for the routine verbs the timers run (mail, the
+ * purges) and check with db_jobs_dsn when set, through the CGIs'
+ * database layer (db.h), and writes every change together with its
+ * audit event in one transaction.  Passwords
  * are read from stdin, never from argv, where any user could see them in
  * ps(1).
  *
