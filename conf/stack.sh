@@ -29,8 +29,9 @@
 #                 mail stays in the outbox until `mail deliver`
 #
 # Users: nginx's workers run as www-data, the CGIs as renrakucho (created
-# here when missing), PostgreSQL and pgbouncer as postgres, the rest as
-# root: the layout of users and sockets the Debian package has, with
+# here when missing), so do the jobs' mail delivery and purges (as the
+# database role renrakucho_jobs), PostgreSQL and pgbouncer as postgres,
+# the rest as root: the layout of users and sockets the Debian package has, with
 # paths under DIR instead of /run and /etc.
 #
 # Layout of DIR (a symlink to /var/tmp/... when the postgres user cannot
@@ -50,7 +51,7 @@
 #            fcgi/ (0750 renrakucho:www-data; the socket 0660
 #            renrakucho:www-data: nginx's group alone reaches the CGIs)
 #   nginx/   rendered configuration, temp/
-#   bin/     capture-mail, reload-nginx
+#   bin/     capture-mail, reload-nginx, renrakucho-admin (the jobs' copy)
 #   mail/    captured mail (one file per message), 0750 renrakucho
 #   log/     every log file (jobs.log: what the jobs did)
 set -euo pipefail
@@ -225,7 +226,8 @@ make_layout() {
 	mkdir_as "$NGINX_DIR/temp" 0755 root:root
 	mkdir_as "$NGINX_DIR/errors-root/.rk-error" 0755 root:root
 	mkdir_as "$RUN_DIR/bin" 0755 root:root
-	# The CGIs and the admin CLI (root: the jobs too) both send mail.
+	# The CGIs and the jobs (both renrakucho) send mail, and the admin
+	# CLI run by root.
 	mkdir_as "$RUN_DIR/mail" 0750 "$CGI_USER:$CGI_USER"
 	local f
 	for f in pgbouncer.log postgresql-start.log; do

@@ -86,8 +86,8 @@ $ADMIN check > /dev/null 2>&1
 is "$?" 0 'once it is gone, check exits 0 again'
 
 # --- a CRL near or past its nextUpdate, certificates near their end ---------
-# A throwaway CA of the test's own: its CRLs, a CA certificate of two
-# days and a server certificate of twenty.
+# A throwaway CA of the test's own: its CRLs, a CA certificate of one
+# day and a server certificate of twenty.
 T=$TEST_TMP/ca
 mkdir -p "$T/dir"
 : > "$T/index.txt"
@@ -95,7 +95,7 @@ echo 01 > "$T/crlnumber"
 printf '[ca]\ndefault_ca = t\n[t]\ndatabase = %s/index.txt\ncrlnumber = %s/crlnumber\ndefault_md = sha256\n' \
     "$T" "$T" > "$T/ca.cnf"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
-    -out "$T/dir/ca.crt" -subj /CN=check-test -days 2 2> /dev/null || bail 'openssl req'
+    -out "$T/dir/ca.crt" -subj /CN=check-test -days 1 2> /dev/null || bail 'openssl req'
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/srv.key" \
     -out "$T/dir/server.crt" -subj /CN=server -days 20 2> /dev/null || bail 'openssl req'
 gencrl() { openssl ca -config "$T/ca.cnf" -gencrl -keyfile "$T/ca.key" -cert "$T/dir/ca.crt" "$@" 2> /dev/null; }
@@ -119,7 +119,7 @@ like "$out" "^FAIL crl: $T/past.pem: next update 2020-01-02 00:00:00 UTC \(passe
 is "$(val renrakucho_crl_next_update_seconds)" 1577923200 'prometheus: that nextUpdate (2020-01-02)'
 out=$(with "$T/soon.pem")
 like "$out" "^WARN crl: $T/soon.pem: next update .* \(in 2 days\); " 'a CRL 60 hours from it: WARN'
-like "$out" "^FAIL ca_cert: $T/dir/ca.crt: expires .* \(in (47|48) h\)\$" 'a CA certificate of two days: FAIL'
+like "$out" "^FAIL ca_cert: $T/dir/ca.crt: expires .* \(in (23|24) h\)\$" 'a CA certificate of one day: FAIL'
 like "$out" "^WARN server_cert: $T/dir/server.crt: expires .* \(in (19|20) days\)\$" \
     'a server certificate of twenty days: WARN'
 is "$(val 'renrakucho_cert_not_after_seconds{cert="ca"}')" "$(not_after "$T/dir/ca.crt")" \
