@@ -192,6 +192,18 @@ bk_copy(const struct adm *a, const char *src, const char *dst, mode_t mode)
 	return rc;
 }
 
+/* The verb's one operand, DIR (adm_parse takes options only), and the
+ * configuration: -1 to go on, else the exit status. */
+static int
+bk_operand(struct adm *a, int argc, char **argv, const char **dir)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return adm_usage(a, !(argc == 2 &&
+		    strcmp(argv[1], "--help") == 0));
+	*dir = argv[1];
+	return adm_ready(a) == -1 ? 1 : -1;
+}
+
 /* --- backup ------------------------------------------------------------ */
 
 /* DIR made, or found empty: 0, or -1 with a message. */
@@ -334,14 +346,10 @@ cmd_backup(struct adm *a, int argc, char **argv)
 	char		*tar[] = { "tar", "--create", "--file", path,
 	    "--directory", NULL, ".", NULL };
 	const char	*dir, *ca;
+	int		 rc;
 
-	/* One operand, DIR: adm_parse takes options only. */
-	if (argc != 2 || argv[1][0] == '-')
-		return adm_usage(a, !(argc == 2 &&
-		    strcmp(argv[1], "--help") == 0));
-	dir = argv[1];
-	if (adm_ready(a) == -1)
-		return 1;
+	if ((rc = bk_operand(a, argc, argv, &dir)) != -1)
+		return rc;
 	umask(077);
 	if (bk_newdir(a, dir) == -1)
 		return 1;
@@ -550,13 +558,10 @@ cmd_restore(struct adm *a, int argc, char **argv)
 	PGresult	*r;
 	FILE		*f;
 	long		 len;
+	int		 rc;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return adm_usage(a, !(argc == 2 &&
-		    strcmp(argv[1], "--help") == 0));
-	dir = argv[1];
-	if (adm_ready(a) == -1)
-		return 1;
+	if ((rc = bk_operand(a, argc, argv, &dir)) != -1)
+		return rc;
 	if (bk_verify(a, dir) == -1)
 		return 1;
 	printf("MANIFEST         every file matches\n");

@@ -274,62 +274,83 @@ chk_mail(struct chk *c)
 
 /* --- the gauges -------------------------------------------------------- */
 
+/* One gauge of the file, NULL-named at the end of a table. */
+struct chk_gauge {
+	const char	*name;
+	const char	*help;
+	const char	*label;	/* "{item=\"crl\"}", or NULL */
+	long long	 v;	/* -1: not measured, no sample */
+};
+
+/* The samples measured; HELP and TYPE once before the first of a name. */
 static void
-chk_gauge(FILE *f, const char *name, const char *help, const char *label,
-    long long v)
+chk_gauges(FILE *f, const struct chk_gauge *g, const char **last)
 {
-	if (v < 0)
-		return;
-	if (help != NULL)
-		fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
-	fprintf(f, "%s%s %lld\n", name, label != NULL ? label : "", v);
+	for (; g->name != NULL; g++) {
+		if (g->v < 0)
+			continue;
+		if (*last == NULL || strcmp(*last, g->name) != 0)
+			fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", g->name,
+			    g->help, g->name);
+		*last = g->name;
+		fprintf(f, "%s%s %lld\n", g->name, g->label != NULL ?
+		    g->label : "", g->v);
+	}
 }
 
 static int
 chk_prometheus(const struct chk *c, const char *path)
 {
-	char	 tmp[4096], label[64];
-	FILE	*f;
-	size_t	 i;
-	int	 first = 1;
+	static const char cert_help[] =
+	    "The certificate's notAfter (Unix time).";
+	const struct chk_gauge	 g[] = {
+		{ "renrakucho_check_time_seconds",
+		  "When the check ran (Unix time).", NULL, (long long)c->now },
+		{ "renrakucho_schema_files", "Schema files in schema_dir.",
+		  NULL, c->schema_files },
+		{ "renrakucho_schema_unapplied_files",
+		  "Schema files not applied, or changed since.", NULL,
+		  c->schema_pending },
+		{ "renrakucho_crl_next_update_seconds",
+		  "The CRL's nextUpdate (Unix time).", NULL, c->crl_next },
+		{ "renrakucho_cert_not_after_seconds", cert_help,
+		  "{cert=\"server\"}", c->server_na },
+		{ "renrakucho_cert_not_after_seconds", cert_help,
+		  "{cert=\"ca\"}", c->ca_na },
+		{ "renrakucho_mail_waiting", "Mail waiting in the outbox.",
+		  NULL, c->mail_waiting },
+		{ "renrakucho_mail_oldest_waiting_seconds",
+		  "How long the oldest waiting mail has waited.", NULL,
+		  c->mail_oldest },
+		{ "renrakucho_mail_abandoned", "Mail given up after the last"
+		  " attempt, still in the outbox.", NULL, c->mail_abandoned },
+		{ NULL, NULL, NULL, 0 }
+	};
+	struct chk_gauge	 ok[CHK_ITEMS + 1];
+	char			 tmp[4096], label[CHK_ITEMS][64];
+	const char		*last = NULL;
+	FILE			*f;
+	size_t			 i, n = 0;
 
+	for (i = 0; i < c->n; i++) {
+		if (c->item[i].st == CHK_SKIP)
+			continue;
+		snprintf(label[n], sizeof(label[n]), "{item=\"%s\"}",
+		    c->item[i].name);
+		ok[n].name = "renrakucho_check_ok";
+		ok[n].help = "1 when the item of renrakucho-admin check is ok,"
+		    " else 0.";
+		ok[n].label = label[n];
+		ok[n++].v = c->item[i].st == CHK_OK;
+	}
+	ok[n].name = NULL;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >=
 	    sizeof(tmp) || (f = fopen(tmp, "we")) == NULL) {
 		adm_errx(c->a, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < c->n; i++) {
-		if (c->item[i].st == CHK_SKIP)
-			continue;
-		snprintf(label, sizeof(label), "{item=\"%s\"}",
-		    c->item[i].name);
-		chk_gauge(f, "renrakucho_check_ok", first ? "1 when the item"
-		    " of renrakucho-admin check is ok, else 0." : NULL, label,
-		    c->item[i].st == CHK_OK);
-		first = 0;
-	}
-	chk_gauge(f, "renrakucho_check_time_seconds", "When the check ran"
-	    " (Unix time).", NULL, (long long)c->now);
-	chk_gauge(f, "renrakucho_schema_files", "Schema files in"
-	    " schema_dir.", NULL, c->schema_files);
-	chk_gauge(f, "renrakucho_schema_unapplied_files", "Schema files not"
-	    " applied, or changed since.", NULL, c->schema_pending);
-	chk_gauge(f, "renrakucho_crl_next_update_seconds", "The CRL's"
-	    " nextUpdate (Unix time).", NULL, c->crl_next);
-	if (c->server_na >= 0 || c->ca_na >= 0)
-		fprintf(f, "# HELP renrakucho_cert_not_after_seconds The"
-		    " certificate's notAfter (Unix time).\n"
-		    "# TYPE renrakucho_cert_not_after_seconds gauge\n");
-	chk_gauge(f, "renrakucho_cert_not_after_seconds", NULL,
-	    "{cert=\"server\"}", c->server_na);
-	chk_gauge(f, "renrakucho_cert_not_after_seconds", NULL,
-	    "{cert=\"ca\"}", c->ca_na);
-	chk_gauge(f, "renrakucho_mail_waiting", "Mail waiting in the"
-	    " outbox.", NULL, c->mail_waiting);
-	chk_gauge(f, "renrakucho_mail_oldest_waiting_seconds", "How long the"
-	    " oldest waiting mail has waited.", NULL, c->mail_oldest);
-	chk_gauge(f, "renrakucho_mail_abandoned", "Mail given up after the"
-	    " last attempt, still in the outbox.", NULL, c->mail_abandoned);
+	chk_gauges(f, ok, &last);
+	chk_gauges(f, g, &last);
 	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1) {
 		adm_errx(c->a, "%s: %s", tmp, strerror(errno));
 		fclose(f);
