@@ -100,6 +100,25 @@ for v in 'session purge' 'pickup purge'; do
 	like "$?:$out" '^0:[0-9]+$' "$v works as the jobs' role (prints its count)"
 done
 
+# --- pickup purge as the jobs' role: an expired bundle ---------------------
+# A certificate parked behind a pickup that expired, with a session on
+# it: the purge drops the bundle, revokes the certificate and ends the
+# session, all within the role's grants.
+SER=$(printf 'FEED%012X' "$$")
+fac=$(psql_owner "SELECT facility_id FROM renrakucho.account WHERE id = $(account_id "$STAFF1_LOGIN")")
+psql_owner "INSERT INTO renrakucho.device_cert (serial, sha256, facility_id, label, not_after)
+    VALUES ('$SER', encode(sha256('$SER'::bytea), 'hex'), $fac, 'jobs-role', now() + interval '1 year')" > /dev/null
+psql_owner "INSERT INTO renrakucho.pickup (number, password_hash, serial, facility_id, p12, created_at, expires_at)
+    VALUES (lpad('$$', 12, '9'), 'x', '$SER', $fac, '\\x00', now() - interval '4 days', now() - interval '1 day')" > /dev/null
+psql_owner "INSERT INTO renrakucho.session (token_hash, csrf, account_id, cert_serial)
+    VALUES (encode(sha256('jobs-role-$$'::bytea), 'hex'), 'x', $(account_id "$STAFF1_LOGIN"), '$SER')" > /dev/null
+out=$($ADMIN pickup purge 2>&1)
+like "$out" '^[1-9][0-9]*$' 'pickup purge as the jobs role purges the expired bundle'
+is "$(psql_owner "SELECT concat_ws('|', p12 IS NULL, (SELECT revoke_reason FROM renrakucho.device_cert WHERE serial = '$SER'),
+    (SELECT end_reason FROM renrakucho.session WHERE cert_serial = '$SER'))
+    FROM renrakucho.pickup WHERE serial = '$SER'")" 't|pickup expired|certificate revoked' \
+    'the bundle is gone, the certificate revoked, its session ended'
+
 # --- mail purge -----------------------------------------------------------
 mk() {	# mk SENT_AT NEXT_ATTEMPT_AT CREATED_AT: a row; prints its id
 	psql_owner "INSERT INTO renrakucho.mail_outbox (to_addr, subject, body,
