@@ -199,6 +199,10 @@ done
 svc=$(cat "$X/lib/systemd/system/renrakucho-fcgiwrap.service")
 exec_line=$(printf '%s\n' "$svc" | grep '^ExecStart=')
 like "$exec_line" '^ExecStart=/usr/bin/env -i ' 'fcgiwrap runs with a cleared environment'
+# The CGIs' messages reach the journal: without -f a CGI's standard
+# error is fcgiwrap's (lib/log.c), which the unit sends there.
+like "$svc" '^StandardError=journal$' "fcgiwrap's standard error goes to the journal"
+unlike "$exec_line" ' -f( |$)' "fcgiwrap leaves the CGIs' standard error its own (no -f)"
 allowed=$(printf '%s\n' "$exec_line" | grep -oE -- '-p [^ ]+' | sed 's/^-p //' | sort | tr '\n' ' ')
 want=$(printf '/usr/lib/renrakucho/cgi-bin/%s\n' $cgis | sort | tr '\n' ' ')
 is "$allowed" "$want" 'fcgiwrap -p allows exactly the packaged CGIs'
