@@ -101,10 +101,12 @@ int	adm_table(struct adm *, const char *sql, int n,
 /* adm_help.c: the manual pages in roff, generated from the tables so
  * they cannot drift: renrakucho-admin(8) from the n verbs, and
  * renrakucho.conf(5) from cfg's reference; adm_conf_ref prints that
- * reference as a configuration file of the defaults, one comment each. */
+ * reference as a configuration file of the defaults, one comment each.
+ * The last two: 0, or -1 with a message when a key lacks its default or
+ * description. */
 void	adm_man_admin(FILE *, const struct adm_def *, size_t n);
-void	adm_man_conf(FILE *);
-void	adm_conf_ref(FILE *);
+int	adm_man_conf(FILE *);
+int	adm_conf_ref(FILE *);
 
 /* adm_ca.c: the CRL from the database, written and reloaded. */
 int	adm_crl(struct adm *, int days);

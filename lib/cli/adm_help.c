@@ -195,12 +195,36 @@ adm_man_admin(FILE *f, const struct adm_def *defs, size_t n)
 	    ".BR nginx (8)\n", f);
 }
 
-void
+/* Every row of cfg's reference filled in: a key added with no
+ * description fails the build here, in one line, rather than printing a
+ * page with a hole. */
+static int
+conf_complete(void)
+{
+	const struct cfg_def	*d;
+	int			 k;
+
+	for (k = 0; k < CFG__MAX; k++) {
+		d = cfg_def((enum cfg_key)k);
+		if (d->name == NULL || d->dflt == NULL || d->doc == NULL ||
+		    d->doc[0] == '\0') {
+			fprintf(stderr, "%s: key %d (%s) of lib/cfg.c has no"
+			    " default or no description\n", ADM_PROG, k,
+			    d->name != NULL ? d->name : "no name");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 adm_man_conf(FILE *f)
 {
 	const struct cfg_def	*d;
 	int			 k;
 
+	if (conf_complete() == -1)
+		return -1;
 	man_head(f, "RENRAKUCHO.CONF", "5", "renrakucho.conf",
 	    "configuration of renrakucho's CGIs and of renrakucho-admin");
 	fputs(".SH SYNOPSIS\n", f);
@@ -255,6 +279,7 @@ adm_man_conf(FILE *f)
 	fputs("The configuration.\n"
 	    ".SH SEE ALSO\n"
 	    ".BR renrakucho\\-admin (8)\n", f);
+	return 0;
 }
 
 /* Plain text folded at 72 columns after "# ". */
@@ -282,13 +307,15 @@ conf_comment(FILE *f, const char *s)
 		fputc('\n', f);
 }
 
-void
+int
 adm_conf_ref(FILE *f)
 {
 	const struct cfg_def	*d;
 	char			 line[2048];
 	int			 k;
 
+	if (conf_complete() == -1)
+		return -1;
 	fprintf(f, "# The keys of renrakucho.conf, each with its default"
 	    " (\"renrakucho-admin\n# help --conf\").  See renrakucho.conf(5).\n");
 	for (k = 0; k < CFG__MAX; k++) {
@@ -299,4 +326,5 @@ adm_conf_ref(FILE *f)
 		fprintf(f, "%s =%s%s\n", d->name, d->dflt[0] != '\0' ? " " : "",
 		    d->dflt);
 	}
+	return 0;
 }

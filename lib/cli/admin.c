@@ -163,7 +163,7 @@ adm_help(FILE *f)
 static int
 adm_help_verb(int argc, char **argv)
 {
-	int	 i, conf = 0, man = 0;
+	int	 i, conf = 0, man = 0, rc = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--conf") == 0)
@@ -177,13 +177,15 @@ adm_help_verb(int argc, char **argv)
 		}
 	}
 	if (conf && man)
-		adm_man_conf(stdout);
+		rc = adm_man_conf(stdout);
 	else if (conf)
-		adm_conf_ref(stdout);
+		rc = adm_conf_ref(stdout);
 	else if (man)
 		adm_man_admin(stdout, adm_defs, ADM_NDEFS);
 	else
 		adm_help(stdout);
+	if (rc == -1)
+		return 1;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		adm_errx(NULL, "standard output: %s", strerror(errno));
 		return 1;
