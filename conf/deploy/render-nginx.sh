@@ -74,7 +74,8 @@ snippet() {
 }
 
 # example NAME HEADER: the operator's lines of the server block around
-# an include of the snippet.
+# an include of the snippet, and the access log in renrakucho's format
+# (conf.d/renrakucho-log.conf) when the snippet has none of its own.
 example() {
 	{
 		printf '%s\n' "$2"
@@ -83,6 +84,9 @@ example() {
 			!body { next }
 			/^\}/ { exit }
 			$0 ~ own { print }'
+		if ! grep -q '^access_log ' "$out/snippets/renrakucho-$1.conf"; then
+			printf '\n\taccess_log /var/log/nginx/renrakucho-%s-access.log renrakucho;' "$1"
+		fi
 		printf '\n\tinclude %s/renrakucho-%s.conf;\n}\n' "$SNIPPETS" "$1"
 	} > "$out/examples/renrakucho-$1"
 }

@@ -316,6 +316,8 @@ unlike "$fmt" 'request_uri|\$request |\$args|\$query_string|\$http_referer|\$htt
 unlike "$(cat "$N/etc/nginx/snippets/renrakucho-portal.conf")" 'ssl_verify_client' \
     'the portal asks for no client certificate'
 like "$(cat "$N/etc/nginx/sites-enabled/renrakucho-app")" '^	listen 8443 ssl;$' 'the example app site has a port of its own'
+like "$(cat "$N/etc/nginx/sites-enabled/renrakucho-portal")" '^	access_log /var/log/nginx/renrakucho-portal-access.log renrakucho;$' \
+    'the example portal site logs in the format renrakucho'
 # The check itself: the snippets at http level (conf.d/, as a
 # full-server template would have been) are refused.
 cp "$X/etc/nginx/snippets/renrakucho-app.conf" "$N/etc/nginx/conf.d/renrakucho-app.conf"
