@@ -12,36 +12,80 @@
 
 #define CFG_LINE_MAX	1024
 
-struct cfg_def {
-	const char	*name;
-	const char	*dflt;
-};
-
+/*
+ * The configuration reference, one row per key of enum cfg_key (same
+ * order): name, default, description.  A key is added here and in
+ * cfg.h's enum, nowhere else in the code: the manual page
+ * renrakucho.conf(5) is generated from this table, and the tests
+ * (tests/cgi/doc-drift.sh, tests/unit/cfg.c) fail when a key lacks a
+ * description or is missing from the documented files
+ * (conf/deploy/renrakucho.conf, conf/renrakucho.conf.in).  Descriptions
+ * are plain text: the generator escapes them for roff.
+ */
 static const struct cfg_def cfg_defs[CFG__MAX] = {
-	/* CFG_DB_HOST */		{ "db_host", "/var/run/postgresql" },
-	/* CFG_DB_PORT */		{ "db_port", "6432" },
-	/* CFG_DB_NAME */		{ "db_name", "renrakucho" },
-	/* CFG_DB_USER */		{ "db_user", "renrakucho_app" },
-	/* CFG_DB_PASSWORD */		{ "db_password", "" },
-	/* CFG_DB_OWNER_DSN */		{ "db_owner_dsn", "dbname=renrakucho" },
-	/* CFG_DB_JOBS_DSN */		{ "db_jobs_dsn", "" },
-	/* CFG_STATEMENT_TIMEOUT_MS */	{ "statement_timeout_ms", "5000" },
-	/* CFG_MUNICIPALITY_NAME */	{ "municipality_name", "島根県出雲市" },
-	/* CFG_MUNICIPALITY_CODE */	{ "municipality_code", "32203" },
-	/* CFG_SERVICE_NAME */		{ "service_name", "電子連絡帳" },
-	/* CFG_APP_URL */		{ "app_url", "https://127.0.0.1:8443/" },
-	/* CFG_PORTAL_URL */		{ "portal_url", "https://127.0.0.1:8444/" },
-	/* CFG_SECRETARIAT_NAME */	{ "secretariat_name", "電子連絡帳 事務局" },
-	/* CFG_SECRETARIAT_PHONE */	{ "secretariat_phone", "" },
-	/* CFG_SECRETARIAT_FAX */	{ "secretariat_fax", "" },
-	/* CFG_SECRETARIAT_EMAIL */	{ "secretariat_email", "" },
-	/* CFG_MAIL_FROM */		{ "mail_from", "renrakucho@localhost" },
-	/* CFG_SENDMAIL */		{ "sendmail", "/usr/sbin/sendmail -t -i" },
-	/* CFG_CA_DIR */		{ "ca_dir", SYSCONFDIR "/renrakucho/ca" },
-	/* CFG_CRL_FILE */		{ "crl_file", SYSCONFDIR "/renrakucho/crl.pem" },
-	/* CFG_RELOAD_CMD */		{ "reload_cmd", "nginx -s reload" },
-	/* CFG_SCHEMA_DIR */		{ "schema_dir", PKGDATADIR "/schema" },
-	/* CFG_CERT_DAYS */		{ "cert_days", "730" },
+	/* CFG_DB_HOST */		{ "db_host", "/var/run/postgresql",
+	  "Where the CGIs connect: a socket directory (pgbouncer's, or "
+	  "PostgreSQL's) or a host name." },
+	/* CFG_DB_PORT */		{ "db_port", "6432",
+	  "The port; for a socket directory it names the socket, "
+	  ".s.PGSQL.<port>." },
+	/* CFG_DB_NAME */		{ "db_name", "renrakucho",
+	  "The database, as pgbouncer exposes it." },
+	/* CFG_DB_USER */		{ "db_user", "renrakucho_app",
+	  "The CGIs' least-privilege database role." },
+	/* CFG_DB_PASSWORD */		{ "db_password", "",
+	  "That role's password, sent only when the server asks for one; "
+	  "empty when the socket itself is the boundary (peer or trust on "
+	  "a socket only renrakucho reaches)." },
+	/* CFG_DB_OWNER_DSN */		{ "db_owner_dsn", "dbname=renrakucho",
+	  "libpq connection string of the schema owner, for "
+	  "renrakucho-admin only (migrate, the CA, accounts, the jobs); the "
+	  "CGIs never use it." },
+	/* CFG_DB_JOBS_DSN */		{ "db_jobs_dsn", "",
+	  "libpq connection string of the jobs' role (renrakucho_jobs), "
+	  "used by the routine verbs the timers run (mail deliver and "
+	  "purge, pickup and session purge) and by check; empty: "
+	  "db_owner_dsn." },
+	/* CFG_STATEMENT_TIMEOUT_MS */	{ "statement_timeout_ms", "5000",
+	  "Upper bound of any one statement of a CGI, in milliseconds." },
+	/* CFG_MUNICIPALITY_NAME */	{ "municipality_name", "島根県出雲市",
+	  "The service area: patients must live here." },
+	/* CFG_MUNICIPALITY_CODE */	{ "municipality_code", "32203",
+	  "Its local government code (全国地方公共団体コード, 5 digits)." },
+	/* CFG_SERVICE_NAME */		{ "service_name", "電子連絡帳",
+	  "The service's name, shown in page titles and mails." },
+	/* CFG_APP_URL */		{ "app_url", "https://127.0.0.1:8443/",
+	  "The app's public base URL (client certificate required), "
+	  "ending in \"/\"." },
+	/* CFG_PORTAL_URL */		{ "portal_url", "https://127.0.0.1:8444/",
+	  "The public portal's base URL, ending in \"/\"." },
+	/* CFG_SECRETARIAT_NAME */	{ "secretariat_name", "電子連絡帳 事務局",
+	  "Who runs the service (the city's secretariat), shown on help "
+	  "pages and error pages." },
+	/* CFG_SECRETARIAT_PHONE */	{ "secretariat_phone", "",
+	  "The secretariat's phone number." },
+	/* CFG_SECRETARIAT_FAX */	{ "secretariat_fax", "",
+	  "The secretariat's fax number." },
+	/* CFG_SECRETARIAT_EMAIL */	{ "secretariat_email", "",
+	  "The secretariat's e-mail address." },
+	/* CFG_MAIL_FROM */		{ "mail_from", "renrakucho@localhost",
+	  "Sender address of every mail." },
+	/* CFG_SENDMAIL */		{ "sendmail", "/usr/sbin/sendmail -t -i",
+	  "Command that takes one message on standard input, run by "
+	  "\"renrakucho-admin mail deliver\"." },
+	/* CFG_CA_DIR */		{ "ca_dir", SYSCONFDIR "/renrakucho/ca",
+	  "The CA's directory (ca.key, ca.crt, server.key, server.crt)." },
+	/* CFG_CRL_FILE */		{ "crl_file", SYSCONFDIR "/renrakucho/crl.pem",
+	  "The CRL nginx reads (ssl_crl), written atomically by "
+	  "\"renrakucho-admin crl update\"." },
+	/* CFG_RELOAD_CMD */		{ "reload_cmd", "nginx -s reload",
+	  "Command run after the CRL is written, so that nginx loads it; "
+	  "empty runs nothing." },
+	/* CFG_SCHEMA_DIR */		{ "schema_dir", PKGDATADIR "/schema",
+	  "The installed SQL (base.sql, the numbered deltas, functions/), "
+	  "applied by \"renrakucho-admin migrate\"." },
+	/* CFG_CERT_DAYS */		{ "cert_days", "730",
+	  "Validity of a new device certificate, in days." },
 };
 
 static char	*cfg_vals[CFG__MAX];
@@ -116,6 +160,12 @@ cfg_load(void)
 	if ((p = getenv("RENRAKUCHO_CONF")) == NULL || *p == '\0')
 		p = SYSCONFDIR "/renrakucho.conf";
 	return cfg_load_file(p);
+}
+
+const struct cfg_def *
+cfg_def(enum cfg_key k)
+{
+	return (unsigned)k < CFG__MAX ? &cfg_defs[k] : NULL;
 }
 
 const char *

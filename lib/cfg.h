@@ -4,6 +4,8 @@
 #ifndef RK_CFG_H
 #define RK_CFG_H
 
+/* Every key, in the order of its row in cfg_defs (lib/cfg.c), which
+ * holds its name, default and description. */
 enum cfg_key {
 	CFG_DB_HOST,		/* pgbouncer socket directory or host */
 	CFG_DB_PORT,
@@ -32,6 +34,15 @@ enum cfg_key {
 	CFG__MAX
 };
 
+/* One key of the configuration reference: the parser, renrakucho.conf(5)
+ * ("renrakucho-admin help --conf --man") and "help --conf" read this one
+ * table, so they cannot drift apart. */
+struct cfg_def {
+	const char	*name;	/* as written in the file */
+	const char	*dflt;	/* the value when the key is absent */
+	const char	*doc;	/* what it is: plain text, sentences */
+};
+
 /* Loads once; returns 0, or -1 with a log line (file unreadable,
  * unknown key, malformed line). */
 int		 cfg_load(void);
@@ -39,4 +50,6 @@ int		 cfg_load(void);
 const char	*cfg_get(enum cfg_key);
 /* Override (admin CLI --conf, tests). */
 int		 cfg_load_file(const char *path);
+/* The key's row of the reference; NULL past CFG__MAX. */
+const struct cfg_def	*cfg_def(enum cfg_key);
 #endif

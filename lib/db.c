@@ -178,9 +178,15 @@ db_failed(PGconn *c, const PGresult *r)
 	if (db_quiet)
 		return;
 	/* A unique violation or a serialisation failure is a normal outcome
-	 * the caller handles; log it briefly. */
-	log_err("database: %s%s", db_err.sqlstate,
-	    r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	 * the caller handles; log it briefly.  SQLSTATE, constraint and the
+	 * primary message only: the DETAIL of a unique or check violation
+	 * holds the row's values (a patient's kana, birth date, sex), and
+	 * no log may hold personal data. */
+	log_err("database: %s%s%s%s%s%s", db_err.sqlstate,
+	    db_err.sqlstate[0] != '\0' ? " " : "",
+	    db_err.constraint[0] != '\0' ? "constraint " : "",
+	    db_err.constraint, db_err.constraint[0] != '\0' ? ": " : "",
+	    db_err.message);
 }
 
 /*

@@ -1,8 +1,13 @@
-/* Logging: one call writes exactly one line to stderr, which fcgiwrap
- * hands to nginx's error log.  Whatever the message contains (a client's
- * header, a file name), control characters, backslashes and bytes that
- * are not UTF-8 are escaped as \xNN, so a log line cannot be forged or
- * split, and the line is bounded. */
+/* Logging: one call writes exactly one line to stderr.  fcgiwrap runs
+ * the CGIs without -f, so their stderr is fcgiwrap's own: the journal
+ * under the package's renrakucho-fcgiwrap.service (StandardError=
+ * journal), log/fcgiwrap.log in the demo stack.  (With -f, fcgiwrap would
+ * send it to nginx's error log, which writes the request line, query
+ * string included, next to each line.)  renrakucho-admin and the signer
+ * write to their own stderr, the journal under their units.  Whatever the
+ * message contains (a client's header, a file name), control characters,
+ * backslashes and bytes that are not UTF-8 are escaped as \xNN, so a log
+ * line cannot be forged or split, and the line is bounded. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>

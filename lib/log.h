@@ -1,5 +1,7 @@
-/* One call, one line on stderr (fcgiwrap hands it to nginx's error log).
- * Control characters and non-UTF-8 bytes are escaped as \xNN. */
+/* One call, one line on stderr: a CGI's is fcgiwrap's own (fcgiwrap runs
+ * without -f), the journal under the package's unit.  Control characters
+ * and non-UTF-8 bytes are escaped as \xNN.  No personal data: callers log
+ * ids, SQLSTATEs, constraint names, never a field's value. */
 #ifndef RK_LOG_H
 #define RK_LOG_H
 void	log_setprog(const char *);

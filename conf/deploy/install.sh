@@ -1,9 +1,9 @@
 #!/bin/sh
 # Installs what only the Debian package has, into DEST (debian/renrakucho)
 # after "make install DESTDIR=DEST": /etc/renrakucho (renrakucho.conf,
-# renrakucho's own pgbouncer), the nginx snippets and example sites
-# rendered from the demo's templates, the systemd units, and the site
-# renderer the package's postinst runs.
+# renrakucho's own pgbouncer), the nginx snippets, access log format
+# (conf.d) and example sites rendered from the demo's templates, the
+# systemd units, and the site renderer the package's postinst runs.
 #
 #   sh conf/deploy/install.sh TOP DEST
 set -eu
@@ -11,7 +11,7 @@ set -eu
 top=$1 dest=$2
 d=$top/conf/deploy
 
-install -d "$dest/etc/renrakucho" "$dest/etc/nginx/snippets" \
+install -d "$dest/etc/renrakucho" "$dest/etc/nginx/snippets" "$dest/etc/nginx/conf.d" \
     "$dest/usr/share/doc/renrakucho/examples" "$dest/lib/systemd/system" \
     "$dest/usr/share/renrakucho/deploy"
 install -m 0644 "$d/renrakucho.conf" "$d/pgbouncer.ini" \
@@ -21,6 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$d/render-nginx.sh" "$top/conf" "$tmp"
 install -m 0644 "$tmp"/snippets/* "$dest/etc/nginx/snippets/"
+install -m 0644 "$tmp"/conf.d/renrakucho-log.conf "$dest/etc/nginx/conf.d/"
 install -m 0644 "$tmp"/examples/* "$dest/usr/share/doc/renrakucho/examples/"
 
 install -m 0755 "$d/render-site.sh" "$dest/usr/share/renrakucho/deploy/"

@@ -12,8 +12,11 @@
 # the templates' server blocks without what belongs to the operator's own
 # server {}: listen, server_name, the server certificate and the TLS
 # protocol settings; the examples hold exactly those lines around an
-# include of the snippet.  A placeholder left unfilled (a template that
-# gained a variable) fails the build.
+# include of the snippet.  OUT/conf.d/renrakucho-log.conf (installed in
+# /etc/nginx/conf.d/, which Debian's nginx.conf includes at http level,
+# the only level where log_format is allowed) is the access log format
+# of conf/nginx.conf.in, which the app snippet uses.  A placeholder left
+# unfilled (a template that gained a variable) fails the build.
 set -eu
 [ $# = 2 ] || { echo "usage: $0 CONF_SRC OUT" >&2; exit 2; }
 src=$1 out=$2
@@ -22,7 +25,7 @@ SNIPPETS=/etc/nginx/snippets
 SITE=/var/lib/renrakucho-www
 CA_DIR=/var/lib/renrakucho-signer/ca
 
-mkdir -p "$out/snippets" "$out/examples"
+mkdir -p "$out/snippets" "$out/examples" "$out/conf.d"
 
 # fill FILE: the package's values; the header comment that lists the
 # variables is dropped (as conf/stack.sh does).  errors-root is the
@@ -34,6 +37,7 @@ fill() {
 	    -e "s|@NGINX_DIR@|$SNIPPETS|g" \
 	    -e "s|@WWW_DIR@|$SITE|g" \
 	    -e "s|@CGI_DIR@|/usr/lib/renrakucho/cgi-bin|g" \
+	    -e "s|@LOG_DIR@|/var/log/nginx|g" \
 	    -e "s|@APP_CONF@|/etc/renrakucho/renrakucho.conf|g" \
 	    -e "s|@FCGI_SOCKET@|/run/renrakucho/fcgiwrap.sock|g" \
 	    -e "s|@CA_CERT@|$CA_DIR/ca.crt|g" \
@@ -70,7 +74,8 @@ snippet() {
 }
 
 # example NAME HEADER: the operator's lines of the server block around
-# an include of the snippet.
+# an include of the snippet, and the access log in renrakucho's format
+# (conf.d/renrakucho-log.conf) when the snippet has none of its own.
 example() {
 	{
 		printf '%s\n' "$2"
@@ -79,6 +84,9 @@ example() {
 			!body { next }
 			/^\}/ { exit }
 			$0 ~ own { print }'
+		if ! grep -q '^access_log ' "$out/snippets/renrakucho-$1.conf"; then
+			printf '\n\taccess_log /var/log/nginx/renrakucho-%s-access.log renrakucho;' "$1"
+		fi
 		printf '\n\tinclude %s/renrakucho-%s.conf;\n}\n' "$SNIPPETS" "$1"
 	} > "$out/examples/renrakucho-$1"
 }
@@ -103,6 +111,16 @@ if ! grep -q '/.rk-error/' "$src/renrakucho-portal.conf.in"; then
 	    >> "$out/snippets/renrakucho-portal.conf"
 fi
 
+# The access log format: its comment and the log_format line of the
+# stack's nginx.conf.
+awk '/^\t# renrakucho.s access log format/ { f = 1 }
+    f { sub(/^\t/, ""); print }
+    f && /^log_format renrakucho / { done = 1; exit }
+    END { exit !done }' "$src/nginx.conf.in" > "$out/conf.d/renrakucho-log.conf" || {
+	echo "render-nginx: no log_format renrakucho in $src/nginx.conf.in" >&2
+	exit 1
+}
+
 for f in fastcgi fastcgi-client headers; do
 	fill "$src/renrakucho-$f.conf.in" > "$out/snippets/renrakucho-$f.conf"
 done
@@ -120,7 +138,7 @@ example portal "# renrakucho's public portal (no client certificate) as a site o
 # server_name (and portal_url in /etc/renrakucho/renrakucho.conf), link
 # it into sites-enabled, nginx -t, systemctl reload nginx."
 
-if left=$(grep -lE '@[A-Z][A-Z_]*@' "$out"/snippets/* "$out"/examples/*); then
+if left=$(grep -lE '@[A-Z][A-Z_]*@' "$out"/snippets/* "$out"/examples/* "$out"/conf.d/*); then
 	echo "render-nginx: unfilled placeholder in: $left" >&2
 	grep -hoE '@[A-Z][A-Z_]*@' $left | sort -u >&2
 	exit 1

@@ -4,6 +4,7 @@
 #ifndef RK_ADM_H
 #define RK_ADM_H
 #include <stddef.h>
+#include <stdio.h>
 #include <libpq-fe.h>
 
 #include "req.h"
@@ -17,10 +18,18 @@
 #define ADM_TS(col) "to_char(" col " AT TIME ZONE 'Asia/Tokyo'," \
 	" 'YYYY-MM-DD HH24:MI:SS\"+09\"')"
 
-struct adm_def;
 struct adm;
 
 typedef int (*adm_fn)(struct adm *, int, char **);
+
+/* One verb of the table in admin.c. */
+struct adm_def {
+	const char	*verb;
+	const char	*sub;	/* NULL: the verb stands alone */
+	adm_fn		 fn;
+	const char	*args;	/* usage after the verb; plain text */
+	const char	*help;	/* one line; plain text */
+};
 
 /* One run of the tool: the verb, its configuration and connection. */
 struct adm {
@@ -100,6 +109,17 @@ int	adm_table(struct adm *, const char *sql, int n,
  * message. */
 int	adm_schema_counts(struct adm *, size_t *files, size_t *pending,
 	    size_t *changed);
+
+/* adm_help.c: the manual pages in roff, generated from the tables so
+ * they cannot drift: renrakucho-admin(8) from the n verbs, and
+ * renrakucho.conf(5) from cfg's reference; adm_conf_ref prints that
+ * reference as a configuration file of the defaults, one comment each.
+ * The last two: 0, or -1 with a message when a key lacks its default or
+ * description. */
+void	adm_man_admin(FILE *, const struct adm_def *, size_t n);
+int	adm_man_conf(FILE *);
+int	adm_conf_ref(FILE *);
+
 /* adm_ca.c: the CRL from the database, written and reloaded. */
 int	adm_crl(struct adm *, int days);
 /* adm_account.c: a list verb with an optional --facility ID. */

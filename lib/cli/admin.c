@@ -5,7 +5,8 @@
  * This file holds the verb table, option parsing, usage and the helpers
  * every verb shares; each verb group has its file (adm_migrate.c,
  * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c,
- * adm_check.c, adm_backup.c).
+ * adm_check.c, adm_backup.c), and adm_help.c prints the manual pages
+ * from the tables.
  *
  * It talks to PostgreSQL with the owner DSN (never through pgbouncer's
  * transaction pool), or for the routine verbs the timers run (mail, the
@@ -37,114 +38,71 @@
 #include "req.h"
 #include "adm.h"
 
-enum adm_cmd {
-	CMD_MIGRATE,
-	CMD_CA_INIT,
-	CMD_CA_SERVER_CERT,
-	CMD_CRL_UPDATE,
-	CMD_FACILITY_ADD,
-	CMD_FACILITY_LIST,
-	CMD_ACCOUNT_ADD,
-	CMD_ACCOUNT_LIST,
-	CMD_ACCOUNT_UNLOCK,
-	CMD_ACCOUNT_PASSWD,
-	CMD_CERT_ISSUE,
-	CMD_CERT_LIST,
-	CMD_CERT_REVOKE,
-	CMD_SESSION_PURGE,
-	CMD_MAIL_DELIVER,
-	CMD_PICKUP_PURGE,
-	CMD_MAIL_PURGE,
-	CMD_CHECK,
-	CMD_BACKUP,
-	CMD_RESTORE,
-	CMD__MAX
-};
-
-/* One verb: its name, the function, usage and help. */
-struct adm_def {
-	const char	*verb;
-	const char	*sub;	/* NULL: the verb stands alone */
-	adm_fn		 fn;
-	const char	*args;
-	const char	*help;
-};
-
-static const struct adm_def adm_defs[CMD__MAX] = {
-	/* CMD_MIGRATE */
+/*
+ * The verbs: name, sub-verb, function, usage and help.  --help, the
+ * usage lines and the manual page renrakucho-admin(8) ("help --man",
+ * run by the build) are all printed from this table; a verb is added
+ * with one row here (its function declared in adm.h), and
+ * tests/cgi/doc-reference.sh fails if the installed manual lacks it.
+ * args and help are plain text: the manual's generator escapes them.
+ */
+static const struct adm_def adm_defs[] = {
 	{ "migrate", NULL, cmd_migrate, "[--status | --dry-run]",
 	  "apply the schema: base.sql, new deltas, the functions" },
-	/* CMD_CA_INIT */
 	{ "ca", "init", cmd_ca_init, "[--cn NAME]",
 	  "create the CA key and self-signed certificate" },
-	/* CMD_CA_SERVER_CERT */
 	{ "ca", "server-cert", cmd_ca_server_cert,
 	  "[--san DNS:name,IP:addr,...] [--days N]",
 	  "issue the TLS server certificate for nginx" },
-	/* CMD_CRL_UPDATE */
 	{ "crl", "update", cmd_crl_update, "[--days N]",
 	  "rewrite the CRL from the database and reload nginx" },
-	/* CMD_FACILITY_ADD */
 	{ "facility", "add", cmd_facility_add,
 	  "--name N --municipality-code C --municipality NAME --email E"
 	  " [--address A] [--phone P]",
 	  "register a facility; prints its id" },
-	/* CMD_FACILITY_LIST */
 	{ "facility", "list", cmd_facility_list, "",
 	  "list the facilities" },
-	/* CMD_ACCOUNT_ADD */
 	{ "account", "add", cmd_account_add,
 	  "--facility ID --login L --name N [--kana K] [--profession P]"
 	  " [--email E | --placeholder]"
 	  " [--role staff|facility-admin|operator]... < password",
 	  "create an account (password on stdin); prints its id" },
-	/* CMD_ACCOUNT_LIST */
 	{ "account", "list", cmd_account_list, "[--facility ID]",
 	  "list the accounts" },
-	/* CMD_ACCOUNT_UNLOCK */
 	{ "account", "unlock", cmd_account_unlock, "--login L",
 	  "clear an account's failed-login lock" },
-	/* CMD_ACCOUNT_PASSWD */
 	{ "account", "passwd", cmd_account_passwd, "--login L < password",
 	  "set an account's password (on stdin); ends its sessions" },
-	/* CMD_CERT_ISSUE */
 	{ "cert", "issue", cmd_cert_issue,
 	  "--login L --label TEXT --p12 FILE --pem FILE [--days N]",
 	  "issue a device certificate; prints the PKCS#12 password" },
-	/* CMD_CERT_LIST */
 	{ "cert", "list", cmd_cert_list, "[--facility ID]",
 	  "list the device certificates" },
-	/* CMD_CERT_REVOKE */
 	{ "cert", "revoke", cmd_cert_revoke, "--serial HEX [--reason TEXT]",
 	  "revoke a device certificate and update the CRL" },
-	/* CMD_SESSION_PURGE */
 	{ "session", "purge", cmd_session_purge, "",
 	  "delete sessions over 30 days past their end; prints the count" },
-	/* CMD_MAIL_DELIVER */
 	{ "mail", "deliver", cmd_mail_deliver, "[--limit N]",
 	  "send queued mail through the sendmail command (cron: every"
 	  " minute)" },
-	/* CMD_PICKUP_PURGE */
 	{ "pickup", "purge", cmd_pickup_purge, "",
 	  "delete expired certificate pickups' bundles, revoking their"
 	  " certificates; prints the count" },
-	/* CMD_MAIL_PURGE */
 	{ "mail", "purge", cmd_mail_purge, "[--days N]",
 	  "delete mail sent or given up over N (90) days ago; prints the"
 	  " count" },
-	/* CMD_CHECK */
 	{ "check", NULL, cmd_check, "[--prometheus FILE]",
 	  "check the database, signer, CRL, certificates and mail; one line"
 	  " each, exit 1 on any problem" },
-	/* CMD_BACKUP */
 	{ "backup", NULL, cmd_backup, "DIR",
 	  "write the database, roles, CA directory and configuration into"
 	  " the new DIR, with a MANIFEST of SHA-256 sums" },
-	/* CMD_RESTORE */
 	{ "restore", NULL, cmd_restore, "DIR",
 	  "verify DIR's MANIFEST, then restore the roles, the database (it"
 	  " must be empty), the CA directory and the configuration" },
 };
+
+#define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))
 
 /* --- messages -------------------------------------------------------- */
 
@@ -204,14 +162,50 @@ adm_help(FILE *f)
 	    "       %s --help | --version\n"
 	    "Configuration: --conf FILE, else $RENRAKUCHO_CONF, else %s.\n"
 	    "Verbs:\n", ADM_PROG, ADM_PROG, SYSCONFDIR "/renrakucho.conf");
-	for (i = 0; i < CMD__MAX; i++) {
+	for (i = 0; i < ADM_NDEFS; i++) {
 		snprintf(name, sizeof(name), "%s%s%s", adm_defs[i].verb,
 		    adm_defs[i].sub != NULL ? " " : "",
 		    adm_defs[i].sub != NULL ? adm_defs[i].sub : "");
 		fprintf(f, "  %-18s %s\n", name, adm_defs[i].help);
 	}
-	fprintf(f, "  %-18s %s\n", "help", "this list");
+	fprintf(f, "  %-18s %s\n", "help", "this list; --conf: every"
+	    " configuration key; --man: the manual page (roff)");
 	fprintf(f, "Run \"%s VERB --help\" for a verb's options.\n", ADM_PROG);
+}
+
+/* "help [--conf] [--man]": the list, the configuration reference, or
+ * either as a manual page (the build writes doc/ with them). */
+static int
+adm_help_verb(int argc, char **argv)
+{
+	int	 i, conf = 0, man = 0, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--conf") == 0)
+			conf = 1;
+		else if (strcmp(argv[i], "--man") == 0)
+			man = 1;
+		else {
+			fprintf(stderr, "usage: %s help [--conf] [--man]\n",
+			    ADM_PROG);
+			return 2;
+		}
+	}
+	if (conf && man)
+		rc = adm_man_conf(stdout);
+	else if (conf)
+		rc = adm_conf_ref(stdout);
+	else if (man)
+		adm_man_admin(stdout, adm_defs, ADM_NDEFS);
+	else
+		adm_help(stdout);
+	if (rc == -1)
+		return 1;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		adm_errx(NULL, "standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 /* --- option values --------------------------------------------------- */
@@ -534,7 +528,7 @@ adm_find(int argc, char **argv, int *nargs, int *verbknown)
 	size_t	 i;
 
 	*verbknown = 0;
-	for (i = 0; i < CMD__MAX; i++) {
+	for (i = 0; i < ADM_NDEFS; i++) {
 		if (strcmp(argv[0], adm_defs[i].verb) != 0)
 			continue;
 		*verbknown = 1;
@@ -557,7 +551,7 @@ adm_verb_help(const char *verb, int help)
 	FILE	*f = help ? stdout : stderr;
 	size_t	 i;
 
-	for (i = 0; i < CMD__MAX; i++)
+	for (i = 0; i < ADM_NDEFS; i++)
 		if (strcmp(adm_defs[i].verb, verb) == 0)
 			adm_usage_line(f, &adm_defs[i]);
 	return help ? 0 : 2;
@@ -603,10 +597,8 @@ main(int argc, char *argv[])
 		adm_help(stderr);
 		return 2;
 	}
-	if (strcmp(argv[0], "help") == 0) {
-		adm_help(stdout);
-		return 0;
-	}
+	if (strcmp(argv[0], "help") == 0)
+		return adm_help_verb(argc, argv);
 	if ((d = adm_find(argc, argv, &nargs, &known)) == NULL) {
 		if (known)
 			return adm_verb_help(argv[0], argc > 1 &&

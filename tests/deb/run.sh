@@ -94,8 +94,13 @@ done
 has usr/lib/sysusers.d/renrakucho.conf
 has usr/lib/tmpfiles.d/renrakucho.conf
 has usr/share/renrakucho/deploy/render-site.sh '-rwxr-xr-x root/root'
-unlike "$(grep -E '\./etc/(nginx/(sites-|conf\.d|nginx\.conf)|pgbouncer/)' "$T/contents")" '.' \
-    'package ships nothing in nginx sites, conf.d, nginx.conf or /etc/pgbouncer'
+# conf.d: only the access log format, which must be at http level.
+has etc/nginx/conf.d/renrakucho-log.conf
+unlike "$(grep -E '\./etc/(nginx/(sites-|conf\.d/.|nginx\.conf)|pgbouncer/)' "$T/contents" |
+    grep -v '\./etc/nginx/conf\.d/renrakucho-log\.conf$')" '.' \
+    'package ships nothing else in nginx sites, conf.d, nginx.conf or /etc/pgbouncer'
+has usr/share/man/man8/renrakucho-admin.8.gz
+has usr/share/man/man5/renrakucho.conf.5.gz
 
 X=$T/x
 dpkg-deb -x "$DEB" "$X"
@@ -194,6 +199,10 @@ done
 svc=$(cat "$X/lib/systemd/system/renrakucho-fcgiwrap.service")
 exec_line=$(printf '%s\n' "$svc" | grep '^ExecStart=')
 like "$exec_line" '^ExecStart=/usr/bin/env -i ' 'fcgiwrap runs with a cleared environment'
+# The CGIs' messages reach the journal: without -f a CGI's standard
+# error is fcgiwrap's (lib/log.c), which the unit sends there.
+like "$svc" '^StandardError=journal$' "fcgiwrap's standard error goes to the journal"
+unlike "$exec_line" ' -f( |$)' "fcgiwrap leaves the CGIs' standard error its own (no -f)"
 allowed=$(printf '%s\n' "$exec_line" | grep -oE -- '-p [^ ]+' | sed 's/^-p //' | sort | tr '\n' ' ')
 want=$(printf '/usr/lib/renrakucho/cgi-bin/%s\n' $cgis | sort | tr '\n' ' ')
 is "$allowed" "$want" 'fcgiwrap -p allows exactly the packaged CGIs'
@@ -267,6 +276,7 @@ mkdir -p "$N/etc/nginx/sites-enabled" "$N/etc/nginx/conf.d" "$N/etc/nginx/module
 cp /etc/nginx/nginx.conf /etc/nginx/mime.types "$N/etc/nginx/"
 cp -r /etc/nginx/snippets "$N/etc/nginx/" 2>/dev/null || mkdir -p "$N/etc/nginx/snippets"
 cp "$X"/etc/nginx/snippets/* "$N/etc/nginx/snippets/"
+cp "$X"/etc/nginx/conf.d/* "$N/etc/nginx/conf.d/"
 cp /etc/nginx/sites-available/default "$N/etc/nginx/sites-enabled/default"
 cp "$X"/usr/share/doc/renrakucho/examples/renrakucho-* "$N/etc/nginx/sites-enabled/"
 # The paths the package's files name, under the scratch root; the files
@@ -297,9 +307,18 @@ app_server=$(printf '%s\n' "$dump" | awk '/^# configuration file .*renrakucho-ap
 like "$app_server" '^ssl_verify_client on;$' 'the app snippet requires a client certificate'
 like "$app_server" "^ssl_client_certificate $ca/ca.crt;\$" "the app snippet trusts renrakucho's CA"
 like "$app_server" "^ssl_crl $N/var/lib/renrakucho/crl.pem;\$" 'the app snippet checks the CRL'
+like "$app_server" '^access_log /var/log/nginx/renrakucho-app-access.log renrakucho;$' \
+    'the app snippet logs in the format renrakucho'
+fmt=$(printf '%s\n' "$dump" | grep '^log_format renrakucho ')
+like "$fmt" '\$ssl_client_serial' 'log_format renrakucho (conf.d) logs the client certificate serial'
+like "$fmt" ' \$uri ' 'log_format renrakucho logs the path'
+unlike "$fmt" 'request_uri|\$request |\$args|\$query_string|\$http_referer|\$http_cookie' \
+    'log_format renrakucho logs no query string, referer or cookie'
 unlike "$(cat "$N/etc/nginx/snippets/renrakucho-portal.conf")" 'ssl_verify_client' \
     'the portal asks for no client certificate'
 like "$(cat "$N/etc/nginx/sites-enabled/renrakucho-app")" '^	listen 8443 ssl;$' 'the example app site has a port of its own'
+like "$(cat "$N/etc/nginx/sites-enabled/renrakucho-portal")" '^	access_log /var/log/nginx/renrakucho-portal-access.log renrakucho;$' \
+    'the example portal site logs in the format renrakucho'
 # The check itself: the snippets at http level (conf.d/, as a
 # full-server template would have been) are refused.
 cp "$X/etc/nginx/snippets/renrakucho-app.conf" "$N/etc/nginx/conf.d/renrakucho-app.conf"

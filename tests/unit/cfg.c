@@ -22,10 +22,41 @@ cfg_write(char *path, const char *text)
 	return 0;
 }
 
+/* Every key of the enum has its row in the reference: a name unlike
+ * the others, a default, a description (the manual page prints them). */
+static void
+cfg_test_reference(void)
+{
+	const struct cfg_def	*d, *e;
+	int			 k, j, bad = 0;
+
+	for (k = 0; k < CFG__MAX; k++) {
+		d = cfg_def((enum cfg_key)k);
+		if (d == NULL || d->name == NULL || d->dflt == NULL ||
+		    d->doc == NULL || d->doc[0] == '\0') {
+			printf("# key %d: no name, default or description\n", k);
+			bad++;
+			continue;
+		}
+		for (j = 0; j < k; j++) {
+			e = cfg_def((enum cfg_key)j);
+			if (e->name != NULL && strcmp(e->name, d->name) == 0) {
+				printf("# key %s twice\n", d->name);
+				bad++;
+			}
+		}
+	}
+	ok(bad == 0, "every key has a name of its own, a default and a"
+	    " description");
+	ok(cfg_def(CFG__MAX) == NULL, "no reference row past the last key");
+}
+
 int
 main(void)
 {
 	char	 p[64];
+
+	cfg_test_reference();
 
 	is_str(cfg_get(CFG_MUNICIPALITY_CODE), "32203", "default municipality code");
 	is_str(cfg_get(CFG_CERT_DAYS), "730", "default certificate lifetime");
