@@ -41,6 +41,8 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_RELOAD_CMD */		{ "reload_cmd", "nginx -s reload" },
 	/* CFG_SCHEMA_DIR */		{ "schema_dir", PKGDATADIR "/schema" },
 	/* CFG_CERT_DAYS */		{ "cert_days", "730" },
+	/* CFG_SIGNER_SOCKET */		{ "signer_socket",
+					    "/run/renrakucho-signer/signer.sock" },
 };
 
 static char	*cfg_vals[CFG__MAX];

@@ -89,8 +89,9 @@ int	adm_audit(struct adm *, const char *action, const char *otype,
 int	adm_table(struct adm *, const char *sql, int n,
 	    const char *const *p, const char *const *cols);
 
-/* adm_ca.c: the CRL from the database, written and reloaded. */
-int	adm_crl(struct adm *, int days);
+/* adm_ca.c: the CRL from the signer, written and reloaded (if_changed:
+ * only when its revoked serials changed or its nextUpdate nears). */
+int	adm_crl(struct adm *, int days, int if_changed);
 /* adm_account.c: a list verb with an optional --facility ID. */
 int	adm_list_facility(struct adm *, int argc, char **argv,
 	    const char *sql, const char *const *cols);

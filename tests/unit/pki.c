@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "pki.h"
+#include "pki_ca.h"
 #include "tap.h"
 
 #define FACILITY	"出雲テスト診療所"
