@@ -36,6 +36,17 @@ ok 'renrakucho-signer reads the CA key' as renrakucho-signer test -r "$CA_KEY"
 ok 'renrakucho cannot read the server key' bash -c '! (cd / && runuser -u renrakucho -- test -r "$1")' _ "$RUN_DIR/ca/server.key"
 ok 'renrakucho-signer cannot read the server key' bash -c '! (cd / && runuser -u renrakucho-signer -- test -r "$1")' _ "$RUN_DIR/ca/server.key"
 
+# The CGIs are not even linked with the CA's side of the PKI (lib/pki_ca.c).
+if command -v nm > /dev/null; then
+	signers=$(for f in "$RUN_DIR"/cgi-bin/*; do
+		nm "$f" 2> /dev/null | grep -qE ' T (pki_ca_sign|pki_crl|pki_ca_init)$' && echo "${f##*/}"
+	done)
+	is "$signers" '' 'no CGI holds code that signs'
+	ok 'the signer does' bash -c 'nm "$1" | grep -qE " T pki_ca_sign$"' _ "$RUN_DIR/bin/renrakucho-signer"
+else
+	skip 'no CGI holds code that signs' 'no nm'
+fi
+
 # --- the signer's socket: the CGIs' group only --------------------------
 SSOCK=$RUN_DIR/run/signer/signer.sock
 is "$(stat -c '%U:%G %a %F' "$SSOCK")" 'renrakucho-signer:renrakucho 660 socket' 'the signer socket is 0660 renrakucho-signer:renrakucho'
