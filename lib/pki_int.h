@@ -1,6 +1,7 @@
 /* What pki.c (the key pairs and bundles of the CGIs) and pki_ca.c (the
- * signer's CA) share: messages, files, PEM, names.  Not for other
- * files. */
+ * signer's CA) share: messages, files, PEM, names; renrakucho-signer
+ * (lib/cli/signer.c) uses the file writer and the path helper too.  Not
+ * for the CGIs' own files. */
 #ifndef RK_PKI_INT_H
 #define RK_PKI_INT_H
 #include <sys/types.h>

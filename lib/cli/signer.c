@@ -58,7 +58,7 @@
 
 #define SIGNER_PROG	"renrakucho-signer"
 #define SIGNER_LINE_MAX	128
-#define SIGNER_TIMEOUT	5		/* seconds to read a request */
+#define SIGNER_READ_TIMEOUT	5		/* seconds to read a request */
 #define SIGNER_FRESH	"5 minutes"
 #define SIGNER_GRACE	"10 minutes"
 #define SIGNER_CRL_DAYS	7
@@ -441,10 +441,28 @@ signer_readline(int fd, char *line, size_t n)
 	}
 }
 
+/* Reads and drops what the client still sends (a few KiB at most, within
+ * the receive timeout), so that closing does not reset the connection
+ * before it has read the answer. */
+static void
+signer_drain(int fd)
+{
+	char	 buf[1024];
+	size_t	 n = 0;
+	ssize_t	 r;
+
+	(void)shutdown(fd, SHUT_WR);
+	while (n < 8 * sizeof(buf) &&
+	    ((r = read(fd, buf, sizeof(buf))) > 0 || (r == -1 &&
+	    errno == EINTR && !signer_stop)))
+		if (r > 0)
+			n += (size_t)r;
+}
+
 static void
 signer_one(int fd, const struct signer_opts *o)
 {
-	struct timeval	 tv = { SIGNER_TIMEOUT, 0 };
+	struct timeval	 tv = { SIGNER_READ_TIMEOUT, 0 };
 	char		 line[SIGNER_LINE_MAX];
 	PGconn		*c = NULL;
 
@@ -454,6 +472,7 @@ signer_one(int fd, const struct signer_opts *o)
 	if (signer_readline(fd, line, sizeof(line)) == -1) {
 		log_err("request unreadable, too long or timed out");
 		signer_err(fd, "malformed request");
+		signer_drain(fd);
 		return;
 	}
 	if (strcmp(line, "PING") == 0) {

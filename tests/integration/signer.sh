@@ -51,6 +51,20 @@ openssl pkey -in "$TEST_TMP/dev.key" -pubout -out "$TEST_TMP/dev.pub"
 # --- PING, and what is not a request -------------------------------------
 is "$(req renrakucho PING)" OK 'PING answers OK'
 is "$(req renrakucho 'HELLO')" 'ERR unknown request' 'bad: an unknown request is refused'
+is "$(req renrakucho "SIGN $(printf '%0200d' 1)")" 'ERR malformed request' \
+    'bad: a request line longer than 128 bytes is refused'
+# A client that connects and says nothing is answered after the receive
+# timeout (5 s), and the next one is served.
+out=$(cd / && timeout 20 runuser -u renrakucho -- python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+t = time.time()
+out = s.recv(100).decode()
+print("%s|%d" % (out.strip(), time.time() - t))
+' "$SOCK")
+like "$out" '^ERR malformed request\|[4-9]$' 'bad: a silent client is cut off after the receive timeout'
+is "$(req renrakucho PING)" OK 'and the signer serves the next request'
 
 # --- SIGN without a row ----------------------------------------------------
 d0=$(denied)
