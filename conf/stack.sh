@@ -649,6 +649,9 @@ stop_signer() {
 # certificate copied where nginx reads it; the server certificate signed
 # by the signer for a key root makes and keeps.
 setup_ca() {
+	# Stopped before its binary is replaced: a running signer whose
+	# executable is gone no longer looks like ours (see ours).
+	stop_signer
 	install -m 0755 -o root -g root "$SIGNER_SRC" "$SIGNER_BIN"
 	if [ -f "$CA_DIR/ca.key" ] && [ ! -f "$SIGNER_CA_DIR/ca.key" ]; then
 		log "moving the CA key into $SIGNER_CA_DIR"
