@@ -21,6 +21,7 @@
 #include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
+#include "pki.h"
 #include "tmpl.h"
 
 #define OP_PAGE_SIZE	20
@@ -587,12 +588,14 @@ static void
 page_pickup(struct app *a)
 {
 	struct pickup_new		 pn;
+	struct pki_issued		 iss;
 	struct tmpl_operator_pickup	 t;
 	const char	*label = app_val(a, KEY_LABEL);
 	PGresult	*r;
-	char		 body[4096], mail[4608], url[512];
+	char		 body[4096], mail[4608], url[512], fid[24];
 
 	memset(&pn, 0, sizeof(pn));
+	memset(&iss, 0, sizeof(iss));
 	body[0] = mail[0] = '\0';
 	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
 		return;
@@ -612,10 +615,25 @@ page_pickup(struct app *a)
 		    "ください。");
 		goto out;
 	}
-	/* Recorded as issued by the account it is for: its devices list
-	 * and the revocation notice name that person. */
-	if (pickup_create(a->db, db_get(r, 0, "facility_id"), label,
-	    a->id[0], &pn) == -1) {
+	/* Signed outside this transaction (cert.h), then the account is
+	 * read again in a new one that records the certificate.  Recorded
+	 * as issued by the account it is for: its devices list and the
+	 * revocation notice name that person. */
+	snprintf(fid, sizeof(fid), "%s", db_get(r, 0, "facility_id"));
+	db_rollback(a->db);
+	PQclear(r);
+	if (pickup_issue(a->db, fid, label, a->id[0], &iss) == -1) {
+		r = NULL;
+		app_dberr(a);
+		goto out;
+	}
+	if ((r = op_account_load(a)) == NULL)
+		goto out;
+	if (strcmp(db_get(r, 0, "deleted"), "t") == 0) {
+		op_notfound(a, "利用者が見つかりません");
+		goto out;
+	}
+	if (pickup_create(a->db, &iss, fid, label, a->id[0], &pn) == -1) {
 		app_dberr(a);
 		goto out;
 	}
@@ -654,6 +672,7 @@ out:
 	OPENSSL_cleanse(body, sizeof(body));
 	OPENSSL_cleanse(mail, sizeof(mail));
 	OPENSSL_cleanse(&pn, sizeof(pn));
+	pki_issued_free(&iss);
 	PQclear(r);
 }
 

@@ -20,6 +20,7 @@
 #include "jtime.h"
 #include "mail.h"
 #include "pickup.h"
+#include "pki.h"
 #include "tmpl.h"
 
 enum key {
@@ -386,6 +387,7 @@ page_issue(struct app *a)
 {
 	struct form	 f;
 	struct pickup_new pn;
+	struct pki_issued iss;
 	struct tmpl_profile_issued t;
 	const char	*label = app_val(a, KEY_LABEL);
 	char		 body[2048], url[512], detail[160];
@@ -400,15 +402,20 @@ page_issue(struct app *a)
 		profile_render(a, 422, &f);
 		return;
 	}
-	if (db_begin(a->db) == -1 ||
-	    pickup_create(a->db, a->user.facility_id, label,
+	/* Signed first, in a transaction of its own (cert.h), then
+	 * recorded with its pickup, mail and audit event in this one. */
+	if (pickup_issue(a->db, a->user.facility_id, label,
+	    a->user.account_id, &iss) == -1 || db_begin(a->db) == -1 ||
+	    pickup_create(a->db, &iss, a->user.facility_id, label,
 	    a->user.account_id, &pn) == -1) {
+		pki_issued_free(&iss);
 		app_dberr_say(a, "証明書を発行できませんでした",
 		    "システムで問題が発生し"
 		    "ました。証明書は発行されていません。しばらく待ってから、"
 		    "もう一度お試しください。");
 		return;
 	}
+	pki_issued_free(&iss);
 	snprintf(detail, sizeof(detail), "pickup %s", pn.pickup_id);
 	if (*pickup_mail_body(&pn, label, body, sizeof(body)) == '\0' ||
 	    mail_queue_account(a->db, a->user.account_id,

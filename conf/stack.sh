@@ -30,9 +30,10 @@
 #
 # Users: nginx's workers run as www-data, the CGIs as renrakucho (created
 # here when missing), so do the jobs' mail delivery and purges (as the
-# database role renrakucho_jobs), PostgreSQL and pgbouncer as postgres,
-# the rest as root: the layout of users and sockets the Debian package has, with
-# paths under DIR instead of /run and /etc.
+# database role renrakucho_jobs), the certificate signer as
+# renrakucho-signer (created here too), PostgreSQL and pgbouncer as
+# postgres, the rest as root: the layout of users and sockets the Debian
+# package has, with paths under DIR instead of /run and /etc.
 #
 # Layout of DIR (a symlink to /var/tmp/... when the postgres user cannot
 # reach DIR where it is).  Nothing a server or a CGI reads is outside it:
@@ -40,14 +41,19 @@
 # only root can enter (a clone under /root or in mktemp -d).
 #   renrakucho.conf  0640 root:renrakucho  the app's configuration
 #   stack.env, seed.env, demo.env, secrets.env (0600 root)
-#   ca/      0750 root:renrakucho  CA key and certificate (CRL, server key:
-#                                  root's); see make_layout
+#   ca/      0755 root      what nginx reads: a copy of the CA certificate,
+#                           the CRL, the server certificate and key (0600)
+#   signer/  0755 root      ca/ (0700 renrakucho-signer: ca.key 0600, ca.crt),
+#                           pgpass (0600 renrakucho-signer: its database
+#                           password)
 #   certs/   0700 root      demo device certificates (seed.sh)
 #   pg/      0700 postgres  data/ and sock/ (private socket)
 #   pgbouncer/ 0755 postgres  ini, pgbouncer_hba.conf, userlist.txt (0600),
 #                             pid, sock/ (0750 postgres:renrakucho)
 #   cgi-bin/ 0755 root      the CGIs fcgiwrap runs (copied from PREFIX)
-#   run/     nginx.pid, fcgiwrap.pid, jobs.pid,
+#   run/     nginx.pid, fcgiwrap.pid, jobs.pid, signer.pid,
+#            signer/ (0750 renrakucho-signer:renrakucho: the signer's
+#            socket, reached by the CGIs' group alone),
 #            fcgi/ (0750 renrakucho:www-data; the socket 0660
 #            renrakucho:www-data: nginx's group alone reaches the CGIs)
 #   nginx/   rendered configuration, temp/
@@ -79,6 +85,8 @@ STACK_JOBS=${STACK_JOBS:-1}
 STACK_JOBS_PERIOD=${STACK_JOBS_PERIOD:-300}
 # The CGIs' own system user (the package's sysusers.d entry).
 CGI_USER=renrakucho
+# The certificate signer's, which alone reads the CA key.
+SIGNER_USER=renrakucho-signer
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -155,6 +163,11 @@ set_paths() {
 	LOG_DIR=$RUN_DIR/log
 	CA_DIR=$RUN_DIR/ca
 	CRL_FILE=$CA_DIR/crl.pem
+	SIGNER_DIR=$RUN_DIR/signer
+	SIGNER_CA_DIR=$SIGNER_DIR/ca
+	SIGNER_SOCKET=$RUN_DIR/run/signer/signer.sock
+	SIGNER_BIN=$RUN_DIR/bin/renrakucho-signer
+	SIGNER_PID=$RUN_DIR/run/signer.pid
 	PGDATA=$RUN_DIR/pg/data
 	PG_SOCKET_DIR=$RUN_DIR/pg/sock
 	PGB_DIR=$RUN_DIR/pgbouncer
@@ -183,6 +196,7 @@ set_prefix_paths() {
 	PREFIX=$(readlink -f "$PREFIX")
 	ADMIN_BIN=${RENRAKUCHO_ADMIN:-$PREFIX/sbin/renrakucho-admin}
 	CGI_SRC=$PREFIX/libexec/renrakucho/cgi-bin
+	SIGNER_SRC=$PREFIX/libexec/renrakucho/renrakucho-signer
 	WWW_SRC=$PREFIX/share/renrakucho/www
 	SCHEMA_DIR=$PREFIX/share/renrakucho/schema
 	[ -x "${ADMIN_BIN%% *}" ] || die "no admin CLI at $ADMIN_BIN"
@@ -204,14 +218,24 @@ ensure_cgi_user() {
 	    die "could not create the user $CGI_USER"
 }
 
+# The signer's user, as the package's sysusers.d makes it.
+ensure_signer_user() {
+	id -u "$SIGNER_USER" > /dev/null 2>&1 && return 0
+	log "creating the system user $SIGNER_USER"
+	useradd --system --no-create-home --shell /usr/sbin/nologin \
+	    --user-group "$SIGNER_USER" ||
+	    id -u "$SIGNER_USER" > /dev/null 2>&1 ||
+	    die "could not create the user $SIGNER_USER"
+}
+
 make_layout() {
 	mkdir_as "$LOG_DIR" 0755 root:root
 	mkdir_as "$LOG_DIR/postgresql" 0750 postgres:postgres
-	# The CGIs issue device certificates from My Profile and the operator
-	# menu by signing in-process (there is no separate signer yet), so
-	# their user reads the CA key; nginx's user (www-data) does not, and
-	# the server key stays root's.
-	mkdir_as "$CA_DIR" 0750 "root:$CGI_USER"
+	# What nginx reads (root's); the CA key is in the signer's own
+	# directory, which only the signer's user enters.
+	mkdir_as "$CA_DIR" 0755 root:root
+	mkdir_as "$SIGNER_DIR" 0755 root:root
+	mkdir_as "$SIGNER_CA_DIR" 0700 "$SIGNER_USER:$SIGNER_USER"
 	mkdir_as "$RUN_DIR/certs" 0700 root:root
 	mkdir_as "$RUN_DIR/pg" 0700 postgres:postgres
 	mkdir_as "$PG_SOCKET_DIR" 0700 postgres:postgres
@@ -222,6 +246,9 @@ make_layout() {
 	mkdir_as "$RUN_DIR/run" 0755 root:root
 	# fcgiwrap ($CGI_USER) creates its socket here; nginx's group reaches it.
 	mkdir_as "$RUN_DIR/run/fcgi" 0750 "$CGI_USER:www-data"
+	# The signer's socket: the directory is the gate, the CGIs' group
+	# (and root) alone pass it.
+	mkdir_as "$RUN_DIR/run/signer" 0750 "$SIGNER_USER:$CGI_USER"
 	mkdir_as "$NGINX_DIR" 0755 root:root
 	mkdir_as "$NGINX_DIR/temp" 0755 root:root
 	mkdir_as "$NGINX_DIR/errors-root/.rk-error" 0755 root:root
@@ -237,7 +264,7 @@ make_layout() {
 	done
 	# unix socket paths are limited to 107 bytes.
 	for f in "$PG_SOCKET_DIR/.s.PGSQL.$PG_PORT" \
-	    "$PGB_SOCKET_DIR/.s.PGSQL.$PGB_PORT" "$FCGI_SOCKET"; do
+	    "$PGB_SOCKET_DIR/.s.PGSQL.$PGB_PORT" "$FCGI_SOCKET" "$SIGNER_SOCKET"; do
 		[ ${#f} -le 100 ] || die "socket path too long: $f"
 	done
 }
@@ -263,6 +290,8 @@ set_vars() {
 		[SERVER_KEY]=$CA_DIR/server.key
 		[CA_CERT]=$CA_DIR/ca.crt
 		[CA_DIR]=$CA_DIR
+		[SIGNER_CA_DIR]=$SIGNER_CA_DIR
+		[SIGNER_SOCKET]=$SIGNER_SOCKET
 		[CRL_FILE]=$CRL_FILE
 		[WWW_DIR]=$WWW_DIR
 		[CGI_DIR]=$CGI_DIR
@@ -367,6 +396,12 @@ load_secrets() {
 			mv -f "$f.tmp" "$f"
 		)
 	fi
+	# Added to a secrets.env of an older stack.
+	if ! grep -q '^SIGNER_DB_PASSWORD=' "$f"; then
+		(umask 077; printf 'SIGNER_DB_PASSWORD=%s\n' "$(openssl rand -hex 24)" >> "$f")
+	fi
+	SIGNER_DB_PASSWORD=$(sed -n 's/^SIGNER_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
+	[ -n "$SIGNER_DB_PASSWORD" ] || die "$f is malformed (remove it to make new passwords)"
 	APP_DB_PASSWORD=$(sed -n 's/^APP_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	AUDITOR_DB_PASSWORD=$(sed -n 's/^AUDITOR_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	[ -n "$APP_DB_PASSWORD" ] && [ -n "$AUDITOR_DB_PASSWORD" ] ||
@@ -450,12 +485,13 @@ set_role_passwords() {
 	SET password_encryption = 'scram-sha-256';
 	ALTER ROLE renrakucho_app LOGIN PASSWORD '$app_verifier';
 	ALTER ROLE renrakucho_auditor LOGIN PASSWORD '$AUDITOR_DB_PASSWORD';
+	ALTER ROLE renrakucho_signer LOGIN PASSWORD '$SIGNER_DB_PASSWORD';
 	EOF
 	# pgbouncer gets the SCRAM verifiers, not the passwords.
 	local ul=$PGB_DIR/userlist.txt
-	psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor') ORDER BY 1" \
+	psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor', 'renrakucho_signer') ORDER BY 1" \
 	    > "$ul.tmp"
-	[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 2 ] || die "could not read the SCRAM verifiers"
+	[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 3 ] || die "could not read the SCRAM verifiers"
 	# The jobs' role: trusted on the socket only (pgbouncer_hba.conf.in),
 	# refused over TCP; pgbouncer knows only users listed here.
 	printf '"renrakucho_jobs" ""\n' >> "$ul.tmp"
@@ -606,28 +642,101 @@ run_jobs() {
 	done
 }
 
+# --- the signer --------------------------------------------------------
+# renrakucho-signer runs as its own user with the CA directory, which no
+# other user enters; it reaches PostgreSQL through pgbouncer's TCP
+# listener as renrakucho_signer (SCRAM, the password in its pgpass).
+
+as_signer() {
+	(cd / && setpriv --reuid="$SIGNER_USER" --regid="$SIGNER_USER" \
+	    --init-groups -- "$@")
+}
+
+stop_signer() {
+	local pid
+	if pid=$(ours "$SIGNER_PID" renrakucho-signer); then
+		kill -TERM "$pid"
+		wait_gone "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$SIGNER_PID" "$SIGNER_SOCKET"
+}
+
+# The CA: made by the signer when absent (a stack from before the signer
+# had its key in ca/: it moves into the signer's directory), its
+# certificate copied where nginx reads it; the server certificate signed
+# by the signer for a key root makes and keeps.
 setup_ca() {
-	if [ ! -f "$CA_DIR/ca.crt" ]; then
+	# Stopped before its binary is replaced: a running signer whose
+	# executable is gone no longer looks like ours (see ours).
+	stop_signer
+	install -m 0755 -o root -g root "$SIGNER_SRC" "$SIGNER_BIN"
+	if [ -f "$CA_DIR/ca.key" ] && [ ! -f "$SIGNER_CA_DIR/ca.key" ]; then
+		log "moving the CA key into $SIGNER_CA_DIR"
+		install -m 0600 -o "$SIGNER_USER" -g "$SIGNER_USER" "$CA_DIR/ca.key" "$SIGNER_CA_DIR/ca.key"
+		install -m 0644 -o "$SIGNER_USER" -g "$SIGNER_USER" "$CA_DIR/ca.crt" "$SIGNER_CA_DIR/ca.crt"
+	fi
+	rm -f "$CA_DIR/ca.key"
+	if [ ! -f "$SIGNER_CA_DIR/ca.crt" ]; then
 		log "creating the CA"
-		admin ca init --cn "renrakucho demo CA"
 	fi
-	if [ ! -f "$CA_DIR/server.crt" ] || [ ! -f "$CA_DIR/server.key" ]; then
+	as_signer "$SIGNER_BIN" init --ca-dir "$SIGNER_CA_DIR" \
+	    --cn "renrakucho demo CA" > /dev/null || die "renrakucho-signer init failed"
+	install -m 0644 -o root -g root "$SIGNER_CA_DIR/ca.crt" "$CA_DIR/ca.crt"
+	if [ ! -f "$CA_DIR/server.crt" ] || [ ! -f "$CA_DIR/server.key" ] ||
+	    ! openssl verify -CAfile "$CA_DIR/ca.crt" "$CA_DIR/server.crt" > /dev/null 2>&1; then
 		log "issuing the server certificate"
-		if [ -n "$SERVER_SAN" ]; then
-			admin ca server-cert --san "$SERVER_SAN"
-		else
-			admin ca server-cert
-		fi
+		(umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+		    -out "$CA_DIR/server.key.tmp" 2> /dev/null) || die "no server key"
+		openssl pkey -in "$CA_DIR/server.key.tmp" -pubout |
+		    as_signer "$SIGNER_BIN" server-cert --ca-dir "$SIGNER_CA_DIR" \
+		    --san "$SERVER_SAN" > "$CA_DIR/server.crt.tmp" ||
+		    die "renrakucho-signer server-cert failed"
+		chmod 0644 "$CA_DIR/server.crt.tmp"
+		mv -f "$CA_DIR/server.key.tmp" "$CA_DIR/server.key"
+		mv -f "$CA_DIR/server.crt.tmp" "$CA_DIR/server.crt"
 	fi
-	chgrp "$CGI_USER" "$CA_DIR/ca.key" "$CA_DIR/ca.crt"
-	chmod 0640 "$CA_DIR/ca.key"
 	chmod 0600 "$CA_DIR/server.key"
-	# A fresh nextUpdate on every start (an expired CRL locks everyone out).
-	admin crl update
 	local f
-	for f in ca.crt server.crt server.key crl.pem; do
-		[ -s "$CA_DIR/$f" ] || die "the admin CLI did not write $CA_DIR/$f"
+	for f in ca.crt server.crt server.key; do
+		[ -s "$CA_DIR/$f" ] || die "no $CA_DIR/$f"
 	done
+}
+
+start_signer() {
+	local pp=$SIGNER_DIR/pgpass
+	stop_signer
+	(
+		umask 077
+		printf '127.0.0.1:%s:renrakucho:renrakucho_signer:%s\n' \
+		    "$PGB_PORT" "$SIGNER_DB_PASSWORD" > "$pp.tmp"
+	)
+	chown "$SIGNER_USER:$SIGNER_USER" "$pp.tmp"
+	mv -f "$pp.tmp" "$pp"
+	touch "$LOG_DIR/signer.log"
+	chown "$SIGNER_USER:$SIGNER_USER" "$LOG_DIR/signer.log"
+	chmod 0640 "$LOG_DIR/signer.log"
+	log "starting renrakucho-signer as $SIGNER_USER"
+	(
+		cd /
+		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		    setsid setpriv --reuid="$SIGNER_USER" --regid="$SIGNER_USER" --init-groups \
+		    -- "$SIGNER_BIN" serve --ca-dir "$SIGNER_CA_DIR" \
+		    --dsn "host=127.0.0.1 port=$PGB_PORT dbname=renrakucho user=renrakucho_signer passfile=$pp" \
+		    --listen "$SIGNER_SOCKET" \
+		    < /dev/null >> "$LOG_DIR/signer.log" 2>&1
+	) &
+	echo $! > "$SIGNER_PID"
+	wait_for -S "$SIGNER_SOCKET" ||
+	    die "no signer socket, see $LOG_DIR/signer.log"
+	# As systemd's SocketGroup= makes it: the CGIs' group may connect.
+	chown "$SIGNER_USER:$CGI_USER" "$SIGNER_SOCKET"
+	chmod 0660 "$SIGNER_SOCKET"
+}
+
+# A fresh nextUpdate on every start (an expired CRL locks everyone out).
+write_crl() {
+	admin crl update > /dev/null || die "crl update failed"
+	[ -s "$CRL_FILE" ] || die "the admin CLI did not write $CRL_FILE"
 }
 
 nginx_args() {
@@ -711,6 +820,7 @@ cmd_start() {
 	set_prefix_paths
 	find_bins
 	ensure_cgi_user
+	ensure_signer_user
 	make_layout
 	load_secrets
 	set_vars
@@ -726,6 +836,8 @@ cmd_start() {
 	start_pgbouncer
 	start_fcgiwrap
 	setup_ca
+	start_signer
+	write_crl
 	start_nginx
 	start_jobs
 	write_stack_env
@@ -742,6 +854,7 @@ cmd_stop() {
 		wait_gone "$pid" 10 || { kill -TERM "$pid"; wait_gone "$pid" 5 || true; }
 	fi
 	stop_fcgiwrap
+	stop_signer
 	if pid=$(ours "$PGB_DIR/pgbouncer.pid" pgbouncer); then
 		log "stopping pgbouncer"
 		kill -TERM "$pid"
@@ -761,7 +874,8 @@ cmd_status() {
 		echo "postgres: stopped"; bad=1
 	fi
 	for s in "pgbouncer $PGB_DIR/pgbouncer.pid" \
-	    "fcgiwrap $RUN_DIR/run/fcgiwrap.pid" "nginx $RUN_DIR/run/nginx.pid"; do
+	    "fcgiwrap $RUN_DIR/run/fcgiwrap.pid" "nginx $RUN_DIR/run/nginx.pid" \
+	    "renrakucho-signer $SIGNER_PID"; do
 		set -- $s
 		if pid=$(ours "$2" "$1"); then
 			echo "$1: running (pid $pid)"

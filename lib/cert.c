@@ -9,8 +9,10 @@
 #include "app.h"
 #include "cert.h"
 #include "db.h"
+#include "log.h"
 #include "mail.h"
 #include "pki.h"
+#include "signer.h"
 
 /* Every revocation: the certificates among $1 (text[]) still live, of
  * facility $2 (NULL: any), as revoked by $3 for reason $4, and the
@@ -27,6 +29,52 @@ static const char cert_revoke_sql[] =
     " RETURNING s.id)"
     " SELECT rev.serial, rev.issued_by, rev.label,"
     " (SELECT count(*) FROM ended) AS sessions FROM rev";
+
+int
+cert_issue(PGconn *c, const char *facility_id, const char *account_id,
+    const char *label, int days, struct pki_issued *iss, char *err, size_t n)
+{
+	struct pki_keypair	 kp;
+	PGresult		*r = NULL;
+	const char		*p[5];
+	char			 d[16], *chain = NULL;
+	int			 rc = -1;
+
+	memset(iss, 0, sizeof(*iss));
+	snprintf(err, n, "internal error");
+	snprintf(d, sizeof(d), "%d", days);
+	if (pki_keypair_new(&kp) == -1) {
+		snprintf(err, n, "no key pair");
+		goto out;
+	}
+	p[0] = facility_id;
+	p[1] = account_id;
+	p[2] = label;
+	p[3] = kp.pub_pem;
+	p[4] = d;
+	/* Committed on its own: the signer signs only what it can see. */
+	if ((r = db_exec_alone(c, "INSERT INTO cert_issuance (facility_id,"
+	    " account_id, label, public_key, not_after) VALUES ($1::bigint,"
+	    " $2::bigint, $3, $4, now() + make_interval(days => $5::int))"
+	    " RETURNING id", 5, p)) == NULL || PQntuples(r) != 1) {
+		snprintf(err, n, "cannot record the issuance");
+		goto out;
+	}
+	if (signer_sign(db_get(r, 0, "id"), &chain, err, n) == -1) {
+		log_err("certificate issuance %s: %s", db_get(r, 0, "id"), err);
+		goto out;
+	}
+	if (pki_bundle(kp.key_pem, chain, label, iss) == -1) {
+		snprintf(err, n, "the signer's certificate does not fit");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(chain);
+	PQclear(r);
+	pki_keypair_free(&kp);
+	return rc;
+}
 
 int
 cert_record(PGconn *c, const struct pki_issued *iss, const char *facility_id,

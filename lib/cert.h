@@ -1,9 +1,9 @@
-/* The device_cert table's writes: recording a certificate that pki.c
- * issued, and revoking certificates -- by the operator's and the facility
+/* The device_cert table's writes: issuing a certificate through
+ * renrakucho-signer and recording it, and revoking certificates -- by the operator's and the facility
  * administrator's menus, My Profile, renrakucho-admin and the pickups --
  * through one statement, so every revocation stores the same columns and
- * ends the device's sessions the same way.  The OpenSSL side (keys,
- * signing, the CRL) is pki.c's.
+ * ends the device's sessions the same way.  The OpenSSL side is pki.c's
+ * (keys, bundles) and the signer's (signing, the CRL).
  *
  * The writers work inside the caller's transaction and write no audit
  * event; the caller audits (object type "device_cert", the serial, and
@@ -14,6 +14,24 @@
 #include <libpq-fe.h>
 
 struct pki_issued;
+
+/* A new device certificate for facility_id and label, asked for by the
+ * account account_id (NULL: renrakucho-admin), valid `days` days: a key
+ * pair made here, the request recorded in cert_issuance and committed at
+ * once (so call it outside any transaction on c), signed by
+ * renrakucho-signer (lib/signer.h), bundled into iss (pki_bundle).  The
+ * caller then records it (cert_record, the pickup, the mail, its audit
+ * event) in a transaction of its own.
+ *
+ * Should that transaction fail, the certificate is signed but has no
+ * device_cert row: the app refuses it (every login looks its
+ * fingerprint up there), its private key never left this process, and
+ * the signer's CRL lists every signed request without a device_cert row
+ * from ten minutes after signing on, so nginx refuses it too.  0, or -1
+ * with the reason in err (n bytes; also logged). */
+int	cert_issue(PGconn *, const char *facility_id, const char *account_id,
+	    const char *label, int days, struct pki_issued *iss, char *err,
+	    size_t n);
 
 /* Records the certificate iss for facility_id, issued by the account
  * issued_by (NULL: renrakucho-admin), with its device label.  0/-1. */

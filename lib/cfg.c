@@ -86,6 +86,10 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "applied by \"renrakucho-admin migrate\"." },
 	/* CFG_CERT_DAYS */		{ "cert_days", "730",
 	  "Validity of a new device certificate, in days." },
+	/* CFG_SIGNER_SOCKET */		{ "signer_socket",
+	    "/run/renrakucho-signer/signer.sock",
+	  "renrakucho-signer's socket: device certificates and the CRL are "
+	  "signed there, the one process that reads the CA key." },
 };
 
 static char	*cfg_vals[CFG__MAX];

@@ -26,11 +26,12 @@ enum cfg_key {
 	CFG_SECRETARIAT_EMAIL,
 	CFG_MAIL_FROM,
 	CFG_SENDMAIL,		/* command, e.g. /usr/sbin/sendmail -t -i */
-	CFG_CA_DIR,		/* CA key and certificate (admin CLI only) */
+	CFG_CA_DIR,		/* CA key and certificate (ca init, ca server-cert) */
 	CFG_CRL_FILE,		/* where nginx reads the CRL */
 	CFG_RELOAD_CMD,		/* run after the CRL is written */
 	CFG_SCHEMA_DIR,
 	CFG_CERT_DAYS,
+	CFG_SIGNER_SOCKET,	/* renrakucho-signer's unix socket */
 	CFG__MAX
 };
 

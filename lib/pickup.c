@@ -92,49 +92,46 @@ pickup_unhex(const char *s, size_t *len)
 }
 
 int
-pickup_create(PGconn *c, const char *facility_id, const char *label,
-    const char *issued_by, struct pickup_new *out)
+pickup_issue(PGconn *c, const char *facility_id, const char *label,
+    const char *issued_by, struct pki_issued *iss)
 {
-	struct pki_issued iss;
+	char	 err[160], *end;
+	long	 days;
+
+	memset(iss, 0, sizeof(*iss));
+	days = strtol(cfg_get(CFG_CERT_DAYS), &end, 10);
+	if (*end != '\0' || days < 1 || days > 3650) {
+		log_err("pickup: cert_days out of range");
+		return -1;
+	}
+	return cert_issue(c, facility_id, issued_by, label, (int)days, iss,
+	    err, sizeof(err));
+}
+
+int
+pickup_create(PGconn *c, const struct pki_issued *iss,
+    const char *facility_id, const char *label, const char *issued_by,
+    struct pickup_new *out)
+{
 	PGresult	*r = NULL;
 	char		 hash[AUTH_HASH_MAX], digits[PICKUP_DIGITS + 1];
 	char		 hours[8], *hex = NULL;
 	const char	*p[7];
-	long		 days;
-	char		*end;
 	int		 rc = -1;
 
-	memset(&iss, 0, sizeof(iss));
 	memset(out, 0, sizeof(*out));
-	days = strtol(cfg_get(CFG_CERT_DAYS), &end, 10);
-	if (*end != '\0' || days < 1 || days > 3650) {
-		log_err("pickup: cert_days out of range");
-		goto out;
-	}
-	p[0] = facility_id;
-	r = db_exec(c, "SELECT name FROM facility WHERE id = $1::bigint"
-	    " AND status = 'active'", 1, p);
-	if (r == NULL || PQntuples(r) != 1) {
-		log_err("pickup: facility %s not active", facility_id);
-		goto out;
-	}
-	if (pki_issue(cfg_get(CFG_CA_DIR), db_get(r, 0, "name"), label,
-	    (int)days, &iss) == -1)
-		goto out;
-	PQclear(r);
-	r = NULL;
-	if (iss.p12_len > PICKUP_P12_MAX ||
-	    auth_hash_password(iss.p12_password, AUTH_PBKDF2_ITER, hash,
+	if (iss->p12_len > PICKUP_P12_MAX ||
+	    auth_hash_password(iss->p12_password, AUTH_PBKDF2_ITER, hash,
 	    sizeof(hash)) == -1 || pickup_digits(digits) == -1 ||
-	    (hex = pickup_hex(iss.p12, iss.p12_len)) == NULL)
+	    (hex = pickup_hex(iss->p12, iss->p12_len)) == NULL)
 		goto out;
 	snprintf(hours, sizeof(hours), "%d", PICKUP_HOURS);
 
-	if (cert_record(c, &iss, facility_id, issued_by, label) == -1)
+	if (cert_record(c, iss, facility_id, issued_by, label) == -1)
 		goto out;
 	p[0] = digits;
 	p[1] = hash;
-	p[2] = iss.serial;
+	p[2] = iss->serial;
 	p[3] = facility_id;
 	p[4] = issued_by;
 	p[5] = hex;
@@ -150,9 +147,9 @@ pickup_create(PGconn *c, const char *facility_id, const char *label,
 	    db_get(r, 0, "id"));
 	jtime_db(db_get(r, 0, "exp"), JTIME_MINUTE, out->expires,
 	    sizeof(out->expires), NULL);
-	snprintf(out->serial, sizeof(out->serial), "%s", iss.serial);
+	snprintf(out->serial, sizeof(out->serial), "%s", iss->serial);
 	snprintf(out->password, sizeof(out->password), "%s",
-	    iss.p12_password);
+	    iss->p12_password);
 	pickup_format(digits, out->number);
 	rc = 0;
 out:
@@ -162,7 +159,6 @@ out:
 		OPENSSL_clear_free(hex, strlen(hex));
 	OPENSSL_cleanse(hash, sizeof(hash));
 	OPENSSL_cleanse(digits, sizeof(digits));
-	pki_issued_free(&iss);
 	PQclear(r);
 	return rc;
 }

@@ -15,11 +15,13 @@
  *    address with PICKUP_ADDR_FAILS failures in the last hour is refused
  *    (every attempt is an audit event, action "pickup").
  *
- * Every function works inside the caller's transaction (db_begin before,
- * db_commit after, db_rollback on -1): the device_cert row, the pickup
- * row, the mail and the audit event commit together or not at all, so a
- * failure half-way leaves no active certificate without a bundle.
- * Needs the pickup table and read access to cfg ca_dir. */
+ * pickup_issue gets the certificate from renrakucho-signer, outside any
+ * transaction (cert_issue).  Every other function works inside the
+ * caller's transaction (db_begin before, db_commit after, db_rollback on
+ * -1): the device_cert row, the pickup row, the mail and the audit event
+ * commit together or not at all, so a failure half-way leaves no active
+ * certificate without a bundle (a signed certificate left without its
+ * row is in the signer's CRL: cert.h). */
 #ifndef RK_PICKUP_H
 #define RK_PICKUP_H
 #include <stddef.h>
@@ -38,14 +40,22 @@ struct pickup_new {
 	char	 expires[64];		/* Japan time, Japanese format */
 };
 
-/* Issues a device certificate for facility_id with the given label
- * (1-100 characters, UTF-8), recorded as issued by issued_by (an
- * account id, NULL for none), and parks it behind a new pickup.  The
- * caller then mails out->password (pickup_mail_body() helps) and writes
- * its own audit event; pickup_create writes none.  0, or -1 (logged;
- * roll back). */
-int	pickup_create(PGconn *, const char *facility_id, const char *label,
-	    const char *issued_by, struct pickup_new *out);
+struct pki_issued;
+
+/* A device certificate for facility_id with the given label (1-100
+ * characters, UTF-8), asked for by issued_by (an account id, NULL for
+ * none), valid cfg cert_days: cert_issue, outside any transaction.  0,
+ * or -1 (logged).  pki_issued_free(iss) after. */
+int	pickup_issue(PGconn *, const char *facility_id, const char *label,
+	    const char *issued_by, struct pki_issued *iss);
+/* Records iss (pickup_issue's) as issued by issued_by and parks it
+ * behind a new pickup, in the caller's transaction.  The caller then
+ * mails out->password (pickup_mail_body() helps) and writes its own
+ * audit event; pickup_create writes none.  0, or -1 (logged; roll
+ * back). */
+int	pickup_create(PGconn *, const struct pki_issued *iss,
+	    const char *facility_id, const char *label, const char *issued_by,
+	    struct pickup_new *out);
 
 /* The text of the pickup mail (証明書取得用No/パスワード and the portal
  * URL cfg portal_url + "certificate/"), no patient data, into buf.

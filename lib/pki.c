@@ -1,12 +1,11 @@
-/* The system's own CA: a self-signed EC P-256 root in a private
- * directory, the TLS server certificate, device (client) certificates
- * packaged as PKCS#12, and the CRL nginx checks.
+/* The web tier's side of the certificates: a device's new key pair,
+ * the PKCS#12 bundle made from that key and the certificate the signer
+ * returned, fingerprints, and reading a CRL's serials and nextUpdate.
+ * Nothing here reads a CA key: signing and the CRL are pki_ca.c's,
+ * linked into renrakucho-signer (and renrakucho-admin's local CA verbs)
+ * only, never into a CGI.
  *
- * Files in the CA directory (mode 0700):
- *	ca.key ca.crt		the root (key 0600, PKCS#8 PEM, unencrypted:
- *				the directory is what protects it)
- *	server.key server.crt	nginx's certificate, replaced atomically
- * Every file is written to "<name>.tmp", fsync'd and then renamed (or,
+ * Files are written to "<name>.tmp", fsync'd and then renamed (or,
  * where overwriting is refused, hard-linked) into place, so a reader
  * never sees a half-written key, certificate or CRL. */
 #include <sys/stat.h>
@@ -35,16 +34,11 @@
 
 #include "auth.h"
 #include "pki.h"
+#include "pki_int.h"
 
-#define PKI_CA_DAYS	3650
-#define PKI_DAYS_MAX	3650
-#define PKI_SERIAL_BITS	128
-/* Certificates start a little in the past: a device whose clock runs
- * slow would otherwise refuse a certificate issued a minute ago. */
-#define PKI_BACKDATE	300L
 #define PKI_PW_LEN	20
-#define PKI_NAME_MAX	256	/* bytes; X.520 allows 64 characters */
-#define PKI_SAN_MAX	1024
+#define PKI_PUB_MAX	4096	/* PEM SubjectPublicKeyInfo, bytes */
+#define PKI_CHAIN_MAX	65536	/* the signer's answer, bytes */
 
 /* No 0/O, 1/l/I: the password is read off a screen or paper. */
 static const char pki_pwalpha[] =
@@ -79,7 +73,7 @@ pki_utf8len(const unsigned char *s)
 /* One line on stderr.  The arguments may carry a path or a label typed
  * by someone: control characters and bytes that are not UTF-8 are
  * written as \xNN so the line stays one line of text. */
-static void __attribute__((format(printf, 1, 2)))
+void
 pki_warnx(const char *fmt, ...)
 {
 	char		 msg[1024], out[4 * sizeof(msg)];
@@ -106,7 +100,7 @@ pki_warnx(const char *fmt, ...)
 }
 
 /* The first queued OpenSSL error (usually the cause) with context. */
-static void
+void
 pki_sslerr(const char *what, const char *arg)
 {
 	char		 e[256];
@@ -123,7 +117,7 @@ pki_sslerr(const char *what, const char *arg)
 		pki_warnx("%s: %s", what, e);
 }
 
-static int
+int
 pki_path(char *out, size_t n, const char *dir, const char *name)
 {
 	int	 len;
@@ -136,7 +130,7 @@ pki_path(char *out, size_t n, const char *dir, const char *name)
 	return 0;
 }
 
-static void
+void
 pki_hex(const unsigned char *p, size_t len, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -175,7 +169,7 @@ pki_syncdir(const char *path)
 /* Writes data to path.tmp with the given mode, fsyncs it and moves it
  * into place: rename() when replacing is allowed, else link() so an
  * existing file is never overwritten (EEXIST).  0/-1. */
-static int
+int
 pki_write_file(const char *path, const void *data, size_t len,
     mode_t mode, int replace)
 {
@@ -242,7 +236,7 @@ out:
 }
 
 /* Copies a memory BIO's contents into a new NUL-terminated string. */
-static char *
+char *
 pki_bio_str(BIO *b, size_t *lenp)
 {
 	char	*data, *s;
@@ -263,7 +257,7 @@ pki_bio_str(BIO *b, size_t *lenp)
 	return s;
 }
 
-static char *
+char *
 pki_key_pem(EVP_PKEY *key, size_t *lenp)
 {
 	BIO	*b;
@@ -280,7 +274,7 @@ pki_key_pem(EVP_PKEY *key, size_t *lenp)
 	return s;
 }
 
-static char *
+char *
 pki_cert_pem(X509 *x, size_t *lenp)
 {
 	BIO	*b;
@@ -295,35 +289,7 @@ pki_cert_pem(X509 *x, size_t *lenp)
 	return s;
 }
 
-static int
-pki_save_key(const char *path, EVP_PKEY *key, int replace)
-{
-	char	*s;
-	size_t	 len = 0;
-	int	 rc;
-
-	if ((s = pki_key_pem(key, &len)) == NULL)
-		return -1;
-	rc = pki_write_file(path, s, len, 0600, replace);
-	OPENSSL_clear_free(s, len);
-	return rc;
-}
-
-static int
-pki_save_cert(const char *path, X509 *x, int replace)
-{
-	char	*s;
-	size_t	 len = 0;
-	int	 rc;
-
-	if ((s = pki_cert_pem(x, &len)) == NULL)
-		return -1;
-	rc = pki_write_file(path, s, len, 0644, replace);
-	free(s);
-	return rc;
-}
-
-static EVP_PKEY *
+EVP_PKEY *
 pki_keygen(void)
 {
 	EVP_PKEY *k;
@@ -333,30 +299,7 @@ pki_keygen(void)
 	return k;
 }
 
-/* A positive serial of exactly PKI_SERIAL_BITS bits: the top bit set
- * keeps the hex the same length with no leading zero, so the string
- * BN_bn2hex gives equals nginx's $ssl_client_serial byte for byte. */
-static int
-pki_serial(X509 *x)
-{
-	BIGNUM		*bn;
-	ASN1_INTEGER	*ai = NULL;
-	int		 rc = -1;
-
-	if ((bn = BN_new()) == NULL ||
-	    BN_rand(bn, PKI_SERIAL_BITS, BN_RAND_TOP_ONE,
-	    BN_RAND_BOTTOM_ANY) != 1 ||
-	    (ai = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
-	    X509_set_serialNumber(x, ai) != 1)
-		pki_sslerr("serial number", NULL);
-	else
-		rc = 0;
-	ASN1_INTEGER_free(ai);
-	BN_free(bn);
-	return rc;
-}
-
-static int
+int
 pki_serial_hex(X509 *x, char out[41])
 {
 	BIGNUM	*bn;
@@ -380,7 +323,7 @@ pki_serial_hex(X509 *x, char out[41])
 /* Human-entered names: non-empty, bounded, no control characters.
  * UTF-8 validity and the X.520 length limits are checked again by
  * OpenSSL when the name is encoded. */
-static int
+int
 pki_name_ok(const char *what, const char *s)
 {
 	size_t	 i, len;
@@ -398,284 +341,6 @@ pki_name_ok(const char *what, const char *s)
 	return 1;
 }
 
-static X509_NAME *
-pki_name(const char *o, const char *cn)
-{
-	X509_NAME *n;
-
-	if ((n = X509_NAME_new()) == NULL ||
-	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
-	    (const unsigned char *)o, -1, -1, 0) != 1 ||
-	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-	    (const unsigned char *)cn, -1, -1, 0) != 1) {
-		pki_sslerr("subject name", cn);
-		X509_NAME_free(n);
-		return NULL;
-	}
-	return n;
-}
-
-static int
-pki_ext(X509 *x, X509V3_CTX *ctx, int nid, const char *value)
-{
-	X509_EXTENSION	*e;
-	int		 rc;
-
-	if ((e = X509V3_EXT_nconf_nid(NULL, ctx, nid, value)) == NULL) {
-		pki_sslerr(OBJ_nid2sn(nid), value);
-		return -1;
-	}
-	rc = X509_add_ext(x, e, -1) == 1 ? 0 : -1;
-	if (rc == -1)
-		pki_sslerr("X509_add_ext", OBJ_nid2sn(nid));
-	X509_EXTENSION_free(e);
-	return rc;
-}
-
-/* A new certificate for key with the subject given, valid from a few
- * minutes ago for days days from now (now returned in *nowp), issued by
- * issuer (NULL: self-signed).  Extensions and signature by the caller. */
-static X509 *
-pki_cert_new(EVP_PKEY *key, X509_NAME *subj, X509 *issuer, int days,
-    time_t *nowp)
-{
-	X509	*x;
-	time_t	 now = time(NULL);
-
-	if ((x = X509_new()) == NULL ||
-	    X509_set_version(x, X509_VERSION_3) != 1 ||
-	    pki_serial(x) == -1 ||
-	    X509_set_subject_name(x, subj) != 1 ||
-	    X509_set_issuer_name(x, issuer != NULL ?
-	    X509_get_subject_name(issuer) : subj) != 1 ||
-	    X509_time_adj_ex(X509_getm_notBefore(x), 0, -PKI_BACKDATE,
-	    &now) == NULL ||
-	    X509_time_adj_ex(X509_getm_notAfter(x), days, 0, &now) == NULL ||
-	    X509_set_pubkey(x, key) != 1) {
-		pki_sslerr("certificate", NULL);
-		X509_free(x);
-		return NULL;
-	}
-	if (nowp != NULL)
-		*nowp = now;
-	return x;
-}
-
-static int
-pki_sign(X509 *x, EVP_PKEY *signkey)
-{
-	if (X509_sign(x, signkey, EVP_sha256()) <= 0) {
-		pki_sslerr("X509_sign", NULL);
-		return -1;
-	}
-	return 0;
-}
-
-/* Reads dir/ca.crt and dir/ca.key and checks that they belong together
- * and that the CA is still valid. */
-static int
-pki_load_ca(const char *dir, X509 **cap, EVP_PKEY **keyp)
-{
-	char		 p[PATH_MAX];
-	BIO		*b = NULL;
-	X509		*ca = NULL;
-	EVP_PKEY	*key = NULL;
-	int		 rc = -1;
-
-	*cap = NULL;
-	*keyp = NULL;
-	if (pki_path(p, sizeof(p), dir, "ca.crt") == -1)
-		goto out;
-	if ((b = BIO_new_file(p, "r")) == NULL ||
-	    (ca = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
-		pki_sslerr("cannot read CA certificate", p);
-		goto out;
-	}
-	BIO_free(b);
-	b = NULL;
-	if (pki_path(p, sizeof(p), dir, "ca.key") == -1)
-		goto out;
-	/* The empty passphrase makes an encrypted key fail instead of
-	 * prompting on the terminal of a CGI. */
-	if ((b = BIO_new_file(p, "r")) == NULL ||
-	    (key = PEM_read_bio_PrivateKey(b, NULL, NULL, "")) == NULL) {
-		pki_sslerr("cannot read CA key", p);
-		goto out;
-	}
-	if (X509_check_private_key(ca, key) != 1) {
-		pki_sslerr("CA key does not match CA certificate", dir);
-		goto out;
-	}
-	if (X509_cmp_time(X509_get0_notAfter(ca), NULL) <= 0) {
-		pki_warnx("%s: CA certificate has expired", dir);
-		goto out;
-	}
-	*cap = ca;
-	*keyp = key;
-	ca = NULL;
-	key = NULL;
-	rc = 0;
-out:
-	BIO_free(b);
-	X509_free(ca);
-	EVP_PKEY_free(key);
-	return rc;
-}
-
-int
-pki_ca_init(const char *dir, const char *cn)
-{
-	char		 kp[PATH_MAX], cp[PATH_MAX];
-	struct stat	 st;
-	EVP_PKEY	*key = NULL;
-	X509_NAME	*name = NULL;
-	X509		*x = NULL;
-	X509V3_CTX	 ctx;
-	int		 rc = -1;
-
-	if (dir == NULL || !pki_name_ok("CA common name", cn))
-		return -1;
-	if (pki_path(kp, sizeof(kp), dir, "ca.key") == -1 ||
-	    pki_path(cp, sizeof(cp), dir, "ca.crt") == -1)
-		return -1;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		pki_warnx("%s: mkdir: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		pki_warnx("%s: not a directory", dir);
-		return -1;
-	}
-	/* Checked up front for a clear message; pki_write_file refuses to
-	 * replace either file anyway. */
-	if (lstat(kp, &st) == 0 || lstat(cp, &st) == 0) {
-		pki_warnx("%s: a CA already exists there, refusing to "
-		    "overwrite it", dir);
-		return -1;
-	}
-
-	if ((key = pki_keygen()) == NULL ||
-	    (name = pki_name("renrakucho", cn)) == NULL ||
-	    (x = pki_cert_new(key, name, NULL, PKI_CA_DAYS, NULL)) == NULL)
-		goto out;
-	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-	/* pathlen:0: the CA signs device and server certificates only,
-	 * never another CA. */
-	if (pki_ext(x, &ctx, NID_basic_constraints,
-	    "critical,CA:TRUE,pathlen:0") == -1 ||
-	    pki_ext(x, &ctx, NID_key_usage,
-	    "critical,keyCertSign,cRLSign") == -1 ||
-	    pki_ext(x, &ctx, NID_subject_key_identifier, "hash") == -1 ||
-	    pki_sign(x, key) == -1)
-		goto out;
-	if (pki_save_key(kp, key, 0) == -1)
-		goto out;
-	if (pki_save_cert(cp, x, 0) == -1) {
-		/* The key alone is useless and would block a retry. */
-		(void)unlink(kp);
-		goto out;
-	}
-	rc = 0;
-out:
-	X509_free(x);
-	X509_NAME_free(name);
-	EVP_PKEY_free(key);
-	return rc;
-}
-
-/* "DNS:name" or "IP:addr" entries separated by commas; anything else
- * (email:, URI:, dirName:, @section references) is refused so the
- * string cannot smuggle other extension syntax. */
-static int
-pki_san_ok(const char *san)
-{
-	const char	*p = san;
-	size_t		 n;
-
-	if (strlen(san) > PKI_SAN_MAX)
-		return 0;
-	for (;;) {
-		if (strncmp(p, "DNS:", 4) == 0)
-			p += 4;
-		else if (strncmp(p, "IP:", 3) == 0)
-			p += 3;
-		else
-			return 0;
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:*");
-		if (n == 0)
-			return 0;
-		p += n;
-		if (*p == '\0')
-			return 1;
-		if (*p++ != ',')
-			return 0;
-	}
-}
-
-int
-pki_server_cert(const char *dir, const char *san, int days)
-{
-	char		 kp[PATH_MAX], cp[PATH_MAX];
-	char		 sanv[PKI_SAN_MAX + 64];
-	X509		*ca = NULL, *x = NULL;
-	EVP_PKEY	*cakey = NULL, *key = NULL;
-	X509_NAME	*name = NULL;
-	X509V3_CTX	 ctx;
-	int		 rc = -1;
-
-	if (dir == NULL || days < 1 || days > PKI_DAYS_MAX) {
-		pki_warnx("server certificate: days must be 1..%d",
-		    PKI_DAYS_MAX);
-		return -1;
-	}
-	if (san != NULL && *san != '\0' && !pki_san_ok(san)) {
-		pki_warnx("subjectAltName: expected \"DNS:name,IP:addr\" "
-		    "list: %s", san);
-		return -1;
-	}
-	snprintf(sanv, sizeof(sanv), "DNS:localhost,IP:127.0.0.1%s%s",
-	    san != NULL && *san != '\0' ? "," : "", san != NULL ? san : "");
-	if (pki_path(kp, sizeof(kp), dir, "server.key") == -1 ||
-	    pki_path(cp, sizeof(cp), dir, "server.crt") == -1)
-		return -1;
-	if (pki_load_ca(dir, &ca, &cakey) == -1)
-		goto out;
-	if ((key = pki_keygen()) == NULL ||
-	    (name = pki_name("renrakucho", "localhost")) == NULL ||
-	    (x = pki_cert_new(key, name, ca, days, NULL)) == NULL)
-		goto out;
-	if (ASN1_TIME_compare(X509_get0_notAfter(x),
-	    X509_get0_notAfter(ca)) > 0) {
-		pki_warnx("server certificate would outlive the CA");
-		goto out;
-	}
-	X509V3_set_ctx(&ctx, ca, x, NULL, NULL, 0);
-	if (pki_ext(x, &ctx, NID_basic_constraints,
-	    "critical,CA:FALSE") == -1 ||
-	    pki_ext(x, &ctx, NID_key_usage,
-	    "critical,digitalSignature") == -1 ||
-	    pki_ext(x, &ctx, NID_ext_key_usage, "serverAuth") == -1 ||
-	    pki_ext(x, &ctx, NID_subject_key_identifier, "hash") == -1 ||
-	    pki_ext(x, &ctx, NID_authority_key_identifier,
-	    "keyid:always") == -1 ||
-	    pki_ext(x, &ctx, NID_subject_alt_name, sanv) == -1 ||
-	    pki_sign(x, cakey) == -1)
-		goto out;
-	/* Key first: between the two renames nginx may briefly see the new
-	 * key with the old certificate; it loads both only on reload. */
-	if (pki_save_key(kp, key, 1) == -1 || pki_save_cert(cp, x, 1) == -1)
-		goto out;
-	rc = 0;
-out:
-	X509_free(x);
-	X509_NAME_free(name);
-	EVP_PKEY_free(key);
-	X509_free(ca);
-	EVP_PKEY_free(cakey);
-	return rc;
-}
-
 /* PKI_PW_LEN characters of pki_pwalpha, uniformly. */
 static int
 pki_password(char *out, size_t n)
@@ -685,7 +350,7 @@ pki_password(char *out, size_t n)
 	return auth_random_chars(out, PKI_PW_LEN, pki_pwalpha);
 }
 
-static int
+int
 pki_der_sha256(X509 *x, char out[65])
 {
 	unsigned char	*der = NULL;
@@ -754,72 +419,6 @@ out:
 	return rc;
 }
 
-int
-pki_issue(const char *dir, const char *facility, const char *label,
-    int days, struct pki_issued *iss)
-{
-	X509		*ca = NULL, *x = NULL;
-	EVP_PKEY	*cakey = NULL, *key = NULL;
-	X509_NAME	*name = NULL;
-	X509V3_CTX	 ctx;
-	time_t		 now;
-	int		 rc = -1;
-
-	if (iss == NULL)
-		return -1;
-	memset(iss, 0, sizeof(*iss));
-	if (dir == NULL || !pki_name_ok("facility", facility) ||
-	    !pki_name_ok("label", label))
-		return -1;
-	if (days < 1 || days > PKI_DAYS_MAX) {
-		pki_warnx("device certificate: days must be 1..%d",
-		    PKI_DAYS_MAX);
-		return -1;
-	}
-	if (pki_load_ca(dir, &ca, &cakey) == -1)
-		goto out;
-	if ((key = pki_keygen()) == NULL ||
-	    (name = pki_name(facility, label)) == NULL ||
-	    (x = pki_cert_new(key, name, ca, days, &now)) == NULL)
-		goto out;
-	if (ASN1_TIME_compare(X509_get0_notAfter(x),
-	    X509_get0_notAfter(ca)) > 0) {
-		pki_warnx("device certificate would outlive the CA");
-		goto out;
-	}
-	X509V3_set_ctx(&ctx, ca, x, NULL, NULL, 0);
-	if (pki_ext(x, &ctx, NID_basic_constraints,
-	    "critical,CA:FALSE") == -1 ||
-	    pki_ext(x, &ctx, NID_key_usage,
-	    "critical,digitalSignature") == -1 ||
-	    pki_ext(x, &ctx, NID_ext_key_usage, "clientAuth") == -1 ||
-	    pki_ext(x, &ctx, NID_subject_key_identifier, "hash") == -1 ||
-	    pki_ext(x, &ctx, NID_authority_key_identifier,
-	    "keyid:always") == -1 ||
-	    pki_sign(x, cakey) == -1)
-		goto out;
-
-	/* Exactly what X509_time_adj_ex wrote into notAfter. */
-	iss->not_after = now + (time_t)days * 86400;
-	if (pki_serial_hex(x, iss->serial) == -1 ||
-	    pki_der_sha256(x, iss->sha256) == -1 ||
-	    (iss->cert_pem = pki_cert_pem(x, NULL)) == NULL ||
-	    (iss->key_pem = pki_key_pem(key, NULL)) == NULL ||
-	    pki_password(iss->p12_password, sizeof(iss->p12_password)) == -1 ||
-	    pki_p12(iss, label, key, x, ca) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (rc == -1)
-		pki_issued_free(iss);
-	X509_free(x);
-	X509_NAME_free(name);
-	EVP_PKEY_free(key);
-	X509_free(ca);
-	EVP_PKEY_free(cakey);
-	return rc;
-}
-
 void
 pki_issued_free(struct pki_issued *iss)
 {
@@ -831,125 +430,6 @@ pki_issued_free(struct pki_issued *iss)
 	if (iss->p12 != NULL)
 		OPENSSL_clear_free(iss->p12, iss->p12_len);
 	OPENSSL_cleanse(iss, sizeof(*iss));
-}
-
-/* Upper- or lower-case hex, at most 40 digits (20 octets, RFC 5280),
- * no sign: BN_hex2bn alone would accept "-1". */
-static ASN1_INTEGER *
-pki_hex_serial(const char *s)
-{
-	BIGNUM		*bn = NULL;
-	ASN1_INTEGER	*ai = NULL;
-	size_t		 len;
-
-	if (s == NULL || (len = strlen(s)) == 0 || len > 40 ||
-	    strspn(s, "0123456789abcdefABCDEF") != len) {
-		pki_warnx("bad serial number: %s", s != NULL ? s : "(null)");
-		return NULL;
-	}
-	if (BN_hex2bn(&bn, s) != (int)len ||
-	    (ai = BN_to_ASN1_INTEGER(bn, NULL)) == NULL)
-		pki_sslerr("serial number", s);
-	BN_free(bn);
-	return ai;
-}
-
-int
-pki_crl_write(const char *dir, const char *path,
-    const char *const *serials, const time_t *revoked, size_t n,
-    int days)
-{
-	X509		*ca = NULL;
-	EVP_PKEY	*cakey = NULL;
-	X509_CRL	*crl = NULL;
-	X509_REVOKED	*rev = NULL;
-	ASN1_INTEGER	*ai = NULL;
-	ASN1_TIME	*t = NULL;
-	X509_EXTENSION	*e = NULL;
-	X509V3_CTX	 ctx;
-	BIO		*b = NULL;
-	char		*pem = NULL;
-	size_t		 i, len = 0;
-	time_t		 now = time(NULL);
-	int		 rc = -1;
-
-	if (dir == NULL || path == NULL || (n > 0 &&
-	    (serials == NULL || revoked == NULL))) {
-		pki_warnx("CRL: bad arguments");
-		return -1;
-	}
-	if (days < 1 || days > PKI_DAYS_MAX) {
-		pki_warnx("CRL: days must be 1..%d", PKI_DAYS_MAX);
-		return -1;
-	}
-	if (pki_load_ca(dir, &ca, &cakey) == -1)
-		goto out;
-	if ((crl = X509_CRL_new()) == NULL ||
-	    X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||
-	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) != 1 ||
-	    (t = ASN1_TIME_new()) == NULL ||
-	    X509_time_adj_ex(t, 0, 0, &now) == NULL ||
-	    X509_CRL_set1_lastUpdate(crl, t) != 1 ||
-	    X509_time_adj_ex(t, days, 0, &now) == NULL ||
-	    X509_CRL_set1_nextUpdate(crl, t) != 1) {
-		pki_sslerr("CRL", NULL);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if ((ai = pki_hex_serial(serials[i])) == NULL)
-			goto out;
-		if ((rev = X509_REVOKED_new()) == NULL ||
-		    X509_REVOKED_set_serialNumber(rev, ai) != 1 ||
-		    ASN1_TIME_set(t, revoked[i]) == NULL ||
-		    X509_REVOKED_set_revocationDate(rev, t) != 1 ||
-		    X509_CRL_add0_revoked(crl, rev) != 1) {
-			pki_sslerr("CRL entry", serials[i]);
-			goto out;
-		}
-		rev = NULL;	/* owned by crl now */
-		ASN1_INTEGER_free(ai);
-		ai = NULL;
-	}
-	/* crlNumber must increase with each CRL: the time in seconds does,
-	 * as long as CRLs are not issued twice in one second. */
-	if ((ai = ASN1_INTEGER_new()) == NULL ||
-	    ASN1_INTEGER_set_int64(ai, (int64_t)now) != 1 ||
-	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, ai, 0, 0) != 1) {
-		pki_sslerr("CRL number", NULL);
-		goto out;
-	}
-	X509V3_set_ctx(&ctx, ca, NULL, NULL, crl, 0);
-	if ((e = X509V3_EXT_nconf_nid(NULL, &ctx,
-	    NID_authority_key_identifier, "keyid:always")) == NULL ||
-	    X509_CRL_add_ext(crl, e, -1) != 1) {
-		pki_sslerr("CRL authorityKeyIdentifier", NULL);
-		goto out;
-	}
-	if (X509_CRL_sort(crl) != 1 ||
-	    X509_CRL_sign(crl, cakey, EVP_sha256()) <= 0) {
-		pki_sslerr("CRL signature", NULL);
-		goto out;
-	}
-	if ((b = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_X509_CRL(b, crl) != 1) {
-		pki_sslerr("PEM_write_bio_X509_CRL", NULL);
-		goto out;
-	}
-	if ((pem = pki_bio_str(b, &len)) == NULL ||
-	    pki_write_file(path, pem, len, 0644, 1) == -1)
-		goto out;
-	rc = 0;
-out:
-	free(pem);
-	BIO_free(b);
-	X509_EXTENSION_free(e);
-	ASN1_TIME_free(t);
-	ASN1_INTEGER_free(ai);
-	X509_REVOKED_free(rev);
-	X509_CRL_free(crl);
-	X509_free(ca);
-	EVP_PKEY_free(cakey);
-	return rc;
 }
 
 int
@@ -995,6 +475,191 @@ out:
 	OPENSSL_free(name);
 	OPENSSL_free(hdr);
 	OPENSSL_free(der);
+	BIO_free(b);
+	return rc;
+}
+
+int
+pki_keypair_new(struct pki_keypair *kp)
+{
+	EVP_PKEY	*key;
+	BIO		*b = NULL;
+	int		 rc = -1;
+
+	memset(kp, 0, sizeof(*kp));
+	if ((key = pki_keygen()) == NULL)
+		return -1;
+	if ((kp->key_pem = pki_key_pem(key, NULL)) == NULL)
+		goto out;
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(b, key) != 1) {
+		pki_sslerr("PEM_write_bio_PUBKEY", NULL);
+		goto out;
+	}
+	if ((kp->pub_pem = pki_bio_str(b, NULL)) == NULL)
+		goto out;
+	rc = 0;
+out:
+	BIO_free(b);
+	EVP_PKEY_free(key);
+	if (rc == -1)
+		pki_keypair_free(kp);
+	return rc;
+}
+
+void
+pki_keypair_free(struct pki_keypair *kp)
+{
+	if (kp == NULL)
+		return;
+	if (kp->key_pem != NULL)
+		OPENSSL_clear_free(kp->key_pem, strlen(kp->key_pem));
+	free(kp->pub_pem);
+	memset(kp, 0, sizeof(*kp));
+}
+
+/* t as seconds since the epoch, exactly. */
+static int
+pki_time(const ASN1_TIME *t, time_t *out)
+{
+	ASN1_TIME	*epoch;
+	int		 day, sec, rc = -1;
+
+	if ((epoch = ASN1_TIME_set(NULL, 0)) != NULL &&
+	    ASN1_TIME_diff(&day, &sec, epoch, t) == 1) {
+		*out = (time_t)day * 86400 + sec;
+		rc = 0;
+	} else
+		pki_sslerr("certificate time", NULL);
+	ASN1_TIME_free(epoch);
+	return rc;
+}
+
+int
+pki_bundle(const char *key_pem, const char *chain_pem, const char *label,
+    struct pki_issued *iss)
+{
+	BIO		*b = NULL;
+	EVP_PKEY	*key = NULL;
+	X509		*x = NULL, *ca = NULL;
+	size_t		 len;
+	int		 rc = -1;
+
+	if (iss == NULL)
+		return -1;
+	memset(iss, 0, sizeof(*iss));
+	if (key_pem == NULL || chain_pem == NULL ||
+	    !pki_name_ok("label", label) ||
+	    (len = strlen(chain_pem)) == 0 || len > PKI_CHAIN_MAX) {
+		pki_warnx("bundle: bad arguments");
+		return -1;
+	}
+	if ((b = BIO_new_mem_buf(key_pem, -1)) == NULL ||
+	    (key = PEM_read_bio_PrivateKey(b, NULL, NULL, "")) == NULL) {
+		pki_sslerr("bundle: private key", NULL);
+		goto out;
+	}
+	BIO_free(b);
+	if ((b = BIO_new_mem_buf(chain_pem, (int)len)) == NULL ||
+	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
+	    (ca = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
+		pki_sslerr("bundle: certificate and CA certificate", NULL);
+		goto out;
+	}
+	/* The signer signed the public key recorded for this request: a
+	 * certificate for any other key, or not by that CA, is refused. */
+	if (X509_check_private_key(x, key) != 1) {
+		pki_sslerr("bundle: the certificate is not for this key", NULL);
+		goto out;
+	}
+	if (X509_verify(x, X509_get0_pubkey(ca)) != 1) {
+		pki_sslerr("bundle: the certificate is not the CA's", NULL);
+		goto out;
+	}
+	if (pki_time(X509_get0_notAfter(x), &iss->not_after) == -1 ||
+	    pki_serial_hex(x, iss->serial) == -1 ||
+	    pki_der_sha256(x, iss->sha256) == -1 ||
+	    (iss->cert_pem = pki_cert_pem(x, NULL)) == NULL ||
+	    (iss->key_pem = pki_key_pem(key, NULL)) == NULL ||
+	    pki_password(iss->p12_password, sizeof(iss->p12_password)) == -1 ||
+	    pki_p12(iss, label, key, x, ca) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		pki_issued_free(iss);
+	BIO_free(b);
+	EVP_PKEY_free(key);
+	X509_free(x);
+	X509_free(ca);
+	return rc;
+}
+
+static int
+pki_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+pki_crl_summary(const char *pem, size_t len, char **serials, time_t *next)
+{
+	BIO		*b = NULL;
+	X509_CRL	*crl = NULL;
+	STACK_OF(X509_REVOKED) *revs;
+	BIGNUM		*bn = NULL;
+	char		**v = NULL, *s = NULL;
+	size_t		 i, n = 0, total = 1;
+	int		 rc = -1;
+
+	*serials = NULL;
+	*next = 0;
+	if (pem == NULL || len == 0 || len > 16 * 1024 * 1024 ||
+	    (b = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	    (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) == NULL) {
+		pki_sslerr("CRL", NULL);
+		goto out;
+	}
+	if (X509_CRL_get0_nextUpdate(crl) == NULL ||
+	    pki_time(X509_CRL_get0_nextUpdate(crl), next) == -1) {
+		pki_warnx("CRL without nextUpdate");
+		goto out;
+	}
+	revs = X509_CRL_get_REVOKED(crl);
+	n = revs == NULL ? 0 : (size_t)sk_X509_REVOKED_num(revs);
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((bn = ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(
+		    sk_X509_REVOKED_value(revs, (int)i)), NULL)) == NULL ||
+		    (v[i] = BN_bn2hex(bn)) == NULL) {
+			pki_sslerr("CRL serial", NULL);
+			goto out;
+		}
+		BN_free(bn);
+		bn = NULL;
+		total += strlen(v[i]) + 1;
+	}
+	qsort(v, n, sizeof(*v), pki_strcmp);
+	if ((s = malloc(total)) == NULL)
+		goto out;
+	s[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, v[i]);
+	}
+	*serials = s;
+	s = NULL;
+	rc = 0;
+out:
+	if (v != NULL)
+		for (i = 0; i < n; i++)
+			OPENSSL_free(v[i]);
+	free(v);
+	free(s);
+	BN_free(bn);
+	X509_CRL_free(crl);
 	BIO_free(b);
 	return rc;
 }

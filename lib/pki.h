@@ -1,5 +1,8 @@
-/* The system's own CA: device certificates, PKCS#12 bundles, the CRL.
- * Used by the admin CLI (and later the profile/operator CGIs). */
+/* Device certificates on the web tier's side: a new key pair, and the
+ * PKCS#12 bundle made from that key and the certificate renrakucho-signer
+ * returned (lib/signer.h).  The CA key is never read here: signing, the
+ * CRL and the CA's files are pki_ca.h's, linked into the signer and
+ * renrakucho-admin's local CA verbs only. */
 #ifndef RK_PKI_H
 #define RK_PKI_H
 #include <stddef.h>
@@ -16,25 +19,31 @@ struct pki_issued {
 	char	 p12_password[32];	/* random, printable, shown once */
 };
 
-/* Creates dir/ca.key (0600) and dir/ca.crt, self-signed, CN given,
- * EC P-256 (or RSA 3072), 10 years.  Refuses to overwrite.  0/-1. */
-int	pki_ca_init(const char *dir, const char *cn);
-/* Server certificate for TLS: dir/server.key, dir/server.crt signed by
- * the CA, with subjectAltName DNS:localhost, IP:127.0.0.1 and the names
- * given (comma-separated "DNS:x,IP:y" list, may be NULL).  0/-1. */
-int	pki_server_cert(const char *dir, const char *san, int days);
-/* A device certificate: new key, X.509 v3 (clientAuth, CA:FALSE,
- * keyUsage digitalSignature, random 64+-bit serial, `days` long, subject
- * O=facility, CN=label) signed by the CA in dir, packaged as PKCS#12
- * with a random password.  0/-1.  pki_issued_free() after. */
-int	pki_issue(const char *dir, const char *facility, const char *label,
-	    int days, struct pki_issued *);
+/* A device's key pair (EC P-256): key_pem the unencrypted PKCS#8
+ * private key (wiped by pki_keypair_free), pub_pem its PEM
+ * SubjectPublicKeyInfo, what the issuance records.  0/-1. */
+struct pki_keypair {
+	char	*key_pem;
+	char	*pub_pem;
+};
+int	pki_keypair_new(struct pki_keypair *);
+void	pki_keypair_free(struct pki_keypair *);
+
+/* From key_pem and the signer's answer chain_pem (the certificate, then
+ * the CA certificate): checks that the certificate is the CA's and for
+ * this key, and fills iss with its serial, fingerprint, expiry, PEMs and
+ * a PKCS#12 bundle (friendly name label) under a new random password.
+ * 0/-1.  pki_issued_free() after. */
+int	pki_bundle(const char *key_pem, const char *chain_pem,
+	    const char *label, struct pki_issued *iss);
 void	pki_issued_free(struct pki_issued *);
-/* Writes a CRL listing the given serials (hex) with their revocation
- * times, nextUpdate `days` ahead, to path atomically (tmp + rename).  */
-int	pki_crl_write(const char *dir, const char *path,
-	    const char *const *serials, const time_t *revoked, size_t n,
-	    int days);
+
+/* The revoked serials of a PEM CRL (len bytes), upper-case hex, sorted,
+ * comma-separated, into *serials (malloc'd; "" for none) and its
+ * nextUpdate into *next.  0/-1. */
+int	pki_crl_summary(const char *pem, size_t len, char **serials,
+	    time_t *next);
+
 /* SHA-256 hex of the DER inside a PEM certificate (as nginx sends it in
  * $ssl_client_escaped_cert, already URL-decoded); 0/-1. */
 int	pki_pem_sha256(const char *pem, char out[65]);

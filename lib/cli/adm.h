@@ -120,8 +120,9 @@ void	adm_man_admin(FILE *, const struct adm_def *, size_t n);
 int	adm_man_conf(FILE *);
 int	adm_conf_ref(FILE *);
 
-/* adm_ca.c: the CRL from the database, written and reloaded. */
-int	adm_crl(struct adm *, int days);
+/* adm_ca.c: the CRL from the signer, written and reloaded (if_changed:
+ * only when its revoked serials changed or its nextUpdate nears). */
+int	adm_crl(struct adm *, int days, int if_changed);
 /* adm_account.c: a list verb with an optional --facility ID. */
 int	adm_list_facility(struct adm *, int argc, char **argv,
 	    const char *sql, const char *const *cols);

@@ -1,5 +1,8 @@
 /* renrakucho-admin ca init, ca server-cert, crl update: the CA's files
- * and the CRL.  cert revoke rewrites the CRL through adm_crl. */
+ * and the CRL.  ca init and ca server-cert work on cfg ca_dir locally
+ * (root, before anything runs); the CRL is signed by renrakucho-signer,
+ * asked over cfg signer_socket.  cert revoke rewrites the CRL through
+ * adm_crl. */
 #include "config.h"
 
 #include <sys/types.h>
@@ -16,10 +19,15 @@
 #include "cfg.h"
 #include "db.h"
 #include "pki.h"
+#include "pki_ca.h"
+#include "signer.h"
 #include "req.h"
 #include "adm.h"
 
 #define ADM_SERVER_DAYS		825
+#define ADM_CRL_MAX		(4 * 1024 * 1024)	/* bytes */
+/* crl update --if-changed renews a CRL this close to its nextUpdate. */
+#define ADM_CRL_RENEW		(2 * 86400)
 
 /* --- ca -------------------------------------------------------------- */
 
@@ -122,58 +130,107 @@ adm_reload(struct adm *a)
 	return -1;
 }
 
-/* The CRL from the database: every revoked certificate not yet a day
- * past its own expiry (after that, nginx refuses it as expired). */
-int
-adm_crl(struct adm *a, int days)
+/* The current CRL file, whole, or NULL (missing: *missing set). */
+static char *
+adm_crl_read(struct adm *a, const char *path, size_t *lenp, int *missing)
 {
-	PGresult	*r;
-	const char	**serials = NULL;
-	const char	*s, *t;
-	time_t		*when = NULL;
-	char		 next[40];
-	long long	 v;
-	size_t		 i, n;
-	char		 count[24];
+	FILE	*f;
+	char	*buf;
+	size_t	 len;
+
+	*missing = 0;
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			*missing = 1;
+		else
+			adm_errx(a, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(ADM_CRL_MAX + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	len = fread(buf, 1, ADM_CRL_MAX + 1, f);
+	fclose(f);
+	if (len == 0 || len > ADM_CRL_MAX) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+/* Why the CRL pem (len bytes) should replace the file, or NULL when it
+ * need not: the file is missing or unreadable, its revoked serials
+ * differ, or its nextUpdate is less than ADM_CRL_RENEW away. */
+static const char *
+adm_crl_why(struct adm *a, const char *pem, size_t len)
+{
+	char		*cur = NULL, *cs = NULL, *ns = NULL;
+	const char	*why = NULL;
+	size_t		 clen = 0;
+	time_t		 cnext, nnext;
+	int		 missing;
+
+	if ((cur = adm_crl_read(a, cfg_get(CFG_CRL_FILE), &clen,
+	    &missing)) == NULL)
+		return missing ? "the file was missing" :
+		    "the file was unreadable";
+	if (pki_crl_summary(cur, clen, &cs, &cnext) == -1)
+		why = "the file was not a CRL";
+	else if (pki_crl_summary(pem, len, &ns, &nnext) == -1)
+		why = "the new CRL does not parse";
+	else if (strcmp(cs, ns) != 0)
+		why = "the revoked serials changed";
+	else if (cnext - time(NULL) < ADM_CRL_RENEW)
+		why = "its next update was less than 2 days away";
+	free(cur);
+	free(cs);
+	free(ns);
+	return why;
+}
+
+/* The CRL from the signer (every revoked certificate not yet a day past
+ * its expiry, and every signed certificate left without its device_cert
+ * row), written atomically, then reload_cmd.  if_changed: only when
+ * adm_crl_why says so; it says which. */
+int
+adm_crl(struct adm *a, int days, int if_changed)
+{
+	char		*pem = NULL, *serials = NULL, *p;
+	const char	*why = NULL;
+	char		 next[40], err[160], count[80];
+	size_t		 len = 0, n = 0;
+	time_t		 nnext;
 	int		 rc = -1;
 
-	if ((r = db_exec(a->db, "SELECT serial,"
-	    " extract(epoch FROM revoked_at)::bigint AS revoked"
-	    " FROM device_cert WHERE revoked_at IS NOT NULL"
-	    " AND not_after > now() - interval '1 day'"
-	    " ORDER BY revoked_at, serial", 0, NULL)) == NULL) {
-		adm_dberr(a, "revoked certificates");
+	if (signer_crl(days, &pem, &len, err, sizeof(err)) == -1) {
+		adm_errx(a, "the signer gave no CRL: %s", err);
 		return -1;
 	}
-	n = (size_t)PQntuples(r);
-	if ((serials = calloc(n + 1, sizeof(*serials))) == NULL ||
-	    (when = calloc(n + 1, sizeof(*when))) == NULL) {
-		adm_errx(a, "out of memory");
+	if (pki_crl_summary(pem, len, &serials, &nnext) == -1) {
+		adm_errx(a, "the signer's CRL does not parse");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		s = db_get(r, (int)i, "serial");
-		t = db_get(r, (int)i, "revoked");
-		if (s == NULL || t == NULL) {
-			adm_errx(a, "revoked certificates: unexpected NULL");
-			goto out;
-		}
-		errno = 0;
-		v = strtoll(t, NULL, 10);
-		if (errno != 0) {
-			adm_errx(a, "revocation time out of range: %s", t);
-			goto out;
-		}
-		serials[i] = s;
-		when[i] = (time_t)v;
+	if (*serials != '\0')
+		for (n = 1, p = serials; (p = strchr(p, ',')) != NULL; p++)
+			n++;
+	adm_utc(nnext, next, sizeof(next));
+	if (if_changed && (why = adm_crl_why(a, pem, len)) == NULL) {
+		printf("unchanged %s: %zu revoked serial%s, not written, "
+		    "nginx not reloaded\n", cfg_get(CFG_CRL_FILE), n,
+		    n == 1 ? "" : "s");
+		rc = 0;
+		goto out;
 	}
 	/* On failure pki prints the reason. */
-	if (pki_crl_write(cfg_get(CFG_CA_DIR), cfg_get(CFG_CRL_FILE),
-	    serials, when, n, days) == -1)
+	if (pki_crl_save(cfg_get(CFG_CRL_FILE), pem, len) == -1)
 		goto out;
-	adm_utc(time(NULL) + (time_t)days * 86400, next, sizeof(next));
-	printf("wrote %s: %zu revoked serial%s, next update %s\n",
-	    cfg_get(CFG_CRL_FILE), n, n == 1 ? "" : "s", next);
+	printf("wrote %s%s%s%s: %zu revoked serial%s, next update %s\n",
+	    cfg_get(CFG_CRL_FILE), why != NULL ? " (" : "",
+	    why != NULL ? why : "", why != NULL ? ")" : "", n,
+	    n == 1 ? "" : "s", next);
 	snprintf(count, sizeof(count), "%zu revoked", n);
 	/* Autocommit: nothing in the database changed, the event records
 	 * that the file did. */
@@ -184,8 +241,7 @@ adm_crl(struct adm *a, int days)
 	rc = 0;
 out:
 	free(serials);
-	free(when);
-	PQclear(r);
+	free(pem);
 	return rc;
 }
 
@@ -193,8 +249,10 @@ int
 cmd_crl_update(struct adm *a, int argc, char **argv)
 {
 	const char		*days_s = NULL;
+	int			 if_changed = 0;
 	const struct adm_opt	 opts[] = {
 		{ "days", .val = &days_s },
+		{ "if-changed", .flag = &if_changed },
 		{ NULL }
 	};
 	int			 rc, days;
@@ -203,7 +261,7 @@ cmd_crl_update(struct adm *a, int argc, char **argv)
 		return rc;
 	if (adm_days(a, days_s, ADM_CRL_DAYS, &days) == -1)
 		return 2;
-	if (adm_connect(a, 1) == -1 || adm_crl(a, days) == -1)
+	if (adm_connect(a, 1) == -1 || adm_crl(a, days, if_changed) == -1)
 		return 1;
 	return 0;
 }

@@ -54,8 +54,10 @@ static const struct adm_def adm_defs[] = {
 	{ "ca", "server-cert", cmd_ca_server_cert,
 	  "[--san DNS:name,IP:addr,...] [--days N]",
 	  "issue the TLS server certificate for nginx" },
-	{ "crl", "update", cmd_crl_update, "[--days N]",
-	  "rewrite the CRL from the database and reload nginx" },
+	{ "crl", "update", cmd_crl_update, "[--days N] [--if-changed]",
+	  "rewrite the CRL (signed by renrakucho-signer) and reload nginx;"
+	  " --if-changed: only when the revoked serials changed or its"
+	  " next update is within 2 days" },
 	{ "facility", "add", cmd_facility_add,
 	  "--name N --municipality-code C --municipality NAME --email E"
 	  " [--address A] [--phone P]",

@@ -7,6 +7,8 @@
 # Needs root (the cluster runs as postgres) and PostgreSQL 15's binaries;
 # otherwise it skips.  Environment:
 #   ADMIN_BIN   the CLI (default build/renrakucho-admin, from the cwd)
+#   SIGNER_BIN  renrakucho-signer (default: beside ADMIN_BIN); it signs
+#               the certificates and the CRL from the CA that ca init makes
 #   SCHEMA_DIR  the schema: base.sql, deltas, functions/ (default: schema/
 #               beside this test's tree)
 #   PGBIN       PostgreSQL's bin directory (default /usr/lib/postgresql/15/bin)
@@ -15,6 +17,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 ADMIN_BIN=${ADMIN_BIN:-build/renrakucho-admin}
 case $ADMIN_BIN in /*) ;; *) ADMIN_BIN=$(pwd)/$ADMIN_BIN ;; esac
+SIGNER_BIN=${SIGNER_BIN:-$(dirname "$ADMIN_BIN")/renrakucho-signer}
 SCHEMA_DIR=${SCHEMA_DIR:-$here/../../schema}
 SCHEMA_DIR=$(cd "$SCHEMA_DIR" 2>/dev/null && pwd) || SCHEMA_DIR=
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -28,6 +31,7 @@ skip_all() {
 id postgres > /dev/null 2>&1 || skip_all "no postgres user"
 command -v openssl > /dev/null || skip_all "no openssl"
 [ -x "$ADMIN_BIN" ] || { echo "Bail out! no admin CLI at $ADMIN_BIN"; exit 1; }
+[ -x "$SIGNER_BIN" ] || { echo "Bail out! no signer at $SIGNER_BIN"; exit 1; }
 [ -n "$SCHEMA_DIR" ] && [ -f "$SCHEMA_DIR/base.sql" ] ||
     { echo "Bail out! no schema directory"; exit 1; }
 
@@ -42,7 +46,9 @@ mkdir -p "$PGDATA" "$SOCK" "$T/pglog" "$T/ca-parent" "$T/out"
 chown postgres "$PGDATA" "$SOCK" "$T/pglog"
 chmod 0700 "$PGDATA"
 
+SIGNER_PID=
 cleanup() {
+	[ -z "$SIGNER_PID" ] || kill "$SIGNER_PID" 2> /dev/null
 	if [ -f "$PGDATA/postmaster.pid" ]; then
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate \
 		    -w stop > /dev/null 2>&1
@@ -97,6 +103,7 @@ crl_file = $CRL
 schema_dir = $SCHEMA_DIR
 reload_cmd =
 cert_days = 30
+signer_socket = $T/signer.sock
 EOF
 admin() {
 	SUDO_USER=tester "$ADMIN_BIN" --conf "$CONF" "$@"
@@ -166,6 +173,14 @@ ok $? "ca server-cert: server.crt verifies against the CA" || diag "$err"
 openssl x509 -in "$CA/server.crt" -noout -ext subjectAltName 2> /dev/null |
     grep -q 'DNS:rk.example.test'
 ok $? "ca server-cert: the extra SAN is present"
+
+# The signer, on the CA just made: cert issue and crl update go through it.
+"$SIGNER_BIN" serve --ca-dir "$CA" --listen "$T/signer.sock" \
+    --dsn "host=$SOCK port=$PORT dbname=renrakucho user=renrakucho_signer" \
+    2> "$T/signer.log" &
+SIGNER_PID=$!
+for _ in $(seq 50); do [ -S "$T/signer.sock" ] && break; sleep 0.1; done
+[ -S "$T/signer.sock" ]; ok $? "the signer listens" || diag "$T/signer.log"
 
 # --- facility --------------------------------------------------------------
 FAC=$(admin facility add --name "出雲ケアセンター" --municipality-code 32203 \

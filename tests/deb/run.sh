@@ -68,6 +68,7 @@ done
 is "$(grep -c '\./usr/lib/renrakucho/cgi-bin/[^/]' "$T/contents")" \
     "$(printf '%s\n' $cgis | wc -l)" 'package holds the CGIs of the build and no other'
 has usr/sbin/renrakucho-admin '-rwxr-xr-x root/root'
+has usr/lib/renrakucho/renrakucho-signer '-rwxr-xr-x root/root'
 has usr/share/renrakucho/schema/base.sql
 for f in "$TOP"/schema/functions/*.sql; do
 	has "usr/share/renrakucho/schema/functions/${f##*/}"
@@ -87,7 +88,8 @@ has usr/share/doc/renrakucho/examples/renrakucho-portal
 UNITS="renrakucho-fcgiwrap.socket renrakucho-fcgiwrap.service
 renrakucho-pgbouncer.service renrakucho-crl.timer renrakucho-crl.service
 renrakucho-mail.timer renrakucho-mail.service renrakucho-purge.timer
-renrakucho-purge.service"
+renrakucho-purge.service renrakucho-signer.socket renrakucho-signer.service
+renrakucho-crl.path renrakucho-crl-reload.service"
 for u in $UNITS; do
 	has "lib/systemd/system/$u"
 done
@@ -132,6 +134,12 @@ like "$(cat "$X/usr/lib/sysusers.d/renrakucho.conf")" '^u renrakucho - .* / /usr
 tf=$(cat "$X/usr/lib/tmpfiles.d/renrakucho.conf")
 like "$tf" '^d /run/renrakucho/pgbouncer 0750 renrakucho renrakucho -$' 'tmpfiles.d: pgbouncer socket directory 0750 renrakucho'
 like "$tf" '^d /var/lib/renrakucho 0750 renrakucho renrakucho -$' 'tmpfiles.d: /var/lib/renrakucho 0750 renrakucho'
+like "$(cat "$X/usr/lib/sysusers.d/renrakucho.conf")" '^u renrakucho-signer - .* / /usr/sbin/nologin$' \
+    'sysusers.d: renrakucho-signer, no home, no login shell'
+like "$tf" '^d /run/renrakucho-signer 0750 renrakucho-signer renrakucho -$' \
+    "tmpfiles.d: the signer's socket directory 0750 renrakucho-signer:renrakucho"
+like "$tf" '^d /var/lib/renrakucho-signer/ca 0700 renrakucho-signer renrakucho-signer -$' \
+    "tmpfiles.d: the CA directory 0700 renrakucho-signer"
 
 # --- renrakucho.conf documents every key lib/cfg.c reads ---------------------
 CONF=$X/etc/renrakucho/renrakucho.conf
@@ -196,6 +204,27 @@ for l in ListenStream=/run/renrakucho/fcgiwrap.sock SocketUser=renrakucho \
     SocketGroup=www-data SocketMode=0660; do
 	like "$sock" "^$l\$" "fcgiwrap socket: $l"
 done
+sock=$(cat "$X/lib/systemd/system/renrakucho-signer.socket")
+for l in ListenStream=/run/renrakucho-signer/signer.sock SocketUser=renrakucho-signer \
+    SocketGroup=renrakucho SocketMode=0660 Accept=no; do
+	like "$sock" "^$l\$" "signer socket: $l"
+done
+m=
+for l in User=renrakucho-signer NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
+    ProtectHome=yes PrivateNetwork=yes RestrictAddressFamilies=AF_UNIX CapabilityBoundingSet=; do
+	grep -qE "^$l\$" "$X/lib/systemd/system/renrakucho-signer.service" || m+=" $l"
+done
+is "$m" '' 'renrakucho-signer.service runs as renrakucho-signer, hardened'
+like "$(cat "$X/lib/systemd/system/renrakucho-signer.service")" \
+    '^ExecStart=/usr/lib/renrakucho/renrakucho-signer serve --ca-dir /var/lib/renrakucho-signer/ca ' \
+    'the signer serves the CA of /var/lib/renrakucho-signer'
+like "$(cat "$X/lib/systemd/system/renrakucho-crl.service")" \
+    '^ExecStart=/usr/sbin/renrakucho-admin crl update --if-changed$' 'the CRL job writes only a changed CRL'
+unlike "$(grep '^Exec' "$X/lib/systemd/system/renrakucho-crl.service")" 'reload' 'and reloads nothing itself'
+like "$(cat "$X/lib/systemd/system/renrakucho-crl.path")" '^PathChanged=/var/lib/renrakucho/crl\.pem$' \
+    'renrakucho-crl.path watches the CRL file'
+like "$(cat "$X/lib/systemd/system/renrakucho-crl-reload.service")" \
+    '^ExecStart=/bin/systemctl try-reload-or-restart nginx\.service$' 'and has root reload nginx'
 svc=$(cat "$X/lib/systemd/system/renrakucho-fcgiwrap.service")
 exec_line=$(printf '%s\n' "$svc" | grep '^ExecStart=')
 like "$exec_line" '^ExecStart=/usr/bin/env -i ' 'fcgiwrap runs with a cleared environment'

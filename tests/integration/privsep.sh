@@ -2,7 +2,8 @@
 # Privilege separation in the stack (the layout the Debian package has):
 # nginx's workers (www-data) reach the CGIs' fcgiwrap socket and nothing
 # else; the CGIs run as renrakucho, which alone reads the configuration
-# with the database password and reaches the app's pgbouncer socket.
+# with the database password and reaches the app's pgbouncer socket and
+# the signer's; renrakucho-signer alone reads the CA key.
 # Runs with demo.env sourced.
 . "$(dirname "$0")/../lib.sh"
 
@@ -21,11 +22,37 @@ like "$out" 'Permission denied' 'refused by permissions'
 unlike "$out" 'db_password' 'and nothing of it is shown'
 ok 'renrakucho reads renrakucho.conf' as renrakucho test -r "$CONF"
 
-# --- the CA key: the CGIs still sign in-process, nginx's user may not --
-ok 'www-data cannot read the CA key' bash -c '! (cd / && runuser -u www-data -- test -r "$1")' _ "$RUN_DIR/ca/ca.key"
-ok 'www-data cannot even list the CA directory' bash -c '! (cd / && runuser -u www-data -- ls "$1") 2>/dev/null' _ "$RUN_DIR/ca"
-ok 'renrakucho (in-process signing) reads the CA key' as renrakucho test -r "$RUN_DIR/ca/ca.key"
+# --- the CA key: the signer's alone -----------------------------------
+CA_KEY=$RUN_DIR/signer/ca/ca.key
+ok 'the CA key exists' test -s "$CA_KEY"
+is "$(stat -c '%U %a' "$CA_KEY")" 'renrakucho-signer 600' 'ca.key is 0600 renrakucho-signer'
+out=$(as renrakucho cat "$CA_KEY" 2>&1); rc=$?
+isnt "$rc" 0 'renrakucho (the CGIs) cannot cat the CA key'
+like "$out" 'Permission denied' 'refused by permissions'
+ok 'www-data cannot read the CA key' bash -c '! (cd / && runuser -u www-data -- test -r "$1")' _ "$CA_KEY"
+ok 'renrakucho cannot even list the CA directory' bash -c '! (cd / && runuser -u renrakucho -- ls "$1") 2>/dev/null' _ "$(dirname "$CA_KEY")"
+ok 'no CA key where nginx reads the CA certificate' test ! -e "$RUN_DIR/ca/ca.key"
+ok 'renrakucho-signer reads the CA key' as renrakucho-signer test -r "$CA_KEY"
 ok 'renrakucho cannot read the server key' bash -c '! (cd / && runuser -u renrakucho -- test -r "$1")' _ "$RUN_DIR/ca/server.key"
+ok 'renrakucho-signer cannot read the server key' bash -c '! (cd / && runuser -u renrakucho-signer -- test -r "$1")' _ "$RUN_DIR/ca/server.key"
+
+# The CGIs are not even linked with the CA's side of the PKI (lib/pki_ca.c).
+if command -v nm > /dev/null; then
+	signers=$(for f in "$RUN_DIR"/cgi-bin/*; do
+		nm "$f" 2> /dev/null | grep -qE ' T (pki_ca_sign|pki_crl|pki_ca_init)$' && echo "${f##*/}"
+	done)
+	is "$signers" '' 'no CGI holds code that signs'
+	ok 'the signer does' bash -c 'nm "$1" | grep -qE " T pki_ca_sign$"' _ "$RUN_DIR/bin/renrakucho-signer"
+else
+	skip 'no CGI holds code that signs' 'no nm'
+fi
+
+# --- the signer's socket: the CGIs' group only --------------------------
+SSOCK=$RUN_DIR/run/signer/signer.sock
+is "$(stat -c '%U:%G %a %F' "$SSOCK")" 'renrakucho-signer:renrakucho 660 socket' 'the signer socket is 0660 renrakucho-signer:renrakucho'
+is "$(stat -c '%U:%G %a' "$(dirname "$SSOCK")")" 'renrakucho-signer:renrakucho 750' 'its directory is 0750 renrakucho-signer:renrakucho'
+ok 'renrakucho reaches the signer socket' as renrakucho test -w "$SSOCK"
+ok 'www-data cannot reach the signer socket' bash -c '! (cd / && runuser -u www-data -- test -x "$1/.")' _ "$(dirname "$SSOCK")"
 
 # --- fcgiwrap: its own user, its socket for nginx's group only --------
 FPID=$(cat "$RUN_DIR/run/fcgiwrap.pid")

@@ -1,6 +1,8 @@
-/* Unit tests for lib/pki.c: CA, server and device certificates, PKCS#12
- * and CRL, checked with OpenSSL's own verifier and, where the openssl
- * command exists, with it too. */
+/* Unit tests for lib/pki.c and lib/pki_ca.c: CA, server and device
+ * certificates, PKCS#12 and CRL, checked with OpenSSL's own verifier and,
+ * where the openssl command exists, with it too; and the split between
+ * them: a key pair made on the web tier's side, signed on the CA's side
+ * from its public key alone, bundled back on the web tier's side. */
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -22,6 +24,7 @@
 #include <openssl/x509v3.h>
 
 #include "pki.h"
+#include "pki_ca.h"
 #include "tap.h"
 
 #define FACILITY	"出雲テスト診療所"
@@ -654,6 +657,95 @@ cleanup(const char *d)
 	rmdir(d);
 }
 
+/* The web tier's key pair, signed by the CA from its public key, bundled
+ * with the key: what a CGI and renrakucho-signer do between them. */
+static void
+test_split(X509 *ca)
+{
+	struct pki_keypair	 k, other;
+	struct pki_issued	 iss;
+	char			 serial[41], sha[65], *chain = NULL, *one;
+	const char		*ser[2] = { "0A", "FF01" };
+	time_t			 when[2], next, now = time(NULL);
+	char			*crl, *list;
+	size_t			 len;
+	X509			*x = NULL;
+
+	memset(&iss, 0, sizeof(iss));
+	ok(pki_keypair_new(&k) == 0 && pki_keypair_new(&other) == 0,
+	    "keypair_new");
+	ok(strncmp(k.key_pem, "-----BEGIN PRIVATE KEY-----", 27) == 0,
+	    "keypair: PKCS#8 private key");
+	ok(strncmp(k.pub_pem, "-----BEGIN PUBLIC KEY-----", 26) == 0 &&
+	    strstr(k.pub_pem, "PRIVATE") == NULL,
+	    "keypair: the public half holds no private key");
+	chain = pki_ca_sign(dir, k.pub_pem, FACILITY, LABEL, now + 30 * 86400,
+	    NULL, serial, sha);
+	ok(chain != NULL, "ca_sign signs a public key");
+	if (chain == NULL)
+		goto out;
+	x = read_cert_mem(chain);
+	ok(x != NULL && verify(ca, x, NULL, X509_PURPOSE_SSL_CLIENT) ==
+	    X509_V_OK, "ca_sign: a client certificate of the CA");
+	ok(x != NULL && X509_cmp_time(X509_get0_notAfter(x), &(time_t){
+	    now + 30 * 86400 + 1 }) < 0 && X509_cmp_time(X509_get0_notAfter(x),
+	    &(time_t){ now + 30 * 86400 - 1 }) > 0, "ca_sign: notAfter as asked");
+	ok(strstr(strstr(chain, "-----END CERTIFICATE-----") + 1,
+	    "-----BEGIN CERTIFICATE-----") != NULL,
+	    "ca_sign: the CA certificate follows");
+	ok(pki_bundle(k.key_pem, chain, LABEL, &iss) == 0, "bundle");
+	ok(strcmp(iss.serial, serial) == 0 && strcmp(iss.sha256, sha) == 0,
+	    "bundle: serial and fingerprint as signed");
+	ok(iss.p12 != NULL && iss.p12_len > 0 && strlen(iss.p12_password) == 20,
+	    "bundle: PKCS#12 and its password");
+	pki_issued_free(&iss);
+	ok(pki_bundle(other.key_pem, chain, LABEL, &iss) == -1 &&
+	    iss.p12 == NULL, "bad: a certificate for another key is refused");
+	/* The certificate alone, without the CA's. */
+	one = strdup(chain);
+	*(strstr(one, "-----END CERTIFICATE-----") + 26) = '\0';
+	ok(pki_bundle(k.key_pem, one, LABEL, &iss) == -1,
+	    "bad: an answer without the CA certificate is refused");
+	free(one);
+	ok(pki_bundle(k.key_pem, "garbage", LABEL, &iss) == -1,
+	    "bad: garbage is refused");
+	ok(pki_ca_sign(dir, k.pub_pem, FACILITY, LABEL, now - 60, NULL,
+	    serial, sha) == NULL && serial[0] == '\0',
+	    "bad: ca_sign refuses an expiry in the past");
+	ok(pki_ca_sign(dir, k.pub_pem, FACILITY, LABEL, now + 3651L * 86400,
+	    NULL, serial, sha) == NULL, "bad: ca_sign refuses > 3650 days");
+	ok(pki_ca_sign(dir, k.key_pem, FACILITY, LABEL, now + 86400, NULL,
+	    serial, sha) == NULL, "bad: ca_sign refuses a private key");
+	ok(pki_ca_sign(dir, "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+	    "-----END PUBLIC KEY-----\n", FACILITY, LABEL, now + 86400, NULL,
+	    serial, sha) == NULL, "bad: ca_sign refuses a broken key");
+	ok(pki_ca_sign(base, k.pub_pem, FACILITY, LABEL, now + 86400, NULL,
+	    serial, sha) == NULL, "bad: ca_sign without a CA");
+
+	when[0] = when[1] = now - 60;
+	crl = pki_crl(dir, ser, when, 2, 7, &len);
+	ok(crl != NULL, "crl in memory");
+	ok(crl != NULL && pki_crl_summary(crl, len, &list, &next) == 0 &&
+	    strcmp(list, "0A,FF01") == 0 && next > now + 7 * 86400 - 60 &&
+	    next <= now + 7 * 86400 + 60, "crl_summary: serials and nextUpdate");
+	if (crl != NULL && list != NULL)
+		free(list);
+	free(crl);
+	crl = pki_crl(dir, NULL, NULL, 0, 1, &len);
+	ok(crl != NULL && pki_crl_summary(crl, len, &list, &next) == 0 &&
+	    strcmp(list, "") == 0, "crl_summary: an empty CRL");
+	if (crl != NULL && list != NULL)
+		free(list);
+	free(crl);
+	ok(pki_crl_summary("nonsense", 8, &list, &next) == -1 && list == NULL,
+	    "bad: crl_summary refuses what is not a CRL");
+out:
+	X509_free(x);
+	free(chain);
+	pki_keypair_free(&k);
+	pki_keypair_free(&other);
+}
+
 int
 main(void)
 {
@@ -674,6 +766,7 @@ main(void)
 		test_issue(ca, &iss);
 		test_issue_bad();
 		test_server(ca);
+		test_split(ca);
 		if (iss.cert_pem != NULL) {
 			test_crl(ca, &iss);
 			test_openssl_p12(&iss);
