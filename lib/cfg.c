@@ -90,6 +90,11 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	    "/run/renrakucho-signer/signer.sock",
 	  "renrakucho-signer's socket: device certificates and the CRL are "
 	  "signed there, the one process that reads the CA key." },
+	/* CFG_TLS_DIR */		{ "tls_dir", SYSCONFDIR "/renrakucho/tls",
+	  "The certificates nginx serves and checks clients with: ca.crt "
+	  "(the CA's certificate, no key), server.crt and server.key "
+	  "(root's, 0600); \"renrakucho-admin setup\" writes them, \"check\" "
+	  "reads the two certificates, never the key." },
 };
 
 static char	*cfg_vals[CFG__MAX];

@@ -32,6 +32,7 @@ enum cfg_key {
 	CFG_SCHEMA_DIR,
 	CFG_CERT_DAYS,
 	CFG_SIGNER_SOCKET,	/* renrakucho-signer's unix socket */
+	CFG_TLS_DIR,		/* what nginx serves: ca.crt, server.crt */
 	CFG__MAX
 };
 

@@ -1,13 +1,13 @@
 /* renrakucho-admin check [--prometheus FILE]: is the service healthy?
- * One line per item, "ok   ITEM: what was found" (or WARN, FAIL, skip),
+ * One line per item, "ok   ITEM: what was found" (or WARN, FAIL),
  * exit 1 when any item is not ok:
  *
  *   database     reachable (db_jobs_dsn, else the owner DSN), every file
  *                of schema_dir applied, none changed since
- *   signer       answers PING (see adm_check_signer)
+ *   signer       answers PING on signer_socket
  *   crl          crl_file's nextUpdate: FAIL within a day, WARN within 3
- *   server_cert  ca_dir/server.crt's notAfter: FAIL within 7 days, WARN 30
- *   ca_cert      ca_dir/ca.crt's notAfter, the same bounds
+ *   server_cert  tls_dir/server.crt's notAfter: FAIL within 7 days, WARN 30
+ *   ca_cert      tls_dir/ca.crt's notAfter, the same bounds
  *   mail         the outbox: waiting mail (FAIL when the oldest waits over
  *                an hour), mail given up in the last 7 days (FAIL)
  *
@@ -32,6 +32,7 @@
 
 #include "cfg.h"
 #include "db.h"
+#include "signer.h"
 #include "adm.h"
 
 #define CHK_DAY			86400L
@@ -46,10 +47,9 @@ enum chk_state {
 	CHK_OK,
 	CHK_WARN,
 	CHK_FAIL,
-	CHK_SKIP,	/* not checked: no line in the gauges */
 };
 
-static const char *const chk_words[] = { "ok", "WARN", "FAIL", "skip" };
+static const char *const chk_words[] = { "ok", "WARN", "FAIL" };
 
 struct chk_item {
 	const char	*name;
@@ -161,15 +161,19 @@ chk_database(struct chk *c)
 
 /* --- signer ------------------------------------------------------------ */
 
-/* HOOK(signer_ping): once lib/signer.c is in, this asks the signer for
- * PING over cfg signer_socket through its signer_ping() and reports
- * "answers on SOCKET" or FAIL with the reason.  Until then the item is
- * not checked, and says so. */
+/* The signer answers PING on cfg signer_socket: without it no device
+ * certificate can be issued and no CRL renewed. */
 static void
 chk_signer(struct chk *c)
 {
-	chk_add(c, "signer", CHK_SKIP, "not checked (no signer client in"
-	    " this build)");
+	char	 err[256];
+
+	if (signer_ping(err, sizeof(err)) == -1)
+		chk_add(c, "signer", CHK_FAIL, "%s: %s",
+		    cfg_get(CFG_SIGNER_SOCKET), err);
+	else
+		chk_add(c, "signer", CHK_OK, "answers on %s",
+		    cfg_get(CFG_SIGNER_SOCKET));
 }
 
 /* --- CRL and certificates ---------------------------------------------- */
@@ -214,7 +218,7 @@ chk_cert(struct chk *c, const char *item, const char *file, long long *na)
 	char		 path[4096], utc[40], words[40];
 	enum chk_state	 st;
 
-	snprintf(path, sizeof(path), "%s/%s", cfg_get(CFG_CA_DIR), file);
+	snprintf(path, sizeof(path), "%s/%s", cfg_get(CFG_TLS_DIR), file);
 	if ((b = BIO_new_file(path, "r")) == NULL) {
 		chk_add(c, item, CHK_FAIL, "%s: %s", path, strerror(errno));
 		return;
@@ -333,8 +337,6 @@ chk_prometheus(const struct chk *c, const char *path)
 	size_t			 i, n = 0;
 
 	for (i = 0; i < c->n; i++) {
-		if (c->item[i].st == CHK_SKIP)
-			continue;
 		snprintf(label[n], sizeof(label[n]), "{item=\"%s\"}",
 		    c->item[i].name);
 		ok[n].name = "renrakucho_check_ok";

@@ -11,8 +11,9 @@
 conf=${ADMIN##*--conf }
 BIN=${ADMIN%% --conf *}
 SCHEMA=$(sed -n 's/^schema_dir *= *//p' "$conf")
-CA=$(sed -n 's/^ca_dir *= *//p' "$conf")
+CA=$(sed -n 's/^tls_dir *= *//p' "$conf")
 CRL=$(sed -n 's/^crl_file *= *//p' "$conf")
+SOCK=$(sed -n 's/^signer_socket *= *//p' "$conf")
 PROM=$TEST_TMP/renrakucho.prom
 TAG=check-$$@example.jp
 trap 'psql_owner "DELETE FROM renrakucho.mail_outbox WHERE to_addr = '"'$TAG'"'" > /dev/null; rm -rf "$TEST_TMP"' EXIT
@@ -31,7 +32,7 @@ is "$?" 0 'check exits 0 on the test stack'
 is "$(printf '%s\n' "$out" | grep -c .)" 6 'one line per item'
 is "$(printf '%s\n' "$out" | sed -n 1p)" "ok   database: reachable, migrated ($nfiles files)" \
     'the database is reachable and migrated, with the number of schema files'
-like "$out" '^skip signer: ' 'the signer is not checked in this build'
+is "$(printf '%s\n' "$out" | sed -n 2p)" "ok   signer: answers on $SOCK" 'the signer answers'
 like "$out" "^ok   crl: $CRL: next update [0-9-]+ [0-9:]+ UTC \(in [0-9]+ days\)\$" 'the CRL line'
 like "$out" "^ok   server_cert: $CA/server.crt: expires " 'the server certificate line'
 like "$out" "^ok   ca_cert: $CA/ca.crt: expires " 'the CA certificate line'
@@ -41,10 +42,9 @@ unlike "$out" '^(WARN|FAIL)' 'nothing is wrong'
 
 # The file: exact values, read the same way.
 val() { sed -n "s/^$1 //p" "$PROM"; }
-for item in database crl server_cert ca_cert mail; do
+for item in database signer crl server_cert ca_cert mail; do
 	is "$(val "renrakucho_check_ok{item=\"$item\"}")" 1 "prometheus: $item ok"
 done
-is "$(grep -c 'item="signer"' "$PROM")" 0 'prometheus: no gauge for the unchecked signer'
 is "$(val renrakucho_crl_next_update_seconds)" "$(crl_next "$CRL")" \
     "prometheus: the CRL's nextUpdate"
 is "$(val 'renrakucho_cert_not_after_seconds{cert="server"}')" "$(not_after "$CA/server.crt")" \
@@ -56,7 +56,7 @@ is "$(val renrakucho_schema_unapplied_files)" 0 'prometheus: none unapplied'
 is "$(val renrakucho_mail_waiting)" "$(waiting)" 'prometheus: mail waiting'
 is "$(val renrakucho_mail_abandoned)" "$(gaveup)" 'prometheus: mail given up'
 is "$(grep -c '^# TYPE renrakucho_[a-z_]* gauge$' "$PROM")" 9 'prometheus: nine gauges, typed'
-is "$(grep -vc '^#' "$PROM")" 14 'prometheus: fourteen samples'
+is "$(grep -vc '^#' "$PROM")" 15 'prometheus: fifteen samples'
 ok 'prometheus: no temporary file left' test ! -e "$PROM.tmp"
 is "$(stat -c %a "$PROM")" 644 'prometheus: readable by node_exporter'
 
@@ -104,7 +104,7 @@ gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z -out "$T/
     bail 'openssl ca -gencrl -crl_nextupdate'
 gencrl -crlhours 60 -out "$T/soon.pem" || bail 'openssl ca -gencrl'
 with() {	# with CRL_FILE: check with the stack's configuration but that CRL and the CA dir
-	sed -e "s|^crl_file *=.*|crl_file = $1|" -e "s|^ca_dir *=.*|ca_dir = $T/dir|" "$conf" > "$TEST_TMP/c.conf"
+	sed -e "s|^crl_file *=.*|crl_file = $1|" -e "s|^tls_dir *=.*|tls_dir = $T/dir|" "$conf" > "$TEST_TMP/c.conf"
 	$BIN --conf "$TEST_TMP/c.conf" check --prometheus "$PROM" 2>&1
 }
 out=$(with "$T/near.pem")
@@ -129,6 +129,14 @@ out=$(with "$T/soon.pem")
 like "$out" "^FAIL server_cert: $T/dir/server.crt: No such file or directory\$" 'no server certificate: FAIL, named'
 is "$(grep -c 'cert="server"' "$PROM")" 0 'prometheus: no notAfter for it'
 is "$(val 'renrakucho_check_ok{item="server_cert"}')" 0 'prometheus: server_cert not ok'
+
+# --- no signer -------------------------------------------------------------
+sed -e "s|^signer_socket *=.*|signer_socket = $TEST_TMP/nosigner.sock|" "$conf" > "$TEST_TMP/s.conf"
+out=$($BIN --conf "$TEST_TMP/s.conf" check --prometheus "$PROM" 2> /dev/null)
+is "$?" 1 'no signer: check exits 1'
+like "$out" "^FAIL signer: $TEST_TMP/nosigner.sock: " 'the signer line says FAIL and names the socket'
+is "$(val 'renrakucho_check_ok{item="signer"}')" 0 'prometheus: signer not ok'
+is "$(val 'renrakucho_check_ok{item="database"}')" 1 'prometheus: the database still ok'
 
 # --- no database ------------------------------------------------------------
 sed -e "s|^db_jobs_dsn *=.*|db_jobs_dsn = host=$TEST_TMP/nowhere dbname=renrakucho|" "$conf" > "$TEST_TMP/n.conf"
