@@ -4,7 +4,8 @@
  *
  * This file holds the verb table, option parsing, usage and the helpers
  * every verb shares; each verb group has its file (adm_migrate.c,
- * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c).
+ * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c,
+ * adm_setup.c).
  *
  * It talks straight to PostgreSQL with the owner DSN (never through
  * pgbouncer), through the CGIs' database layer (db.h), and writes every
@@ -35,6 +36,7 @@
 #include "adm.h"
 
 enum adm_cmd {
+	CMD_SETUP,
 	CMD_MIGRATE,
 	CMD_CA_INIT,
 	CMD_CA_SERVER_CERT,
@@ -64,6 +66,13 @@ struct adm_def {
 };
 
 static const struct adm_def adm_defs[CMD__MAX] = {
+	/* CMD_SETUP */
+	{ "setup", NULL, cmd_setup,
+	  "[--san DNS:name,IP:addr,...] [--ca-cn NAME] [--facility NAME"
+	  " --facility-email E --login L --name N [--email E]]"
+	  " [--pg-user postgres] < password",
+	  "as root, once or again: CA, server certificate, database, roles,"
+	  " peer map, first operator and its certificate pickup" },
 	/* CMD_MIGRATE */
 	{ "migrate", NULL, cmd_migrate, "[--status | --dry-run]",
 	  "apply the schema: base.sql, new deltas, the functions" },
