@@ -13,17 +13,21 @@
  *     authentication on the socket of db_owner_dsn, so no password is
  *     involved.  It creates the database of db_owner_dsn, sets
  *     log_error_verbosity = terse for it (a server log line then holds
- *     no row data: no DETAIL with the values of a failed row), migrates
- *     (which creates the roles), writes the peer map of the package's
- *     OS users to its roles into the cluster's pg_ident.conf and
- *     pg_hba.conf (a block between markers, replaced when it differs)
- *     and reloads the configuration;
+ *     no row data: no DETAIL with the values of a failed row), writes
+ *     the peer map of the package's OS users to their roles (and of
+ *     root to the superuser) into the cluster's pg_ident.conf and
+ *     pg_hba.conf (a block between markers, replaced when it differs),
+ *     reloads the configuration, and migrates (which creates the
+ *     roles);
  *  4. unless an operator account exists: the first facility, its
  *     operator (password on standard input, as "account add") and a
  *     first-certificate pickup through lib/pickup.c, as the web's
  *     pickups; the pickup number and password are printed for root to
  *     hand over.  The child keeps group renrakucho for this step, the
  *     group that reaches the signer's socket.
+ *
+ * --peer-map does the peer map alone: a new cluster's, before "restore"
+ * (which needs root's way in, and an empty database).
  *
  * Output: one line per item, "created", "kept" and so on, then "nothing
  * changed" when that is so. */
@@ -78,17 +82,23 @@ struct setup {
 	const char	*login;
 	const char	*name;
 	const char	*email;
+	int		 peer_only;
 	int		 changed;
 };
 
-/* The peer map: the package's OS users to their database roles. */
+/* The peer map: the package's OS users to their database roles, and
+ * root to the superuser (db_owner_dsn's user=postgres: root's
+ * renrakucho-admin, who may become postgres anyway). */
 static const char setup_ident[] =
     "renrakucho\trenrakucho\t\trenrakucho_app\n"
     "renrakucho\trenrakucho\t\trenrakucho_jobs\n"
-    "renrakucho\trenrakucho-signer\trenrakucho_signer\n";
+    "renrakucho\trenrakucho-signer\trenrakucho_signer\n"
+    "renrakucho\tpostgres\t\tpostgres\n"
+    "renrakucho\troot\t\t\tpostgres\n";
 static const char setup_hba[] =
     "local\t%s\trenrakucho_app,renrakucho_jobs,renrakucho_signer\t"
-    "peer map=renrakucho\n";
+    "peer map=renrakucho\n"
+    "local\tall\tpostgres\tpeer map=renrakucho\n";
 
 static void
 setup_say(struct setup *s, int changed, const char *fmt, ...)
@@ -505,9 +515,8 @@ setup_cluster(struct adm *a, struct setup *s, const char *dbname)
 	const char	*kw[] = { "dbname", "dbname", NULL };
 	const char	*val[] = { cfg_get(CFG_DB_OWNER_DSN), "postgres", NULL };
 	PGconn		*c;
-	char		 v[PATH_MAX], hba[PATH_MAX], ident[PATH_MAX],
-			 body[512], *id = NULL, sql[256];
-	int		 rc = -1, w1, w2;
+	char		 v[PATH_MAX], *id = NULL, sql[256];
+	int		 rc = -1;
 
 	/* The owner DSN's socket, its maintenance database. */
 	c = PQconnectdbParams(kw, val, 1);
@@ -549,6 +558,29 @@ setup_cluster(struct adm *a, struct setup *s, const char *dbname)
 	} else
 		setup_say(s, 0, "log_error_verbosity = terse: kept");
 
+	rc = 0;
+out:
+	PQfreemem(id);
+	PQfinish(c);
+	return rc;
+}
+
+/* The peer map into the cluster's files, then a reload. */
+static int
+setup_peer_map(struct adm *a, struct setup *s, const char *dbname)
+{
+	const char	*kw[] = { "dbname", "dbname", NULL };
+	const char	*val[] = { cfg_get(CFG_DB_OWNER_DSN), "postgres", NULL };
+	PGconn		*c;
+	char		 hba[PATH_MAX], ident[PATH_MAX], body[512];
+	int		 rc = -1, w1, w2;
+
+	c = PQconnectdbParams(kw, val, 1);
+	if (PQstatus(c) != CONNECTION_OK) {
+		adm_errx(a, "connecting as %s: %s", s->pg_user,
+		    PQerrorMessage(c));
+		goto out;
+	}
 	if (setup_value(a, c, "SHOW hba_file", NULL, hba, sizeof(hba)) ==
 	    -1 || setup_value(a, c, "SHOW ident_file", NULL, ident,
 	    sizeof(ident)) == -1)
@@ -568,19 +600,23 @@ setup_cluster(struct adm *a, struct setup *s, const char *dbname)
 		setup_say(s, 0, "peer map: kept");
 	rc = 0;
 out:
-	PQfreemem(id);
 	PQfinish(c);
 	return rc;
 }
 
-/* The migrations' record, to tell whether migrate changed anything. */
+/* The migrations' record, to tell whether migrate changed anything:
+ * "" before the first. */
 static int
 setup_schema_state(struct adm *a, char *buf, size_t n)
 {
-	return setup_value(a, a->db, "SELECT CASE WHEN to_regclass("
-	    "'renrakucho.schema_migration') IS NULL THEN '' ELSE ("
-	    "SELECT count(*) || ' ' || coalesce(max(applied_at)::text, '')"
-	    " FROM renrakucho.schema_migration) END", NULL, buf, n);
+	if (setup_value(a, a->db, "SELECT to_regclass("
+	    "'renrakucho.schema_migration')", NULL, buf, n) == -1)
+		return -1;
+	if (buf[0] == '\0')
+		return 0;
+	return setup_value(a, a->db, "SELECT count(*) || ' ' ||"
+	    " coalesce(max(applied_at)::text, '')"
+	    " FROM renrakucho.schema_migration", NULL, buf, n);
 }
 
 static int
@@ -734,8 +770,13 @@ setup_database(struct adm *a, struct setup *s)
 			_exit(1);
 		}
 		s->changed = 0;
-		rc = setup_cluster(a, s, dbname) == -1 ||
-		    setup_migrate(a, s) == -1 || setup_operator(a, s) == -1;
+		if (s->peer_only)
+			rc = setup_peer_map(a, s, dbname) == -1;
+		else
+			rc = setup_cluster(a, s, dbname) == -1 ||
+			    setup_peer_map(a, s, dbname) == -1 ||
+			    setup_migrate(a, s) == -1 ||
+			    setup_operator(a, s) == -1;
 		if (a->db != NULL)
 			PQfinish(a->db);
 		fflush(stdout);
@@ -765,6 +806,7 @@ cmd_setup(struct adm *a, int argc, char **argv)
 		{ "name", .val = &s.name },
 		{ "email", .val = &s.email },
 		{ "pg-user", .val = &s.pg_user },
+		{ "peer-map", .flag = &s.peer_only },
 		{ NULL }
 	};
 	int			 rc;
@@ -782,7 +824,10 @@ cmd_setup(struct adm *a, int argc, char **argv)
 	}
 	if (adm_ready(a) == -1)
 		return 1;
-	if (setup_ca(a, &s) == -1 || setup_server_cert(a, &s) == -1 ||
+	if (s.peer_only) {
+		if (setup_database(a, &s) == -1)
+			return 1;
+	} else if (setup_ca(a, &s) == -1 || setup_server_cert(a, &s) == -1 ||
 	    setup_database(a, &s) == -1)
 		return 1;
 	if (!s.changed)

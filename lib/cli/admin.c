@@ -70,9 +70,10 @@ static const struct adm_def adm_defs[CMD__MAX] = {
 	{ "setup", NULL, cmd_setup,
 	  "[--san DNS:name,IP:addr,...] [--ca-cn NAME] [--facility NAME"
 	  " --facility-email E --login L --name N [--email E]]"
-	  " [--pg-user postgres] < password",
+	  " [--pg-user postgres] [--peer-map] < password",
 	  "as root, once or again: CA, server certificate, database, roles,"
-	  " peer map, first operator and its certificate pickup" },
+	  " peer map, first operator and its certificate pickup;"
+	  " --peer-map: that alone (a new cluster, before restore)" },
 	/* CMD_MIGRATE */
 	{ "migrate", NULL, cmd_migrate, "[--status | --dry-run]",
 	  "apply the schema: base.sql, new deltas, the functions" },
