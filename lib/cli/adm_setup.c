@@ -19,12 +19,13 @@
  *     pg_hba.conf (a block between markers, replaced when it differs),
  *     reloads the configuration, and migrates (which creates the
  *     roles);
- *  4. unless an operator account exists: the first facility, its
- *     operator (password on standard input, as "account add") and a
- *     first-certificate pickup through lib/pickup.c, as the web's
- *     pickups; the pickup number and password are printed for root to
- *     hand over.  The child keeps group renrakucho for this step, the
- *     group that reaches the signer's socket.
+ *  4. unless an operator account exists: the first facility and its
+ *     operator (password on standard input, as "account add"); unless
+ *     a certificate the operator issued is live: a first-certificate
+ *     pickup through lib/pickup.c, as the web's pickups, whose number
+ *     and password are printed for root to hand over.  The child keeps
+ *     group renrakucho for this step, the group that reaches the
+ *     signer's socket.
  *
  * --peer-map does the peer map alone: a new cluster's, before "restore"
  * (which needs root's way in, and an empty database).
@@ -645,35 +646,39 @@ setup_migrate(struct adm *a, struct setup *s)
 
 /* --- 4: the first facility, operator and pickup ------------------------ */
 
+/* The first facility and its operator, unless an operator exists; the
+ * operator's id and facility into id and fac.  0 or -1. */
 static int
-setup_operator(struct adm *a, struct setup *s)
+setup_first_operator(struct adm *a, struct setup *s, char *id, char *fac)
 {
 	struct facility		 f;
 	struct account_new	 n;
-	struct pickup_new	 pk;
-	char			 v[64], fac[24], id[24],
-				 hash[AUTH_HASH_MAX] = "";
-	const char		*msg, *label = "setup";
+	PGresult		*r;
+	const char		*msg;
+	char			 hash[AUTH_HASH_MAX] = "";
 	int			 rc = -1;
 
 	memset(&f, 0, sizeof(f));
 	memset(&n, 0, sizeof(n));
-	memset(&pk, 0, sizeof(pk));
-	if (adm_connect(a, 1) == -1 || setup_value(a, a->db,
-	    "SELECT login FROM account WHERE is_operator"
-	    " AND deleted_at IS NULL ORDER BY id LIMIT 1", NULL, v,
-	    sizeof(v)) == -1)
-		goto out;
-	if (v[0] != '\0') {
-		setup_say(s, 0, "operator: kept (%s; no pickup made)", v);
-		rc = 0;
-		goto out;
+	if ((r = db_exec(a->db, "SELECT id, facility_id, login FROM account"
+	    " WHERE is_operator AND deleted_at IS NULL ORDER BY id LIMIT 1",
+	    0, NULL)) == NULL) {
+		adm_dberr(a, "account");
+		return -1;
 	}
+	if (PQntuples(r) == 1) {
+		snprintf(id, 24, "%s", db_get(r, 0, "id"));
+		snprintf(fac, 24, "%s", db_get(r, 0, "facility_id"));
+		setup_say(s, 0, "operator: kept (%s)", db_get(r, 0, "login"));
+		PQclear(r);
+		return 0;
+	}
+	PQclear(r);
 	if (s->fac_name == NULL || s->fac_email == NULL ||
 	    s->login == NULL || s->name == NULL) {
 		adm_errx(a, "no operator yet: --facility, --facility-email,"
 		    " --login and --name are needed");
-		goto out;
+		return -1;
 	}
 	f.v[FACILITY_F_NAME] = s->fac_name;
 	f.v[FACILITY_F_EMAIL] = s->fac_email;
@@ -682,19 +687,19 @@ setup_operator(struct adm *a, struct setup *s)
 	for (size_t i = 0; i < FACILITY_F__MAX; i++)
 		if ((msg = facility_check(i, f.v[i])) != NULL) {
 			adm_errx(a, "facility: %s", msg);
-			goto out;
+			return -1;
 		}
 	if ((msg = account_check(ACCOUNT_F_LOGIN, s->login)) != NULL ||
 	    (msg = account_check(ACCOUNT_F_NAME, s->name)) != NULL ||
 	    (msg = account_check(ACCOUNT_F_EMAIL, s->email)) != NULL) {
 		adm_errx(a, "operator: %s", msg);
-		goto out;
+		return -1;
 	}
 	/* The password before the transaction: a prompt must not hold it
 	 * open. */
 	if (adm_newhash(a, hash) == -1 || db_begin(a->db) == -1)
 		goto out;
-	if (facility_add(a->db, &f, fac, sizeof(fac)) == -1) {
+	if (facility_add(a->db, &f, fac, 24) == -1) {
 		adm_dberr(a, "facility");
 		goto out;
 	}
@@ -706,33 +711,76 @@ setup_operator(struct adm *a, struct setup *s)
 	n.is_staff = 1;
 	n.is_facility_admin = 1;
 	n.is_operator = 1;
-	if (account_insert(a->db, &n, id, sizeof(id)) != ACCOUNT_OK) {
+	if (account_insert(a->db, &n, id, 24) != ACCOUNT_OK) {
 		adm_dberr(a, "account");
-		goto out;
-	}
-	if (pickup_create(a->db, fac, label, id, &pk) == -1) {
-		adm_errx(a, "cannot issue the first certificate");
 		goto out;
 	}
 	if (adm_audit(a, "cli.facility.add", "facility", fac,
 	    s->fac_name) == -1 || adm_audit(a, "cli.account.add", "account",
-	    id, "staff,facility-admin,operator") == -1 ||
-	    adm_audit(a, "cli.cert.issue", "device_cert", pk.serial,
-	    label) == -1 || adm_commit(a) == -1)
+	    id, "staff,facility-admin,operator") == -1 || adm_commit(a) == -1)
 		goto out;
 	setup_say(s, 1, "facility: created (id %s, %s)", fac, s->fac_name);
 	setup_say(s, 1, "operator: created (id %s, login %s)", id, s->login);
+	rc = 0;
+out:
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (rc != 0)
+		db_rollback(a->db);
+	return rc;
+}
+
+/* The operator's first certificate, behind a pickup, unless a
+ * certificate issued by the operator is live (picked up or waiting): so
+ * a run after a failed or expired pickup (its certificate revoked)
+ * makes a new one. */
+static int
+setup_pickup(struct adm *a, struct setup *s, const char *id,
+    const char *fac)
+{
+	struct pickup_new	 pk;
+	const char		*label = "setup";
+	char			 v[64];
+	int			 rc = -1;
+
+	memset(&pk, 0, sizeof(pk));
+	if (setup_value(a, a->db, "SELECT count(*) FROM device_cert"
+	    " WHERE issued_by = $1 AND revoked_at IS NULL", id, v,
+	    sizeof(v)) == -1)
+		return -1;
+	if (strcmp(v, "0") != 0) {
+		setup_say(s, 0, "first certificate: kept (issued already)");
+		return 0;
+	}
+	if (db_begin(a->db) == -1)
+		goto out;
+	if (pickup_create(a->db, fac, label, id, &pk) == -1) {
+		adm_errx(a, "cannot issue the first certificate");
+		goto out;
+	}
+	if (adm_audit(a, "cli.cert.issue", "device_cert", pk.serial,
+	    label) == -1 || adm_commit(a) == -1)
+		goto out;
 	setup_say(s, 1, "pickup number: %s", pk.number);
 	setup_say(s, 1, "pickup password: %s", pk.password);
 	setup_say(s, 1, "pickup expires: %s (the portal's certificate page,"
 	    " or /certificate-pickup)", pk.expires);
 	rc = 0;
 out:
-	OPENSSL_cleanse(hash, sizeof(hash));
 	OPENSSL_cleanse(&pk, sizeof(pk));
-	if (rc != 0 && a->db != NULL)
+	if (rc != 0)
 		db_rollback(a->db);
 	return rc;
+}
+
+static int
+setup_operator(struct adm *a, struct setup *s)
+{
+	char	 id[24], fac[24];
+
+	if (adm_connect(a, 1) == -1 ||
+	    setup_first_operator(a, s, id, fac) == -1)
+		return -1;
+	return setup_pickup(a, s, id, fac);
 }
 
 /* The database part, in a child that is the superuser's OS user. */
