@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <libpq-fe.h>
 
+#include "auth.h"
 #include "req.h"
 
 #define ADM_PROG	"renrakucho-admin"
@@ -127,7 +128,12 @@ int	adm_crl(struct adm *, int days, int if_changed);
 int	adm_list_facility(struct adm *, int argc, char **argv,
 	    const char *sql, const char *const *cols);
 
+/* adm_account.c: a new password from standard input (twice at a
+ * terminal), hashed into hash: 0, or -1 with a message. */
+int	adm_newhash(const struct adm *, char hash[AUTH_HASH_MAX]);
+
 /* The verbs (exit status: 0, 1 failure, 2 usage). */
+int	cmd_setup(struct adm *, int, char **);
 int	cmd_migrate(struct adm *, int, char **);
 int	cmd_ca_init(struct adm *, int, char **);
 int	cmd_ca_server_cert(struct adm *, int, char **);

@@ -230,7 +230,7 @@ out:
 }
 
 /* Read and hash: the plaintext lives only in this frame. */
-static int
+int
 adm_newhash(const struct adm *a, char hash[AUTH_HASH_MAX])
 {
 	char	 pw[ADM_PW_MAX + 2];

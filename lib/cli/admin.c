@@ -5,8 +5,8 @@
  * This file holds the verb table, option parsing, usage and the helpers
  * every verb shares; each verb group has its file (adm_migrate.c,
  * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c,
- * adm_check.c, adm_backup.c), and adm_help.c prints the manual pages
- * from the tables.
+ * adm_check.c, adm_backup.c, adm_setup.c), and adm_help.c prints the
+ * manual pages from the tables.
  *
  * It talks to PostgreSQL with the owner DSN (never through pgbouncer's
  * transaction pool), or for the routine verbs the timers run (mail, the
@@ -47,6 +47,13 @@
  * args and help are plain text: the manual's generator escapes them.
  */
 static const struct adm_def adm_defs[] = {
+	{ "setup", NULL, cmd_setup,
+	  "[--san DNS:name,IP:addr,...] [--ca-cn NAME] [--facility NAME"
+	  " --facility-email E --login L --name N [--email E]]"
+	  " [--pg-user postgres] [--peer-map] < password",
+	  "as root, once or again: CA, server certificate, database, roles,"
+	  " peer map, first operator and its certificate pickup;"
+	  " --peer-map: that alone (a new cluster, before restore)" },
 	{ "migrate", NULL, cmd_migrate, "[--status | --dry-run]",
 	  "apply the schema: base.sql, new deltas, the functions" },
 	{ "ca", "init", cmd_ca_init, "[--cn NAME]",
