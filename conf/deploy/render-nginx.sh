@@ -23,7 +23,9 @@ src=$1 out=$2
 
 SNIPPETS=/etc/nginx/snippets
 SITE=/var/lib/renrakucho-www
-CA_DIR=/var/lib/renrakucho-signer/ca
+# tls_dir: what renrakucho-admin setup writes for nginx (the CA key
+# stays in the signer's own directory).
+TLS_DIR=/etc/renrakucho/tls
 
 mkdir -p "$out/snippets" "$out/examples" "$out/conf.d"
 
@@ -40,10 +42,10 @@ fill() {
 	    -e "s|@LOG_DIR@|/var/log/nginx|g" \
 	    -e "s|@APP_CONF@|/etc/renrakucho/renrakucho.conf|g" \
 	    -e "s|@FCGI_SOCKET@|/run/renrakucho/fcgiwrap.sock|g" \
-	    -e "s|@CA_CERT@|$CA_DIR/ca.crt|g" \
+	    -e "s|@CA_CERT@|$TLS_DIR/ca.crt|g" \
 	    -e "s|@CRL_FILE@|/var/lib/renrakucho/crl.pem|g" \
-	    -e "s|@SERVER_CERT@|$CA_DIR/server.crt|g" \
-	    -e "s|@SERVER_KEY@|$CA_DIR/server.key|g" \
+	    -e "s|@SERVER_CERT@|$TLS_DIR/server.crt|g" \
+	    -e "s|@SERVER_KEY@|$TLS_DIR/server.key|g" \
 	    -e "s|@APP_ADDR@:@APP_PORT@|8443|g" \
 	    -e "s|@PORTAL_ADDR@:@PORTAL_PORT@|443|g" \
 	    -e "s|server_name _;|server_name renrakucho.example.jp;|"

@@ -309,11 +309,13 @@ cp "$X"/etc/nginx/conf.d/* "$N/etc/nginx/conf.d/"
 cp /etc/nginx/sites-available/default "$N/etc/nginx/sites-enabled/default"
 cp "$X"/usr/share/doc/renrakucho/examples/renrakucho-* "$N/etc/nginx/sites-enabled/"
 # The paths the package's files name, under the scratch root; the files
-# nginx opens at -t: the server certificate, the CA, the CRL.
+# nginx opens at -t: the server certificate and the CA's certificate
+# in tls_dir (setup writes them there; the CA key stays the signer's),
+# the CRL.
 find "$N/etc/nginx" -type f -exec sed -i \
     -e "s#/etc/nginx/#$N/etc/nginx/#g" -e "s#/var/lib/renrakucho#$N/var/lib/renrakucho#g" \
     -e "s#/etc/renrakucho/#$N/etc/renrakucho/#g" {} +
-ca=$N/var/lib/renrakucho-signer/ca
+ca=$N/etc/renrakucho/tls
 mkdir -p "$ca" "$N/var/lib/renrakucho" "$T/ca"
 (
 	set -e
