@@ -44,7 +44,7 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_DB_JOBS_DSN */		{ "db_jobs_dsn", "",
 	  "libpq connection string of the jobs' role (renrakucho_jobs), "
 	  "used by the routine verbs the timers run (mail deliver and "
-	  "purge, pickup and session purge) and by check; empty: "
+	  "purge, pickup and session purge, crl update) and by check; empty: "
 	  "db_owner_dsn." },
 	/* CFG_STATEMENT_TIMEOUT_MS */	{ "statement_timeout_ms", "5000",
 	  "Upper bound of any one statement of a CGI, in milliseconds." },

@@ -261,7 +261,7 @@ cmd_crl_update(struct adm *a, int argc, char **argv)
 		return rc;
 	if (adm_days(a, days_s, ADM_CRL_DAYS, &days) == -1)
 		return 2;
-	if (adm_connect(a, 1) == -1 || adm_crl(a, days, if_changed) == -1)
+	if (adm_connect_jobs(a) == -1 || adm_crl(a, days, if_changed) == -1)
 		return 1;
 	return 0;
 }

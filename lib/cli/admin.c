@@ -10,7 +10,7 @@
  *
  * It talks to PostgreSQL with the owner DSN (never through pgbouncer's
  * transaction pool), or for the routine verbs the timers run (mail, the
- * purges) and check with db_jobs_dsn when set, through the CGIs'
+ * purges, crl update) and check with db_jobs_dsn when set, through the CGIs'
  * database layer (db.h), and writes every change together with its
  * audit event in one transaction.  Passwords
  * are read from stdin, never from argv, where any user could see them in

@@ -23,6 +23,7 @@ BEGIN
 		WHEN 'cli.mail.purge' THEN 'mail_outbox'
 		WHEN 'cli.pickup.purge' THEN 'pickup'
 		WHEN 'cli.session.purge' THEN 'session'
+		WHEN 'cli.crl.update' THEN 'device_cert'
 	END;
 	IF v_type IS NULL THEN
 		RAISE EXCEPTION 'jobs_audit: % is not an event of the jobs', p_action

@@ -86,7 +86,7 @@ BIN=${ADMIN%% --conf *}
 like "$(grep '^db_jobs_dsn' "$conf")" 'user=renrakucho_jobs' 'the stack configures db_jobs_dsn'
 sed "s|^db_jobs_dsn *=.*|db_jobs_dsn = host=$TEST_TMP/nowhere dbname=renrakucho user=renrakucho_jobs|" \
     "$conf" > "$TEST_TMP/bad.conf"
-for v in 'mail deliver' 'mail purge' 'session purge' 'pickup purge'; do
+for v in 'mail deliver' 'mail purge' 'session purge' 'pickup purge' 'crl update'; do
 	# shellcheck disable=SC2086
 	if $BIN --conf "$TEST_TMP/bad.conf" $v > /dev/null 2>&1; then
 		fail "$v connects with db_jobs_dsn"
@@ -99,6 +99,14 @@ for v in 'session purge' 'pickup purge'; do
 	out=$($ADMIN $v 2>&1)
 	like "$?:$out" '^0:[0-9]+$' "$v works as the jobs' role (prints its count)"
 done
+# crl update as the jobs' role: the signer signs, the event is the jobs'.
+n0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.crl.update' AND login LIKE 'cli:%'")
+out=$($ADMIN crl update 2>&1)
+like "$?:$out" '^0:wrote .*: [0-9]+ revoked serials?, next update ' "crl update works as the jobs' role"
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.crl.update' AND login LIKE 'cli:%'")" \
+    $((n0 + 1)) 'crl update writes one event, through jobs_audit'
+is "$(psql_owner "SELECT object_type FROM renrakucho.audit_event WHERE action = 'cli.crl.update' ORDER BY id DESC LIMIT 1")" \
+    device_cert 'its object type is device_cert'
 
 # --- pickup purge as the jobs' role: an expired bundle ---------------------
 # A certificate parked behind a pickup that expired, with a session on
