@@ -186,7 +186,11 @@ page_new(struct app *a)
 }
 
 /* Loads a live account of my facility into f (for the edit page); the
- * result stays alive for f's strings.  NULL (404 shown) or the row. */
+ * result stays alive for f's strings.  NULL (404 or 403 shown) or the
+ * row.  An operator's account (the 事務局's) is not a facility
+ * administrator's to edit, unlock or delete: only an operator may, so
+ * that no facility administrator can take over the service's own
+ * accounts. */
 static PGresult *
 fac_load(struct app *a, struct account_form *f)
 {
@@ -206,6 +210,17 @@ fac_load(struct app *a, struct account_form *f)
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		fac_notfound(a);
+		return NULL;
+	}
+	if (strcmp(db_get(r, 0, "is_operator"), "t") == 0 &&
+	    !a->user.is_operator) {
+		PQclear(r);
+		db_rollback(a->db);
+		app_audit(a, "facility.access", "account", a->id[0], NULL,
+		    "denied", "operator account");
+		app_error(a, 403, "サービス運用者のアカウントです",
+		    "サービス運用者のアカウントの変更、ロックの解除、削除は、"
+		    "事務局（サービス運用者）だけが行えます。");
 		return NULL;
 	}
 	if (f != NULL) {

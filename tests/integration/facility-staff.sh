@@ -2,7 +2,8 @@
 # The facility administrator's menu (/facility) over the real stack:
 # who may use it, registering staff (own address or forwarding
 # placeholder), duplicate e-mail/login, edit, unlock, delete, CSRF,
-# escaping, and another facility's ids (404).
+# escaping, another facility's ids (404), and an operator's account,
+# which only an operator may change (403).
 . "$(dirname "$0")/../lib.sh"
 
 U=$(date +%s%N | tail -c 9)	# unique names for this run
@@ -225,5 +226,31 @@ http_post FACILITY_ADMIN /facility/devices/revoke --data-urlencode "csrf=$tok" \
     --data-urlencode "serial=$OSER"
 is "$HTTP_STATUS" 404 "bad: revoking another facility's certificate is 404"
 is "$(q "SELECT revoked_at IS NULL FROM renrakucho.device_cert WHERE serial = '$OSER'")" t 'the other certificate stays active'
+
+
+# --- an operator's account is not the facility administrator's ------------
+# OPERATOR (the 事務局) works in FACILITY_ADMIN's facility: the
+# administrator may not edit, unlock or delete that account.
+OPID=$(account_id "$OPERATOR_LOGIN")
+before=$(q "SELECT concat_ws('|', name, profession, fail_count, coalesce(locked_until::text, 'null'), deleted_at IS NULL) FROM renrakucho.account WHERE id = $OPID")
+denied0=$(audit_n facility.access "$OPID" denied)
+tok=$(csrf_of FACILITY_ADMIN /facility)
+http_get FACILITY_ADMIN "/facility/staff/$OPID"
+is "$HTTP_STATUS" 403 "bad: the operator's edit page is refused to a facility administrator"
+like "$(body)" 'サービス運用者のアカウントの変更、ロックの解除、削除は、事務局（サービス運用者）だけが行えます。' \
+    'the 403 page says why'
+http_post FACILITY_ADMIN "/facility/staff/$OPID" --data-urlencode "csrf=$tok" \
+    --data-urlencode 'name=乗っ取り' --data-urlencode 'kana=ノットリ' \
+    --data-urlencode 'profession=事務' --data-urlencode 'placeholder=1'
+is "$HTTP_STATUS" 403 "bad: editing the operator's account is refused"
+http_post FACILITY_ADMIN "/facility/staff/$OPID/unlock" --data-urlencode "csrf=$tok"
+is "$HTTP_STATUS" 403 "bad: unlocking the operator's account is refused"
+http_get FACILITY_ADMIN "/facility/staff/$OPID/delete"
+is "$HTTP_STATUS" 403 "bad: the operator's delete page is refused"
+http_post FACILITY_ADMIN "/facility/staff/$OPID/delete" --data-urlencode "csrf=$tok"
+is "$HTTP_STATUS" 403 "bad: deleting the operator's account is refused"
+is "$(q "SELECT concat_ws('|', name, profession, fail_count, coalesce(locked_until::text, 'null'), deleted_at IS NULL) FROM renrakucho.account WHERE id = $OPID")" \
+    "$before" "the operator's account is untouched"
+is "$(audit_n facility.access "$OPID" denied)" $((denied0 + 5)) 'each of the five refusals is one audit event'
 
 done_testing
