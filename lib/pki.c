@@ -608,8 +608,8 @@ pki_crl_summary(const char *pem, size_t len, char **serials, time_t *next)
 	X509_CRL	*crl = NULL;
 	STACK_OF(X509_REVOKED) *revs;
 	BIGNUM		*bn = NULL;
-	char		**v = NULL, *s = NULL;
-	size_t		 i, n = 0, total = 1;
+	char		**v = NULL, *s = NULL, *p;
+	size_t		 i, k, n = 0, total = 1;
 	int		 rc = -1;
 
 	*serials = NULL;
@@ -643,12 +643,16 @@ pki_crl_summary(const char *pem, size_t len, char **serials, time_t *next)
 	qsort(v, n, sizeof(*v), pki_strcmp);
 	if ((s = malloc(total)) == NULL)
 		goto out;
-	s[0] = '\0';
+	/* total counted every serial and its separator: p stays inside. */
+	p = s;
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			strcat(s, ",");
-		strcat(s, v[i]);
+			*p++ = ',';
+		k = strlen(v[i]);
+		memcpy(p, v[i], k);
+		p += k;
 	}
+	*p = '\0';
 	*serials = s;
 	s = NULL;
 	rc = 0;
