@@ -10,7 +10,8 @@
 RK_PACKAGES="build-essential autoconf automake pkg-config libpq-dev
 libxml2-dev libssl-dev postgresql postgresql-contrib pgbouncer fcgiwrap
 curl openssl python3 clang
-debhelper dpkg-dev fakeroot lintian systemd debootstrap"
+debhelper dpkg-dev fakeroot lintian systemd debootstrap
+postgresql-15-pgaudit"
 
 rk_pkg_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

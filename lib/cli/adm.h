@@ -131,6 +131,9 @@ int	adm_list_facility(struct adm *, int argc, char **argv,
 /* adm_account.c: a new password from standard input (twice at a
  * terminal), hashed into hash: 0, or -1 with a message. */
 int	adm_newhash(const struct adm *, char hash[AUTH_HASH_MAX]);
+/* adm_account.c: a new password (as adm_newhash reads it) into pw, n
+ * bytes: 0, or -1 with a message (pw cleansed). */
+int	adm_readpw(const struct adm *, char *pw, size_t n);
 
 /* The verbs (exit status: 0, 1 failure, 2 usage). */
 int	cmd_setup(struct adm *, int, char **);
@@ -154,4 +157,7 @@ int	cmd_mail_purge(struct adm *, int, char **);
 int	cmd_check(struct adm *, int, char **);
 int	cmd_backup(struct adm *, int, char **);
 int	cmd_restore(struct adm *, int, char **);
+int	cmd_auditor_add(struct adm *, int, char **);
+int	cmd_auditor_list(struct adm *, int, char **);
+int	cmd_auditor_remove(struct adm *, int, char **);
 #endif

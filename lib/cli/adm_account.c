@@ -192,7 +192,7 @@ adm_readpw_tty(const struct adm *a, const char *prompt, char *buf,
 /* The new password: one line of stdin, or typed twice on a terminal
  * with echo off.  At least ADM_PW_MIN characters (UTF-8 counted as
  * characters, not bytes). */
-static int
+int
 adm_readpw(const struct adm *a, char *pw, size_t n)
 {
 	char	 again[ADM_PW_MAX + 2];

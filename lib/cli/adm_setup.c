@@ -95,9 +95,12 @@ static const char setup_ident[] =
     "renrakucho\tpostgres\t\tpostgres\n"
     "renrakucho\troot\t\t\tpostgres\n";
 static const char setup_hba[] =
-    "local\t%s\trenrakucho_app,renrakucho_jobs,renrakucho_signer\t"
+    "local\t%1$s\trenrakucho_app,renrakucho_jobs,renrakucho_signer\t"
     "peer map=renrakucho\n"
-    "local\tall\tpostgres\tpeer map=renrakucho\n";
+    "local\tall\tpostgres\tpeer map=renrakucho\n"
+    /* Auditors (renrakucho-admin auditor add) log in with their own
+     * role and password, on the socket, straight to PostgreSQL. */
+    "local\t%1$s\t+renrakucho_auditor\tscram-sha-256\n";
 
 static void
 setup_say(struct setup *s, int changed, const char *fmt, ...)

@@ -109,6 +109,14 @@ static const struct adm_def adm_defs[] = {
 	{ "restore", NULL, cmd_restore, "DIR",
 	  "verify DIR's MANIFEST, then restore the roles, the database (it"
 	  " must be empty), the CA directory and the configuration" },
+	{ "auditor", "add", cmd_auditor_add, "NAME [--generate] < password",
+	  "create an auditor's own database role (a member of"
+	  " renrakucho_auditor, logged by pgaudit); --generate: print a new"
+	  " random password once instead of reading one" },
+	{ "auditor", "list", cmd_auditor_list, "",
+	  "list the auditors' roles" },
+	{ "auditor", "remove", cmd_auditor_remove, "NAME",
+	  "drop an auditor's role" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))
