@@ -95,6 +95,18 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "(the CA's certificate, no key), server.crt and server.key "
 	  "(root's, 0600); \"renrakucho-admin setup\" writes them, \"check\" "
 	  "reads the two certificates, never the key." },
+	/* CFG_AUDIT_REPORT_TO */	{ "audit_report_to", "",
+	  "Where \"renrakucho-admin audit report --mail\" sends the daily "
+	  "access-pattern report (only when it lists anything); empty: "
+	  "secretariat_email." },
+	/* CFG_AUDIT_REPORT_MIN_PATIENTS */	{ "audit_report_min_patients",
+	    "20",
+	  "The audit report lists an account that viewed more distinct "
+	  "patients in a day than this, and than 3 times its daily median "
+	  "over the previous 30 days." },
+	/* CFG_AUDIT_WORK_HOURS */	{ "audit_work_hours", "07:00-20:00",
+	  "Working hours in Japan time, HH:MM-HH:MM: the audit report lists "
+	  "registration lookups outside them." },
 };
 
 static char	*cfg_vals[CFG__MAX];

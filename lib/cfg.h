@@ -33,6 +33,9 @@ enum cfg_key {
 	CFG_CERT_DAYS,
 	CFG_SIGNER_SOCKET,	/* renrakucho-signer's unix socket */
 	CFG_TLS_DIR,		/* what nginx serves: ca.crt, server.crt */
+	CFG_AUDIT_REPORT_TO,	/* audit report's recipient ("": secretariat) */
+	CFG_AUDIT_REPORT_MIN_PATIENTS,	/* report: patients a day, at least */
+	CFG_AUDIT_WORK_HOURS,	/* report: 07:00-20:00 (Japan time) */
 	CFG__MAX
 };
 

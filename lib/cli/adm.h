@@ -160,4 +160,5 @@ int	cmd_restore(struct adm *, int, char **);
 int	cmd_auditor_add(struct adm *, int, char **);
 int	cmd_auditor_list(struct adm *, int, char **);
 int	cmd_auditor_remove(struct adm *, int, char **);
+int	cmd_audit_report(struct adm *, int, char **);
 #endif

@@ -117,6 +117,11 @@ static const struct adm_def adm_defs[] = {
 	  "list the auditors' roles" },
 	{ "auditor", "remove", cmd_auditor_remove, "NAME",
 	  "drop an auditor's role" },
+	{ "audit", "report", cmd_audit_report, "[--day YYYY-MM-DD] [--mail]",
+	  "the day's access patterns (default yesterday, Japan time):"
+	  " accounts that viewed more patients than usual, lookups outside"
+	  " working hours, refused accesses; --mail: also queue it to"
+	  " audit_report_to when it lists anything" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

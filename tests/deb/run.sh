@@ -89,7 +89,8 @@ UNITS="renrakucho-fcgiwrap.socket renrakucho-fcgiwrap.service
 renrakucho-pgbouncer.service renrakucho-crl.timer renrakucho-crl.service
 renrakucho-mail.timer renrakucho-mail.service renrakucho-purge.timer
 renrakucho-purge.service renrakucho-signer.socket renrakucho-signer.service
-renrakucho-crl.path renrakucho-crl-reload.service"
+renrakucho-crl.path renrakucho-crl-reload.service
+renrakucho-audit-report.timer renrakucho-audit-report.service"
 for u in $UNITS; do
 	has "lib/systemd/system/$u"
 done
