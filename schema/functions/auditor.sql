@@ -20,15 +20,16 @@
 SET LOCAL ROLE renrakucho_owner;
 SET LOCAL search_path = renrakucho;
 
--- The event of one call.
+-- The event of one call, through the one insert path (page_audit,
+-- functions/audit.sql).
 CREATE OR REPLACE FUNCTION auditor_note(p_detail text) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = renrakucho, pg_temp
 AS $$
 BEGIN
-	INSERT INTO audit_event (login, action, object_type, outcome, detail)
-	VALUES ('db:' || session_user, 'auditor.query', 'audit_event',
-	    'success', left(p_detail, 1000));
+	PERFORM page_audit(NULL, 'db:' || session_user, NULL, NULL,
+	    'auditor.query', 'audit_event', NULL, NULL, 'success',
+	    left(p_detail, 1000));
 END
 $$;
 
