@@ -109,6 +109,9 @@ static const struct adm_def adm_defs[] = {
 	{ "restore", NULL, cmd_restore, "DIR",
 	  "verify DIR's MANIFEST, then restore the roles, the database (it"
 	  " must be empty), the CA directory and the configuration" },
+	{ "audit", "actions", cmd_audit_actions, "[--markdown | --columns]",
+	  "print the audit trail's actions (what object_type, object_id and"
+	  " detail hold) or its columns; --markdown: doc/audit.md" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))
