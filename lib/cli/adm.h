@@ -161,4 +161,5 @@ int	cmd_auditor_add(struct adm *, int, char **);
 int	cmd_auditor_list(struct adm *, int, char **);
 int	cmd_auditor_remove(struct adm *, int, char **);
 int	cmd_audit_report(struct adm *, int, char **);
+int	cmd_audit_actions(struct adm *, int, char **);
 #endif

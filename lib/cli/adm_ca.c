@@ -234,7 +234,7 @@ adm_crl(struct adm *a, int days, int if_changed)
 	snprintf(count, sizeof(count), "%zu revoked", n);
 	/* Autocommit: nothing in the database changed, the event records
 	 * that the file did. */
-	if (adm_audit(a, "cli.crl.update", NULL, NULL, count) == -1)
+	if (adm_audit(a, "cli.crl.update", "device_cert", NULL, count) == -1)
 		goto out;
 	if (adm_reload(a) == -1)
 		goto out;

@@ -122,6 +122,9 @@ static const struct adm_def adm_defs[] = {
 	  " accounts that viewed more patients than usual, lookups outside"
 	  " working hours, refused accesses; --mail: also queue it to"
 	  " audit_report_to when it lists anything" },
+	{ "audit", "actions", cmd_audit_actions, "[--markdown | --columns]",
+	  "print the audit trail's actions (what object_type, object_id and"
+	  " detail hold) or its columns; --markdown: doc/audit.md" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

@@ -106,14 +106,15 @@ is "$n" 1 'session stored by the hash of its token'
 n=$(psql_owner "SELECT count(*) FROM renrakucho.session WHERE token_hash = '$token'")
 is "$n" 0 'the token itself is not stored'
 
+hv0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'home.view' AND login = '$STAFF1_LOGIN' AND outcome = 'success'")
 http_get STAFF1 /home
 is "$HTTP_STATUS" 200 'home with the session'
 body=$(cat "$HTTP_BODY")
 like "$body" 'href="/manual/"' 'home has the マニュアル tab'
 like "$body" 'マニュアル' 'マニュアル tab label'
 like "$body" 'ログアウト' 'home has the logout button'
-n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'home.view' AND login = '$STAFF1_LOGIN'")
-ok 'home view is an audit event' test "$n" -ge 1
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'home.view' AND login = '$STAFF1_LOGIN' AND outcome = 'success'")" \
+    $((hv0 + 1)) 'home view is exactly one audit event'
 
 # The session cookie replayed from another device.
 cp "$TEST_TMP/cookies-STAFF1" "$TEST_TMP/cookies-STAFF2"
@@ -171,11 +172,12 @@ is "$HTTP_STATUS" 303 'session past its 12-hour lifetime: redirected'
 
 # --- lockout: 10 failures in 15 minutes ----------------------------------
 for i in 1 2 3 4 5 6 7 8 9 10; do login STAFF2 "wrong-$i"; done
+lk0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$STAFF2_LOGIN' AND outcome = 'denied' AND detail = 'account locked'")
 login STAFF2
 is "$HTTP_STATUS" 403 'after 10 failures the right password is refused'
 like "$(cat "$HTTP_BODY")" 'ロック' 'locked: the page says so'
-n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE login = '$STAFF2_LOGIN' AND detail = 'account locked'")
-ok 'locked login attempt is an audit event' test "$n" -ge 1
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$STAFF2_LOGIN' AND outcome = 'denied' AND detail = 'account locked'")" \
+    $((lk0 + 1)) 'locked login attempt is exactly one audit event (denied, account locked)'
 $ADMIN account unlock --login "$STAFF2_LOGIN" > /dev/null
 login STAFF2
 is "$HTTP_STATUS" 303 'after unlock the right password works'

@@ -50,7 +50,10 @@ like "$HTTP_LOCATION" "^/teams/$TEAM/messages\\?n=posted" 'post: back to the tim
 M1=$(last_id)
 is "$(psql_owner "SELECT body FROM renrakucho.message WHERE id = $M1")" \
     $'一行目\n二行目 https://example.com/x?a=1&b=2' 'post: body stored with its line break'
+mv0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'message.view' AND object_id = '$TEAM' AND patient_id = $PATIENT AND login = '$STAFF1_LOGIN' AND outcome = 'success' AND detail IS NULL")
 timeline STAFF1 '?n=posted'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'message.view' AND object_id = '$TEAM' AND patient_id = $PATIENT AND login = '$STAFF1_LOGIN' AND outcome = 'success' AND detail IS NULL")" \
+    $((mv0 + 1)) 'one timeline view is exactly one message.view event, with the patient'
 like "$(cat "$HTTP_BODY")" '一行目<br>二行目' 'line breaks kept as <br>'
 like "$(cat "$HTTP_BODY")" 'https://example.com/x\?a=1&amp;b=2' 'URL stays escaped plain text'
 unlike "$(cat "$HTTP_BODY")" '<a href="https://example.com' 'URL is not turned into a link'
@@ -175,6 +178,7 @@ like "$(cat "$HTTP_BODY")" '取り消されたため' 'bad 👍 on a withdrawn m
 is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'message.withdraw' AND object_id = '$MX' AND patient_id = $PATIENT")" 1 'withdrawal is an audit event'
 
 # --- an outsider: 404 everywhere, nothing confirmed -----------------------------
+od0=$(psql_owner "SELECT max(id) FROM renrakucho.audit_event")
 http_get OUTSIDE /home
 OCSRF=$(input_value csrf)
 http_get OUTSIDE "/teams/$TEAM/messages"
@@ -190,8 +194,9 @@ is "$HTTP_STATUS" 404 'bad non-member: post 404'
 is "$(count "body = '侵入'")" 0 'bad non-member: nothing stored'
 http_get OUTSIDE "/teams/999999999/messages"
 is "$HTTP_STATUS" 404 'bad unknown team: 404 like a foreign one'
-n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action LIKE 'message.%' AND object_id = '$TEAM' AND outcome = 'denied' AND login = '$OUTSIDE_LOGIN'")
-ok 'non-member attempts are audit events (denied)' test "$n" -ge 4
+is "$(psql_owner "SELECT string_agg(action || ' ' || object_type || ' ' || object_id || ' ' || coalesce(patient_id::text, '-') || ' ' || detail, ',' ORDER BY id) FROM renrakucho.audit_event WHERE id > $od0 AND outcome = 'denied' AND login = '$OUTSIDE_LOGIN'")" \
+    "message.view team $TEAM - not a member,message.attachment team $TEAM - not a member,message.like team $TEAM - not a member,message.post team $TEAM - not a member,message.view team 999999999 - not a member" \
+    'non-member attempts are one denied event each, on the team, without the patient'
 
 # --- notification mail: at most one per member per team per 10 minutes ----------
 mails() { psql_owner "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND created_at >= '$START' AND subject = '新しいメッセージがあります'"; }

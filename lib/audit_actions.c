@@ -1,0 +1,332 @@
+/* The audit trail's actions and columns (audit_actions.h): the one place
+ * they are described.  Rows in the order of the documentation (sign-in,
+ * home, patients, join requests, messages, profile, facility
+ * administrator, operator, admin CLI, signer).  object_id says what
+ * object_id holds and, where set, patient_id; "-" in an example is
+ * NULL. */
+#include "config.h"
+
+#include <string.h>
+
+#include "audit_actions.h"
+
+const struct audit_action audit_actions[] = {
+	/* --- sign-in ---------------------------------------------------- */
+	{ "login", "/login", "account", "success failure denied",
+	  "the account (NULL for an unknown login ID or a refused form);"
+	  " login holds the login ID typed",
+	  "NULL on success; failure: unknown login, wrong password, wrong"
+	  " password; account locked; denied: account locked, certificate of"
+	  " another facility, csrf token missing or wrong",
+	  "failure | 12 | wrong password" },
+	{ "logout", "/logout", "session", "success",
+	  "the session ended (session.id)", "NULL",
+	  "success | 3051 | -" },
+	{ "certificate", "every app page (front line)", "device_cert",
+	  "denied",
+	  "the serial of the client certificate presented",
+	  "inactive or unknown certificate",
+	  "denied | 5F3A9C... | inactive or unknown certificate" },
+	{ "session", "every app page (front line)", "session", "denied",
+	  "NULL (the cookie belongs to another device's session)",
+	  "session cookie presented with another certificate",
+	  "denied | - | session cookie presented with another certificate" },
+	{ "csrf", "every app form (front line)", "", "denied",
+	  "NULL", "the path posted to",
+	  "denied | - | /teams/4/messages" },
+	{ "pickup", "/certificate-pickup (portal), /profile/pickups/{id}/download",
+	  "pickup", "success failure denied",
+	  "the pickup (pickup.id) when known; on the portal's success"
+	  " cert_serial is the certificate fetched",
+	  "portal: portal (success), wrong number or password, already"
+	  " fetched, expired, locked, missing input (failure), foreign"
+	  " origin (denied); My Profile: direct download (success), used,"
+	  " expired (denied)",
+	  "failure | - | wrong number or password" },
+	/* --- home ------------------------------------------------------- */
+	{ "home.view", "/home", "", "success", "NULL", "NULL",
+	  "success | - | -" },
+	/* --- patients --------------------------------------------------- */
+	{ "patient.lookup", "/patients/new (POST)", "patient", "success denied",
+	  "the patient found (also patient_id), NULL when none",
+	  "found, not found; denied: outside the service area (never the"
+	  " name or birth date looked up)",
+	  "success | 41 | found" },
+	{ "patient.create", "/patients/new/consent", "patient", "success",
+	  "the new patient (also patient_id)",
+	  "patient, consent document, team",
+	  "success | 42 | patient, consent document, team" },
+	{ "patient.view", "/patients/{id}", "patient", "success denied",
+	  "the patient asked for; patient_id on success only",
+	  "NULL; denied: not a team member", "denied | 41 | not a team member" },
+	{ "consent.download", "/patients/{id}/consent-document", "patient",
+	  "success denied",
+	  "the patient asked for; patient_id on success only",
+	  "NULL; denied: not a team member", "success | 41 | -" },
+	{ "team.lead", "/patients/{id}/members/{id}/lead",
+	  "account (patient when not a member)", "success denied",
+	  "the member made person in charge, patient_id the patient; when"
+	  " not a member: the patient asked for",
+	  "NULL; denied: not a lead, not a team member",
+	  "success | 12 | -" },
+	{ "team.member", "/patients/{id}/members/{id}/member",
+	  "account (patient when not a member)", "success denied",
+	  "the person in charge made a plain member, patient_id the patient;"
+	  " when not a member: the patient asked for",
+	  "NULL; denied: not a lead, last lead, not a team member",
+	  "denied | 12 | last lead" },
+	{ "team.leave", "/patients/{id}/leave", "patient", "success denied",
+	  "the patient whose team was left (also patient_id, except when not"
+	  " a member)", "NULL; denied: last lead, not a team member",
+	  "success | 41 | -" },
+	/* --- join requests ---------------------------------------------- */
+	{ "join.request", "/teams/{id}/join-requests (POST)", "team",
+	  "success denied",
+	  "the team asked to join, patient_id its patient (not when refused:"
+	  " the kana, birth date and sex given do not match it)",
+	  "NULL; denied: not a member or requester", "success | 4 | -" },
+	{ "join.list", "/teams/{id}/join-requests", "team", "success denied",
+	  "the team whose pending requests a member saw, patient_id its"
+	  " patient (a requester's own request: no event; neither: denied)",
+	  "NULL; denied: not a member or requester", "success | 4 | -" },
+	{ "join.approve", "/teams/{id}/join-requests/{id}/approve",
+	  "join_request (team when refused)", "success denied",
+	  "the request decided, patient_id the patient; when refused: the"
+	  " team", "NULL; denied: not a member or requester",
+	  "success | 9 | -" },
+	{ "join.reject", "/teams/{id}/join-requests/{id}/reject",
+	  "join_request (team when refused)", "success denied",
+	  "the request decided, patient_id the patient; when refused: the"
+	  " team", "NULL; denied: not a member or requester",
+	  "denied | 4 | not a member or requester" },
+	{ "join.withdraw", "/teams/{id}/join-requests/{id}/withdraw",
+	  "join_request (team when refused)", "success denied",
+	  "the request withdrawn by its requester, patient_id the patient;"
+	  " when refused: the team",
+	  "NULL; denied: not a member or requester", "success | 9 | -" },
+	/* --- messages ---------------------------------------------------- */
+	{ "message.view", "/teams/{id}/messages", "team", "success denied",
+	  "the team whose timeline was shown, patient_id its patient (not"
+	  " when refused)", "NULL, or older page (a page further back);"
+	  " denied: not a member", "success | 4 | -" },
+	{ "message.post", "/teams/{id}/messages (POST)",
+	  "message (team unless stored)", "success failure denied",
+	  "the new message; the team when nothing was stored; patient_id the"
+	  " patient (not when refused)",
+	  "attachments: N; failure: invalid input, duplicate submission;"
+	  " denied: not a member",
+	  "success | 311 | attachments: 1" },
+	{ "message.like", "/teams/{id}/messages/{id}/like",
+	  "message (team when refused)", "success denied",
+	  "the message liked, patient_id the patient; when refused: the team",
+	  "NULL; denied: not a member", "success | 311 | -" },
+	{ "message.unlike", "/teams/{id}/messages/{id}/like (again)",
+	  "message", "success",
+	  "the message whose like was taken back, patient_id the patient",
+	  "NULL", "success | 311 | -" },
+	{ "message.withdraw", "/teams/{id}/messages/{id}/withdraw",
+	  "message (team when refused)", "success denied",
+	  "the message withdrawn, patient_id the patient; when refused: the"
+	  " team", "NULL; denied: not a member", "success | 311 | -" },
+	{ "message.attachment", "/teams/{id}/messages/{id}/attachments/{id}",
+	  "message_attachment (team when refused)", "success denied",
+	  "the attachment downloaded, patient_id the patient; when refused:"
+	  " the team", "NULL; denied: not a member", "success | 27 | -" },
+	{ "receipts.view", "/teams/{id}/receipts (and export.csv, refused)",
+	  "team", "success denied",
+	  "the team, patient_id its patient (not when refused)",
+	  "all members (a person in charge), own status; denied: not a"
+	  " member", "success | 4 | all members" },
+	{ "receipts.export", "/teams/{id}/receipts/export.csv", "team", "success",
+	  "the team, patient_id its patient", "csv", "success | 4 | csv" },
+	/* --- profile ----------------------------------------------------- */
+	{ "profile.password", "/profile/password", "account",
+	  "success failure", "the account itself",
+	  "NULL; failure: wrong current password",
+	  "failure | 12 | wrong current password" },
+	{ "profile.email", "/profile/email", "account", "success",
+	  "the account itself", "NULL, or placeholder (a forwarding address)",
+	  "success | 12 | placeholder" },
+	{ "profile.notify", "/profile/notify", "account", "success",
+	  "the account itself", "on, off", "success | 12 | off" },
+	{ "certificate.issue", "/profile/certificates", "device_cert",
+	  "success", "the serial of the new certificate",
+	  "pickup <pickup id>", "success | 5F3A9C... | pickup 17" },
+	{ "certificate.revoke", "/profile/certificates/{serial}/revoke",
+	  "device_cert", "success", "the serial revoked",
+	  "N sessions ended", "success | 5F3A9C... | 1 sessions ended" },
+	{ "account.delete", "/profile/delete", "account", "success failure",
+	  "the account itself",
+	  "by the account itself; failure: wrong current password",
+	  "success | 12 | by the account itself" },
+	/* --- facility administrator -------------------------------------- */
+	{ "facility.access", "/facility...", "account or none", "denied",
+	  "NULL (not a facility administrator), or the operator's account"
+	  " asked for", "the path (not a facility administrator), or"
+	  " operator account", "denied | - | /facility" },
+	{ "facility.staff.list", "/facility", "facility", "success",
+	  "the administrator's facility", "NULL", "success | 2 | -" },
+	{ "facility.staff.create", "/facility/staff/new", "account",
+	  "success", "the new account", "NULL, or facility-admin",
+	  "success | 15 | facility-admin" },
+	{ "facility.staff.view", "/facility/staff/{id}", "account",
+	  "success", "the account shown", "NULL", "success | 15 | -" },
+	{ "facility.staff.update", "/facility/staff/{id} (POST)", "account",
+	  "success", "the account changed",
+	  "NULL, or placeholder (a forwarding address)", "success | 15 | -" },
+	{ "facility.staff.delete", "/facility/staff/{id}/delete", "account",
+	  "success", "the account deleted", "NULL", "success | 15 | -" },
+	{ "facility.staff.unlock", "/facility/staff/{id}/unlock", "account",
+	  "success", "the account unlocked", "NULL", "success | 15 | -" },
+	{ "facility.device.list", "/facility/devices", "facility",
+	  "success", "the administrator's facility", "NULL",
+	  "success | 2 | -" },
+	{ "facility.device.revoke", "/facility/devices/revoke",
+	  "device_cert", "success", "the serial revoked", "N sessions ended",
+	  "success | 5F3A9C... | 0 sessions ended" },
+	/* --- service operator -------------------------------------------- */
+	{ "operator.access", "/operator...", "", "denied", "NULL",
+	  "the path (not an operator)", "denied | - | /operator" },
+	{ "operator.facility.list", "/operator", "", "success", "NULL",
+	  "NULL", "success | - | -" },
+	{ "operator.facility.create", "/operator/facilities/new", "facility",
+	  "success", "the new facility",
+	  "inside, outside (of the service area)", "success | 3 | outside" },
+	{ "operator.facility.view", "/operator/facilities/{id}", "facility",
+	  "success", "the facility shown", "NULL", "success | 3 | -" },
+	{ "operator.facility.update", "/operator/facilities/{id} (POST)",
+	  "facility", "success", "the facility changed",
+	  "active, suspended (its status after the change)",
+	  "success | 3 | suspended" },
+	{ "operator.admin.create", "/operator/facilities/{id}/admins/new",
+	  "account", "success", "the new facility administrator",
+	  "the facility's id", "success | 16 | 3" },
+	{ "operator.account.search", "/operator/accounts?q=", "",
+	  "success", "NULL", "NULL (never the search words)",
+	  "success | - | -" },
+	{ "operator.account.view", "/operator/accounts/{id}", "account",
+	  "success", "the account shown", "NULL", "success | 16 | -" },
+	{ "operator.account.unlock", "/operator/accounts/{id}/unlock",
+	  "account", "success", "the account unlocked", "NULL",
+	  "success | 16 | -" },
+	{ "operator.pickup.create", "/operator/accounts/{id}/pickup",
+	  "device_cert", "success",
+	  "the serial of the first certificate issued",
+	  "the id of the account it is for", "success | 5F3A9C... | 16" },
+	{ "operator.device.list", "/operator/certificates", "facility",
+	  "success", "NULL (all facilities)", "NULL", "success | - | -" },
+	{ "operator.device.revoke", "/operator/certificates/revoke",
+	  "device_cert", "success", "the serial revoked", "N sessions ended",
+	  "success | 5F3A9C... | 2 sessions ended" },
+	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */
+	{ "cli.migrate", "renrakucho-admin migrate", "schema_migration",
+	  "success", "the file applied (002_jobs.sql)",
+	  "the SHA-256 of the file",
+	  "success | 002_jobs.sql | 9f86d081884c7d65..." },
+	{ "cli.facility.add", "renrakucho-admin facility add, setup",
+	  "facility", "success", "the new facility", "its name",
+	  "success | 1 | 出雲市役所" },
+	{ "cli.account.add", "renrakucho-admin account add, setup",
+	  "account", "success", "the new account",
+	  "its roles (staff,facility-admin,operator)",
+	  "success | 1 | staff,facility-admin,operator" },
+	{ "cli.account.unlock", "renrakucho-admin account unlock", "account",
+	  "success", "the account unlocked", "NULL", "success | 12 | -" },
+	{ "cli.account.passwd", "renrakucho-admin account passwd", "account",
+	  "success", "the account", "N sessions ended",
+	  "success | 12 | 1 sessions ended" },
+	{ "cli.cert.issue", "renrakucho-admin cert issue, setup",
+	  "device_cert", "success", "the serial of the new certificate",
+	  "for login <login ID> (cert issue), or the device's label (setup)",
+	  "success | 5F3A9C... | for login staff1" },
+	{ "cli.cert.revoke", "renrakucho-admin cert revoke", "device_cert",
+	  "success", "the serial revoked", "N sessions ended",
+	  "success | 5F3A9C... | 0 sessions ended" },
+	{ "cli.crl.update", "renrakucho-admin crl update (timer)",
+	  "device_cert", "success", "NULL",
+	  "N revoked (the serials the CRL written lists)",
+	  "success | - | 3 revoked" },
+	{ "cli.mail.deliver", "renrakucho-admin mail deliver (timer)",
+	  "mail_outbox", "success", "NULL (only when something was tried)",
+	  "sent N, failed N, gave up N", "success | - | sent 2, failed 0,"
+	  " gave up 0" },
+	{ "cli.mail.purge", "renrakucho-admin mail purge (timer)",
+	  "mail_outbox", "success", "NULL", "N mails deleted",
+	  "success | - | 40 mails deleted" },
+	{ "cli.session.purge", "renrakucho-admin session purge (timer)",
+	  "session", "success", "NULL", "N sessions deleted",
+	  "success | - | 120 sessions deleted" },
+	{ "cli.pickup.purge", "renrakucho-admin pickup purge (timer)",
+	  "pickup", "success", "NULL", "N bundles deleted",
+	  "success | - | 1 bundles deleted" },
+	{ "cli.auditor.add", "renrakucho-admin auditor add", "role", "success",
+	  "the auditor's role name", "password generated, password from"
+	  " standard input",
+	  "success | akiyama_k | password generated" },
+	{ "cli.auditor.remove", "renrakucho-admin auditor remove", "role",
+	  "success", "the auditor's role name", "NULL",
+	  "success | akiyama_k | -" },
+	{ "cli.audit.report", "renrakucho-admin audit report (timer)",
+	  "audit_event", "success", "NULL",
+	  "the day and how many lines of each kind, whether it was mailed",
+	  "success | - | day 2026-12-01: views 1, lookups 2, refused 2,"
+	  " mailed yes" },
+	/* --- auditors (login db:<role>) --------------------------------- */
+	{ "auditor.query", "the auditor functions (auditor_*)", "audit_event",
+	  "success", "NULL",
+	  "the function and its arguments; a kana and birth date written as"
+	  " ?, the patients found",
+	  "success | - | auditor_patient_events_by_kana(?, ?, 2026-11-01,"
+	  " 2026-12-01): patients {42}" },
+	/* --- the certificate signer (login renrakucho-signer) ------------- */
+	{ "signer.sign", "renrakucho-signer", "cert_issuance",
+	  "success denied",
+	  "the issuance (cert_issuance.id); NULL when malformed",
+	  "serial <hex>; denied: malformed issuance id, no such issuance,"
+	  " issuance already signed, issuance too old, facility not active,"
+	  " cannot sign this issuance",
+	  "success | 17 | serial 5F3A9C..." },
+};
+
+const size_t audit_nactions = sizeof(audit_actions) / sizeof(audit_actions[0]);
+
+/* Verbatim the COMMENT ON COLUMN audit_event.* of schema/ (base.sql,
+ * the deltas): tests/cgi/audit-doc.sh compares them. */
+const struct audit_column audit_columns[] = {
+	{ "id", "Event number, in the order written." },
+	{ "at", "When the event was written (clock time, not the"
+	  " transaction's start)." },
+	{ "account_id", "Who (account.id); NULL when nobody was logged in (a"
+	  " failed login, the portal, renrakucho-admin)." },
+	{ "login", "The login ID: of account_id, or the one attempted on a"
+	  " failed login; cli:<unix user> for renrakucho-admin." },
+	{ "cert_serial", "From which device: the serial of the client"
+	  " certificate presented (device_cert.serial, or one refused)." },
+	{ "remote_addr", "From which address." },
+	{ "action", "What was done, e.g. login, patient.view, message.post,"
+	  " cli.migrate: every action, with what object_type, object_id and"
+	  " detail hold, in doc/audit.md (renrakucho-admin audit actions)." },
+	{ "object_type", "The kind of object acted on: team, patient,"
+	  " account, device_cert, ... (per action in doc/audit.md); NULL when"
+	  " none." },
+	{ "object_id", "Which object of object_type, as text." },
+	{ "patient_id", "The patient whose data it was (patient.id), when it"
+	  " was." },
+	{ "outcome", "success, failure (e.g. a wrong password) or denied"
+	  " (refused: not a member, no CSRF token, ...)." },
+	{ "detail", "More about the event, in words (never a password or"
+	  " patient data); per action in doc/audit.md." },
+};
+
+const size_t audit_ncolumns = sizeof(audit_columns) / sizeof(audit_columns[0]);
+
+const struct audit_action *
+audit_action_find(const char *action)
+{
+	size_t	 i;
+
+	for (i = 0; action != NULL && i < audit_nactions; i++)
+		if (strcmp(audit_actions[i].action, action) == 0)
+			return &audit_actions[i];
+	return NULL;
+}
