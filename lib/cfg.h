@@ -33,6 +33,10 @@ enum cfg_key {
 	CFG_CERT_DAYS,
 	CFG_SIGNER_SOCKET,	/* renrakucho-signer's unix socket */
 	CFG_TLS_DIR,		/* what nginx serves: ca.crt, server.crt */
+	CFG_AUDIT_RETENTION_MONTHS,	/* audit archive: months kept in the database */
+	CFG_AUDIT_ARCHIVE_DIR,	/* audit archive: where the months go */
+	CFG_PICKUP_FAILURE_KEEP_DAYS,	/* pickup purge */
+	CFG_MAIL_BODY_KEEP_DAYS,	/* mail purge: bodies of sent mail */
 	CFG__MAX
 };
 
