@@ -38,8 +38,9 @@ static const char sql_months[] =
     " AND c.relname ~ '^audit_event_y[0-9]{4}m[0-9]{2}$') p"
     " WHERE m < to_date($1, 'YYYY-MM') ORDER BY m";
 
-/* The hook where the manifest is signed before anything is dropped:
- * 0, or -1 with a message (which keeps the partition). */
+/* The hook where the manifest (at its final path, before the directory
+ * is synced and anything dropped) is signed: 0, or -1 with a message,
+ * which removes the month's files and keeps the partition. */
 static int
 archive_seal_manifest(const char *path)
 {
@@ -79,10 +80,11 @@ adm_sync_dir(const char *dir)
 }
 
 /* One month: the export and manifest as DIR/M.jsonl.tmp and
- * DIR/M.manifest.tmp, synced, sealed, linked to their names (never over
- * an existing archive), then the record, the drop and the event in the
- * transaction; on any failure the new names are removed and the
- * partition stays.  0 or -1 with a message. */
+ * DIR/M.manifest.tmp, synced, linked to their names (never over an
+ * existing archive), the manifest sealed, the directory synced, then
+ * the record, the drop and the event in the transaction; on any failure
+ * the new names are removed and the partition stays.  0 or -1 with a
+ * message. */
 static int
 archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 {
@@ -148,8 +150,6 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 	}
 	close(fd);
 	fd = -1;
-	if (archive_seal_manifest(mtmp) == -1)
-		goto out;
 	/* link(2), not rename: an archive already there is never
 	 * replaced. */
 	if (link(tmp, file) == -1) {
@@ -164,6 +164,8 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 	linked = 2;
 	unlink(tmp);
 	unlink(mtmp);
+	if (archive_seal_manifest(man) == -1)
+		goto out;
 	if (adm_sync_dir(dir) == -1) {
 		adm_errx(a, "%s: %s", dir, strerror(errno));
 		goto out;
