@@ -33,14 +33,24 @@ AS $$
 DECLARE
 	v_month date := date_trunc('month', p_month)::date;
 	v_name text := audit_partition_name(v_month);
+	v_from timestamptz := v_month::timestamp AT TIME ZONE 'Asia/Tokyo';
+	v_to timestamptz := (v_month + interval '1 month') AT TIME ZONE 'Asia/Tokyo';
 BEGIN
 	IF to_regclass(v_name) IS NOT NULL THEN
 		RETURN false;
 	END IF;
+	-- Events of the month already in the default partition (its
+	-- partition was missing when they were written) stay there: they
+	-- cannot be moved without a DELETE.  The month is then never
+	-- archived; migrate and the timer go on.
+	IF EXISTS (SELECT 1 FROM audit_event_default
+	    WHERE at >= v_from AND at < v_to) THEN
+		RAISE WARNING 'audit_partition_create: events of % are in audit_event_default; no partition made',
+		    to_char(v_month, 'YYYY-MM');
+		RETURN false;
+	END IF;
 	EXECUTE format('CREATE TABLE %I PARTITION OF audit_event'
-	    ' FOR VALUES FROM (%L) TO (%L)', v_name,
-	    v_month::timestamp AT TIME ZONE 'Asia/Tokyo',
-	    (v_month + interval '1 month') AT TIME ZONE 'Asia/Tokyo');
+	    ' FOR VALUES FROM (%L) TO (%L)', v_name, v_from, v_to);
 	PERFORM audit_partition_guard(v_name::regclass);
 	RETURN true;
 END

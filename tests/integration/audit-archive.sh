@@ -68,6 +68,14 @@ j4=$(old '2019-01-31 23:59:59+09' 'last second of January')
 is "$(q "SELECT string_agg(split_part(tableoid::regclass::text, '.', 2), ',' ORDER BY id) FROM renrakucho.audit_event WHERE login = 'cli:archive-$$'")" \
     'audit_event_y2018m12,audit_event_y2019m01,audit_event_y2019m01,audit_event_y2019m01,audit_event_y2019m01' \
     'each in its Japan-time month'
+# An event of a month without its partition lands in the default one;
+# the month's partition is then not made (its rows could not move).
+dflt=$(old '2017-05-10 12:00:00+09' 'a month without a partition')
+is "$(q "SELECT split_part(tableoid::regclass::text, '.', 2) FROM renrakucho.audit_event WHERE id = $dflt")" \
+    audit_event_default 'an event of a month without a partition is kept in the default one'
+is "$(q "SELECT renrakucho.audit_partition_create('2017-05-01')" 2>/dev/null)" f \
+    "that month's partition is not made over it"
+is "$(part audit_event_y2017m05)" none 'no partition, the event stays where it is'
 refused "UPDATE renrakucho.audit_event SET detail = 'x' WHERE id = $j2" 'UPDATE is refused'
 refused "DELETE FROM renrakucho.audit_event WHERE id = $j2" 'DELETE is refused'
 refused "DELETE FROM renrakucho.audit_event_y2019m01 WHERE id = $j2" 'DELETE on the partition is refused'
