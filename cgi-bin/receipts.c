@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "csv.h"
 #include "db.h"
 #include "team.h"
 #include "tmpl.h"
@@ -221,26 +222,6 @@ err:
 	app_dberr(a);
 }
 
-/* One CSV cell: always quoted, quotes doubled, and a cell a spreadsheet
- * would take for a formula (=, +, -, @, tab, CR first) neutralised
- * with a leading apostrophe. */
-static void
-csv_cell(struct buf *b, const char *s, int last)
-{
-	if (s == NULL)
-		s = "";
-	buf_puts(b, "\"");
-	if (*s != '\0' && strchr("=+-@\t\r", *s) != NULL)
-		buf_puts(b, "'");
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_puts(b, "\"\"");
-		else
-			buf_put(b, s, 1);
-	}
-	buf_puts(b, last ? "\"\r\n" : "\",");
-}
-
 static void
 page_csv(struct app *a)
 {
@@ -271,8 +252,7 @@ page_csv(struct app *a)
 	p[0] = t->team_id;
 	if ((r = db_exec(a->db, sql_lead, 3, p)) == NULL)
 		goto err;
-	/* The BOM makes Excel read UTF-8; CRLF and quotes are RFC 4180. */
-	buf_puts(&csv, "\xef\xbb\xbf");
+	buf_puts(&csv, CSV_BOM);
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_cell(&csv, head[i], i + 1 == sizeof(head) / sizeof(head[0]));
 	for (row = 0; row < PQntuples(r); row++) {

@@ -634,7 +634,8 @@ run_jobs() {
 		n=$((n + 1))
 		if [ $((n % every)) = 0 ]; then
 			out=$( { admin crl update && jobs_admin session purge &&
-			    jobs_admin pickup purge && jobs_admin mail purge; } 2>&1) ||
+			    jobs_admin pickup purge && jobs_admin mail purge &&
+			    jobs_admin audit partitions; } 2>&1) ||
 			    log "$(date -u +%FT%TZ) crl/purge failed: $out"
 		fi
 		sleep 5 &

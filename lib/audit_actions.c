@@ -251,14 +251,18 @@ const struct audit_action audit_actions[] = {
 	  "sent N, failed N, gave up N", "success | - | sent 2, failed 0,"
 	  " gave up 0" },
 	{ "cli.mail.purge", "renrakucho-admin mail purge (timer)",
-	  "mail_outbox", "success", "NULL", "N mails deleted",
-	  "success | - | 40 mails deleted" },
+	  "mail_outbox", "success", "NULL",
+	  "N mails deleted, M bodies emptied (sent mail past"
+	  " mail_body_keep_days)",
+	  "success | - | 40 mails deleted, 12 bodies emptied" },
 	{ "cli.session.purge", "renrakucho-admin session purge (timer)",
 	  "session", "success", "NULL", "N sessions deleted",
 	  "success | - | 120 sessions deleted" },
 	{ "cli.pickup.purge", "renrakucho-admin pickup purge (timer)",
-	  "pickup", "success", "NULL", "N bundles deleted",
-	  "success | - | 1 bundles deleted" },
+	  "pickup", "success", "NULL",
+	  "N bundles deleted, M failures deleted (failed pickup attempts"
+	  " past pickup_failure_keep_days)",
+	  "success | - | 1 bundles deleted, 4 failures deleted" },
 	{ "cli.auditor.add", "renrakucho-admin auditor add", "role", "success",
 	  "the auditor's role name", "password generated, password from"
 	  " standard input",
@@ -271,6 +275,18 @@ const struct audit_action audit_actions[] = {
 	  "the day and how many lines of each kind, whether it was mailed",
 	  "success | - | day 2026-12-01: views 1, lookups 2, refused 2,"
 	  " mailed yes" },
+	{ "cli.audit.export", "renrakucho-admin audit export", "audit_event",
+	  "success", "NULL", "the days, the format and how many events",
+	  "success | - | 2026-04-01..2026-04-30, csv, 1234 events" },
+	{ "cli.audit.archive", "renrakucho-admin audit archive", "audit_event",
+	  "success", "the month archived (YYYY-MM)",
+	  "the month, its count, first and last id, the export's SHA-256",
+	  "success | 2021-03 | 2021-03: 5120 events, ids 1 to 5120, sha256"
+	  " 9f86d0..." },
+	{ "cli.audit.partitions", "renrakucho-admin audit partitions (timer)",
+	  "audit_event", "success", "NULL",
+	  "N partitions made (written only when N > 0)",
+	  "success | - | 1 partitions made" },
 	/* --- auditors (login db:<role>) --------------------------------- */
 	{ "auditor.query", "the auditor functions (auditor_*)", "audit_event",
 	  "success", "NULL",

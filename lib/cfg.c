@@ -107,6 +107,21 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_AUDIT_WORK_HOURS */	{ "audit_work_hours", "07:00-20:00",
 	  "Working hours in Japan time, HH:MM-HH:MM: the audit report lists "
 	  "registration lookups outside them." },
+	/* CFG_AUDIT_RETENTION_MONTHS */	{ "audit_retention_months", "60",
+	  "Months the audit trail stays in the database: \"renrakucho-admin "
+	  "audit archive\" exports and drops only months that ended at least "
+	  "this long ago (60: five years, the medical record's retention)." },
+	/* CFG_AUDIT_ARCHIVE_DIR */	{ "audit_archive_dir",
+	    "/var/lib/renrakucho/audit-archive",
+	  "Where \"renrakucho-admin audit archive\" writes each month it "
+	  "archives: YYYY-MM.jsonl and its manifest YYYY-MM.manifest." },
+	/* CFG_PICKUP_FAILURE_KEEP_DAYS */	{ "pickup_failure_keep_days", "30",
+	  "\"renrakucho-admin pickup purge\" deletes failed pickup attempts "
+	  "(kept for the per-address limit) older than this many days." },
+	/* CFG_MAIL_BODY_KEEP_DAYS */	{ "mail_body_keep_days", "0",
+	  "\"renrakucho-admin mail purge\" empties the body of mail sent this "
+	  "many days ago or more (0: at the first purge after delivery); "
+	  "address, subject and times stay for the audit." },
 };
 
 static char	*cfg_vals[CFG__MAX];

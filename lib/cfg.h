@@ -36,6 +36,10 @@ enum cfg_key {
 	CFG_AUDIT_REPORT_TO,	/* audit report's recipient ("": secretariat) */
 	CFG_AUDIT_REPORT_MIN_PATIENTS,	/* report: patients a day, at least */
 	CFG_AUDIT_WORK_HOURS,	/* report: 07:00-20:00 (Japan time) */
+	CFG_AUDIT_RETENTION_MONTHS,	/* audit archive: months kept in the database */
+	CFG_AUDIT_ARCHIVE_DIR,	/* audit archive: where the months go */
+	CFG_PICKUP_FAILURE_KEEP_DAYS,	/* pickup purge */
+	CFG_MAIL_BODY_KEEP_DAYS,	/* mail purge: bodies of sent mail */
 	CFG__MAX
 };
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <libpq-fe.h>
+#include <openssl/evp.h>
 
 #include "auth.h"
 #include "req.h"
@@ -162,4 +163,22 @@ int	cmd_auditor_list(struct adm *, int, char **);
 int	cmd_auditor_remove(struct adm *, int, char **);
 int	cmd_audit_report(struct adm *, int, char **);
 int	cmd_audit_actions(struct adm *, int, char **);
+
+/* adm_audit_export.c: audit_event's rows with from <= at < to
+ * (timestamptz text), every column, in id order, streamed through a
+ * cursor in the current transaction to out, and into md when not NULL;
+ * sum gets the count and the first and last id.  0, or -1 with a
+ * message. */
+enum adm_format { ADM_CSV, ADM_JSONL };
+struct adm_export_sum {
+	long long	 count;
+	char		 first_id[24];	/* "" when count is 0 */
+	char		 last_id[24];
+};
+int	adm_audit_stream(struct adm *, const char *from, const char *to,
+	    enum adm_format, FILE *out, EVP_MD_CTX *md,
+	    struct adm_export_sum *);
+int	cmd_audit_export(struct adm *, int, char **);
+int	cmd_audit_archive(struct adm *, int, char **);
+int	cmd_audit_partitions(struct adm *, int, char **);
 #endif

@@ -96,10 +96,12 @@ static const struct adm_def adm_defs[] = {
 	  " minute)" },
 	{ "pickup", "purge", cmd_pickup_purge, "",
 	  "delete expired certificate pickups' bundles, revoking their"
-	  " certificates; prints the count" },
+	  " certificates, and failed pickup attempts past"
+	  " pickup_failure_keep_days; prints the bundles' count" },
 	{ "mail", "purge", cmd_mail_purge, "[--days N]",
-	  "delete mail sent or given up over N (90) days ago; prints the"
-	  " count" },
+	  "delete mail sent or given up over N (90) days ago, and empty"
+	  " the bodies of mail sent past mail_body_keep_days; prints the"
+	  " mails' count" },
 	{ "check", NULL, cmd_check, "[--prometheus FILE]",
 	  "check the database, signer, CRL, certificates and mail; one line"
 	  " each, exit 1 on any problem" },
@@ -125,6 +127,19 @@ static const struct adm_def adm_defs[] = {
 	{ "audit", "actions", cmd_audit_actions, "[--markdown | --columns]",
 	  "print the audit trail's actions (what object_type, object_id and"
 	  " detail hold) or its columns; --markdown: doc/audit.md" },
+	{ "audit", "export", cmd_audit_export,
+	  "--since YYYY-MM-DD --until YYYY-MM-DD --format csv|jsonl"
+	  " [--out FILE]",
+	  "write the audit events of those days (Japan time, both"
+	  " included), every column in id order: CSV for spreadsheets or"
+	  " JSON lines" },
+	{ "audit", "archive", cmd_audit_archive, "--before YYYY-MM [--dir DIR]",
+	  "export each month partition before YYYY-MM and past"
+	  " audit_retention_months to DIR (audit_archive_dir) as"
+	  " YYYY-MM.jsonl with a manifest, then detach and drop it" },
+	{ "audit", "partitions", cmd_audit_partitions, "",
+	  "make the audit trail's partitions of this month and the next"
+	  " when missing (purge timer); prints how many it made" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

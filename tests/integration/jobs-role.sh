@@ -54,6 +54,9 @@ denied "UPDATE device_cert SET not_after = now()" 'no certificate validity chang
 denied "UPDATE mail_outbox SET to_addr = 'x@example.jp'" 'no mail readdressed'
 denied "UPDATE mail_outbox SET body = 'x'" 'no mail body changed'
 denied 'DELETE FROM schema_migration' 'no migration record deleted'
+denied 'SELECT remote_addr FROM pickup_failure LIMIT 1' 'no address of a failed pickup'
+denied "SELECT audit_partition_create('2000-01-01')" 'no partition of its choosing'
+denied "SELECT audit_partition_archive('2000-01-01', 'f', 'x', 0, NULL, NULL)" 'no archive (no partition dropped)'
 
 # --- the audit trail through jobs_audit() only --------------------------
 n_login() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE login = '$1'"; }
@@ -86,7 +89,7 @@ BIN=${ADMIN%% --conf *}
 like "$(grep '^db_jobs_dsn' "$conf")" 'user=renrakucho_jobs' 'the stack configures db_jobs_dsn'
 sed "s|^db_jobs_dsn *=.*|db_jobs_dsn = host=$TEST_TMP/nowhere dbname=renrakucho user=renrakucho_jobs|" \
     "$conf" > "$TEST_TMP/bad.conf"
-for v in 'mail deliver' 'mail purge' 'session purge' 'pickup purge' 'crl update'; do
+for v in 'mail deliver' 'mail purge' 'session purge' 'pickup purge' 'crl update' 'audit partitions'; do
 	# shellcheck disable=SC2086
 	if $BIN --conf "$TEST_TMP/bad.conf" $v > /dev/null 2>&1; then
 		fail "$v connects with db_jobs_dsn"
@@ -94,7 +97,7 @@ for v in 'mail deliver' 'mail purge' 'session purge' 'pickup purge' 'crl update'
 		pass "$v connects with db_jobs_dsn"
 	fi
 done
-for v in 'session purge' 'pickup purge'; do
+for v in 'session purge' 'pickup purge' 'audit partitions'; do
 	# shellcheck disable=SC2086
 	out=$($ADMIN $v 2>&1)
 	like "$?:$out" '^0:[0-9]+$' "$v works as the jobs' role (prints its count)"
@@ -139,7 +142,7 @@ new_sent=$(mk "now() - interval '1 hour'" 'now()' "now() - interval '3 days'")
 old_gaveup=$(mk NULL "'infinity'" "now() - interval '3 days'")
 new_gaveup=$(mk NULL "'infinity'" "now() - interval '1 hour'")
 old_waiting=$(mk NULL "now() + interval '1 hour'" "now() - interval '3 days'")
-purged() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.mail.purge' AND detail = '2 mails deleted'"; }
+purged() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.mail.purge' AND detail LIKE '2 mails deleted, % bodies emptied'"; }
 before=$(purged)
 out=$($ADMIN mail purge --days 2 2>&1)
 is "$out" 2 'mail purge --days 2 deletes two mails'

@@ -28,7 +28,8 @@ login_ok STAFF2
 login_ok OUTSIDE
 
 # Cells a spreadsheet would run as formulas, and one with a quote.
-HOSTILE=('=HYPERLINK("http://evil.example/","x")' '+1+2' '-3+4' '@SUM(A1)' 'say "hi"')
+HOSTILE=('=HYPERLINK("http://evil.example/","x")' '+1+2' '-3+4' '@SUM(A1)' 'say "hi"'
+    '＝WEBSERVICE(1)' '＠SUM(B1)')
 for b in "${HOSTILE[@]}"; do post STAFF1 "$b"; done
 N=${#HOSTILE[@]}
 
@@ -93,7 +94,9 @@ like "$csv" "\"'-3\\+4\"" 'bad CSV cell -: neutralised'
 like "$csv" "\"'@SUM\\(A1\\)\"" 'bad CSV cell @: neutralised'
 like "$csv" "\"'	=タブ$U\"" 'bad CSV cell tab: neutralised'
 like "$csv" '"say ""hi"""' 'CSV: quotes doubled'
-unlike "$csv" '(^|,)"[=+@-]' 'bad CSV: no cell starts with a formula character'
+like "$csv" "\"'＝WEBSERVICE\\(1\\)\"" 'bad CSV cell full-width ＝: neutralised'
+like "$csv" "\"'＠SUM\\(B1\\)\"" 'bad CSV cell full-width ＠: neutralised'
+unlike "$csv" '(^|,)"([=+@-]|＝|＋|－|＠)' 'bad CSV: no cell starts with a formula character'
 like "$csv" '"大社 三枝",.*"閲覧済み"' 'CSV: viewed member with status'
 like "$csv" '"今市 花子",.*"","未閲覧"' 'CSV: member who has not viewed'
 is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND object_id = '$TEAM' AND patient_id = $PID")" 1 'CSV export is an audit event'

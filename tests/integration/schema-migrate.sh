@@ -76,7 +76,11 @@ ok 'a second migrate leaves schema_migration as it was' \
 # Compared with the one schema/001-020 built, normalised alike: only the
 # dropped functions (their definitions and grants) and schema_migration's
 # columns may differ, exactly as expected.diff says.
-if pg_dump --schema-only -d "$DSN" > "$TEST_TMP/dump.sql" 2> "$TEST_TMP/dump.err"; then
+# audit_event's month partitions are named by the month migrate ran in
+# (audit-archive.sh checks them): left out, the default one stays.
+if pg_dump --schema-only -d "$DSN" \
+    --exclude-table='renrakucho.audit_event_y[0-9][0-9][0-9][0-9]m[0-9][0-9]' \
+    > "$TEST_TMP/dump.sql" 2> "$TEST_TMP/dump.err"; then
 	pass 'pg_dump of the migrated database'
 else
 	fail 'pg_dump of the migrated database' "$(cat "$TEST_TMP/dump.err")"

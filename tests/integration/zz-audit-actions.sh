@@ -17,7 +17,10 @@ $BIN audit actions > "$TEST_TMP/table" || bail "audit actions failed"
 tail -n +2 "$TEST_TMP/table" | cut -f1 | sort > "$TEST_TMP/documented"
 
 # --- the actions of this run ----------------------------------------------
-psql_tab "SELECT DISTINCT action FROM renrakucho.audit_event ORDER BY 1" |
+# (test.*: events the tests themselves place in the trail, e.g. in an old
+# month for audit-archive.sh, as the superuser; no code writes them.)
+psql_tab "SELECT DISTINCT action FROM renrakucho.audit_event
+    WHERE action NOT LIKE 'test.%' ORDER BY 1" |
     LC_ALL=C sort > "$TEST_TMP/written" || bail "cannot read audit_event"
 n=$(wc -l < "$TEST_TMP/written")
 ok "the run wrote audit events (got $n actions)" test "$n" -gt 0
@@ -28,7 +31,7 @@ is "$(LC_ALL=C comm -23 "$TEST_TMP/written" <(LC_ALL=C sort "$TEST_TMP/documente
 # outcomes, the object_type named in its object_type (NULL: an empty one,
 # or one saying "none").
 psql_tab "SELECT DISTINCT action, outcome, coalesce(object_type, '')
-    FROM renrakucho.audit_event ORDER BY 1, 2, 3" > "$TEST_TMP/shapes"
+    FROM renrakucho.audit_event WHERE action NOT LIKE 'test.%' ORDER BY 1, 2, 3" > "$TEST_TMP/shapes"
 bad=$(awk -F '\t' '
 	NR == FNR { if (FNR > 1) { out[$1] = " " $4 " "; ot[$1] = $3 }; next }
 	!($1 in out) { next }
