@@ -95,6 +95,12 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "(the CA's certificate, no key), server.crt and server.key "
 	  "(root's, 0600); \"renrakucho-admin setup\" writes them, \"check\" "
 	  "reads the two certificates, never the key." },
+	/* CFG_SEAL_FILE */		{ "seal_file",
+	    "/var/lib/renrakucho/audit-seals",
+	  "The audit chain's seals, one line each, appended by "
+	  "\"renrakucho-admin audit seal\" (renrakucho-seal.timer) and "
+	  "checked by \"audit verify\"; the signer's public key is "
+	  "seal.pub in tls_dir." },
 };
 
 static char	*cfg_vals[CFG__MAX];

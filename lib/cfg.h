@@ -33,6 +33,7 @@ enum cfg_key {
 	CFG_CERT_DAYS,
 	CFG_SIGNER_SOCKET,	/* renrakucho-signer's unix socket */
 	CFG_TLS_DIR,		/* what nginx serves: ca.crt, server.crt */
+	CFG_SEAL_FILE,		/* the audit chain's seals, appended */
 	CFG__MAX
 };
 

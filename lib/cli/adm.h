@@ -154,4 +154,6 @@ int	cmd_mail_purge(struct adm *, int, char **);
 int	cmd_check(struct adm *, int, char **);
 int	cmd_backup(struct adm *, int, char **);
 int	cmd_restore(struct adm *, int, char **);
+int	cmd_audit_verify(struct adm *, int, char **);
+int	cmd_audit_seal(struct adm *, int, char **);
 #endif

@@ -24,6 +24,7 @@ BEGIN
 		WHEN 'cli.pickup.purge' THEN 'pickup'
 		WHEN 'cli.session.purge' THEN 'session'
 		WHEN 'cli.crl.update' THEN 'device_cert'
+		WHEN 'cli.audit.seal' THEN 'audit_event'
 	END;
 	IF v_type IS NULL THEN
 		RAISE EXCEPTION 'jobs_audit: % is not an event of the jobs', p_action
