@@ -166,8 +166,11 @@ printf '%s' "${line% *}" | sed 's/^[0-9]*/999999/' > "$TEST_TMP/seal.bad"
 out=$(openssl pkeyutl -verify -pubin -inkey "$PUB" -rawin -in "$TEST_TMP/seal.bad" \
     -sigfile "$TEST_TMP/seal.sig" 2>&1)
 unlike "$out" 'Signature Verified Successfully' 'bad: and refuses it for another seq'
+is "$(stat -c '%a %U' "$RUN_DIR/signer/ca/seal.key")" '600 renrakucho-signer' \
+    'seal.key is the signer''s alone (0600), beside ca.key'
 ok 'the CGIs'' user cannot read the seal key' \
     runuser -u renrakucho -- test ! -r "$RUN_DIR/signer/ca/seal.key"
+ok 'it can read the public key' runuser -u renrakucho -- test -r "$PUB"
 
 # SEAL of what is not in the chain is refused and audited.
 sd0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'signer.seal' AND outcome = 'denied'")
