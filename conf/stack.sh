@@ -24,7 +24,7 @@
 #   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL MAIL_FROM CERT_DAYS
 #
 #   STACK_JOBS    1 (default): run the jobs the package's timers run
-#                 (mail delivery every 5 s, CRL and purges every
+#                 (mail delivery every 5 s, CRL, purges and audit seal every
 #                 STACK_JOBS_PERIOD seconds, 300); 0: stop them, so that
 #                 mail stays in the outbox until `mail deliver`
 #
@@ -256,6 +256,9 @@ make_layout() {
 	# The CGIs and the jobs (both renrakucho) send mail, and the admin
 	# CLI run by root.
 	mkdir_as "$RUN_DIR/mail" 0750 "$CGI_USER:$CGI_USER"
+	# The audit chain's seals (seal_file): appended by the jobs'
+	# "audit seal" as renrakucho, read by anyone.
+	mkdir_as "$RUN_DIR/seal" 0755 "$CGI_USER:$CGI_USER"
 	local f
 	for f in pgbouncer.log postgresql-start.log; do
 		touch "$LOG_DIR/$f"
@@ -607,7 +610,7 @@ start_jobs() {
 	[ "$STACK_JOBS" = 1 ] || { log "jobs off (STACK_JOBS=$STACK_JOBS)"; return 0; }
 	install -m 0755 -o root -g root "${ADMIN_BIN%% *}" \
 	    "$RUN_DIR/bin/$JOBS_ADMIN_NAME"
-	log "starting the jobs (mail every 5 s, CRL and purges every ${STACK_JOBS_PERIOD} s)"
+	log "starting the jobs (mail every 5 s, CRL, purges and the audit seal every ${STACK_JOBS_PERIOD} s)"
 	(
 		cd /
 		exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
@@ -637,6 +640,8 @@ run_jobs() {
 			    jobs_admin pickup purge && jobs_admin mail purge &&
 			    jobs_admin audit partitions; } 2>&1) ||
 			    log "$(date -u +%FT%TZ) crl/purge failed: $out"
+			out=$(jobs_admin audit seal 2>&1) ||
+			    log "$(date -u +%FT%TZ) audit seal failed: $out"
 		fi
 		sleep 5 &
 		wait $! || true
@@ -683,6 +688,8 @@ setup_ca() {
 	as_signer "$SIGNER_BIN" init --ca-dir "$SIGNER_CA_DIR" \
 	    --cn "renrakucho demo CA" > /dev/null || die "renrakucho-signer init failed"
 	install -m 0644 -o root -g root "$SIGNER_CA_DIR/ca.crt" "$CA_DIR/ca.crt"
+	# The seals' public key, where auditors find it (tls_dir).
+	install -m 0644 -o root -g root "$SIGNER_CA_DIR/seal.pub" "$CA_DIR/seal.pub"
 	if [ ! -f "$CA_DIR/server.crt" ] || [ ! -f "$CA_DIR/server.key" ] ||
 	    ! openssl verify -CAfile "$CA_DIR/ca.crt" "$CA_DIR/server.crt" > /dev/null 2>&1; then
 		log "issuing the server certificate"

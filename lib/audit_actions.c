@@ -287,6 +287,17 @@ const struct audit_action audit_actions[] = {
 	  "audit_event", "success", "NULL",
 	  "N partitions made (written only when N > 0)",
 	  "success | - | 1 partitions made" },
+	{ "cli.audit.verify", "renrakucho-admin audit verify", "audit_event",
+	  "success failure", "NULL",
+	  "success: how many events from which seq, how many seals;"
+	  " failure: the first finding, naming the event's seq and id",
+	  "failure | - | event seq 57 (id 60) was changed: its content does"
+	  " not give its hash" },
+	{ "cli.audit.seal", "renrakucho-admin audit seal (timer)",
+	  "audit_event", "success",
+	  "the seq sealed (NULL when written as the jobs' role)",
+	  "the seq and hash sealed",
+	  "success | 1234 | seq 1234 hash 9f86d081884c7d65..." },
 	/* --- auditors (login db:<role>) --------------------------------- */
 	{ "auditor.query", "the auditor functions (auditor_*)", "audit_event",
 	  "success", "NULL",
@@ -295,6 +306,10 @@ const struct audit_action audit_actions[] = {
 	  "success | - | auditor_patient_events_by_kana(?, ?, 2026-11-01,"
 	  " 2026-12-01): patients {42}" },
 	/* --- the certificate signer (login renrakucho-signer) ------------- */
+	{ "signer.seal", "renrakucho-signer", "audit_event", "success denied",
+	  "the seq to seal",
+	  "hash <64 hex>; denied: no such chain event, cannot sign the seal",
+	  "success | 1234 | hash 9f86d081884c7d65..." },
 	{ "signer.sign", "renrakucho-signer", "cert_issuance",
 	  "success denied",
 	  "the issuance (cert_issuance.id); NULL when malformed",
@@ -332,6 +347,12 @@ const struct audit_column audit_columns[] = {
 	  " (refused: not a member, no CSRF token, ...)." },
 	{ "detail", "More about the event, in words (never a password or"
 	  " patient data); per action in doc/audit.md." },
+	{ "seq", "Place in the hash chain: 1, 2, 3, ... without gaps, in the"
+	  " order written (set by the database, not the writer)." },
+	{ "prev_hash", "hash of the event seq - 1 (32 zero bytes for seq 1)." },
+	{ "hash", "SHA-256 of prev_hash followed by the event's canonical"
+	  " content (004_audit_chain.sql, README \"The audit trail\");"
+	  " computed by the database on insert." },
 };
 
 const size_t audit_ncolumns = sizeof(audit_columns) / sizeof(audit_columns[0]);

@@ -122,6 +122,12 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "\"renrakucho-admin mail purge\" empties the body of mail sent this "
 	  "many days ago or more (0: at the first purge after delivery); "
 	  "address, subject and times stay for the audit." },
+	/* CFG_SEAL_FILE */		{ "seal_file",
+	    "/var/lib/renrakucho/audit-seals",
+	  "The audit chain's seals, one line each, appended by "
+	  "\"renrakucho-admin audit seal\" (renrakucho-seal.timer) and "
+	  "checked by \"audit verify\"; the signer's public key is "
+	  "seal.pub in tls_dir." },
 };
 
 static char	*cfg_vals[CFG__MAX];

@@ -40,6 +40,7 @@ enum cfg_key {
 	CFG_AUDIT_ARCHIVE_DIR,	/* audit archive: where the months go */
 	CFG_PICKUP_FAILURE_KEEP_DAYS,	/* pickup purge */
 	CFG_MAIL_BODY_KEEP_DAYS,	/* mail purge: bodies of sent mail */
+	CFG_SEAL_FILE,		/* the audit chain's seals, appended */
 	CFG__MAX
 };
 

@@ -165,3 +165,29 @@ signer_crl(int days, char **pem, size_t *len, char *err, size_t n)
 	}
 	return 0;
 }
+
+int
+signer_seal(long long seq, const char *hash, char *line, size_t ln,
+    char *err, size_t n)
+{
+	char	 req[128], *body, *nl;
+	size_t	 len;
+
+	if (strlen(hash) != 64 || strspn(hash, "0123456789abcdef") != 64) {
+		snprintf(err, n, "bad hash");
+		return -1;
+	}
+	snprintf(req, sizeof(req), "SEAL %lld %s\n", seq, hash);
+	if (signer_ask(req, &body, &len, err, n) == -1)
+		return -1;
+	if ((nl = strchr(body, '\n')) != NULL)
+		*nl = '\0';
+	if (body[0] == '\0' || strlen(body) >= ln) {
+		free(body);
+		snprintf(err, n, "signer: no seal in the answer");
+		return -1;
+	}
+	memcpy(line, body, strlen(body) + 1);
+	free(body);
+	return 0;
+}

@@ -20,4 +20,8 @@ int	signer_sign(const char *issuance_id, char **pem, char *err, size_t n);
 /* CRL with nextUpdate days ahead ("CRL <days>"): the CRL PEM into *pem
  * (malloc'd), its length in *len. */
 int	signer_crl(int days, char **pem, size_t *len, char *err, size_t n);
+/* SEAL seq hash (the audit chain's event seq, its hash in hex): the
+ * seal line (lib/seal.h, no newline) into line (size ln). */
+int	signer_seal(long long seq, const char *hash, char *line, size_t ln,
+	    char *err, size_t n);
 #endif

@@ -274,3 +274,23 @@ tap_run_scripts() {
 	printf '1..%d\n' "$n"
 	[ $failed = 0 ]
 }
+
+# signer_req SOCKET USER LINE: LINE sent to renrakucho-signer's SOCKET as
+# the OS user USER; prints its whole answer.
+signer_req() {
+	(cd / && runuser -u "$2" -- python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(20)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+s.shutdown(socket.SHUT_WR)
+out = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())
+' "$1" "$3")
+}

@@ -181,4 +181,6 @@ int	adm_audit_stream(struct adm *, const char *from, const char *to,
 int	cmd_audit_export(struct adm *, int, char **);
 int	cmd_audit_archive(struct adm *, int, char **);
 int	cmd_audit_partitions(struct adm *, int, char **);
+int	cmd_audit_verify(struct adm *, int, char **);
+int	cmd_audit_seal(struct adm *, int, char **);
 #endif

@@ -4,7 +4,8 @@
  *
  *  1. the CA: "renrakucho-signer init" run as the signer's user, which
  *     alone reads the key; its certificate copied to tls_dir/ca.crt
- *     (0644), for nginx and clients;
+ *     (0644), for nginx and clients, and the audit seals' public key
+ *     to tls_dir/seal.pub;
  *  2. the server certificate for --san: root makes the key
  *     (tls_dir/server.key, 0600 root) and has "renrakucho-signer
  *     server-cert" sign its public key (tls_dir/server.crt);
@@ -322,6 +323,35 @@ setup_mkdir(struct adm *a, const char *path, mode_t mode, uid_t uid,
 
 /* --- 1, 2: the CA and the server certificate --------------------------- */
 
+/* dir/name copied to tls/name (0644 root), unless it holds the same. */
+static int
+setup_publish(struct adm *a, struct setup *s, const char *dir,
+    const char *tls, const char *name, const char *what)
+{
+	char	 src[PATH_MAX], copy[PATH_MAX], *have = NULL, *pem;
+	int	 rc = -1;
+
+	snprintf(src, sizeof(src), "%s/%s", dir, name);
+	snprintf(copy, sizeof(copy), "%s/%s", tls, name);
+	if ((pem = setup_read(src)) == NULL) {
+		adm_errx(a, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	have = setup_read(copy);
+	if (have != NULL && strcmp(have, pem) == 0)
+		setup_say(s, 0, "%s: kept (%s)", what, copy);
+	else {
+		if (setup_write(a, copy, pem, strlen(pem), 0644, 0, 0) == -1)
+			goto out;
+		setup_say(s, 1, "%s: written (%s)", what, copy);
+	}
+	rc = 0;
+out:
+	free(have);
+	free(pem);
+	return rc;
+}
+
 static int
 setup_ca(struct adm *a, struct setup *s)
 {
@@ -329,12 +359,11 @@ setup_ca(struct adm *a, struct setup *s)
 	struct passwd	*pw;
 	struct stat	 st;
 	const char	*tls = cfg_get(CFG_TLS_DIR);
-	char		 crt[PATH_MAX], parent[PATH_MAX], copy[PATH_MAX], *p,
-			*have = NULL, *pem = NULL;
+	char		 crt[PATH_MAX], parent[PATH_MAX], *p;
 	char *const	 argv[] = { (char *)SETUP_SIGNER, (char *)"init",
 	    (char *)"--ca-dir", (char *)dir, (char *)"--cn",
 	    (char *)s->ca_cn, NULL };
-	int		 existed, rc = -1;
+	int		 existed;
 
 	if ((pw = getpwnam(SETUP_SIGNER_USER)) == NULL) {
 		adm_errx(a, "no user %s (the package creates it)",
@@ -360,26 +389,14 @@ setup_ca(struct adm *a, struct setup *s)
 	setup_say(s, !existed, "CA: %s (%s)", existed ? "kept" : "created",
 	    dir);
 
-	if ((pem = setup_read(crt)) == NULL) {
-		adm_errx(a, "%s: %s", crt, strerror(errno));
-		goto out;
-	}
 	if (setup_mkdir(a, tls, 0755, 0, 0) == -1)
-		goto out;
-	snprintf(copy, sizeof(copy), "%s/ca.crt", tls);
-	have = setup_read(copy);
-	if (have != NULL && strcmp(have, pem) == 0)
-		setup_say(s, 0, "CA certificate: kept (%s)", copy);
-	else {
-		if (setup_write(a, copy, pem, strlen(pem), 0644, 0, 0) == -1)
-			goto out;
-		setup_say(s, 1, "CA certificate: written (%s)", copy);
-	}
-	rc = 0;
-out:
-	free(have);
-	free(pem);
-	return rc;
+		return -1;
+	/* The CA certificate, and the audit seals' public key (the
+	 * signer's init made it), for nginx and auditors. */
+	if (setup_publish(a, s, dir, tls, "ca.crt", "CA certificate") == -1 ||
+	    setup_publish(a, s, dir, tls, "seal.pub", "audit seal key") == -1)
+		return -1;
+	return 0;
 }
 
 static int

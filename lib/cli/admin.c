@@ -5,8 +5,8 @@
  * This file holds the verb table, option parsing, usage and the helpers
  * every verb shares; each verb group has its file (adm_migrate.c,
  * adm_ca.c, adm_account.c, adm_cert.c, adm_mail.c, adm_housekeeping.c,
- * adm_check.c, adm_backup.c, adm_setup.c), and adm_help.c prints the
- * manual pages from the tables.
+ * adm_check.c, adm_backup.c, adm_setup.c, adm_audit_chain.c), and
+ * adm_help.c prints the manual pages from the tables.
  *
  * It talks to PostgreSQL with the owner DSN (never through pgbouncer's
  * transaction pool), or for the routine verbs the timers run (mail, the
@@ -140,6 +140,13 @@ static const struct adm_def adm_defs[] = {
 	{ "audit", "partitions", cmd_audit_partitions, "",
 	  "make the audit trail's partitions of this month and the next"
 	  " when missing (purge timer); prints how many it made" },
+	{ "audit", "verify", cmd_audit_verify, "[--from SEQ]",
+	  "recompute the audit trail's hash chain and check every seal;"
+	  " exit 1 naming the first event changed, deleted, inserted or"
+	  " reordered" },
+	{ "audit", "seal", cmd_audit_seal, "",
+	  "have renrakucho-signer seal the chain's head; append the seal"
+	  " to seal_file and syslog (timer: hourly)" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

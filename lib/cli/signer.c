@@ -18,6 +18,8 @@
  *	SIGN <id>		OK, the certificate PEM and the CA's, or ERR
  *	CRL [<days>]		OK and the CRL PEM (nextUpdate 7 days, or
  *				days, ahead)
+ *	SEAL <seq> <hash>	OK and a seal line of the audit chain
+ *				(lib/seal.h), or ERR
  * SIGN signs cert_issuance row id only if it exists, is not signed and
  * was recorded in the last SIGNER_FRESH, for a facility still active:
  * with the row's public key, O = the facility's name, CN = the row's
@@ -26,6 +28,13 @@
  * the certificate is answered only once that committed.  A refused SIGN
  * is answered "ERR <reason>" and audited (action signer.sign, outcome
  * denied).  Each request is logged as one line on standard error.
+ *
+ * SEAL signs, with DIR/seal.key (Ed25519, made by init beside ca.key),
+ * only a (seq, hash) that is an event of the chain in the database now
+ * (audit_event, 004_audit_chain.sql), with the signer's own clock; each
+ * SEAL is audited (signer.seal: success, or denied with the reason).
+ * init also writes DIR/seal.pub, and --copy-cert copies it beside the
+ * CA certificate's copy, where auditors find it.
  *
  * The CRL lists every revoked device certificate not yet a day past its
  * expiry, and every certificate signed more than SIGNER_GRACE ago for
@@ -55,6 +64,7 @@
 #include "pki.h"
 #include "pki_ca.h"
 #include "pki_int.h"
+#include "seal.h"
 
 #define SIGNER_PROG	"renrakucho-signer"
 #define SIGNER_LINE_MAX	128
@@ -142,6 +152,31 @@ signer_slurp(FILE *f, size_t max, size_t *lenp)
 
 /* --- init, server-cert ------------------------------------------------ */
 
+/* DIR/seal.pub beside --copy-cert's copy of ca.crt. */
+static int
+signer_copy_pub(const struct signer_opts *o)
+{
+	char		 dst[4096];
+	const char	*slash = strrchr(o->copy_cert, '/');
+	char		*pem;
+	size_t		 len;
+	int		 rc;
+
+	if (slash == NULL)
+		snprintf(dst, sizeof(dst), "%s", SEAL_PUB);
+	else if (snprintf(dst, sizeof(dst), "%.*s/%s",
+	    (int)(slash - o->copy_cert), o->copy_cert, SEAL_PUB) >=
+	    (int)sizeof(dst))
+		return 1;
+	if (seal_pub_pem(o->ca_dir, &pem, &len) == -1)
+		return 1;
+	rc = pki_write_file(dst, pem, len, 0644, 1) == -1 ? 1 : 0;
+	free(pem);
+	if (rc == 0)
+		printf("copied %s/%s to %s\n", o->ca_dir, SEAL_PUB, dst);
+	return rc;
+}
+
 static int
 signer_init(const struct signer_opts *o)
 {
@@ -170,6 +205,10 @@ signer_init(const struct signer_opts *o)
 			return 1;
 		printf("created %s\n", cp);
 	}
+	if ((rc = seal_keygen(o->ca_dir)) == -1)
+		return 1;
+	if (rc == 1)
+		printf("created %s/%s\n", o->ca_dir, SEAL_PUB);
 	if (o->copy_cert == NULL)
 		return 0;
 	if ((f = fopen(cp, "re")) == NULL) {
@@ -187,6 +226,8 @@ signer_init(const struct signer_opts *o)
 	free(pem);
 	if (rc == 0)
 		printf("copied %s to %s\n", cp, o->copy_cert);
+	if (rc == 0)
+		rc = signer_copy_pub(o);
 	return rc;
 }
 
@@ -414,6 +455,80 @@ out:
 	PQclear(r);
 }
 
+/* One signer.seal event in a transaction of its own. */
+static int
+signer_seal_audit(PGconn *c, const char *seq, const char *outcome,
+    const char *detail)
+{
+	const char *const p[] = { seq, outcome, detail };
+
+	if (db_begin(c) == -1 || db_cmd(c, "INSERT INTO"
+	    " renrakucho.audit_event (login, action, object_type, object_id,"
+	    " outcome, detail) VALUES ('" SIGNER_PROG "', 'signer.seal',"
+	    " 'audit_event', $1, $2, $3)", 3, p) == -1 ||
+	    db_commit(c) == -1) {
+		db_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* SEAL <seq> <hash>: signed only when audit_event holds that seq with
+ * that hash now. */
+static void
+signer_seal(PGconn *c, int fd, const char *ca_dir, const char *arg)
+{
+	PGresult	*r = NULL;
+	struct seal	 s;
+	const char	*p[2], *why = NULL;
+	char		 seq[20], hash[65], detail[96], *e;
+	long long	 n;
+	size_t		 len;
+
+	len = strcspn(arg, " ");
+	if (len == 0 || len > 18 || strspn(arg, "0123456789") != len ||
+	    arg[0] == '0' || arg[len] != ' ' || !seal_hash_ok(arg + len + 1)) {
+		log_err("SEAL: malformed request");
+		signer_err(fd, "malformed seal request");
+		return;
+	}
+	memcpy(seq, arg, len);
+	seq[len] = '\0';
+	memcpy(hash, arg + len + 1, 65);
+	n = strtoll(seq, &e, 10);
+	p[0] = seq;
+	p[1] = hash;
+	if ((r = db_exec(c, "SELECT count(*) AS n FROM renrakucho.audit_event"
+	    " WHERE seq = $1::bigint AND hash = decode($2, 'hex')", 2,
+	    p)) == NULL || PQntuples(r) != 1) {
+		signer_err(fd, "database unavailable");
+		goto out;
+	}
+	if (strcmp(db_get(r, 0, "n"), "1") != 0)
+		why = "no such chain event";
+	else if (seal_sign(ca_dir, n, hash, &s) == -1)
+		why = "cannot sign the seal";
+	snprintf(detail, sizeof(detail), "%s%s", why != NULL ? why :
+	    "hash ", why != NULL ? "" : hash);
+	if (signer_seal_audit(c, seq, why != NULL ? "denied" : "success",
+	    detail) == -1) {
+		log_err("SEAL %s: the audit event failed", seq);
+		signer_err(fd, "database error");
+		goto out;
+	}
+	if (why != NULL) {
+		log_err("SEAL %s: refused: %s", seq, why);
+		signer_err(fd, why);
+		goto out;
+	}
+	log_info("SEAL %s: sealed %s", seq, hash);
+	signer_send(fd, "OK\n", 3);
+	signer_send(fd, s.line, strlen(s.line));
+	signer_send(fd, "\n", 1);
+out:
+	PQclear(r);
+}
+
 /* Reads one request line (bounded, timed) into line. 0/-1. */
 static int
 signer_readline(int fd, char *line, size_t n)
@@ -480,7 +595,7 @@ signer_one(int fd, const struct signer_opts *o)
 		return;
 	}
 	if (strncmp(line, "SIGN ", 5) != 0 && strcmp(line, "CRL") != 0 &&
-	    strncmp(line, "CRL ", 4) != 0) {
+	    strncmp(line, "CRL ", 4) != 0 && strncmp(line, "SEAL ", 5) != 0) {
 		log_err("unknown request");
 		signer_err(fd, "unknown request");
 		return;
@@ -491,7 +606,9 @@ signer_one(int fd, const struct signer_opts *o)
 		signer_err(fd, "database unavailable");
 		return;
 	}
-	if (line[0] == 'S')
+	if (strncmp(line, "SEAL ", 5) == 0)
+		signer_seal(c, fd, o->ca_dir, line + 5);
+	else if (line[0] == 'S')
 		signer_sign(c, fd, o->ca_dir, line + 5);
 	else
 		signer_crl(c, fd, o->ca_dir, line[3] == ' ' ? line + 4 : NULL);

@@ -25,6 +25,7 @@ BEGIN
 		WHEN 'cli.session.purge' THEN 'session'
 		WHEN 'cli.crl.update' THEN 'device_cert'
 		WHEN 'cli.audit.partitions' THEN 'audit_event'
+		WHEN 'cli.audit.seal' THEN 'audit_event'
 	END;
 	IF v_type IS NULL THEN
 		RAISE EXCEPTION 'jobs_audit: % is not an event of the jobs', p_action

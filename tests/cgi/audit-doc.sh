@@ -14,7 +14,7 @@ ADMIN=$BUILD_DIR/renrakucho-admin
 # written_actions DIR: every action string literal the sources under DIR
 # write, one per line, sorted.  Actions are area.verb: any dotted
 # lower-case literal, in C ("..." of a .c file) or SQL ('...', also inside C's SQL),
-# that is not a file name (config.h, ca.crt, receipts.csv), an aliased
+# that is not a file name (config.h, ca.crt, seal.pub, receipts.csv), an aliased
 # column (a.last_login_at) or a schema-qualified name (renrakucho.x).
 # The few one-word actions of the sign-in (login, csrf, ...) are found as
 # the action argument of the functions that write events, or as an
@@ -30,7 +30,7 @@ written_actions() {
 			grep -rhoE --include='*.c' --include='*.sql' "$@" \
 			    "'[a-z][a-z0-9_]*(\.[a-z0-9_]+)+'" lib cgi-bin schema
 		} | tr -d "\"'" |
-		    grep -vE '\.(h|c|sql|crt|key|pem|p12|tar|conf|csv|dump|md|txt|html|xhtml|tmp|log|env|[0-9])$' |
+		    grep -vE '\.(h|c|sql|crt|key|pub|pem|p12|tar|conf|csv|dump|md|txt|html|xhtml|tmp|log|env|[0-9])$' |
 		    grep -vE '^([a-z]|renrakucho)\.'
 		grep -rhoE --include='*.c' "$@" \
 		    '(\.action = |(app_audit|adm_audit|team_open|team_lock|member_patient|join_denied|message_open)\([a-z]+, )"[a-z]+"' \

@@ -90,7 +90,8 @@ renrakucho-pgbouncer.service renrakucho-crl.timer renrakucho-crl.service
 renrakucho-mail.timer renrakucho-mail.service renrakucho-purge.timer
 renrakucho-purge.service renrakucho-signer.socket renrakucho-signer.service
 renrakucho-crl.path renrakucho-crl-reload.service
-renrakucho-audit-report.timer renrakucho-audit-report.service"
+renrakucho-audit-report.timer renrakucho-audit-report.service
+renrakucho-seal.timer renrakucho-seal.service"
 for u in $UNITS; do
 	has "lib/systemd/system/$u"
 done
@@ -244,7 +245,8 @@ for l in User=renrakucho ProtectSystem=full PrivateTmp=yes ProtectHome=yes; do
 done
 is "$m" '' 'renrakucho-mail.service runs as renrakucho, sandboxed short of blocking sendmail'
 for u in renrakucho-fcgiwrap.service renrakucho-pgbouncer.service \
-    renrakucho-crl.service renrakucho-purge.service; do
+    renrakucho-crl.service renrakucho-purge.service \
+    renrakucho-seal.service; do
 	f=$X/lib/systemd/system/$u
 	m=
 	for l in User=renrakucho NoNewPrivileges=yes ProtectSystem=strict \

@@ -17,23 +17,7 @@ KEY=$RUN_DIR/signer/ca/ca.key
 [ -S "$SOCK" ] || bail "no signer socket in $CONF"
 
 # req USER LINE: LINE sent to the signer as USER; its whole answer.
-req() {
-	(cd / && runuser -u "$1" -- python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(20)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
-sys.stdout.write(out.decode())
-' "$SOCK" "$2")
-}
+req() { signer_req "$SOCK" "$1" "$2"; }
 first() { printf '%s\n' "$1" | head -n 1; }
 denied() {	# denied: the signer's refused requests so far
 	psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'signer.sign' AND outcome = 'denied'"
