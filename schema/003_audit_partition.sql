@@ -128,6 +128,7 @@ CREATE TABLE audit_archive (
 	count		bigint NOT NULL CHECK (count >= 0),
 	first_id	bigint,
 	last_id		bigint,
+	seqs		int8multirange NOT NULL DEFAULT '{}',
 	archived_at	timestamptz NOT NULL DEFAULT now()
 );
 
@@ -139,6 +140,7 @@ COMMENT ON COLUMN audit_archive.month IS 'The month, its first day (Japan time).
 COMMENT ON COLUMN audit_archive.file IS 'The export''s path (YYYY-MM.jsonl in audit_archive_dir); its manifest is YYYY-MM.manifest beside it.';
 COMMENT ON COLUMN audit_archive.sha256 IS 'SHA-256 of the export file, hex.';
 COMMENT ON COLUMN audit_archive.count IS 'How many events the export holds.';
+COMMENT ON COLUMN audit_archive.seqs IS 'The places in the hash chain (audit_event.seq) the month held: audit verify takes them as archived, not deleted, when the seal of each range''s last event (YYYY-MM.seal beside the export, and seal_file) gives the hash the next event links to.';
 COMMENT ON COLUMN audit_archive.first_id IS 'The first event''s id (NULL: none).';
 COMMENT ON COLUMN audit_archive.last_id IS 'The last event''s id (NULL: none).';
 COMMENT ON COLUMN audit_archive.archived_at IS 'When the partition was dropped.';

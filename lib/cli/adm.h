@@ -183,4 +183,7 @@ int	cmd_audit_archive(struct adm *, int, char **);
 int	cmd_audit_partitions(struct adm *, int, char **);
 int	cmd_audit_verify(struct adm *, int, char **);
 int	cmd_audit_seal(struct adm *, int, char **);
+/* adm_audit_chain.c: line (a seal, lib/seal.h) and a newline at the end
+ * of seal_file, in one write, synced: 0 or -1 with a message. */
+int	adm_seal_append(struct adm *, const char *);
 #endif

@@ -18,8 +18,11 @@
 #include <libpq-fe.h>
 #include <openssl/evp.h>
 
+#include "buf.h"
 #include "cfg.h"
 #include "db.h"
+#include "seal.h"
+#include "signer.h"
 #include "adm.h"
 
 /* Months past retention and before --before ($1, YYYY-MM; $2, months),
@@ -38,16 +41,6 @@ static const char sql_months[] =
     " AND c.relname ~ '^audit_event_y[0-9]{4}m[0-9]{2}$') p"
     " WHERE m < to_date($1, 'YYYY-MM') ORDER BY m";
 
-/* The hook where the manifest (at its final path, before the directory
- * is synced and anything dropped) is signed: 0, or -1 with a message,
- * which removes the month's files and keeps the partition. */
-static int
-archive_seal_manifest(const char *path)
-{
-	(void)path;	/* no seal yet: the manifest's SHA-256 stands alone */
-	return 0;
-}
-
 /* Writes all of s to fd: 0 or -1 (errno). */
 static int
 adm_write_all(int fd, const char *s, size_t n)
@@ -64,6 +57,68 @@ adm_write_all(int fd, const char *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* The month's places in the hash chain ($1 <= at < $2): the ranges of
+ * seq it holds, and the last event of each range (its seq and hash),
+ * which audit verify needs sealed to bridge the gap the month leaves. */
+static const char sql_runs[] =
+    "SELECT e.seq, encode(e.hash, 'hex') AS hash,"
+    " (SELECT coalesce(range_agg(int8range(seq, seq, '[]')), '{}')::text"
+    " FROM audit_event WHERE at >= $1::timestamptz AND at < $2::timestamptz)"
+    " AS seqs"
+    " FROM audit_event e WHERE e.at >= $1::timestamptz"
+    " AND e.at < $2::timestamptz AND NOT EXISTS (SELECT 1 FROM audit_event n"
+    " WHERE n.seq = e.seq + 1 AND n.at >= $1::timestamptz"
+    " AND n.at < $2::timestamptz) ORDER BY e.seq";
+
+/* The last event of each of the month's ranges (runs) sealed by the
+ * signer (which checks it is in audit_event as given), the seal lines
+ * written to sealpath (created, synced; never over one there) and
+ * appended to seal_file: 0, or -1 with a message.  Run before the
+ * month's own event, so no chain lock is held while the signer writes
+ * its event. */
+static int
+archive_seal(struct adm *a, const PGresult *runs, const char *sealpath)
+{
+	char		 line[SEAL_LINE_MAX], err[256];
+	struct buf	 b;
+	long long	 seq;
+	int		 i, fd = -1, rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < PQntuples(runs); i++) {
+		seq = strtoll(db_get(runs, i, "seq"), NULL, 10);
+		if (signer_seal(seq, db_get(runs, i, "hash"), line,
+		    sizeof(line), err, sizeof(err)) == -1) {
+			adm_errx(a, "seal of seq %lld: %s", seq, err);
+			goto out;
+		}
+		buf_printf(&b, "%s\n", line);
+		if (adm_seal_append(a, line) == -1)
+			goto out;
+	}
+	if (b.oom) {
+		adm_errx(a, "out of memory");
+		goto out;
+	}
+	if ((fd = open(sealpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		adm_errx(a, "%s: %s", sealpath, strerror(errno));
+		goto out;
+	}
+	if (adm_write_all(fd, b.p != NULL ? b.p : "", b.len) == -1 ||
+	    fsync(fd) == -1) {
+		adm_errx(a, "%s: %s", sealpath, strerror(errno));
+		unlink(sealpath);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+	return rc;
 }
 
 /* fsync of a directory, so the names in it are on disk too. */
@@ -90,20 +145,24 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 {
 	const char		*month = db_get(m, row, "month");
 	char			 file[4096], tmp[4200], man[4096], mtmp[4200];
-	char			 sha[2 * EVP_MAX_MD_SIZE + 1], text[512];
+	char			 sealf[4096];
+	char			 sha[2 * EVP_MAX_MD_SIZE + 1];
 	char			 detail[256], count[24];
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen = 0, i;
 	struct adm_export_sum	 sum;
 	EVP_MD_CTX		*ctx = NULL;
 	FILE			*out = NULL;
-	const char		*p[6];
+	const char		*p[7], *seqs;
+	PGresult		*runs = NULL;
+	char			 text[1024];
 	int			 fd = -1, linked = 0, rc = -1, n;
 
 	snprintf(file, sizeof(file), "%s/%s.jsonl", dir, month);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	snprintf(man, sizeof(man), "%s/%s.manifest", dir, month);
 	snprintf(mtmp, sizeof(mtmp), "%s.tmp", man);
+	snprintf(sealf, sizeof(sealf), "%s/%s.seal", dir, month);
 	if (db_begin(a->db) == -1)
 		goto out;
 	p[0] = db_get(m, row, "first");
@@ -139,9 +198,22 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 	for (i = 0; i < mdlen; i++)
 		snprintf(sha + 2 * i, 3, "%02x", md[i]);
 
+	p[0] = db_get(m, row, "from_ts");
+	p[1] = db_get(m, row, "to_ts");
+	if ((runs = db_exec(a->db, sql_runs, 2, p)) == NULL) {
+		adm_dberr(a, month);
+		goto out;
+	}
+	seqs = PQntuples(runs) > 0 ? db_get(runs, 0, "seqs") : "{}";
 	n = snprintf(text, sizeof(text), "month: %s\nfile: %s.jsonl\n"
-	    "first_id: %s\nlast_id: %s\ncount: %lld\nsha256: %s\n", month,
-	    month, sum.first_id, sum.last_id, sum.count, sha);
+	    "first_id: %s\nlast_id: %s\ncount: %lld\nsha256: %s\n"
+	    "seqs: %s\nseals: %s.seal\n", month, month, sum.first_id,
+	    sum.last_id, sum.count, sha, seqs, month);
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		adm_errx(a, "%s: the month's chain is in too many pieces"
+		    " (seq %s)", month, seqs);
+		goto out;
+	}
 	if ((fd = open(mtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1 || adm_write_all(fd, text, (size_t)n) == -1 ||
 	    fsync(fd) == -1) {
@@ -164,8 +236,9 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 	linked = 2;
 	unlink(tmp);
 	unlink(mtmp);
-	if (archive_seal_manifest(man) == -1)
+	if (archive_seal(a, runs, sealf) == -1)
 		goto out;
+	linked = 3;
 	if (adm_sync_dir(dir) == -1) {
 		adm_errx(a, "%s: %s", dir, strerror(errno));
 		goto out;
@@ -177,8 +250,11 @@ archive_month(struct adm *a, const char *dir, const PGresult *m, int row)
 	p[3] = count;
 	p[4] = sum.count > 0 ? sum.first_id : NULL;
 	p[5] = sum.count > 0 ? sum.last_id : NULL;
+	p[6] = seqs;
+	p[0] = db_get(m, row, "first");
 	if (db_cmd(a->db, "SELECT audit_partition_archive($1::date, $2, $3,"
-	    " $4::bigint, $5::bigint, $6::bigint)", 6, p) == -1) {
+	    " $4::bigint, $5::bigint, $6::bigint, $7::int8multirange)", 7,
+	    p) == -1) {
 		adm_dberr(a, month);
 		goto out;
 	}
@@ -204,7 +280,10 @@ out:
 			unlink(file);
 		if (linked >= 2)
 			unlink(man);
+		if (linked >= 3)
+			unlink(sealf);
 	}
+	PQclear(runs);
 	return rc;
 }
 

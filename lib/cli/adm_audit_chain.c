@@ -210,7 +210,47 @@ struct chain_state {
 	long long	 last_seal_ok;	/* seq of the last seal that matched */
 	char		 prev[65];	/* stored hash of the event before */
 	char		 why[512];
+	char		*archived;	/* audit_archive's seqs, all months */
+	long long	 narchived;	/* events bridged as archived */
 };
+
+/* Events seq lo to hi are missing before an event whose prev_hash is
+ * prev: 1 when audit archive took them (audit_archive.seqs holds them
+ * all) and a seal of seq hi gives prev (so the archived events are the
+ * ones the chain had); 0 when they are not archived; 2 when they are
+ * but no seal bridges them (st->why); -1 error. */
+static int
+chain_bridge(struct adm *a, struct chain_state *st,
+    const struct chain_seals *ss, long long lo, long long hi,
+    const char *prev, long long seq, const char *id)
+{
+	char		 ls[24], hs[24];
+	const char	*p[3] = { st->archived, ls, hs };
+	PGresult	*r;
+	size_t		 i;
+	int		 in;
+
+	snprintf(ls, sizeof(ls), "%lld", lo);
+	snprintf(hs, sizeof(hs), "%lld", hi);
+	if ((r = db_exec(a->db, "SELECT $1::int8multirange @>"
+	    " int8range($2::bigint, $3::bigint, '[]') AS covered", 3,
+	    p)) == NULL) {
+		adm_dberr(a, "audit_archive");
+		return -1;
+	}
+	in = *db_get(r, 0, "covered") == 't';
+	PQclear(r);
+	if (!in)
+		return 0;
+	for (i = 0; i < ss->n; i++)
+		if (ss->v[i].seq == hi && prev != NULL &&
+		    strcmp(ss->v[i].hash, prev) == 0)
+			return 1;
+	snprintf(st->why, sizeof(st->why), "events seq %lld to %lld are"
+	    " archived (audit_archive) but no seal of seq %lld gives the"
+	    " prev_hash of event seq %lld (id %s)", lo, hi, hi, seq, id);
+	return 2;
+}
 
 /* Where the event whose hash is hash is in the chain: its seq, or -1. */
 static long long
@@ -239,11 +279,10 @@ chain_row(struct adm *a, const PGresult *r, int i, struct chain_state *st,
 			*sp = db_get(r, i, "prev_hash");
 	long long	 seq = strtoll(db_get(r, i, "seq"), NULL, 10), at;
 	struct seal	*s;
+	int		 v, bridged = 0;
 
-	if (st->checked == 0) {
+	if (st->checked == 0)
 		st->first = seq;
-		st->want = seq;
-	}
 	if (seq < st->want) {
 		snprintf(st->why, sizeof(st->why), "event seq %lld (id %s)"
 		    " was inserted: seq %lld is in the chain already", seq, id,
@@ -251,12 +290,26 @@ chain_row(struct adm *a, const PGresult *r, int i, struct chain_state *st,
 		return 1;
 	}
 	if (seq > st->want) {
-		snprintf(st->why, sizeof(st->why), "event seq %lld was"
-		    " deleted: the chain goes from seq %lld to seq %lld (id %s)",
-		    st->want, st->want - 1, seq, id);
+		if ((v = chain_bridge(a, st, ss, st->want, seq - 1, sp, seq,
+		    id)) == -1 || v == 2)
+			return v == 2 ? 1 : -1;
+		if (v == 0) {
+			snprintf(st->why, sizeof(st->why), "event seq %lld was"
+			    " deleted: the chain goes from seq %lld to seq %lld"
+			    " (id %s)", st->want, st->want - 1, seq, id);
+			return 1;
+		}
+		st->narchived += seq - st->want;
+		bridged = 1;
+	}
+	if (seq == 1 && (sp == NULL || strspn(sp, "0") != 64 ||
+	    sp[64] != '\0')) {
+		snprintf(st->why, sizeof(st->why), "event seq 1 (id %s) was"
+		    " inserted or replaced: its prev_hash is not zero", id);
 		return 1;
 	}
-	if (st->checked > 0 && (sp == NULL || strcmp(sp, st->prev) != 0)) {
+	if (st->checked > 0 && !bridged &&
+	    (sp == NULL || strcmp(sp, st->prev) != 0)) {
 		at = sp != NULL ? chain_find(a, sp) : -1;
 		if (at > seq)
 			snprintf(st->why, sizeof(st->why), "event seq %lld"
@@ -333,7 +386,18 @@ chain_walk(struct adm *a, long long from, struct chain_state *st,
 	*head = hseq;
 	snprintf(hhash, sizeof(hhash), "%s", db_get(r, 0, "hash"));
 	PQclear(r);
+	if ((r = db_exec(a->db, "SELECT coalesce(range_agg(s), '{}')::text"
+	    " AS seqs FROM audit_archive, unnest(seqs) s", 0, NULL)) == NULL) {
+		adm_dberr(a, "audit_archive");
+		goto out;
+	}
+	if ((st->archived = strdup(db_get(r, 0, "seqs"))) == NULL) {
+		adm_errx(a, "out of memory");
+		goto out;
+	}
+	PQclear(r);
 	r = NULL;
+	st->want = from;
 	if (db_cmd(a->db, "DECLARE chain NO SCROLL CURSOR FOR " CHAIN_SELECT
 	    " WHERE seq >= $1::bigint ORDER BY seq, id", 1, p) == -1) {
 		adm_dberr(a, "audit_event");
@@ -432,6 +496,7 @@ cmd_audit_verify(struct adm *a, int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	rc = chain_walk(a, from, &st, &ss, &head);
 	free(ss.v);
+	free(st.archived);
 	if (rc == -1)
 		return 1;
 	if (rc == 1) {
@@ -444,16 +509,20 @@ cmd_audit_verify(struct adm *a, int argc, char **argv)
 	    " %lld seals", st.checked, from, st.seals_ok);
 	if (chain_audit(a, "cli.audit.verify", NULL, "success", detail) == -1)
 		return 1;
-	printf("audit chain intact: %lld events checked (seq %lld to %lld),"
-	    " %lld seals verified\n", st.checked, st.checked > 0 ?
-	    st.first : from, st.checked > 0 ? st.want - 1 : from - 1,
-	    st.seals_ok);
+	if (st.narchived > 0)
+		printf("audit chain intact: %lld events checked (seq %lld to"
+		    " %lld, %lld archived), %lld seals verified\n", st.checked,
+		    from, st.want - 1, st.narchived, st.seals_ok);
+	else
+		printf("audit chain intact: %lld events checked (seq %lld to"
+		    " %lld), %lld seals verified\n", st.checked, st.checked >
+		    0 ? st.first : from, st.checked > 0 ? st.want - 1 :
+		    from - 1, st.seals_ok);
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
-/* line and a newline at the end of seal_file, in one write. */
-static int
-chain_append(struct adm *a, const char *line)
+int
+adm_seal_append(struct adm *a, const char *line)
 {
 	const char	*path = cfg_get(CFG_SEAL_FILE);
 	char		 buf[SEAL_LINE_MAX + 2];
@@ -530,7 +599,7 @@ cmd_audit_seal(struct adm *a, int argc, char **argv)
 		adm_errx(a, "the signer's seal does not verify with %s", pub);
 		return 1;
 	}
-	if (chain_append(a, line) == -1)
+	if (adm_seal_append(a, line) == -1)
 		return 1;
 	openlog(ADM_PROG, LOG_PID, LOG_AUTH);
 	syslog(LOG_NOTICE, "audit seal: %s", line);

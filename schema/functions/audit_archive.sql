@@ -111,7 +111,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION audit_partition_archive(p_month date,
 	p_file text, p_sha256 text, p_count bigint, p_first bigint,
-	p_last bigint)
+	p_last bigint, p_seqs int8multirange)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = renrakucho
@@ -121,16 +121,19 @@ DECLARE
 	v_count bigint;
 	v_first bigint;
 	v_last bigint;
+	v_seqs int8multirange;
 BEGIN
-	EXECUTE format('SELECT count(*), min(id), max(id) FROM %I', v_name)
-	INTO v_count, v_first, v_last;
+	EXECUTE format('SELECT count(*), min(id), max(id),
+	    coalesce(range_agg(int8range(seq, seq, ''[]'')), ''{}'') FROM %I', v_name)
+	INTO v_count, v_first, v_last, v_seqs;
 	IF v_count <> p_count OR v_first IS DISTINCT FROM p_first
-	    OR v_last IS DISTINCT FROM p_last THEN
-		RAISE EXCEPTION 'audit_partition_archive: % holds % events (% to %), the export %',
-		    v_name, v_count, v_first, v_last, p_count;
+	    OR v_last IS DISTINCT FROM p_last OR v_seqs <> p_seqs THEN
+		RAISE EXCEPTION 'audit_partition_archive: % holds % events (% to %, seq %), the export % (seq %)',
+		    v_name, v_count, v_first, v_last, v_seqs, p_count, p_seqs;
 	END IF;
-	INSERT INTO audit_archive (month, file, sha256, count, first_id, last_id)
-	VALUES (p_month, p_file, p_sha256, p_count, p_first, p_last);
+	INSERT INTO audit_archive (month, file, sha256, count, first_id,
+	    last_id, seqs)
+	VALUES (p_month, p_file, p_sha256, p_count, p_first, p_last, p_seqs);
 	EXECUTE format('ALTER TABLE audit_event DETACH PARTITION %I', v_name);
 	EXECUTE format('DROP TABLE %I', v_name);
 END
@@ -138,7 +141,7 @@ $$;
 
 REVOKE ALL ON FUNCTION audit_partition_lock(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION audit_partition_archive(date, text, text, bigint,
-	bigint, bigint) FROM PUBLIC;
+	bigint, bigint, int8multirange) FROM PUBLIC;
 
 -- Every partition guarded (the delta's and the default one too), and
 -- the current and next months' made.

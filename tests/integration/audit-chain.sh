@@ -56,7 +56,7 @@ events() {
 	local i
 	for i in $(seq 1 "$1"); do
 		psql_app "SELECT renrakucho.page_audit(NULL, 'chain-test', NULL,
-		    '192.0.2.$i', 'chain.test', 'team', '$2-$i', NULL, 'success',
+		    '192.0.2.$i', 'test.chain.test', 'team', '$2-$i', NULL, 'success',
 		    'test event $i')" > /dev/null || return 1
 	done
 }
@@ -86,7 +86,7 @@ doc=$(psql_owner "SELECT hash = sha256(prev_hash ||
     convert_to('+chain-test', 'UTF8') || '\\x00'::bytea ||
     convert_to('-', 'UTF8') || '\\x00'::bytea ||
     convert_to('+192.0.2.3', 'UTF8') || '\\x00'::bytea ||
-    convert_to('+chain.test', 'UTF8') || '\\x00'::bytea ||
+    convert_to('+test.chain.test', 'UTF8') || '\\x00'::bytea ||
     convert_to('+team', 'UTF8') || '\\x00'::bytea ||
     convert_to('+first-3', 'UTF8') || '\\x00'::bytea ||
     convert_to('-', 'UTF8') || '\\x00'::bytea ||
@@ -97,9 +97,9 @@ is "$doc" t 'hash = SHA-256(prev_hash || the fields as the README documents them
 
 # A writer's own seq and hash are replaced.
 psql_app "INSERT INTO renrakucho.audit_event (action, outcome, seq, prev_hash, hash)
-    VALUES ('chain.forged', 'success', 1, '\\x00', '\\x00')" > /dev/null
+    VALUES ('test.chain.forged', 'success', 1, '\\x00', '\\x00')" > /dev/null
 is "$(psql_owner "SELECT seq || ' ' || length(hash) FROM renrakucho.audit_event
-    WHERE action = 'chain.forged'")" "$((n + 1)) 32" 'bad: the seq and hash an INSERT gives are replaced'
+    WHERE action = 'test.chain.forged'")" "$((n + 1)) 32" 'bad: the seq and hash an INSERT gives are replaced'
 out=$(psql_app "UPDATE renrakucho.audit_chain_head SET seq = 1" 2>&1)
 like "$out" 'permission denied' 'bad: the app cannot write the chain head'
 out=$(_psql "$JOBS_DSN" "UPDATE renrakucho.audit_chain_head SET seq = 1" 2>&1)
@@ -112,7 +112,7 @@ n=$(n_events)
 for w in 1 2 3 4; do
 	( for i in $(seq 1 25); do
 		echo "SELECT renrakucho.page_audit(NULL, 'chain-w$w', NULL, NULL,
-		    'chain.concurrent', NULL, NULL, NULL, 'success', '$i');"
+		    'test.chain.concurrent', NULL, NULL, NULL, 'success', '$i');"
 	done | psql "$APP_DSN" -X -q -v ON_ERROR_STOP=1 > /dev/null ) &
 done
 wait
@@ -256,9 +256,9 @@ tamper 'one deleted' \
 # An event put in the middle, linked and hashed as the trigger would.
 tamper 'one inserted in the middle' \
     "INSERT INTO renrakucho.audit_event (login, action, outcome, detail, seq, prev_hash, hash, at)
-     SELECT 'chain-test', 'chain.test', 'success', 'inserted later', $K, prev_hash,
+     SELECT 'chain-test', 'test.chain.test', 'success', 'inserted later', $K, prev_hash,
        sha256(prev_hash || renrakucho.audit_chain_content($K, at, NULL, 'chain-test', NULL,
-       NULL, 'chain.test', NULL, NULL, NULL, 'success', 'inserted later')), at
+       NULL, 'test.chain.test', NULL, NULL, NULL, 'success', 'inserted later')), at
      FROM renrakucho.audit_event WHERE seq = $K" \
     "event seq $K (id $ID_NEXT) was inserted: seq $K is in the chain already"
 
@@ -322,10 +322,10 @@ sed -i "s|^schema_dir *=.*|schema_dir = $TEST_TMP/old|" "$OLD_CONF"
 $BIN --conf "$OLD_CONF" migrate > /dev/null 2> "$TEST_TMP/err"
 is "$?" 0 'migrate without the chain'
 for i in 1 2 3 4; do
-	qdb rk_chain_old "SELECT renrakucho.page_audit(NULL, 'old', NULL, NULL, 'chain.old',
+	qdb rk_chain_old "SELECT renrakucho.page_audit(NULL, 'old', NULL, NULL, 'test.chain.old',
 	    NULL, NULL, NULL, 'success', NULL)" > /dev/null
 done
-is "$(qdb rk_chain_old "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'chain.old'")" 4 \
+is "$(qdb rk_chain_old "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'test.chain.old'")" 4 \
     'four events before the chain'
 on=$(qdb rk_chain_old "SELECT count(*) FROM renrakucho.audit_event")
 sed -i "s|^schema_dir *=.*|schema_dir = $SCHEMA|" "$OLD_CONF"
@@ -339,7 +339,7 @@ rm -f "$SEALS"
 out=$($BIN --conf "$OLD_CONF" audit verify 2>&1)
 is "$out" "audit chain intact: $on events checked (seq 1 to $on), 0 seals verified" \
     'and verify finds the chain the delta made intact'
-qdb rk_chain_old "SELECT renrakucho.page_audit(NULL, 'new', NULL, NULL, 'chain.new',
+qdb rk_chain_old "SELECT renrakucho.page_audit(NULL, 'new', NULL, NULL, 'test.chain.new',
     NULL, NULL, NULL, 'success', NULL)" > /dev/null
 out=$($BIN --conf "$OLD_CONF" audit verify 2>&1)
 is "$out" "audit chain intact: $((on + 2)) events checked (seq 1 to $((on + 2))), 0 seals verified" \

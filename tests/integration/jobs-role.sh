@@ -56,7 +56,7 @@ denied "UPDATE mail_outbox SET body = 'x'" 'no mail body changed'
 denied 'DELETE FROM schema_migration' 'no migration record deleted'
 denied 'SELECT remote_addr FROM pickup_failure LIMIT 1' 'no address of a failed pickup'
 denied "SELECT audit_partition_create('2000-01-01')" 'no partition of its choosing'
-denied "SELECT audit_partition_archive('2000-01-01', 'f', 'x', 0, NULL, NULL)" 'no archive (no partition dropped)'
+denied "SELECT audit_partition_archive('2000-01-01', 'f', 'x', 0, NULL, NULL, '{}')" 'no archive (no partition dropped)'
 
 # --- the audit trail through jobs_audit() only --------------------------
 n_login() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE login = '$1'"; }

@@ -77,7 +77,7 @@ ok 'a second migrate leaves schema_migration as it was' \
 # dropped functions (their definitions and grants) and schema_migration's
 # columns may differ, exactly as expected.diff says.
 # audit_event's month partitions are named by the month migrate ran in
-# (audit-archive.sh checks them): left out, the default one stays.
+# (zy-audit-archive.sh checks them): left out, the default one stays.
 if pg_dump --schema-only -d "$DSN" \
     --exclude-table='renrakucho.audit_event_y[0-9][0-9][0-9][0-9]m[0-9][0-9]' \
     > "$TEST_TMP/dump.sql" 2> "$TEST_TMP/dump.err"; then

@@ -18,7 +18,7 @@ tail -n +2 "$TEST_TMP/table" | cut -f1 | sort > "$TEST_TMP/documented"
 
 # --- the actions of this run ----------------------------------------------
 # (test.*: events the tests themselves place in the trail, e.g. in an old
-# month for audit-archive.sh, as the superuser; no code writes them.)
+# month for zy-audit-archive.sh, as the superuser; no code writes them.)
 psql_tab "SELECT DISTINCT action FROM renrakucho.audit_event
     WHERE action NOT LIKE 'test.%' ORDER BY 1" |
     LC_ALL=C sort > "$TEST_TMP/written" || bail "cannot read audit_event"
