@@ -21,9 +21,14 @@ DO $$
 BEGIN
 	ALTER ROLE renrakucho_auditor SET pgaudit.log = 'all';
 	ALTER ROLE renrakucho_owner SET pgaudit.log = 'all';
+	-- The owner's work is done by the role db_owner_dsn logs in as
+	-- (renrakucho_owner has no login; migrate, the admin CLI and a
+	-- DBA's psql are postgres): all its statements in this database.
+	EXECUTE format('ALTER ROLE %I IN DATABASE %I SET pgaudit.log = %L',
+	    session_user, current_database(), 'all');
 EXCEPTION WHEN insufficient_privilege OR undefined_object THEN
-	RAISE WARNING 'pgaudit.log not set for renrakucho_auditor and renrakucho_owner: %',
-	    SQLERRM;
+	RAISE WARNING 'pgaudit.log not set for renrakucho_auditor, renrakucho_owner and %: %',
+	    session_user, SQLERRM;
 END
 $$;
 

@@ -102,6 +102,12 @@ is "$n" 1 'the refused SELECT of patient names is in the log too (its ERROR and 
 n=$(grep -c "AUDIT: SESSION,[0-9]*,[0-9]*,ROLE,CREATE ROLE,,,\"CREATE ROLE \"\"$NAME\"\" LOGIN IN ROLE renrakucho_auditor PASSWORD <REDACTED>\"" "$PGLOG")
 is "$n" 1 'pgaudit logged the CREATE ROLE of auditor add (role class, for everyone), its password redacted'
 
+tag="pgaudit-owner-$$"
+psql_owner "SELECT '$tag'" > /dev/null
+sleep 1
+n=$(grep -c "postgres@renrakucho .*AUDIT: SESSION,[0-9]*,[0-9]*,READ,SELECT,,,SELECT '$tag',<not logged>" "$PGLOG")
+is "$n" 1 'a statement of the owner'"'"'s login (db_owner_dsn: postgres) is logged once by pgaudit'
+
 # --- remove -----------------------------------------------------------------
 out=$($ADMIN auditor remove "$NAME" 2>&1)
 is "$?:$out" "0:$NAME removed" 'auditor remove NAME'
