@@ -32,7 +32,9 @@ login_home STAFF1
 # on the unique index, and fails with 23505 once the other session
 # commits.
 {
-	printf '%s\n' "BEGIN;" \
+	# (pgaudit logs the superuser's statements as typed, by design:
+	# this fixture's session turns it off for itself.)
+	printf '%s\n' "SET pgaudit.log = 'none';" "BEGIN;" \
 	    "WITH p AS (INSERT INTO renrakucho.patient (name, kana, kana_key, birth_date,
 	      sex, address, municipality_code, registered_by)
 	      SELECT '記録 試験', '$KANA', renrakucho.kana_key('$KANA'), '$BIRTH', 'female',
@@ -75,7 +77,10 @@ unlike "$pg" 'DETAIL:' "PostgreSQL's log has no DETAIL"
 
 kana_key=$(psql_owner "SELECT renrakucho.kana_key('$KANA')")
 for f in $LOGS; do
-	got=$(since "$f")
+	# Without pgaudit's lines of this test's own psql (the superuser's
+	# statements are logged as typed, by design: README, "pgaudit"); the
+	# app never logs in as postgres.
+	got=$(since "$f" | grep -v '^[-0-9: .]*UTC \[[0-9]*\] postgres@renrakucho LOG:  AUDIT: SESSION,')
 	unlike "$got" "$KANA|$kana_key" "$f: no kana"
 	unlike "$got" "$BIRTH" "$f: no birth date"
 done
