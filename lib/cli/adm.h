@@ -165,8 +165,8 @@ int	cmd_audit_report(struct adm *, int, char **);
 int	cmd_audit_actions(struct adm *, int, char **);
 
 /* adm_audit_export.c: audit_event's rows with from <= at < to
- * (timestamptz text), every column, in id order, streamed through a
- * cursor in the current transaction to out, and into md when not NULL;
+ * (timestamptz text), every column and at_utc, in id order, streamed
+ * through a cursor in the current transaction to out, and into md when not NULL;
  * sum gets the count and the first and last id.  0, or -1 with a
  * message. */
 enum adm_format { ADM_CSV, ADM_JSONL };
