@@ -436,9 +436,13 @@ chain_audit(struct adm *a, const char *action, const char *oid,
 int
 cmd_audit_verify(struct adm *a, int argc, char **argv)
 {
-	const char		*from_s = NULL;
+	const char		*from_s = NULL, *archive = NULL,
+				*seals = NULL, *pub = NULL;
 	const struct adm_opt	 opts[] = {
 		{ .name = "from", .val = &from_s },
+		{ .name = "archive", .val = &archive },
+		{ .name = "seals", .val = &seals },
+		{ .name = "pub", .val = &pub },
 		{ .name = NULL }
 	};
 	struct chain_seals	 ss;
@@ -449,6 +453,11 @@ cmd_audit_verify(struct adm *a, int argc, char **argv)
 
 	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
+	/* An export checked offline: no database, no event. */
+	if (archive != NULL && from_s == NULL)
+		return adm_audit_verify_archive(a, archive, seals, pub);
+	if (archive != NULL || seals != NULL || pub != NULL)
+		return adm_usage(a, 1);
 	if (from_s != NULL && adm_num(a, "--from", from_s, 1,
 	    INT64_MAX / 2, &from) == -1)
 		return 2;
