@@ -9,10 +9,11 @@
 # of the README's content gives the exported hashes.  Then, each on a
 # copy: a character of one detail changed, a line deleted, two lines
 # swapped, a line cut short, an event relinked inside a run and at a
-# run's start (prev_hash and hash forged consistently), a seal's
-# signature altered, a run end's seal dropped: exit 1 naming the event
-# by seq and id.  An archive from before at_utc (at alone) still
-# verifies.  Runs with demo.env sourced.
+# run's start (prev_hash and hash forged consistently), a run's sealed
+# end rewritten (detail and hash), a seal's signature altered, a run
+# end's seal dropped: exit 1 naming the event by seq and id.  An
+# archive from before at_utc (at alone) still verifies.  Runs with
+# demo.env sourced.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${ADMIN:-}" ] || bail "no ADMIN: source demo.env"
 trap 'rm -rf "$TEST_TMP"' EXIT
@@ -68,9 +69,9 @@ like "$(cut -d' ' -f1 "$TEST_TMP/a.seal" | tr '\n' ' ')" "^$((A + 2)) $((A + 3))
 
 # The README's content recomputed in Python: the export's at_utc,
 # prev_hash and hash are all it takes.
-# hashes.py check FILE | relink FILE LINE: "ok" when every line's hash
-# recomputes; or the file with LINE's prev_hash forged and its hash
-# recomputed.
+# hashes.py check FILE | relink FILE LINE | rewrite FILE LINE: "ok"
+# when every line's hash recomputes; or the file with LINE's prev_hash
+# forged, or its detail changed, and its hash recomputed.
 cat > "$TEST_TMP/hashes.py" <<'PY'
 import hashlib, json, sys
 F = ['seq', 'at_utc', 'account_id', 'login', 'cert_serial', 'remote_addr',
@@ -84,7 +85,10 @@ if sys.argv[1] == 'check':
 else:
     n = int(sys.argv[3]) - 1
     o = json.loads(lines[n])
-    o['prev_hash'] = hashlib.sha256(b'forged').hexdigest()
+    if sys.argv[1] == 'relink':
+        o['prev_hash'] = hashlib.sha256(b'forged').hexdigest()
+    else:
+        o['detail'] += ' (rewritten)'
     o['hash'] = h(o)
     lines[n] = json.dumps(o, ensure_ascii=False, separators=(',', ':'))
     print('\n'.join(lines))
@@ -175,6 +179,10 @@ bad 'an event relinked inside a run, its hash recomputed' "$T" "$S" \
 python3 "$TEST_TMP/hashes.py" relink "$F" 4 > "$T"
 bad "a run's first event relinked, its hash recomputed" "$T" "$S" \
     "event seq $((A + 4)) (id $I4, line 4) does not follow event seq $((A + 3)): its prev_hash is not the hash sealed at $(sed -n 2p "$S" | cut -d' ' -f3)"
+
+python3 "$TEST_TMP/hashes.py" rewrite "$F" 3 > "$T"
+bad "a run's sealed end rewritten, its hash recomputed" "$T" "$S" \
+    "event seq $((A + 2)) (id $I3, line 3) does not match its seal of $(sed -n 1p "$S" | cut -d' ' -f3)"
 
 python3 -c '
 import sys
