@@ -518,13 +518,18 @@ adm_audit_verify_archive(struct adm *a, const char *file, const char *seals,
 	}
 	if (off_chain(a, file, f, &ss, &sum) == -1)
 		goto out;
+	/* An archive emptied would otherwise pass. */
+	if (sum.events == 0) {
+		adm_errx(a, "%s: no events: nothing to verify", file);
+		goto out;
+	}
 	if (sum.runs_text.oom || sum.out_text.oom) {
 		adm_errx(a, "out of memory");
 		goto out;
 	}
 	printf("archive intact: %lld events in %lld runs (seq %s), %lld seals"
-	    " verified%s%s%s\n", sum.events, sum.runs, sum.runs > 0 ?
-	    sum.runs_text.p : "none", sum.seals, sum.outside > 0 ? "; " : "",
+	    " verified%s%s%s\n", sum.events, sum.runs, sum.runs_text.p,
+	    sum.seals, sum.outside > 0 ? "; " : "",
 	    sum.outside > 0 ? sum.out_text.p : "", sum.outside > 0 ?
 	    ", outside this file" : "");
 	rc = fflush(stdout) == EOF ? 1 : 0;

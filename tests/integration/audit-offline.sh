@@ -11,9 +11,9 @@
 # swapped, a line cut short, an event relinked inside a run and at a
 # run's start (prev_hash and hash forged consistently), a run's sealed
 # end rewritten (detail and hash), a seal's signature altered, a run
-# end's seal dropped: exit 1 naming the event by seq and id.  An
-# archive from before at_utc (at alone) still verifies.  Runs with
-# demo.env sourced.
+# end's seal dropped, the file emptied: exit 1 naming the event by seq
+# and id.  An archive from before at_utc (at alone) still verifies.
+# Runs with demo.env sourced.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${ADMIN:-}" ] || bail "no ADMIN: source demo.env"
 trap 'rm -rf "$TEST_TMP"' EXIT
@@ -216,5 +216,7 @@ bad "the seal of the first run's end dropped" "$F" "$TEST_TMP/x.seal" \
 head -n 5 "$F" > "$T"
 bad 'the last line deleted' "$T" "$S" \
     "event seq $((A + 5)) (id $I5, line 5) ends the file but no seal covers it"
+: > "$T"
+bad 'an empty file' "$T" "$S" "$T: no events: nothing to verify"
 
 done_testing
