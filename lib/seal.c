@@ -28,6 +28,57 @@ seal_hash_ok(const char *s)
 	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
+int
+seal_unhex(const char *s, unsigned char out[32])
+{
+	int	 i, hi, lo;
+
+	if (s == NULL || !seal_hash_ok(s))
+		return -1;
+	for (i = 0; i < 32; i++) {
+		hi = s[2 * i] <= '9' ? s[2 * i] - '0' : s[2 * i] - 'a' + 10;
+		lo = s[2 * i + 1] <= '9' ? s[2 * i + 1] - '0' :
+		    s[2 * i + 1] - 'a' + 10;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int
+seal_chain_hash(const unsigned char prev[32],
+    const char *const v[SEAL_CHAIN_FIELDS], char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[32];
+	unsigned int		 mdlen = 0;
+	EVP_MD_CTX		*ctx;
+	int			 j, ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, prev, 32) == 1;
+	for (j = 0; ok && j < SEAL_CHAIN_FIELDS; j++) {
+		if (j > 0 && EVP_DigestUpdate(ctx, "", 1) != 1)
+			ok = 0;
+		else if (v[j] == NULL)
+			ok = EVP_DigestUpdate(ctx, "-", 1) == 1;
+		else
+			ok = EVP_DigestUpdate(ctx, "+", 1) == 1 &&
+			    EVP_DigestUpdate(ctx, v[j], strlen(v[j])) == 1;
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	for (j = 0; j < 32; j++) {
+		out[2 * j] = hex[md[j] >> 4];
+		out[2 * j + 1] = hex[md[j] & 15];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
 static char *
 seal_pubkey_pem(EVP_PKEY *key, size_t *lenp)
 {

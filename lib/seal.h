@@ -43,4 +43,18 @@ EVP_PKEY *seal_pub_load(const char *path);
 int	 seal_check(EVP_PKEY *pub, const char *line, struct seal *s);
 /* A lower-case hex SHA-256: 64 digits [0-9a-f]. */
 int	 seal_hash_ok(const char *);
+/* Its 32 bytes: 0, or -1 when s is NULL or not such a hash. */
+int	 seal_unhex(const char *s, unsigned char out[32]);
+
+/* The chain's canonical content (README, "The hash chain and its
+ * seals"): the fields seq, at (UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ),
+ * account_id, login, cert_serial, remote_addr, action, object_type,
+ * object_id, patient_id, outcome, detail, each "-" when NULL and "+"
+ * with its text otherwise, joined by NUL bytes.  Its hash
+ * SHA-256(prev || content), as 64 lower-case hex digits into out: 0 or
+ * -1.  audit verify (the database) and audit verify --archive (an
+ * export) both hash with it. */
+#define SEAL_CHAIN_FIELDS	12
+int	 seal_chain_hash(const unsigned char prev[32],
+	    const char *const v[SEAL_CHAIN_FIELDS], char out[65]);
 #endif

@@ -165,8 +165,8 @@ int	cmd_audit_report(struct adm *, int, char **);
 int	cmd_audit_actions(struct adm *, int, char **);
 
 /* adm_audit_export.c: audit_event's rows with from <= at < to
- * (timestamptz text), every column, in id order, streamed through a
- * cursor in the current transaction to out, and into md when not NULL;
+ * (timestamptz text), every column and at_utc, in id order, streamed
+ * through a cursor in the current transaction to out, and into md when not NULL;
  * sum gets the count and the first and last id.  0, or -1 with a
  * message. */
 enum adm_format { ADM_CSV, ADM_JSONL };
@@ -186,4 +186,10 @@ int	cmd_audit_seal(struct adm *, int, char **);
 /* adm_audit_chain.c: line (a seal, lib/seal.h) and a newline at the end
  * of seal_file, in one write, synced: 0 or -1 with a message. */
 int	adm_seal_append(struct adm *, const char *);
+/* adm_audit_offline.c: audit verify --archive, without the database
+ * (and without the configuration when pub is given); seals NULL: file
+ * with .jsonl replaced by .seal; pub NULL: tls_dir's seal.pub.  The
+ * exit status. */
+int	adm_audit_verify_archive(struct adm *, const char *file,
+	    const char *seals, const char *pub);
 #endif

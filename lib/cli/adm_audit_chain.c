@@ -144,17 +144,7 @@ out:
 static int
 chain_unhex(const char *s, unsigned char out[32])
 {
-	int	 i, hi, lo;
-
-	if (s == NULL || !seal_hash_ok(s))
-		return -1;
-	for (i = 0; i < 32; i++) {
-		hi = s[2 * i] <= '9' ? s[2 * i] - '0' : s[2 * i] - 'a' + 10;
-		lo = s[2 * i + 1] <= '9' ? s[2 * i + 1] - '0' :
-		    s[2 * i + 1] - 'a' + 10;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return seal_unhex(s, out);
 }
 
 /* SHA-256(prev || content) of row i, as 64 hex digits into out. */
@@ -162,43 +152,16 @@ static int
 chain_hash(const PGresult *r, int i, const unsigned char prev[32],
     char out[65])
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[32];
-	unsigned int		 mdlen = 0;
-	EVP_MD_CTX		*ctx;
-	const char		*v;
-	int			 j, col, ok;
+	const char	*v[SEAL_CHAIN_FIELDS];
+	int		 j, col;
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, prev, 32) == 1;
-	for (j = 0; ok && chain_fields[j] != NULL; j++) {
-		col = PQfnumber(r, chain_fields[j]);
-		if (j > 0)
-			ok = EVP_DigestUpdate(ctx, "", 1) == 1;
-		if (!ok || col < 0) {
-			ok = 0;
-			break;
-		}
-		if (PQgetisnull(r, i, col))
-			ok = EVP_DigestUpdate(ctx, "-", 1) == 1;
-		else {
-			v = PQgetvalue(r, i, col);
-			ok = EVP_DigestUpdate(ctx, "+", 1) == 1 &&
-			    EVP_DigestUpdate(ctx, v, strlen(v)) == 1;
-		}
+	for (j = 0; j < SEAL_CHAIN_FIELDS; j++) {
+		if (chain_fields[j] == NULL ||
+		    (col = PQfnumber(r, chain_fields[j])) < 0)
+			return -1;
+		v[j] = PQgetisnull(r, i, col) ? NULL : PQgetvalue(r, i, col);
 	}
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -1;
-	for (j = 0; j < 32; j++) {
-		out[2 * j] = hex[md[j] >> 4];
-		out[2 * j + 1] = hex[md[j] & 15];
-	}
-	out[64] = '\0';
-	return 0;
+	return seal_chain_hash(prev, v, out);
 }
 
 /* The verdict on a chain that fails: one line, and the event. */
@@ -473,9 +436,13 @@ chain_audit(struct adm *a, const char *action, const char *oid,
 int
 cmd_audit_verify(struct adm *a, int argc, char **argv)
 {
-	const char		*from_s = NULL;
+	const char		*from_s = NULL, *archive = NULL,
+				*seals = NULL, *pub = NULL;
 	const struct adm_opt	 opts[] = {
 		{ .name = "from", .val = &from_s },
+		{ .name = "archive", .val = &archive },
+		{ .name = "seals", .val = &seals },
+		{ .name = "pub", .val = &pub },
 		{ .name = NULL }
 	};
 	struct chain_seals	 ss;
@@ -486,6 +453,11 @@ cmd_audit_verify(struct adm *a, int argc, char **argv)
 
 	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
+	/* An export checked offline: no database, no event. */
+	if (archive != NULL && from_s == NULL)
+		return adm_audit_verify_archive(a, archive, seals, pub);
+	if (archive != NULL || seals != NULL || pub != NULL)
+		return adm_usage(a, 1);
 	if (from_s != NULL && adm_num(a, "--from", from_s, 1,
 	    INT64_MAX / 2, &from) == -1)
 		return 2;

@@ -1,8 +1,10 @@
 /* renrakucho-admin audit export: the audit trail between two dates,
- * every column of audit_event (whatever columns it has: e.*) in id
- * order, as CSV for spreadsheets (lib/csv.c) or as JSON lines; streamed
- * through a cursor, never the whole range in memory.  adm_audit_stream
- * is also what audit archive writes a month with. */
+ * every column of audit_event (whatever columns it has: e.*) and at_utc,
+ * the time as the hash chain hashes it (so that audit verify --archive
+ * can check the file alone), in id order, as CSV for spreadsheets
+ * (lib/csv.c) or as JSON lines; streamed through a cursor, never the
+ * whole range in memory.  adm_audit_stream is also what audit archive
+ * writes a month with. */
 #include "config.h"
 
 #include <errno.h>
@@ -147,7 +149,9 @@ adm_audit_stream(struct adm *a, const char *from, const char *to,
 	    NULL) == -1 || db_cmd(a->db, "SET LOCAL statement_timeout = 0",
 	    0, NULL) == -1 ||
 	    db_cmd(a->db, "DECLARE adm_audit_export NO SCROLL CURSOR FOR"
-	    " SELECT e.* FROM audit_event e WHERE e.at >= $1::timestamptz"
+	    " SELECT e.*, to_char(e.at AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at_utc"
+	    " FROM audit_event e WHERE e.at >= $1::timestamptz"
 	    " AND e.at < $2::timestamptz ORDER BY e.id", 2, p) == -1) {
 		adm_dberr(a, "audit_event");
 		goto out;

@@ -140,10 +140,12 @@ static const struct adm_def adm_defs[] = {
 	{ "audit", "partitions", cmd_audit_partitions, "",
 	  "make the audit trail's partitions of this month and the next"
 	  " when missing (purge timer); prints how many it made" },
-	{ "audit", "verify", cmd_audit_verify, "[--from SEQ]",
+	{ "audit", "verify", cmd_audit_verify, "[--from SEQ] | --archive"
+	  " FILE.jsonl [--seals FILE] [--pub PEM]",
 	  "recompute the audit trail's hash chain and check every seal;"
 	  " exit 1 naming the first event changed, deleted, inserted or"
-	  " reordered" },
+	  " reordered; --archive: an export's or archive's JSON lines"
+	  " against its seals (FILE.seal), without the database" },
 	{ "audit", "seal", cmd_audit_seal, "",
 	  "have renrakucho-signer seal the chain's head; append the seal"
 	  " to seal_file and syslog (timer: hourly)" },

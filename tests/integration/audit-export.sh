@@ -1,11 +1,11 @@
 #!/bin/bash
 # renrakucho-admin audit export --since D --until D --format csv|jsonl
 # [--out FILE]: every column of audit_event (as the catalogue lists
-# them) for those days in Japan time, in id order, nothing outside them;
-# the CSV has a BOM, CRLF line ends, every cell quoted and formula cells
-# neutralised (full-width ＝, a blank before =); the JSON lines parse;
-# the export is itself an event (cli.audit.export with the range).  Runs
-# with demo.env sourced.
+# them) and at_utc for those days in Japan time, in id order, nothing
+# outside them; the CSV has a BOM, CRLF line ends, every cell quoted
+# and formula cells neutralised (full-width ＝, a blank before =); the
+# JSON lines parse; the export is itself an event (cli.audit.export
+# with the range).  Runs with demo.env sourced.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${ADMIN:-}" ] || bail "no ADMIN: source demo.env"
 trap 'rm -rf "$TEST_TMP"' EXIT
@@ -31,8 +31,9 @@ after=$(ev "$NEXT 00:00:00+09" '＠next day')
 is "$(in_range "$D" "$NEXT")" 3 'three events on the day (Japan time), one either side'
 
 exports() { psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'cli.audit.export' AND object_type = 'audit_event' AND detail = '$1'"; }
+# Every column, then at_utc: the time as the hash chain hashes it.
 COLS=$(psql_owner "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
-    WHERE attrelid = 'renrakucho.audit_event'::regclass AND attnum > 0 AND NOT attisdropped")
+    WHERE attrelid = 'renrakucho.audit_event'::regclass AND attnum > 0 AND NOT attisdropped"),at_utc
 
 # --- CSV ------------------------------------------------------------------
 n0=$(exports "$D..$D, csv, 3 events")
@@ -56,7 +57,7 @@ PY
 $e1 '＝SUM(A1) cli:$TAG True
 $e2 ' =1+1 cli:$TAG True
 $e3 a \"quote\", a comma cli:$TAG True" \
-    'header: every column of audit_event; the rows in id order; ＝ and " =" neutralised, quotes kept'
+    'header: every column of audit_event and at_utc; the rows in id order; ＝ and " =" neutralised, quotes kept'
 ok 'every cell is quoted' python3 -c '
 import sys
 for line in open(sys.argv[1], encoding="utf-8-sig", newline=""):
@@ -64,6 +65,8 @@ for line in open(sys.argv[1], encoding="utf-8-sig", newline=""):
     assert line.startswith("\"") and line.endswith("\""), line
 ' "$TEST_TMP/a.csv"
 like "$(sed -n 2p "$TEST_TMP/a.csv")" "\"$D 00:00:00\\+09\"" 'times in Japan time with the offset'
+like "$(sed -n 2p "$TEST_TMP/a.csv")" "\"${PREV}T15:00:00\\.000000Z\"" \
+    'and at_utc in UTC as the chain hashes it, six fractional digits'
 
 # --- JSON lines -----------------------------------------------------------
 n0=$(exports "$PREV..$NEXT, jsonl, 5 events")
