@@ -192,4 +192,16 @@ int	adm_seal_append(struct adm *, const char *);
  * exit status. */
 int	adm_audit_verify_archive(struct adm *, const char *file,
 	    const char *seals, const char *pub);
+/* adm_audit_offline.c: the lines of a seals file (lib/seal.h). */
+#define ADM_SEALS_MAX	1000000
+struct seal;
+struct adm_seals {
+	struct seal	*v;		/* sorted by seq */
+	size_t		 n, cap;
+	size_t		 next;		/* audit verify: first not yet met */
+};
+/* Every line of path, each signature checked with pk (read from pub,
+ * named in messages), sorted by seq: 0, or -1 with a message. */
+int	adm_seals_load(struct adm *, const char *path, const char *pub,
+	    EVP_PKEY *pk, struct adm_seals *);
 #endif

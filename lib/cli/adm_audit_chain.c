@@ -25,6 +25,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -37,7 +38,6 @@
 #include "adm.h"
 
 #define CHAIN_FETCH	1000		/* rows per FETCH */
-#define CHAIN_SEALS_MAX	1000000		/* lines of seal_file */
 
 /* The canonical content's fields, in order (004_audit_chain.sql). */
 static const char *const chain_fields[] = {
@@ -53,90 +53,34 @@ static const char *const chain_fields[] = {
 	" encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash" \
 	" FROM audit_event"
 
-struct chain_seals {
-	struct seal	*v;
-	size_t		 n, cap;
-	size_t		 next;		/* first not yet met in the stream */
-};
-
-static int
-chain_seal_cmp(const void *a, const void *b)
-{
-	const struct seal	*x = a, *y = b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* Every line of seal_file, each signature checked with tls_dir's
- * seal.pub, sorted by seq.  A missing file is no seals.  0 or -1 with
- * a message. */
+ * seal.pub, sorted by seq.  A missing or empty file is no seals.  0 or
+ * -1 with a message. */
 static int
-chain_seals_load(struct adm *a, struct chain_seals *ss)
+chain_seals_load(struct adm *a, struct adm_seals *ss)
 {
-	char		 line[SEAL_LINE_MAX + 2], pub[PATH_MAX];
+	char		 pub[PATH_MAX];
 	const char	*path = cfg_get(CFG_SEAL_FILE);
-	EVP_PKEY	*pk = NULL;
-	FILE		*f;
-	struct seal	*v;
-	size_t		 len, lineno = 0;
-	int		 rc = -1, r;
+	struct stat	 st;
+	EVP_PKEY	*pk;
+	int		 rc;
 
 	memset(ss, 0, sizeof(*ss));
-	if ((f = fopen(path, "re")) == NULL) {
+	if (stat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		adm_errx(a, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (st.st_size == 0)
+		return 0;
 	snprintf(pub, sizeof(pub), "%s/%s", cfg_get(CFG_TLS_DIR), SEAL_PUB);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		len = strlen(line);
-		if (len == 0 || line[len - 1] != '\n') {
-			adm_errx(a, "%s:%zu: seal line too long or unterminated",
-			    path, lineno);
-			goto out;
-		}
-		line[len - 1] = '\0';
-		if (pk == NULL && (pk = seal_pub_load(pub)) == NULL) {
-			adm_errx(a, "%s: cannot read the seals' public key",
-			    pub);
-			goto out;
-		}
-		if (ss->n == ss->cap) {
-			if (ss->cap >= CHAIN_SEALS_MAX) {
-				adm_errx(a, "%s: too many seals", path);
-				goto out;
-			}
-			ss->cap = ss->cap == 0 ? 64 : ss->cap * 2;
-			if ((v = reallocarray(ss->v, ss->cap,
-			    sizeof(*v))) == NULL) {
-				adm_errx(a, "out of memory");
-				goto out;
-			}
-			ss->v = v;
-		}
-		if ((r = seal_check(pk, line, &ss->v[ss->n])) == -1) {
-			adm_errx(a, "%s:%zu: malformed seal line", path, lineno);
-			goto out;
-		}
-		if (r == -2) {
-			adm_errx(a, "%s:%zu: the seal of seq %lld does not verify"
-			    " with %s: it was not made by the signer", path,
-			    lineno, ss->v[ss->n].seq, pub);
-			goto out;
-		}
-		ss->n++;
+	if ((pk = seal_pub_load(pub)) == NULL) {
+		adm_errx(a, "%s: cannot read the seals' public key", pub);
+		return -1;
 	}
-	if (ferror(f)) {
-		adm_errx(a, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	qsort(ss->v, ss->n, sizeof(*ss->v), chain_seal_cmp);
-	rc = 0;
-out:
+	rc = adm_seals_load(a, path, pub, pk, ss);
 	EVP_PKEY_free(pk);
-	fclose(f);
 	return rc;
 }
 
@@ -184,7 +128,7 @@ struct chain_state {
  * but no seal bridges them (st->why); -1 error. */
 static int
 chain_bridge(struct adm *a, struct chain_state *st,
-    const struct chain_seals *ss, long long lo, long long hi,
+    const struct adm_seals *ss, long long lo, long long hi,
     const char *prev, long long seq, const char *id)
 {
 	char		 ls[24], hs[24];
@@ -234,7 +178,7 @@ chain_find(struct adm *a, const char *hash)
 /* Row i checked: 0, 1 with st->why (the chain fails here), -1 error. */
 static int
 chain_row(struct adm *a, const PGresult *r, int i, struct chain_state *st,
-    struct chain_seals *ss)
+    struct adm_seals *ss)
 {
 	unsigned char	 prev[32];
 	char		 h[65];
@@ -324,7 +268,7 @@ chain_row(struct adm *a, const PGresult *r, int i, struct chain_state *st,
  * error (message printed). */
 static int
 chain_walk(struct adm *a, long long from, struct chain_state *st,
-    struct chain_seals *ss, long long *head)
+    struct adm_seals *ss, long long *head)
 {
 	char		 fs[24], hhash[65];
 	const char	*p[1] = { fs };
@@ -445,7 +389,7 @@ cmd_audit_verify(struct adm *a, int argc, char **argv)
 		{ .name = "pub", .val = &pub },
 		{ .name = NULL }
 	};
-	struct chain_seals	 ss;
+	struct adm_seals	 ss;
 	struct chain_state	 st;
 	char			 detail[160];
 	long long		 from = 1, head = 0;

@@ -38,7 +38,6 @@
 #include "adm.h"
 
 #define OFF_LINE_MAX	(1024 * 1024)	/* bytes of one event's line */
-#define OFF_SEALS_MAX	1000000		/* lines of the seals file */
 #define OFF_RUNS_SHOWN	8		/* runs named in the verdict */
 
 /* The content's fields (seal.h) as the export names them: at is at_utc,
@@ -47,11 +46,6 @@ static const char *const off_fields[SEAL_CHAIN_FIELDS] = {
 	"seq", "at_utc", "account_id", "login", "cert_serial",
 	"remote_addr", "action", "object_type", "object_id", "patient_id",
 	"outcome", "detail"
-};
-
-struct off_seals {
-	struct seal	*v;		/* sorted by seq */
-	size_t		 n, cap;
 };
 
 /* One event of the file. */
@@ -71,11 +65,9 @@ off_seal_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Every line of path, each signature checked with pk, sorted by seq:
- * 0, or -1 with a message. */
-static int
-off_seals_load(struct adm *a, const char *path, const char *pub,
-    EVP_PKEY *pk, struct off_seals *ss)
+int
+adm_seals_load(struct adm *a, const char *path, const char *pub,
+    EVP_PKEY *pk, struct adm_seals *ss)
 {
 	char		 line[SEAL_LINE_MAX + 2];
 	FILE		*f;
@@ -97,7 +89,7 @@ off_seals_load(struct adm *a, const char *path, const char *pub,
 		}
 		line[len - 1] = '\0';
 		if (ss->n == ss->cap) {
-			if (ss->cap >= OFF_SEALS_MAX) {
+			if (ss->cap >= ADM_SEALS_MAX) {
 				adm_errx(a, "%s: too many seals", path);
 				goto out;
 			}
@@ -134,7 +126,7 @@ out:
 
 /* The first seal of seq, or NULL; the others of seq follow it. */
 static const struct seal *
-off_seal_of(const struct off_seals *ss, long long seq)
+off_seal_of(const struct adm_seals *ss, long long seq)
 {
 	size_t	 lo = 0, hi = ss->n, mid;
 
@@ -364,7 +356,7 @@ off_run_end(struct off_sum *s, long long first, long long last,
 /* Pass 2: the runs.  0 intact, -1 (the finding or error printed). */
 static int
 off_chain(struct adm *a, const char *file, FILE *f,
-    const struct off_seals *ss, struct off_sum *sum)
+    const struct adm_seals *ss, struct off_sum *sum)
 {
 	static const char	 zero[65] =
 	    "0000000000000000000000000000000000000000000000000000000000000000";
@@ -473,7 +465,7 @@ adm_audit_verify_archive(struct adm *a, const char *file, const char *seals,
     const char *pub)
 {
 	char			 sp[PATH_MAX], pp[PATH_MAX];
-	struct off_seals	 ss;
+	struct adm_seals	 ss;
 	struct off_sum		 sum;
 	EVP_PKEY		*pk = NULL;
 	FILE			*f = NULL;
@@ -504,7 +496,7 @@ adm_audit_verify_archive(struct adm *a, const char *file, const char *seals,
 		adm_errx(a, "%s: cannot read the seals' public key", pub);
 		goto out;
 	}
-	if (off_seals_load(a, seals, pub, pk, &ss) == -1)
+	if (adm_seals_load(a, seals, pub, pk, &ss) == -1)
 		goto out;
 	if ((f = fopen(file, "re")) == NULL) {
 		adm_errx(a, "%s: %s", file, strerror(errno));
