@@ -299,6 +299,12 @@ const struct audit_action audit_actions[] = {
 	  "the seq and hash sealed",
 	  "success | 1234 | seq 1234 hash 9f86d081884c7d65..." },
 	/* --- auditors (login db:<role>) --------------------------------- */
+	{ "auditor.verify", "renrakucho-admin audit verify --db (an auditor's"
+	  " role), through auditor_verified()", "audit_event",
+	  "success failure", "NULL",
+	  "as cli.audit.verify: how many events and seals, or the first"
+	  " finding",
+	  "success | - | checked 1234 events from seq 1, 12 seals" },
 	{ "auditor.query", "the auditor functions (auditor_*)", "audit_event",
 	  "success", "NULL",
 	  "the function and its arguments; a kana and birth date written as"

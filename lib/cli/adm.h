@@ -41,6 +41,7 @@ struct adm {
 	const char		*label;	/* "renrakucho-admin cert issue" */
 	PGconn			*db;
 	int			 jobs;	/* connected as the jobs' role */
+	int			 auditor; /* audit verify --db: an auditor's role */
 	char			 who[80];	/* audit login: "cli:<user>" */
 };
 
@@ -90,6 +91,8 @@ int	adm_ready(struct adm *);
 /* Connects with the owner DSN; schema: search_path = renrakucho (every
  * verb but migrate).  0 or -1 with a message. */
 int	adm_connect(struct adm *, int schema);
+/* The same with dsn (audit verify --db: an auditor's own role). */
+int	adm_connect_dsn(struct adm *, const char *dsn, int schema);
 /* The routine verbs' connection (the timers, check): db_jobs_dsn when
  * set, else the owner DSN as adm_connect(a, 1).  0 or -1. */
 int	adm_connect_jobs(struct adm *);

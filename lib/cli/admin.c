@@ -140,12 +140,15 @@ static const struct adm_def adm_defs[] = {
 	{ "audit", "partitions", cmd_audit_partitions, "",
 	  "make the audit trail's partitions of this month and the next"
 	  " when missing (purge timer); prints how many it made" },
-	{ "audit", "verify", cmd_audit_verify, "[--from SEQ] | --archive"
-	  " FILE.jsonl [--seals FILE] [--pub PEM]",
+	{ "audit", "verify", cmd_audit_verify, "[--from SEQ] [--db DSN"
+	  " [--seals FILE] [--pub PEM]] | --archive FILE.jsonl [--seals FILE]"
+	  " [--pub PEM]",
 	  "recompute the audit trail's hash chain and check every seal;"
 	  " exit 1 naming the first event changed, deleted, inserted or"
-	  " reordered; --archive: an export's or archive's JSON lines"
-	  " against its seals (FILE.seal), without the database" },
+	  " reordered; --db: connect as an auditor's own role (with --seals"
+	  " and --pub, no configuration needed); --archive: an export's or"
+	  " archive's JSON lines against its seals (FILE.seal), without the"
+	  " database" },
 	{ "audit", "seal", cmd_audit_seal, "",
 	  "have renrakucho-signer seal the chain's head; append the seal"
 	  " to seal_file and syslog (timer: hourly)" },
@@ -438,7 +441,7 @@ adm_whoami(struct adm *a)
 		    (unsigned)geteuid());
 }
 
-static int
+int
 adm_connect_dsn(struct adm *a, const char *dsn, int schema)
 {
 	/* The operator gets one line about a failed statement, from the

@@ -235,3 +235,27 @@ COMMENT ON FUNCTION auditor_lookups(date) IS
 	'Auditors: registration lookups (patient.lookup) per account on one day in Japan time; audited as auditor.query.';
 COMMENT ON FUNCTION auditor_new_devices(timestamptz, timestamptz) IS
 	'Auditors: logins from a device certificate the account had not logged in on before; audited as auditor.query.';
+
+-- renrakucho-admin audit verify --db (an auditor's own role): its
+-- verdict in the trail, as auditor.verify by db:<role>.  Only the two
+-- outcomes a verify has; the detail is the tool's line, cut to 500.
+CREATE OR REPLACE FUNCTION auditor_verified(p_outcome text, p_detail text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = renrakucho, pg_temp
+AS $$
+BEGIN
+	IF p_outcome NOT IN ('success', 'failure') THEN
+		RAISE EXCEPTION 'auditor_verified: outcome success or failure, not %',
+		    p_outcome USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM page_audit(NULL, 'db:' || session_user, NULL, NULL,
+	    'auditor.verify', 'audit_event', NULL, NULL, p_outcome,
+	    left(p_detail, 500));
+END
+$$;
+
+REVOKE ALL ON FUNCTION auditor_verified(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION auditor_verified(text, text) TO renrakucho_auditor;
+COMMENT ON FUNCTION auditor_verified(text, text) IS
+	'renrakucho-admin audit verify --db, run with an auditor''s role: its verdict written as auditor.verify.';

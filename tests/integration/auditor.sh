@@ -93,6 +93,27 @@ is "$(calls)" $((before + 7)) 'seven calls, seven audit events'
 rows=$(psql_auditor "SELECT count(*) FROM renrakucho.auditor_patient_events($ARGS) WHERE action = 'patient.view' AND outcome = 'allowed'")
 is "$rows" "$N" 'renrakucho_auditor (through pgbouncer) gets the same answer'
 
+# --- the auditor proves the trail alone: audit verify with its own role -------
+# A copy of the seals and seal.pub is all it needs besides its login: no
+# configuration file, no owner's connection.
+CONF=${ADMIN##*--conf }
+BIN=${ADMIN%% --conf *}
+cp "$(sed -n 's/^tls_dir *= *//p' "$CONF")/seal.pub" "$TEST_TMP/seal.pub"
+SEALF=$(sed -n 's/^seal_file *= *//p' "$CONF")
+if [ -s "$SEALF" ]; then cp "$SEALF" "$TEST_TMP/seals"; else : > "$TEST_TMP/seals"; fi
+v0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'auditor.verify' AND login = 'db:$NAME'")
+live=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event")
+out=$(cd / && env -i PATH="$PATH" "$BIN" audit verify --db "$AUD" --seals "$TEST_TMP/seals" \
+    --pub "$TEST_TMP/seal.pub" 2>&1)
+is "$?" 0 'audit verify --db with the auditor'"'"'s own role: exit 0'
+like "$out" "^audit chain intact: $live events checked \\(seq " 'it checked every event there is'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'auditor.verify' AND login = 'db:$NAME' AND outcome = 'success'")" \
+    $((v0 + 1)) 'its verdict is in the trail once, under the auditor'"'"'s name (auditor.verify)'
+out=$(psql_aud "SELECT renrakucho.auditor_verified('denied', 'x')" 2>&1)
+like "$out" 'auditor_verified: outcome success or failure, not denied' 'auditor_verified takes only a verify'"'"'s outcomes'
+out=$(env -i PATH="$PATH" "$BIN" audit verify --db "$AUD" --pub "$TEST_TMP/seal.pub" --archive x.jsonl 2>&1)
+is "$?" 2 '--db with --archive is a usage error'
+
 # --- pgaudit: the auditor's statements in the server's log ------------------
 sleep 1
 n=$(grep -c "$NAME@renrakucho .*AUDIT: SESSION,[0-9]*,[0-9]*,READ,SELECT,.*auditor_patient_events($PID, '" "$PGLOG")
