@@ -135,6 +135,17 @@ name_ext_ok(size_t row, const uint8_t *s, const uint8_t *e)
 	return 0;
 }
 
+/* Is [s, e) ASCII letters and digits only? */
+static int
+name_alnum(const uint8_t *s, const uint8_t *e)
+{
+	for (; s < e; s++)
+		if (!((*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' &&
+		    (*s | 0x20) <= 'z')))
+			return 0;
+	return 1;
+}
+
 /* How many bytes of [s, e) fit in max, cut between graphemes (never
  * between a character and its marks), or between characters when not
  * even the first grapheme fits. */
@@ -201,6 +212,12 @@ upload_name(char *b, size_t n, const char *name, const char *type,
 			e = dot;
 		} else
 			ext = upload_types[row].ext;
+	} else if (dot != NULL && e - dot > 1 && e - dot <= 16 &&
+	    name_alnum(dot + 1, e)) {
+		/* Any other type: a short extension survives a cut. */
+		xs = dot;
+		xe = e;
+		e = dot;
 	}
 	name_trim(&s, &e, 1);
 	if (s == e) {
@@ -214,7 +231,14 @@ upload_name(char *b, size_t n, const char *name, const char *type,
 	xlen = xe - xs;
 	if (xlen > max)
 		xlen = name_fit(xs, xe, max);
-	slen = name_fit(s, e, max - xlen);
+	/* A cut stem loses the spaces and dots it may now end with. */
+	if ((slen = name_fit(s, e, max - xlen)) < (size_t)(e - s)) {
+		e = s + slen;
+		while (e > s && (q = u8_prev(&uc, e, s)) != NULL &&
+		    name_trims(uc))
+			e = q;
+		slen = e - s;
+	}
 	dlen = slen + xlen;
 	memcpy(b, s, slen);
 	memcpy(b + slen, xs, xlen);

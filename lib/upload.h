@@ -28,7 +28,9 @@ int		 upload_inline(const char *type);
  * widths, soft hyphens...), line separators or path separators, nor
  * invalid UTF-8; in NFC; without spaces or dots at either end.  Its
  * extension is one of the type's (any case), else the type's own is
- * appended: "紹介状\u202Efdp.bat" of a PDF is "紹介状fdp.bat.pdf".  An
+ * appended: "紹介状\u202Efdp.bat" of a PDF is "紹介状fdp.bat.pdf" (of
+ * another type, an extension of up to 15 ASCII letters and digits is
+ * kept as it is).  An
  * empty stem becomes dflt ("添付ファイル.pdf").  At most n - 1 bytes, a
  * long stem cut between characters (and their combining marks) with
  * the extension kept.  Written to b (n bytes, UPLOAD_NAME_MAX + 1 for

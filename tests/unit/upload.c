@@ -116,8 +116,14 @@ names(void)
 	name_is(12, "e\u0301\u0302\u0303\u0304.pdf", PDF,
 	    "\u00e9\u0302\u0303.pdf",
 	    "one grapheme longer than the room: cut between characters");
+	name_is(11, "ab cd e.pdf", PDF, "ab cd.pdf",
+	    "a cut stem ends without its space");
 	name_is(5, "report.pdf", PDF, ".pdf", "no room for a stem: the extension");
 	name_is(1, "report.pdf", PDF, "", "one byte: empty string");
+	name_is(12, "renrakucho-事務PC.p12", "application/x-pkcs12",
+	    "renraku.p12", "another type: its extension kept in a cut");
+	name_is(sizeof(b), ".p12", "application/x-pkcs12", "添付ファイル.p12",
+	    "another type: empty stem, the default");
 	ok(upload_name(b, 0, "x", PDF, "y") == NULL, "bad: no room at all");
 }
 
