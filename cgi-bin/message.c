@@ -81,6 +81,7 @@ struct shown {
 	struct tmpl_message_timeline_messages_lines *lines;
 	struct tmpl_message_timeline_messages_attachments *att;
 	char	(*sizes)[32];
+	char	(*names)[UPLOAD_NAME_MAX + 1];
 };
 
 static int
@@ -133,7 +134,8 @@ add_attachments(const struct tl_rows *w, struct shown *sh,
 		if (cnt == 0 || msgs[i].withdrawn)
 			continue;
 		if ((sh[i].att = calloc(cnt, sizeof(*sh[i].att))) == NULL ||
-		    (sh[i].sizes = calloc(cnt, sizeof(*sh[i].sizes))) == NULL)
+		    (sh[i].sizes = calloc(cnt, sizeof(*sh[i].sizes))) == NULL ||
+		    (sh[i].names = calloc(cnt, sizeof(*sh[i].names))) == NULL)
 			return -1;
 		for (row = w->x0, k = 0; row < end; row++) {
 			if (strcmp(db_get(r, row, "message_id"), msgs[i].id))
@@ -141,7 +143,13 @@ add_attachments(const struct tl_rows *w, struct shown *sh,
 			sh[i].att[k].team_id = msgs[i].team_id;
 			sh[i].att[k].message_id = msgs[i].id;
 			sh[i].att[k].id = db_get(r, row, "id");
-			sh[i].att[k].name = db_get(r, row, "file_name");
+			/* Cleaned as it is served (rows stored before the
+			 * cleaner); the extension rule needs the type,
+			 * which the stored names already follow. */
+			if ((sh[i].att[k].name = upload_name(sh[i].names[k],
+			    sizeof(sh[i].names[k]), db_get(r, row, "file_name"),
+			    NULL, "添付ファイル")) == NULL)
+				return -1;
 			msg_size(sh[i].sizes[k], sizeof(sh[i].sizes[k]),
 			    strtoll(db_get(r, row, "size"), NULL, 10));
 			sh[i].att[k].size = sh[i].sizes[k];
@@ -278,6 +286,7 @@ out:
 		free(sh[i].lines);
 		free(sh[i].att);
 		free(sh[i].sizes);
+		free(sh[i].names);
 	}
 	return rc;
 }
@@ -411,7 +420,7 @@ store_attachment(struct app *a, const char *msg_id, int n,
     const struct req_val *v, const char *type)
 {
 	const char	*p[5];
-	char		 num[12], *hex;
+	char		 num[12], name[UPLOAD_NAME_MAX + 1], *hex;
 	int		 rc;
 
 	if ((hex = hexdup((const unsigned char *)v->s, v->len)) == NULL)
@@ -419,7 +428,12 @@ store_attachment(struct app *a, const char *msg_id, int n,
 	snprintf(num, sizeof(num), "%d", n);
 	p[0] = msg_id;
 	p[1] = num;
-	p[2] = v->filename[0] != '\0' ? v->filename : "添付ファイル";
+	p[2] = upload_name(name, sizeof(name), v->filename, type,
+	    "添付ファイル");
+	if (p[2] == NULL) {
+		free(hex);
+		return -1;
+	}
 	p[3] = type;
 	p[4] = hex;
 	rc = db_cmd(a->db, "INSERT INTO message_attachment (message_id, n,"
@@ -659,6 +673,7 @@ page_attachment(struct app *a)
 {
 	const char	*p[3] = { a->id[0], a->id[1], a->id[2] };
 	const char	*type;
+	char		 name[UPLOAD_NAME_MAX + 1];
 	unsigned char	*data = NULL;
 	size_t		 len;
 	PGresult	*r = NULL;
@@ -688,7 +703,9 @@ page_attachment(struct app *a)
 	if (app_audit(a, "message.attachment", "message_attachment",
 	    a->id[2], a->team.patient_id, "success", NULL) == -1 ||
 	    db_commit(a->db) == -1 ||
-	    app_download(a, type, db_get(r, 0, "name"), data, len) == -1)
+	    upload_name(name, sizeof(name), db_get(r, 0, "name"), type,
+	    "添付ファイル") == NULL ||
+	    app_download(a, type, name, data, len) == -1)
 		goto err;
 	PQfreemem(data);
 	PQclear(r);

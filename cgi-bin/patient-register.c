@@ -376,7 +376,8 @@ patient_register_consent(struct app *a)
 	const struct req_val *doc = &a->req.vals[KEY_DOC];
 	const char	*ctype = NULL, *signer, *form, *cl, *pn, *pr;
 	const char	*p[24];
-	char		 sha[65], size[24], name[256], *hex = NULL, bday[11];
+	char		 sha[65], size[24], name[UPLOAD_NAME_MAX + 1], *hex = NULL;
+	char		 bday[11];
 	PGresult	*r = NULL;
 	size_t		 i;
 	int		 rc;
@@ -451,7 +452,12 @@ patient_register_consent(struct app *a)
 		snprintf(hex + 2 + i * 2, 3, "%02x", (unsigned char)doc->s[i]);
 	auth_sha256_hex(doc->s, doc->len, sha);
 	snprintf(size, sizeof(size), "%zu", doc->len);
-	patient_doc_name(doc, upload_ext(ctype), name, sizeof(name));
+	if (upload_name(name, sizeof(name), doc->filename, ctype,
+	    "同意書") == NULL) {
+		free(hex);
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+		return;
+	}
 
 	p[0] = app_val(a, KEY_NAME);
 	p[1] = app_val(a, KEY_KANA);

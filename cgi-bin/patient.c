@@ -92,25 +92,6 @@ patient_head(struct app *a, const char *title, const struct form *f,
 		form_summary(&a->body, f);
 }
 
-void
-patient_doc_name(const struct req_val *v, const char *ext, char *b, size_t n)
-{
-	const char	*s = v->filename, *q;
-	long		 len;
-
-	for (q = s; *q != '\0'; q++)
-		if (*q == '/' || *q == '\\')
-			s = q + 1;
-	len = req_utf8_len(s, strlen(s));
-	for (q = s; len > 0 && *q != '\0'; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7F)
-			len = -1;
-	if (len < 1 || len > 200)
-		snprintf(b, n, "同意書%s", ext);
-	else
-		snprintf(b, n, "%s", s);
-}
-
 /* The patient page's row for a member of the patient's team (a->team,
  * team_of_patient), in the open transaction: sql's $1 is the patient,
  * $2 the team.  NULL (rolled back, audited as denied, 404 rendered) for
@@ -154,6 +135,7 @@ page_view(struct app *a)
 	const char	*n = app_val(a, KEY_NOTICE), *notice = NULL, *v;
 	const char	*p[2];
 	char		 birth[96], signer[256], expl[400], size[32];
+	char		 docname[UPLOAD_NAME_MAX + 1];
 	char		 created[JTIME_LEN], consent[JTIME_LEN];
 	int		 i, lead;
 
@@ -165,6 +147,7 @@ page_view(struct app *a)
 	    " to_char(c.obtained_on, 'YYYYMMDD') AS consent_date, c.signer,"
 	    " c.proxy_name, c.proxy_relationship,"
 	    " c.explainer_name, c.explainer_facility, c.form_kind, c.doc_name,"
+	    " c.doc_type,"
 	    " c.doc_size, (SELECT count(*) FROM join_request j WHERE"
 	    " j.team_id = t.id AND j.state = 'pending') AS pending"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
@@ -239,7 +222,11 @@ page_view(struct app *a)
 	t.explainer = expl;
 	t.form_kind = strcmp(db_get(r, 0, "form_kind"), "city") == 0 ?
 	    "市の様式" : "事業所独自の様式";
-	t.doc_name = db_get(r, 0, "doc_name");
+	/* Cleaned again as it is served: rows stored before the cleaner. */
+	t.doc_name = upload_name(docname, sizeof(docname),
+	    db_get(r, 0, "doc_name"), db_get(r, 0, "doc_type"), "同意書");
+	if (t.doc_name == NULL)
+		t.doc_name = "同意書";
 	snprintf(size, sizeof(size), "%.1f KB",
 	    strtol(db_get(r, 0, "doc_size"), NULL, 10) / 1024.0);
 	t.doc_size = size;
@@ -263,6 +250,7 @@ page_document(struct app *a)
 {
 	PGresult	*r;
 	const char	*type;
+	char		 name[UPLOAD_NAME_MAX + 1];
 	unsigned char	*doc;
 	size_t		 len;
 
@@ -282,7 +270,9 @@ page_document(struct app *a)
 	type = upload_type(db_get(r, 0, "doc_type"));
 	doc = PQunescapeBytea((const unsigned char *)db_get(r, 0, "doc"), &len);
 	if (doc == NULL || type == NULL ||
-	    app_download(a, type, db_get(r, 0, "doc_name"), doc, len) == -1)
+	    upload_name(name, sizeof(name), db_get(r, 0, "doc_name"), type,
+	    "同意書") == NULL ||
+	    app_download(a, type, name, doc, len) == -1)
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 	PQfreemem(doc);
 	PQclear(r);

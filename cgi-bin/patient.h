@@ -44,10 +44,6 @@ struct form;
  * errors (f may be NULL). */
 void	patient_head(struct app *, const char *title, const struct form *f,
 	    const char *notice);
-/* The client's file name without its path, if it is decent text, else
- * 同意書 and ext. */
-void	patient_doc_name(const struct req_val *, const char *ext, char *b,
-	    size_t n);
 /* male/female/other in Japanese, or NULL. */
 const char *patient_sex_label(const char *);
 

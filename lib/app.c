@@ -24,6 +24,7 @@
 #include "pki.h"
 #include "team.h"
 #include "tmpl.h"
+#include "upload.h"
 
 #define APP_RUN_SECONDS	60	/* fcgiwrap has no timeout of its own */
 
@@ -190,11 +191,36 @@ app_download(struct app *a, const char *ctype, const char *filename,
 	static const char hex[] = "0123456789ABCDEF";
 	struct buf	 cd;
 	const unsigned char *f;
-	int		 rc = -1;
+	const char	*ext;
+	char		 name[UPLOAD_NAME_MAX + 1];
+	int		 rc = -1, ascii;
 
 	memset(&cd, 0, sizeof(cd));
-	/* An ASCII fallback name, then the real one percent-encoded. */
-	buf_puts(&cd, "attachment; filename=\"download\"; filename*=UTF-8''");
+	/* Every name served is clean, whoever made it (a device label in a
+	 * .p12's name too); the uploads' callers clean first, with their
+	 * own default names. */
+	if ((filename = upload_name(name, sizeof(name), filename, ctype,
+	    "download")) == NULL)
+		return -1;
+	ascii = filename[0] != '\0';
+	/* Images are shown (nosniff holds them to their sniffed type). */
+	buf_puts(&cd, upload_inline(ctype) ? "inline" : "attachment");
+	/* An ASCII fallback name (the name itself when it is plain ASCII),
+	 * then the real one percent-encoded (RFC 6266, RFC 5987). */
+	for (f = (const unsigned char *)filename; *f != '\0'; f++)
+		if (*f < 0x20 || *f >= 0x7f || *f == '"' || *f == '\\' ||
+		    *f == '%')
+			ascii = 0;
+	/* The fallback keeps a plain extension: download.pdf, .p12. */
+	if ((ext = strrchr(filename, '.')) == NULL || ext[1] == '\0' ||
+	    strlen(ext) > 9 || ext[strspn(ext + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") + 1] != '\0')
+		ext = upload_ext(ctype);
+	if (ascii)
+		buf_printf(&cd, "; filename=\"%s\"", filename);
+	else
+		buf_printf(&cd, "; filename=\"download%s\"", ext);
+	buf_puts(&cd, "; filename*=UTF-8''");
 	for (f = (const unsigned char *)filename; *f != '\0'; f++) {
 		if ((*f >= 'A' && *f <= 'Z') || (*f >= 'a' && *f <= 'z') ||
 		    (*f >= '0' && *f <= '9') || strchr("-._~", *f) != NULL)

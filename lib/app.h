@@ -184,8 +184,12 @@ int	app_session_start(struct app *, const char *account_id);
 /* End the current session (logout); 0/-1. */
 int	app_session_end(struct app *, const char *reason);
 /* Answer with a file download instead of a page: the bytes and the file
- * name are copied, served with Content-Disposition: attachment (the file
- * name RFC 5987 encoded), nosniff and no-store like every response.  The
+ * name (cleaned again by upload_name(), "download" if nothing is left)
+ * are copied, served with Content-Disposition: attachment, or inline for
+ * the images of upload_inline(), the name as filename*=UTF-8'' (RFC
+ * 5987) after an ASCII filename= fallback (the name itself when plain
+ * ASCII, else "download" and the name's extension: "download.pdf"),
+ * nosniff and no-store like every response.  The
  * ctype pointer is kept, not copied: it is used when the response is
  * written after the handler returns, so it must outlive the handler (a
  * constant string, never a pointer into a PGresult).  0/-1. */

@@ -16,4 +16,26 @@ const char	*upload_type(const char *s);
 /* A file name extension for a type of upload_sniff(): ".pdf", ".jpg",
  * ".png"; "" for anything else. */
 const char	*upload_ext(const char *type);
+/* Whether a type is shown in the browser (Content-Disposition: inline):
+ * the images; anything else is downloaded. */
+int		 upload_inline(const char *type);
+/* The longest name stored or served, in bytes: a file system's limit. */
+#define UPLOAD_NAME_MAX	255
+/*
+ * The file name to store and serve for a client's name of a file of
+ * type (a type of upload_sniff(), or any other for no extension rule):
+ * without controls, format characters (bidirectional controls, zero
+ * widths, soft hyphens...), line separators or path separators, nor
+ * invalid UTF-8; in NFC; without spaces or dots at either end.  Its
+ * extension is one of the type's (any case), else the type's own is
+ * appended: "紹介状\u202Efdp.bat" of a PDF is "紹介状fdp.bat.pdf" (of
+ * another type, an extension of up to 15 ASCII letters and digits is
+ * kept as it is).  An
+ * empty stem becomes dflt ("添付ファイル.pdf").  At most n - 1 bytes, a
+ * long stem cut between characters (and their combining marks) with
+ * the extension kept.  Written to b (n bytes, UPLOAD_NAME_MAX + 1 for
+ * the stored limit); b, or NULL when out of memory.
+ */
+char		*upload_name(char *b, size_t n, const char *name,
+		    const char *type, const char *dflt);
 #endif

@@ -18,19 +18,23 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined"
 cflags="$cflags -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cflags="$cflags -I$top/lib -I$here $(pkg-config --cflags libpq openssl 2>/dev/null)"
-# The library sources the parsers need; req.c, req_v.c and log.c stand alone.
-libsrc="$top/lib/req.c $top/lib/req_v.c $top/lib/log.c"
+cflags="$cflags -I$top/lib -I$here -I$work $(pkg-config --cflags libpq openssl 2>/dev/null)"
+# The library sources the parsers need; req.c, req_v.c, log.c and
+# upload.c (with libunistring; its config.h include is an empty file
+# here) stand alone.
+: > "$work/config.h"
+libsrc="$top/lib/req.c $top/lib/req_v.c $top/lib/log.c $top/lib/upload.c"
+libs=-lunistring
 
 n=0
 # harness:max_len
 for h in fuzz_urlencoded:4096 fuzz_multipart:8192 fuzz_cookies:1024 \
-    fuzz_utf8:512; do
+    fuzz_utf8:512 fuzz_filename:1024; do
 	name=${h%%:*}
 	maxlen=${h#*:}
 	n=$((n + 1))
 	bin=$work/$name
-	if ! $CC $cflags -o "$bin" "$here/$name.c" $libsrc \
+	if ! $CC $cflags -o "$bin" "$here/$name.c" $libsrc $libs \
 	    >"$work/$name.build" 2>&1; then
 		echo "not ok $n - $name (build failed)"
 		sed 's/^/# /' "$work/$name.build"

@@ -3,7 +3,7 @@
 # (non-zero exit, "file:line: message", no output left behind), and the C
 # generated from good ones escapes every slot for its context.  TAP.
 # Run by make check with top_srcdir, top_builddir, CC, CPPFLAGS, CFLAGS,
-# LIBRK, PQ_LIBS and SSL_LIBS set (Makefile.am, TESTS_ENVIRONMENT).
+# LIBRK, UNISTRING_LIBS, PQ_LIBS and SSL_LIBS set (Makefile.am, TESTS_ENVIRONMENT).
 : "${top_srcdir:=.}" "${top_builddir:=.}" "${CC:=cc}"
 : "${LIBRK:=$top_builddir/lib/librk.a}"
 TMPLC=$top_builddir/tmplc
@@ -171,7 +171,7 @@ $CC -I"$tmp" -I"$top_srcdir/lib" $CPPFLAGS $CFLAGS $WARN \
 ok $? "tmplc: generated C compiles with -Werror"
 diag "$tmp/err"
 $CC -I"$tmp" -I"$top_srcdir/lib" $CPPFLAGS $CFLAGS $WARN \
-    -o "$tmp/main" "$tmp/main.c" "$tmp/tmpl.o" $LIBRK $PQ_LIBS $SSL_LIBS \
+    -o "$tmp/main" "$tmp/main.c" "$tmp/tmpl.o" $LIBRK ${UNISTRING_LIBS--lunistring} $PQ_LIBS $SSL_LIBS \
     2>"$tmp/err"
 ok $? "tmplc: test program links against librk"
 diag "$tmp/err"
