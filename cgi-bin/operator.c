@@ -592,7 +592,7 @@ page_pickup(struct app *a)
 	struct tmpl_operator_pickup	 t;
 	const char	*label = app_val(a, KEY_LABEL);
 	PGresult	*r;
-	char		 body[4096], mail[4608], url[512], fid[24];
+	char		 body[4096], mail[4608], head[512], url[512], fid[24];
 
 	memset(&pn, 0, sizeof(pn));
 	memset(&iss, 0, sizeof(iss));
@@ -638,13 +638,20 @@ page_pickup(struct app *a)
 		goto out;
 	}
 	/* Both to the representative address, as the secretariat's
-	 * first-certificate procedure says; the screen shows them once. */
-	pickup_mail_body(&pn, label, body, sizeof(body));
-	snprintf(mail, sizeof(mail), "【%s %s 様（ログインID: %s）の端末用の"
-	    "最初の証明書です】\n\n証明書取得用No：%s\n\n%s",
-	    db_get(r, 0, "facility"), db_get(r, 0, "name"),
-	    db_get(r, 0, "login"), pn.number, body);
-	if (body[0] == '\0' || mail_queue_address(a->db,
+	 * first-certificate procedure says, but never in the same mail:
+	 * the number in one, the password in another, each saying the
+	 * other comes separately.  The screen shows them once. */
+	snprintf(head, sizeof(head), "【%s %s 様（ログインID: %s）の端末用の"
+	    "最初の証明書です】\n\n", db_get(r, 0, "facility"),
+	    db_get(r, 0, "name"), db_get(r, 0, "login"));
+	if (*pickup_number_mail_body(&pn, label, body, sizeof(body)) == '\0' ||
+	    snprintf(mail, sizeof(mail), "%s%s", head, body) >=
+	    (int)sizeof(mail) || mail_queue_address(a->db,
+	    db_get(r, 0, "facility_email"), PICKUP_NO_MAIL_SUBJECT, mail) == -1 ||
+	    *pickup_mail_body(&pn, label, PICKUP_NO_MAILED, body,
+	    sizeof(body)) == '\0' ||
+	    snprintf(mail, sizeof(mail), "%s%s", head, body) >=
+	    (int)sizeof(mail) || mail_queue_address(a->db,
 	    db_get(r, 0, "facility_email"), PICKUP_MAIL_SUBJECT, mail) == -1 ||
 	    app_audit(a, "operator.pickup.create", "device_cert", pn.serial,
 	    NULL, "success", a->id[0]) == -1 || db_commit(a->db) == -1) {

@@ -417,7 +417,8 @@ page_issue(struct app *a)
 	}
 	pki_issued_free(&iss);
 	snprintf(detail, sizeof(detail), "pickup %s", pn.pickup_id);
-	if (*pickup_mail_body(&pn, label, body, sizeof(body)) == '\0' ||
+	if (*pickup_mail_body(&pn, label, PICKUP_NO_ON_SCREEN, body,
+	    sizeof(body)) == '\0' ||
 	    mail_queue_account(a->db, a->user.account_id,
 	    PICKUP_MAIL_SUBJECT, body) == -1 ||
 	    app_audit(a, "certificate.issue", "device_cert", pn.serial, NULL,

@@ -63,6 +63,11 @@ db_finish_connect(PGconn *c)
 		PQfinish(c);
 		return NULL;
 	}
+	/* No DETAIL, HINT or CONTEXT in any error text libpq makes
+	 * (PQresultErrorMessage, PQerrorMessage): a DETAIL holds the row's
+	 * values ("Key (lower(email))=(...) already exists"), and what
+	 * reaches a log must hold no personal data. */
+	PQsetErrorVerbosity(c, PQERRORS_TERSE);
 	return c;
 }
 
@@ -159,6 +164,7 @@ static void
 db_failed(PGconn *c, const PGresult *r)
 {
 	const char	*pos;
+	char		 line[sizeof(db_err.message) + 96];
 
 	db_field(db_err.sqlstate, sizeof(db_err.sqlstate), r,
 	    PG_DIAG_SQLSTATE);
@@ -178,15 +184,36 @@ db_failed(PGconn *c, const PGresult *r)
 	if (db_quiet)
 		return;
 	/* A unique violation or a serialisation failure is a normal outcome
-	 * the caller handles; log it briefly.  SQLSTATE, constraint and the
-	 * primary message only: the DETAIL of a unique or check violation
-	 * holds the row's values (a patient's kana, birth date, sex), and
-	 * no log may hold personal data. */
-	log_err("database: %s%s%s%s%s%s", db_err.sqlstate,
-	    db_err.sqlstate[0] != '\0' ? " " : "",
-	    db_err.constraint[0] != '\0' ? "constraint " : "",
-	    db_err.constraint, db_err.constraint[0] != '\0' ? ": " : "",
-	    db_err.message);
+	 * the caller handles; log it briefly (db_error_line). */
+	db_error_line(&db_err, line, sizeof(line));
+	log_err("database: %s", line);
+}
+
+void
+db_error_line(const struct db_error *e, char *buf, size_t n)
+{
+	char		 msg[sizeof(e->message)];
+	const char	*s;
+	size_t		 o = 0;
+	int		 quoted = 0, data = strncmp(e->sqlstate, "22", 2) == 0;
+
+	/* A data exception's primary message quotes the value that failed
+	 * ("invalid input syntax for type date: \"1950-13-45\"", "value
+	 * \"...\" is out of range"): each quoted part becomes "?". */
+	for (s = e->message; *s != '\0' && o + 1 < sizeof(msg); s++) {
+		if (data && *s == '"') {
+			if (quoted && o + 2 < sizeof(msg))
+				msg[o++] = '?';
+			quoted = !quoted;
+		} else if (quoted)
+			continue;
+		msg[o++] = *s;
+	}
+	msg[o] = '\0';
+	snprintf(buf, n, "%s%s%s%s%s%s", e->sqlstate,
+	    e->sqlstate[0] != '\0' ? " " : "",
+	    e->constraint[0] != '\0' ? "constraint " : "",
+	    e->constraint, e->constraint[0] != '\0' ? ": " : "", msg);
 }
 
 /*

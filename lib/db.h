@@ -73,6 +73,11 @@ struct db_error {
 					 * characters; 0 if none */
 };
 const struct db_error *db_last_error(void);
+/* The one line a failed statement is logged with, into buf (n bytes):
+ * "SQLSTATE constraint NAME: primary message", never the DETAIL (it
+ * holds the row's values: no log may hold personal data), and in a data
+ * exception's (class 22) message each double-quoted value becomes "?". */
+void		 db_error_line(const struct db_error *, char *buf, size_t n);
 /* SQLSTATE of the last failed db_exec on this process ("" if none). */
 const char	*db_sqlstate(void);
 /* 0: failed statements are not logged (the admin CLI reports them

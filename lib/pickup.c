@@ -163,8 +163,13 @@ out:
 	return rc;
 }
 
-const char *
-pickup_mail_body(const struct pickup_new *pn, const char *label, char *buf,
+/* A pickup mail: the device, one item ("証明書取得用No" or
+ * "証明書取得用パスワード") and its value, how (what to do, and where
+ * the other item is), the portal's page cfg portal_url +
+ * "certificate/" and the expiry, into buf.  "" when it does not fit. */
+static const char *
+pickup_mail_text(const struct pickup_new *pn, const char *label,
+    const char *item, const char *value, const char *how, char *buf,
     size_t n)
 {
 	const char	*portal = cfg_get(CFG_PORTAL_URL);
@@ -173,20 +178,16 @@ pickup_mail_body(const struct pickup_new *pn, const char *label, char *buf,
 	w = snprintf(buf, n,
 	    "電子連絡帳の端末用証明書（端末名：%s）を発行しました。\n"
 	    "\n"
-	    "証明書取得用パスワード：%s\n"
+	    "%s：%s\n"
 	    "\n"
-	    "証明書取得用Noは、発行した画面に表示されています。\n"
-	    "証明書を入れる端末で次のページを開き、証明書取得用Noと"
-	    "このパスワードを入力して証明書を取得してください。\n"
-	    "証明書をインストールするときに求められるパスワードも、"
-	    "このパスワードです。\n"
+	    "%s"
 	    "\n"
 	    "%s%scertificate/\n"
 	    "\n"
 	    "有効期限：%s まで（一度だけ取得できます）\n"
 	    "\n"
 	    "お心当たりのない場合は、施設管理者または事務局にご連絡ください。\n",
-	    label, pn->password, portal,
+	    label, item, value, how, portal,
 	    *portal != '\0' && portal[strlen(portal) - 1] == '/' ? "" : "/",
 	    pn->expires);
 	if (w < 0 || (size_t)w >= n) {
@@ -194,6 +195,37 @@ pickup_mail_body(const struct pickup_new *pn, const char *label, char *buf,
 			buf[0] = '\0';
 	}
 	return buf;
+}
+
+const char *
+pickup_mail_body(const struct pickup_new *pn, const char *label,
+    int number_where, char *buf, size_t n)
+{
+	char	 how[1024];
+
+	snprintf(how, sizeof(how), "%s"
+	    "証明書を入れる端末で次のページを開き、証明書取得用Noと"
+	    "このパスワードを入力して証明書を取得してください。\n"
+	    "証明書をインストールするときに求められるパスワードも、"
+	    "このパスワードです。\n", number_where == PICKUP_NO_MAILED ?
+	    "証明書取得用Noは、このメールとは別のメールでお送りします"
+	    "（このメールには書かれていません）。\n" :
+	    "証明書取得用Noは、発行した画面に表示されています"
+	    "（メールではお送りしません）。\n");
+	return pickup_mail_text(pn, label, "証明書取得用パスワード",
+	    pn->password, how, buf, n);
+}
+
+const char *
+pickup_number_mail_body(const struct pickup_new *pn, const char *label,
+    char *buf, size_t n)
+{
+	return pickup_mail_text(pn, label, "証明書取得用No", pn->number,
+	    "証明書取得用パスワードは、このメールとは別のメールでお送りします"
+	    "（このメールには書かれていません）。\n"
+	    "証明書を入れる端末で次のページを開き、この証明書取得用Noと"
+	    "証明書取得用パスワードを入力して証明書を取得してください。\n",
+	    buf, n);
 }
 
 /* Why a pickup row cannot be fetched, if it cannot. */

@@ -3,10 +3,12 @@
  * a PKCS#12 bundle behind a pickup number and a pickup password.
  *
  *  - The pickup number (証明書取得用No) is 12 digits shown as
- *    "1234-5678-9012"; it is shown on screen once.
+ *    "1234-5678-9012"; it is shown on screen once (and, for the
+ *    operator's first certificate, mailed on its own).
  *  - The pickup password IS the PKCS#12 import password (the portal tells
- *    users so): pki's random 20-character p12 password, mailed, stored
- *    only as a PBKDF2 hash.
+ *    users so): pki's random 20-character p12 password, mailed in a
+ *    mail of its own (never with the number), stored only as a PBKDF2
+ *    hash.
  *  - The bundle can be fetched once, within PICKUP_HOURS, from the portal
  *    (/certificate-pickup) or by a direct download; after the fetch, or
  *    once expired, the bytes are deleted (p12 = NULL): the private key is
@@ -57,12 +59,24 @@ int	pickup_create(PGconn *, const struct pki_issued *iss,
 	    const char *facility_id, const char *label, const char *issued_by,
 	    struct pickup_new *out);
 
-/* The text of the pickup mail (証明書取得用No/パスワード and the portal
- * URL cfg portal_url + "certificate/"), no patient data, into buf.
+/* The pickup number and the pickup password never travel in the same
+ * mail.  The text of the password mail (証明書取得用パスワード and the
+ * portal URL cfg portal_url + "certificate/"), no patient data, into
+ * buf: where the number is, PICKUP_NO_ON_SCREEN (shown on the issuing
+ * screen: My Profile) or PICKUP_NO_MAILED (in a separate mail,
+ * pickup_number_mail_body's: the operator's first certificate).
  * Returns buf; "" when it does not fit. */
+#define PICKUP_NO_ON_SCREEN	0
+#define PICKUP_NO_MAILED	1
 const char *pickup_mail_body(const struct pickup_new *, const char *label,
-	    char *buf, size_t n);
+	    int number_where, char *buf, size_t n);
 #define PICKUP_MAIL_SUBJECT	"【電子連絡帳】証明書取得用パスワードのお知らせ"
+/* The text of the number mail (証明書取得用No, the portal URL, and that
+ * the password comes in a separate mail), without the password, into
+ * buf.  Returns buf; "" when it does not fit. */
+const char *pickup_number_mail_body(const struct pickup_new *,
+	    const char *label, char *buf, size_t n);
+#define PICKUP_NO_MAIL_SUBJECT	"【電子連絡帳】証明書取得用Noのお知らせ"
 
 /* The outcome of a fetch. */
 enum pickup_result {

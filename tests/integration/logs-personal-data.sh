@@ -7,7 +7,11 @@
 # neither the nginx logs, the CGIs' log (fcgiwrap's standard error, the
 # journal under the package's unit) nor PostgreSQL's holds the kana or
 # the birth date.  The app's access log names the client certificate's
-# serial and the path without its query string.
+# serial and the path without its query string.  Then a staff
+# registration whose e-mail address another session takes first fails
+# on account_email_live (DETAIL "Key (lower(email))=(...)"): the
+# administrator gets the Japanese duplicate-address page (409), and the
+# address is in no file of the stack's log directory, not once.
 . "$(dirname "$0")/team-home.sh"
 
 L=${STACK_LOG_DIR:?}
@@ -22,6 +26,11 @@ since() {
 	tail -c +"$(( ${SIZE[$1]} + 1 ))" "$L/$1" 2>/dev/null
 }
 
+# lit VALUE: VALUE as an SQL expression that does not spell it out.
+# The test's own statements run as the owner (postgres), whose every
+# statement pgaudit writes to the server's log: a literal there would be
+# the test's leak, not the application's.
+lit() { printf "convert_from(decode('%s', 'base64'), 'UTF8')" "$(printf '%s' "$1" | base64 -w0)"; }
 KANA=$(rand_kana)
 BIRTH=19$((20 + RANDOM % 60))-0$((1 + RANDOM % 9))-1$((RANDOM % 9))
 S2=$(account_id "$STAFF2_LOGIN")
@@ -37,7 +46,7 @@ login_home STAFF1
 	printf '%s\n' "SET pgaudit.log = 'none';" "BEGIN;" \
 	    "WITH p AS (INSERT INTO renrakucho.patient (name, kana, kana_key, birth_date,
 	      sex, address, municipality_code, registered_by)
-	      SELECT '記録 試験', '$KANA', renrakucho.kana_key('$KANA'), '$BIRTH', 'female',
+	      SELECT '記録 試験', $(lit "$KANA"), renrakucho.kana_key($(lit "$KANA")), $(lit "$BIRTH")::date, 'female',
 	      '${MUNI_NAME}今市町1番地', '$MUNI_CODE', $S2 RETURNING id),
 	    c AS (INSERT INTO renrakucho.consent (patient_id, obtained_by, obtained_on,
 	      signer, explainer_name, explainer_facility, form_kind, doc_type, doc_name,
@@ -59,7 +68,7 @@ wait "$other"
 is "$?" 0 'the other session registered the person and committed'
 is "$HTTP_STATUS" 200 'the registration that lost the race is answered'
 like "$(cat "$HTTP_BODY")" 'すでに同意を得て登録されていて' 'it gets the join offer'
-n=$(psql_owner "SELECT count(*) FROM renrakucho.patient WHERE kana_key = renrakucho.kana_key('$KANA') AND birth_date = '$BIRTH'")
+n=$(psql_owner "SELECT count(*) FROM renrakucho.patient WHERE kana_key = renrakucho.kana_key($(lit "$KANA")) AND birth_date = $(lit "$BIRTH")::date")
 is "$n" 1 'one patient'
 
 # PostgreSQL's logging collector writes a moment later.
@@ -75,7 +84,7 @@ like "$pg" 'ERROR:  duplicate key value violates unique constraint "patient_iden
     "PostgreSQL's log has the event"
 unlike "$pg" 'DETAIL:' "PostgreSQL's log has no DETAIL"
 
-kana_key=$(psql_owner "SELECT renrakucho.kana_key('$KANA')")
+kana_key=$(psql_owner "SELECT renrakucho.kana_key($(lit "$KANA"))")
 for f in $LOGS; do
 	# Without pgaudit's lines of this test's own psql (the superuser's
 	# statements are logged as typed, by design: README, "pgaudit"); the
@@ -96,4 +105,60 @@ like "$acc" "\"POST /patients/new/consent HTTP/1\\.1\" 200 .* serial=$serial " \
 like "$acc" "\"GET /home HTTP/1\\.1\" 200 .* serial=$serial " \
     "the app's access log has the path of /home?kana=..."
 unlike "$acc" 'kana=' "the app's access log has no query string"
+# --- a duplicate e-mail address, through the facility administrator's page
+# The same address taken by another session that has not committed yet:
+# the CGI's check does not see it, its INSERT waits on the unique index
+# account_email_live and fails with 23505, whose DETAIL would read
+# "Key (lower(email))=(<the address>) already exists.".  The other
+# session's statement carries the address through lit.
+EMAIL=logs-dup-$(date +%s%N | tail -c 9)@example.jp
+for f in $LOGS; do
+	SIZE[$f]=$(stat -c %s "$L/$f" 2>/dev/null || echo 0)
+done
+login FACILITY_ADMIN
+is "$HTTP_STATUS" 303 'the facility administrator logs in'
+tok=$(csrf_of FACILITY_ADMIN /facility/staff/new)
+{
+	printf '%s\n' "BEGIN;" \
+	    "INSERT INTO renrakucho.account (facility_id, login, name, kana, profession,
+	      email, password_hash) SELECT facility_id, 'logs-first-$$', '先着 太郎', kana,
+	      profession, $(lit "$EMAIL"), password_hash
+	      FROM renrakucho.account WHERE login = '$STAFF2_LOGIN';" \
+	    "SELECT pg_sleep(2.5);" "COMMIT;"
+} | PGAPPNAME=rk-logs-test-mail psql "$OWNER_DSN" -X -q -v ON_ERROR_STOP=1 > "$TEST_TMP/other2.out" 2>&1 &
+other=$!
+for _ in $(seq 50); do
+	[ "$(psql_owner "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rk-logs-test-mail' AND wait_event = 'PgSleep'")" = 1 ] && break
+	sleep 0.1
+done
+http_post FACILITY_ADMIN /facility/staff/new --data-urlencode "csrf=$tok" \
+    --data-urlencode "login=logs-second-$$" --data-urlencode 'name=後着 花子' \
+    --data-urlencode 'kana=コウチャク ハナコ' --data-urlencode 'profession=看護師' \
+    --data-urlencode "email=$EMAIL" --data-urlencode "password=Logs-Pw-$$-x" \
+    --data-urlencode "password2=Logs-Pw-$$-x"
+wait "$other"
+is "$?" 0 'the other session registered the address and committed'
+is "$HTTP_STATUS" 409 'the registration that lost the race: 409'
+like "$(cat "$HTTP_BODY")" 'このメールアドレスは既に使われています' 'the user sees the Japanese duplicate-address message'
+like "$(cat "$HTTP_BODY")" 'id="email"[^>]*aria-invalid="true"' 'on the e-mail field'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.account WHERE lower(email) = lower($(lit "$EMAIL"))")" 1 'one account holds the address'
+is "$(account_id "logs-second-$$")" '' 'the second registration stored nothing'
+
+for _ in $(seq 50); do
+	since postgresql/postgresql.log | grep -q 'account_email_live' && break
+	sleep 0.1
+done
+sleep 0.3
+like "$(since fcgiwrap.log)" 'renrakucho\[[a-z-]+\]: database: 23505 constraint account_email_live: duplicate key value violates unique constraint "account_email_live"' \
+    "the CGI's log has the event: SQLSTATE, constraint, primary message"
+pg=$(since postgresql/postgresql.log)
+like "$pg" 'ERROR:  duplicate key value violates unique constraint "account_email_live"' \
+    "PostgreSQL's log has the event"
+unlike "$pg" 'DETAIL:' "PostgreSQL's log has no DETAIL"
+# Every file of the stack's log directory, whole: the address 0 times.
+alllogs() { find "$L" -type f -exec cat {} + 2>/dev/null; }
+ok "the search reads the logs: this 23505's lines of the CGI and of PostgreSQL are found" \
+    test "$(alllogs | grep -c -F 'account_email_live')" -ge 2
+is "$(alllogs | grep -c -i -F "$EMAIL")" 0 \
+    'the address is in no log file of the stack (nginx, CGIs, PostgreSQL, pgbouncer, jobs)'
 done_testing

@@ -54,7 +54,17 @@ NUMBER=$(grep -oE '[0-9]{4}-[0-9]{4}-[0-9]{4}' "$HTTP_BODY" | head -n 1)
 PICKPW=$(tr -d '\n' < "$HTTP_BODY" | sed -n 's/.*証明書取得用パスワード<\/dt><dd><strong>\([^<]*\)<.*/\1/p')
 ok 'number and password shown once' test -n "$NUMBER" -a -n "$PICKPW"
 $ADMIN mail deliver > /dev/null
-like "$(mail_text "rep$U@new.example.jp")" "$NUMBER" 'the pickup reaches the representative address'
+# Two mails to the representative address: the number in one, the
+# password in the other, never both in one.
+both=0 nomail=0 pwmail=0
+for f in $(grep -l "^To: rep$U@new.example.jp" "$MAIL_DIR"/* 2>/dev/null); do
+	t=$(python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(m.get_payload(decode=True).decode())' "$f")
+	case $t in *"$NUMBER"*"$PICKPW"*|*"$PICKPW"*"$NUMBER"*) both=$((both + 1)) ;;
+	*"証明書取得用No：$NUMBER"*) nomail=$((nomail + 1)) ;;
+	*"証明書取得用パスワード：$PICKPW"*) pwmail=$((pwmail + 1)) ;;
+	esac
+done
+is "$nomail|$pwmail|$both" '1|1|0' 'the pickup reaches the representative address: number and password in separate mails'
 
 # --- the administrator: portal pickup, login, a staff member ---------------
 ok 'the administrator fetches the certificate on the portal' \

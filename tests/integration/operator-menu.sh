@@ -136,7 +136,18 @@ ok 'the pickup number is shown' test -n "$NUMBER"
 like "$(body)" '証明書取得用パスワード' 'the password is shown'
 SER=$(q "SELECT serial FROM renrakucho.device_cert WHERE label = '大田の受付PC$U'")
 is "$(q "SELECT facility_id || '|' || issued_by FROM renrakucho.device_cert WHERE serial = '$SER'")" "$F|$A" 'certificate of the facility, for the account'
-is "$(q "SELECT count(*) FROM renrakucho.mail_outbox WHERE to_addr = 'rep$U@oda.example.jp' AND body LIKE '%$NUMBER%' AND body LIKE '%証明書取得用パスワード%'")" 1 'number and password mailed to the representative address'
+PICKPW=$(tr -d '\n' < "$HTTP_BODY" | sed -n 's/.*証明書取得用パスワード<\/dt><dd><strong>\([^<]*\)<.*/\1/p')
+like "$PICKPW" '^[2-9A-Za-z]{20}$' 'the shown password: 20 characters'
+# The number and the password go to the representative address, never
+# in the same mail: two mails, each saying the other comes separately.
+rep="to_addr = 'rep$U@oda.example.jp' AND created_at > now() - interval '10 minutes'"
+is "$(q "SELECT count(*) FROM renrakucho.mail_outbox WHERE $rep AND body LIKE '%$NUMBER%' AND body LIKE '%$PICKPW%'")" 0 'no mail holds both the number and the password'
+is "$(q "SELECT count(*) FROM renrakucho.mail_outbox WHERE $rep AND (body LIKE '%$NUMBER%' OR body LIKE '%$PICKPW%')")" 2 'two mails to the representative address: one for each'
+is "$(q "SELECT subject FROM renrakucho.mail_outbox WHERE $rep AND body LIKE '%$NUMBER%'")" '【電子連絡帳】証明書取得用Noのお知らせ' 'the number mail'
+like "$(q "SELECT body FROM renrakucho.mail_outbox WHERE $rep AND body LIKE '%$NUMBER%'")" '証明書取得用パスワードは、このメールとは別のメールでお送りします' 'it says the password comes separately'
+is "$(q "SELECT subject FROM renrakucho.mail_outbox WHERE $rep AND body LIKE '%$PICKPW%'")" '【電子連絡帳】証明書取得用パスワードのお知らせ' 'the password mail'
+like "$(q "SELECT body FROM renrakucho.mail_outbox WHERE $rep AND body LIKE '%$PICKPW%'")" '証明書取得用Noは、このメールとは別のメールでお送りします' 'it says the number comes separately'
+is "$(q "SELECT count(*) FROM renrakucho.mail_outbox WHERE $rep AND body ~ '[0-9]{4}-[0-9]{4}-[0-9]{4}' AND body ~ '証明書取得用パスワード：'")" 0 'no mail has a pickup number beside a pickup password'
 is "$(audit_n operator.pickup.create "$SER")" 1 'pickup is an audit event'
 
 # --- revoke any certificate -----------------------------------------------

@@ -51,6 +51,7 @@ PICKPW=$(printf '%s\n' "$text" | sed -n 's/^証明書取得用パスワード：
 like "$PICKPW" '^[2-9A-Za-z]{20}$' 'the mail holds the pickup password'
 like "$text" "$PORTAL_URL/certificate/" 'the mail links to the portal pickup page'
 unlike "$text" "$NUMBER|患者|生年月日" 'the mail holds neither the number nor patient data'
+like "$text" '証明書取得用Noは、発行した画面に表示されています（メールではお送りしません）' 'the mail says the number is on the issuing screen, not mailed'
 like "$(grep '^Subject:' "$mailfile")" '=\?UTF-8\?B\?' 'subject RFC 2047 encoded'
 
 # --- the portal --------------------------------------------------------------
