@@ -22,6 +22,8 @@
 #   RENRAKUCHO_ADMIN  the admin CLI (default PREFIX/sbin/renrakucho-admin)
 #   MUNICIPALITY_NAME MUNICIPALITY_CODE SERVICE_NAME SECRETARIAT_NAME
 #   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL MAIL_FROM CERT_DAYS
+#   LOGIN_RATE LOGIN_BURST PICKUP_RATE PICKUP_BURST  nginx's rate limits
+#                 per client address (10r/m 5, 6r/m 5 as the package's)
 #
 #   STACK_JOBS    1 (default): run the jobs the package's timers run
 #                 (mail delivery every 5 s, CRL, purges and audit seal every
@@ -81,6 +83,10 @@ SECRETARIAT_FAX=${SECRETARIAT_FAX:-0853-00-0001}
 SECRETARIAT_EMAIL=${SECRETARIAT_EMAIL:-jimukyoku@renrakucho.example.jp}
 MAIL_FROM=${MAIL_FROM:-no-reply@renrakucho.example.jp}
 CERT_DAYS=${CERT_DAYS:-365}
+# nginx's rate limits per client address (the package's: 10r/m burst 5
+# for the login POST, 6r/m burst 5 for the pickup).
+LOGIN_RATE=${LOGIN_RATE:-10r/m} LOGIN_BURST=${LOGIN_BURST:-5}
+PICKUP_RATE=${PICKUP_RATE:-6r/m} PICKUP_BURST=${PICKUP_BURST:-5}
 STACK_JOBS=${STACK_JOBS:-1}
 STACK_JOBS_PERIOD=${STACK_JOBS_PERIOD:-300}
 # The CGIs' own system user (the package's sysusers.d entry).
@@ -317,6 +323,10 @@ set_vars() {
 		[SECRETARIAT_EMAIL]=$SECRETARIAT_EMAIL
 		[MAIL_FROM]=$MAIL_FROM
 		[CERT_DAYS]=$CERT_DAYS
+		[LOGIN_RATE]=$LOGIN_RATE
+		[LOGIN_BURST]=$LOGIN_BURST
+		[PICKUP_RATE]=$PICKUP_RATE
+		[PICKUP_BURST]=$PICKUP_BURST
 		[MAIL_DIR]=$RUN_DIR/mail
 		[NGINX_BIN]=$NGINX_BIN
 	)
@@ -760,6 +770,8 @@ start_nginx() {
 	render renrakucho-portal.conf.in "$NGINX_DIR/renrakucho-portal.conf" 0644
 	render nginx.conf.in "$NGINX_DIR/nginx.conf" 0644
 	render cert-error.html.in "$NGINX_DIR/errors-root/.rk-error/cert.html" 0644
+	render error-429.html.in "$NGINX_DIR/errors-root/.rk-error/429.html" 0644
+	render error-413.html.in "$NGINX_DIR/errors-root/.rk-error/413.html" 0644
 	# shellcheck disable=SC2046
 	"$NGINX_BIN" -q -t $(nginx_args) 2> "$LOG_DIR/nginx-test.log" ||
 	    die "nginx -t failed: $(cat "$LOG_DIR/nginx-test.log")"

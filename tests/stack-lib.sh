@@ -7,6 +7,12 @@
 # demo.env.  The jobs (mail delivery) are off unless STACK_JOBS=1: tests
 # read the outbox before anything delivers it.  On failure it stops what did start and returns non-zero.
 # stack_down DIR LOG: stops it.
+# The test stacks' nginx rate limits: the suites log in and pick up many
+# times from 127.0.0.1, faster than a person would; the limits are the
+# package's directives with a larger rate and burst
+# (tests/integration/limits.sh checks them from an address of its own).
+export LOGIN_RATE=${LOGIN_RATE:-60r/m} LOGIN_BURST=${LOGIN_BURST:-30}
+export PICKUP_RATE=${PICKUP_RATE:-60r/m} PICKUP_BURST=${PICKUP_BURST:-30}
 stack_down() {
 	[ -e "$1/stack.env" ] || return 0
 	bash "$TOP/conf/stack.sh" stop "$1" >> "$2" 2>&1

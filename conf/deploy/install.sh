@@ -22,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 sh "$d/render-nginx.sh" "$top/conf" "$tmp"
 install -m 0644 "$tmp"/snippets/* "$dest/etc/nginx/snippets/"
 install -m 0644 "$tmp"/conf.d/renrakucho-log.conf "$dest/etc/nginx/conf.d/"
+install -m 0644 "$tmp"/conf.d/renrakucho-limits.conf "$dest/etc/nginx/conf.d/"
 install -m 0644 "$tmp"/examples/* "$dest/usr/share/doc/renrakucho/examples/"
 
 install -m 0755 "$d/render-site.sh" "$dest/usr/share/renrakucho/deploy/"

@@ -15,7 +15,9 @@
 # include of the snippet.  OUT/conf.d/renrakucho-log.conf (installed in
 # /etc/nginx/conf.d/, which Debian's nginx.conf includes at http level,
 # the only level where log_format is allowed) is the access log format
-# of conf/nginx.conf.in, which the app snippet uses.  A placeholder left
+# of conf/nginx.conf.in, which the app snippet uses;
+# OUT/conf.d/renrakucho-limits.conf its rate limit zones (the login POST,
+# the pickup), which the app and portal snippets use.  A placeholder left
 # unfilled (a template that gained a variable) fails the build.
 set -eu
 [ $# = 2 ] || { echo "usage: $0 CONF_SRC OUT" >&2; exit 2; }
@@ -48,6 +50,7 @@ fill() {
 	    -e "s|@SERVER_KEY@|$TLS_DIR/server.key|g" \
 	    -e "s|@APP_ADDR@:@APP_PORT@|8443|g" \
 	    -e "s|@PORTAL_ADDR@:@PORTAL_PORT@|443|g" \
+	    -e "s|@LOGIN_BURST@|5|g" -e "s|@PICKUP_BURST@|5|g" \
 	    -e "s|server_name _;|server_name renrakucho.example.jp;|"
 }
 
@@ -99,7 +102,8 @@ snippet app "# renrakucho: the app (client certificate required, checked against
 # certificate: see /usr/share/doc/renrakucho/examples/renrakucho-app.
 # Every dynamic location maps to a fixed CGI; nothing from the URL
 # reaches SCRIPT_FILENAME.  Rendered from conf/renrakucho-app.conf.in."
-# The portal has no internal error location of its own in the template.
+# The portal template has its own internal error location (429, 413);
+# an older one without it gets this one.
 snippet portal "# renrakucho: the public portal (no client certificate): help pages,
 # consent forms and the first-certificate pickup.  Include it inside a
 # server {} block of your own (listen, server_name, certificate): see
@@ -120,6 +124,18 @@ awk '/^\t# renrakucho.s access log format/ { f = 1 }
     f && /^log_format renrakucho / { done = 1; exit }
     END { exit !done }' "$src/nginx.conf.in" > "$out/conf.d/renrakucho-log.conf" || {
 	echo "render-nginx: no log_format renrakucho in $src/nginx.conf.in" >&2
+	exit 1
+}
+
+# The rate limit zones (http level only): the block of the stack's
+# nginx.conf from its comment to the last zone, the package's rates.
+awk '/^\t# renrakucho.s rate limits/ { f = 1 }
+    f { sub(/^\t/, ""); print }
+    f && /^limit_conn_zone / { done = 1; exit }
+    END { exit !done }' "$src/nginx.conf.in" |
+    sed -e 's|@LOGIN_RATE@|10r/m|g' -e 's|@PICKUP_RATE@|6r/m|g' \
+    > "$out/conf.d/renrakucho-limits.conf" || {
+	echo "render-nginx: no rate limit zones in $src/nginx.conf.in" >&2
 	exit 1
 }
 

@@ -98,10 +98,12 @@ done
 has usr/lib/sysusers.d/renrakucho.conf
 has usr/lib/tmpfiles.d/renrakucho.conf
 has usr/share/renrakucho/deploy/render-site.sh '-rwxr-xr-x root/root'
-# conf.d: only the access log format, which must be at http level.
+# conf.d: only the access log format and the rate limit zones, which
+# must be at http level.
 has etc/nginx/conf.d/renrakucho-log.conf
+has etc/nginx/conf.d/renrakucho-limits.conf
 unlike "$(grep -E '\./etc/(nginx/(sites-|conf\.d/.|nginx\.conf)|pgbouncer/)' "$T/contents" |
-    grep -v '\./etc/nginx/conf\.d/renrakucho-log\.conf$')" '.' \
+    grep -vE '\./etc/nginx/conf\.d/renrakucho-(log|limits)\.conf$')" '.' \
     'package ships nothing else in nginx sites, conf.d, nginx.conf or /etc/pgbouncer'
 has usr/share/man/man8/renrakucho-admin.8.gz
 has usr/share/man/man5/renrakucho.conf.5.gz
