@@ -1,6 +1,10 @@
 /* Certificate pickups (see pickup.h). */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,13 +317,64 @@ pickup_check(PGconn *c, const PGresult *r)
 	return st;
 }
 
+int
+pickup_addr_key(const char *addr, char *out, size_t n)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	char		 t[INET6_ADDRSTRLEN];
+	static const unsigned char mapped[12] =
+	    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (addr == NULL || n == 0)
+		return -1;
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		if (inet_ntop(AF_INET, &a4, t, sizeof(t)) == NULL)
+			return -1;
+	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		if (memcmp(a6.s6_addr, mapped, sizeof(mapped)) == 0) {
+			memcpy(&a4, a6.s6_addr + 12, 4);
+			if (inet_ntop(AF_INET, &a4, t, sizeof(t)) == NULL)
+				return -1;
+		} else {
+			memset(a6.s6_addr + 8, 0, 8);
+			if (inet_ntop(AF_INET6, &a6, t, sizeof(t)) == NULL)
+				return -1;
+			if (strlen(t) + 3 >= sizeof(t))
+				return -1;
+			strcat(t, "/64");
+		}
+	} else
+		return -1;
+	if (strlen(t) >= n)
+		return -1;
+	memcpy(out, t, strlen(t) + 1);
+	return 0;
+}
+
+/* addr's key for pickup_failure into key; 0 when there is none (no or
+ * an unparsable address: nothing is counted, as without an address). */
+static int
+pickup_key(const char *addr, char *key, size_t n)
+{
+	if (addr == NULL || *addr == '\0' ||
+	    pickup_addr_key(addr, key, n) == -1) {
+		if (addr != NULL && *addr != '\0')
+			log_err("pickup: unparsable remote address");
+		return 0;
+	}
+	return 1;
+}
+
 static int
 pickup_fail_addr(PGconn *c, const char *addr)
 {
-	const char *const p[] = { addr };
+	char		 key[INET6_ADDRSTRLEN + 4];
+	const char	*p[1];
 
-	if (addr == NULL || *addr == '\0')
+	if (!pickup_key(addr, key, sizeof(key)))
 		return 0;
+	p[0] = key;
 	return db_cmd(c, "INSERT INTO pickup_failure (remote_addr)"
 	    " VALUES ($1::inet)", 1, p);
 }
@@ -329,6 +384,7 @@ pickup_fetch(PGconn *c, const char *number, const char *password,
     const char *remote_addr, struct pickup_bundle *out)
 {
 	char		 digits[PICKUP_DIGITS + 1], max[16];
+	char		 key[INET6_ADDRSTRLEN + 4];
 	const char	*p[3];
 	PGresult	*r = NULL, *u = NULL;
 	enum pickup_result rc = PICKUP_ERROR;
@@ -351,9 +407,9 @@ pickup_fetch(PGconn *c, const char *number, const char *password,
 	if (n != PICKUP_DIGITS)
 		bad = 1;
 
-	if (remote_addr != NULL && *remote_addr != '\0') {
+	if (pickup_key(remote_addr, key, sizeof(key))) {
 		snprintf(max, sizeof(max), "%d", PICKUP_ADDR_FAILS);
-		p[0] = remote_addr;
+		p[0] = key;
 		p[1] = max;
 		r = db_exec(c, "SELECT count(*) >= $2::int AS over"
 		    " FROM pickup_failure WHERE remote_addr = $1::inet"
@@ -368,12 +424,19 @@ pickup_fetch(PGconn *c, const char *number, const char *password,
 		r = NULL;
 	}
 
+	/* Not a pickup number: no lookup and no KDF, a failure all the
+	 * same (the same answer as a wrong number). */
+	if (bad) {
+		rc = pickup_fail_addr(c, remote_addr) == -1 ?
+		    PICKUP_ERROR : PICKUP_BAD;
+		goto out;
+	}
 	p[0] = digits;
 	r = db_exec(c, PICKUP_COLS " WHERE p.number = $1 FOR UPDATE OF p",
 	    1, p);
 	if (r == NULL)
 		goto out;
-	if (bad || PQntuples(r) != 1) {
+	if (PQntuples(r) != 1) {
 		auth_check_nothing(password);
 		rc = pickup_fail_addr(c, remote_addr) == -1 ?
 		    PICKUP_ERROR : PICKUP_BAD;

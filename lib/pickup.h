@@ -15,7 +15,11 @@
  *    not kept.
  *  - Wrong passwords count: PICKUP_MAX_FAILS locks a pickup; a remote
  *    address with PICKUP_ADDR_FAILS failures in the last hour is refused
- *    (every attempt is an audit event, action "pickup").
+ *    (every attempt is an audit event, action "pickup").  An IPv6
+ *    address counts as its /64 (one host's addresses), an IPv4 address
+ *    as itself: pickup_addr_key.  A number that is not 12 digits (with
+ *    "-" or " " between) fails at once, without the password's KDF, and
+ *    counts as a failure all the same.
  *
  * pickup_issue gets the certificate from renrakucho-signer, outside any
  * transaction (cert_issue).  Every other function works inside the
@@ -125,4 +129,10 @@ int	pickup_serve(struct app *, const struct pickup_bundle *);
 /* Deletes the bundles of expired pickups (admin CLI, cron); the number
  * of bundles deleted, or -1. */
 long	pickup_purge(PGconn *);
+/* The key of addr's failures in pickup_failure, as text for ::inet: an
+ * IPv4 address (or an IPv4-mapped IPv6 one) as the IPv4 address, an IPv6
+ * address as its /64 network ("2001:db8:1:2::/64").  0, or -1 when addr
+ * is no address or out is too small. */
+int	pickup_addr_key(const char *addr, char *out, size_t n);
+
 #endif
