@@ -103,4 +103,30 @@ diag "malformed: $bad_ms ms, $bad2_ms ms; well-formed (KDF): $wrong_ms ms"
 ok "a malformed number is answered faster than a well-formed one ($min_bad < $wrong_ms ms: no KDF)" \
     test "$min_bad" -lt "$wrong_ms"
 
+# --- the pickup's rate limit (nginx, before the CGI) ------------------------
+PORTALCONF=$RUN_DIR/nginx/renrakucho-portal.conf
+PBURST=$(sed -n 's/.*limit_req zone=rk_pickup burst=\([0-9]*\) nodelay;.*/\1/p' "$PORTALCONF")
+PRATE=$(sed -n 's/.*zone=rk_pickup:10m rate=\([0-9]*\)r\/m;.*/\1/p' "$RUN_DIR/nginx/nginx.conf")
+{ [ -n "$PBURST" ] && [ -n "$PRATE" ]; } || bail "no rk_pickup burst or rate in the stack's nginx files"
+QADDR=127.0.0.251
+start=$(date +%s%N)
+first429=0 i=0
+while [ $i -lt $((PBURST + 6)) ]; do
+	i=$((i + 1))
+	st=$(curl -s --max-time 30 --cacert "$CA_CERT" --interface "$QADDR" \
+	    -o "$TEST_TMP/limit-body" -w '%{http_code}' \
+	    --data 'pickup_no=x&pickup_password=y' "$PORTAL_URL/certificate-pickup")
+	# The CGI's own limit (20 failures an hour per address) answers 429
+	# too, with its page; nginx's is the static one.
+	if [ "$st" = 429 ] && grep -q 'しばらく時間をおいてから' "$TEST_TMP/limit-body"; then
+		first429=$i
+		break
+	fi
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+leak=$(( ms * PRATE / 60000 ))
+ok "pickup: nginx's first 429 after $((PBURST + 1)) at once (request $first429, $leak refilled in ${ms} ms)" \
+    test "$first429" -ge $((PBURST + 2)) -a "$first429" -le $((PBURST + 2 + leak))
+like "$(cat "$TEST_TMP/limit-body")" 'しばらく時間をおいてから' 'pickup 429: the Japanese page'
+
 done_testing
