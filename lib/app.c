@@ -140,6 +140,9 @@ app_error(struct app *a, int status, const char *title, const char *message)
 	buf_reset(&a->hdr);
 	a->status = status;
 	a->ctype = "text/html; charset=utf-8";
+	/* The database is away (a restart or a failover): come back soon. */
+	if (status == 503)
+		app_header(a, "Retry-After", "30");
 	snprintf(st, sizeof(st), "%d", status);
 	memset(&t, 0, sizeof(t));
 	t.title = title;
