@@ -72,7 +72,8 @@ refused=$(awk '$2 == 503' "$TEST_TMP/load-all" | wc -l)
 diag "$total posts: $acked answered 303, $refused answered 503"
 other=$(awk '$2 != 303 && $2 != 503' "$TEST_TMP/load-all" | sort -k2 | uniq -c -f1 | head -n 5)
 is "$(awk '$2 != 303 && $2 != 503' "$TEST_TMP/load-all" | wc -l)" 0 \
-    'every post was answered 303 or 503: no 500, no hang, no broken connection' "$other"
+    'every post was answered 303 or 503: no 500, no hang, no broken connection'
+[ -z "$other" ] || diag "$other"
 ok 'posts were acknowledged while the database was up' test "$acked" -gt 20
 ok 'posts sent while it was away were refused with 503' test "$refused" -gt 0
 
