@@ -3,7 +3,8 @@
 // "<flow>: <title>" (its steps ran without error), then its checks: no
 // serious or critical axe-core violation (when axe ran: not on pages with
 // JavaScript off), no horizontal scrolling at tablet and phone size, no
-// console error.  A flow that fails part-way still has its checks
+// document (a page opened, a form's landing page) answered 4xx or 5xx
+// unless the flow expected that status, no console error.  A flow that fails part-way still has its checks
 // reported for the pages it reached; one that took no screenshot has none.
 //
 //   node run.js [FILTER...]   only the flows whose file name contains one
@@ -78,6 +79,9 @@ async function main() {
 		tap(t.overflow.length === 0,
 		    `${name}: no horizontal scrolling at 768 and 390 px`,
 		    t.overflow);
+		tap(t.badDocs.length === 0,
+		    `${name}: every page it opened or a form landed on answered as expected`,
+		    t.badDocs.map((d) => `${d.status} for ${d.method} ${d.url}`));
 		tap(t.console.length === 0, `${name}: no console errors`,
 		    [...t.console, ...t.notes.map((x) => `note: ${x}`)]);
 	}

@@ -6,7 +6,8 @@ module.exports = {
 	title: 'wrong password (STAFF1)',
 	async run(t) {
 		const page = await t.page('STAFF1');
-		await t.login(page, 'STAFF1', 'wrong-' + t.env('STAFF1_PASSWORD'));
+		await t.login(page, 'STAFF1', 'wrong-' + t.env('STAFF1_PASSWORD'),
+		    { status: 403 });
 		assert.match(page.url(), /\/login/, 'still on the login page');
 		const summary = page.locator('.error-summary[role=alert]');
 		assert.equal(await summary.count(), 1, 'error summary shown');

@@ -30,7 +30,7 @@ module.exports = {
 		await t.shot(page, 'required-data');
 
 		await fillRequired(t, page, p, 'hanako123');
-		await t.submit(page, 'main form button[type=submit]');
+		await t.submit(page, 'main form button[type=submit]', { status: 422 });
 		assert.equal(await page.locator('.error-summary').count(), 1,
 		    'error summary for a kana that is not kana');
 		assert.equal(await page.getAttribute('#kana', 'aria-invalid'), 'true',

@@ -11,7 +11,10 @@
 //                                         (or { status: N })
 //   await t.shot(page, 'login-form')      screenshots + checks (below)
 //   await t.login(page, 'STAFF1')         login form -> /home
-//   await t.submit(page, 'button...')     click and wait for the new page
+//   await t.submit(page, 'button...')     click and wait for the new page;
+//                                         fails unless it answered 200
+//                                         (or { status: N })
+//   await t.login(page, 'STAFF1')         the same for the login form
 //   t.env(name)                           a demo.env value (required)
 //   shared.x = ...; t.need('x')           state for later flows
 //   t.pdf(name), t.png(name)              small files for setInputFiles
@@ -23,7 +26,10 @@
 // axe check; not with JavaScript off, as axe needs the page's timers)
 // and the no-horizontal-scrolling check.  Console errors (CSP
 // violations, script errors, failed subresources) fail the flow's console
-// check; a document's own error status is the flow's to check (t.goto).
+// check.  Every document a page loads (a link followed, a form sent, a
+// redirect's target) is recorded with its status: one answered 4xx or 5xx
+// that the flow did not ask for (t.goto or t.submit with { status: N })
+// fails the flow's status check.
 const fs = require('node:fs');
 const path = require('node:path');
 const assert = require('node:assert/strict');
@@ -115,6 +121,8 @@ class Flow {
 		this.console = [];
 		this.notes = [];
 		this.documents = new Set();
+		this.badDocs = [];	// documents answered >= 400, not expected
+		this.lastDoc = new Map();	// page -> its last document response
 		this.pages = [];
 		// axe-core needs the page's timers: not run with JavaScript off.
 		this.noJs = new Set();
@@ -153,9 +161,14 @@ class Flow {
 		page.on('console', (m) => this.onConsole(page, m));
 		page.on('pageerror', (e) => this.console.push(`script error: ${e.message}`));
 		page.on('response', (r) => {
-			if (r.request().resourceType() === 'document')
+			if (r.request().resourceType() === 'document') {
 				this.documents.add(r.url());
-			else if (r.status() >= 400)
+				if (r.frame() === page.mainFrame())
+					this.lastDoc.set(page, r);
+				if (r.status() >= 400)
+					this.badDocs.push({ url: r.url(), status: r.status(),
+					    method: r.request().method() });
+			} else if (r.status() >= 400)
 				this.console.push(`${r.status()} for ${r.url()}`);
 		});
 		page.on('requestfailed', (r) => {
@@ -187,26 +200,45 @@ class Flow {
 		this.console.push(`${m.text()} ${where}`.trim());
 	}
 
-	async goto(page, p, { status = 200 } = {}) {
-		const r = await page.goto(this.url(p));
-		assert.ok(r, `no response for ${p}`);
-		assert.equal(r.status(), status, `HTTP status of ${p}`);
+	// The response R answered STATUS, as the flow expects (an expected
+	// error status is no longer counted against the status check).
+	expectStatus(r, status, what) {
+		assert.ok(r, `no response for ${what}`);
+		assert.equal(r.status(), status, `HTTP status of ${what}`);
+		if (status >= 400) {
+			const i = this.badDocs.findLastIndex((d) =>
+			    d.url === r.url() && d.status === status);
+			if (i >= 0)
+				this.badDocs.splice(i, 1);
+		}
 		return r;
 	}
 
-	// Clicks SELECTOR and waits until the page it leads to has loaded.
-	async submit(page, selector) {
-		await Promise.all([
+	async goto(page, p, { status = 200 } = {}) {
+		return this.expectStatus(await page.goto(this.url(p)), status, p);
+	}
+
+	// Clicks SELECTOR and waits until the page it leads to has loaded;
+	// that page (after any redirect) must answer STATUS.
+	async submit(page, selector, { status = 200 } = {}) {
+		const [r] = await Promise.all([
 			page.waitForNavigation({ waitUntil: 'load' }),
 			page.click(selector),
 		]);
+		// A form sent by script (the upload progress bar) and then
+		// followed has no navigation response of its own: the page's
+		// last document is the one it landed on.
+		return this.expectStatus(r ?? this.lastDoc.get(page), status,
+		    `the page ${selector} leads to (${page.url()})`);
 	}
 
-	async login(page, who, password) {
+	// The login form: /home (200) after the redirect, or { status: N }
+	// for a login that is refused.
+	async login(page, who, password, { status = 200 } = {}) {
 		await this.goto(page, '/login');
 		await page.fill('#login', env(`${who}_LOGIN`));
 		await page.fill('#password', password ?? env(`${who}_PASSWORD`));
-		await this.submit(page, 'main form button[type=submit]');
+		return this.submit(page, 'main form button[type=submit]', { status });
 	}
 
 	async logout(page) {
