@@ -4,7 +4,8 @@
 #   static/ manual/ portal/         the installed www
 #   errors-root/.rk-error/cert.html        the refused-certificate page
 #   errors-root/.rk-error/maintenance.html the maintenance page
-#   errors-root/.rk-error/429.html 413.html too many requests, too large
+#   errors-root/.rk-error/429.html 413.html 414.html too many requests,
+#                                    too large a body, too long an address
 # all filled by conf/render-site.sh (contact details, URLs, HTML-escaped)
 # and swapped into place at once.  The package's postinst runs it; run it
 # again (as root) after changing app_url, portal_url, service_name or the
@@ -32,4 +33,5 @@ page "$share/conf/cert-error.html.in" cert.html
 page "$share/deploy/maintenance.html.in" maintenance.html
 page "$share/conf/error-429.html.in" 429.html
 page "$share/conf/error-413.html.in" 413.html
+page "$share/conf/error-414.html.in" 414.html
 bash "$share/conf/render-site.sh" "$conf" "$src" "$dest"
