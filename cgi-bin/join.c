@@ -397,15 +397,15 @@ page_requests(struct app *a)
 
 static const struct app_page pages[] = {
 	/* APP_TEAM: my membership in a->team; non-members may ask, see
-	 * and withdraw their own request. */
+	 * and withdraw their own request.  Staff accounts only. */
 	{ "/teams/#/join-requests", APP_GET | APP_POST, APP_TEAM,
-	  page_requests },
+	  page_requests, .staff = 1 },
 	{ "/teams/#/join-requests/#/approve", APP_POST, APP_TEAM,
-	  page_approve },
+	  page_approve, .staff = 1 },
 	{ "/teams/#/join-requests/#/reject", APP_POST, APP_TEAM,
-	  page_reject },
+	  page_reject, .staff = 1 },
 	{ "/teams/#/join-requests/#/withdraw", APP_POST, APP_TEAM,
-	  page_withdraw },
+	  page_withdraw, .staff = 1 },
 };
 
 int

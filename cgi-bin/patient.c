@@ -424,8 +424,12 @@ out:
 }
 
 static const struct app_page pages[] = {
-	{ "/patients/new", APP_GET | APP_POST, APP_SESSION, patient_register_new },
-	{ "/patients/new/consent", APP_POST, APP_SESSION, patient_register_consent },
+	/* Registration and the lookup: staff only; the patient pages are
+	 * their team's members' (and only staff are members). */
+	{ "/patients/new", APP_GET | APP_POST, APP_SESSION,
+	    patient_register_new, .staff = 1 },
+	{ "/patients/new/consent", APP_POST, APP_SESSION,
+	    patient_register_consent, .staff = 1 },
 	{ "/patients/#", APP_GET, APP_SESSION, page_view },
 	{ "/patients/#/consent-document", APP_GET, APP_SESSION, page_document },
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },

@@ -43,6 +43,10 @@ const struct audit_action audit_actions[] = {
 	  " origin (denied); My Profile: direct download (success), used,"
 	  " expired (denied)",
 	  "failure | - | wrong number or password" },
+	{ "staff.access", "the staff pages (front line): /patients/new...,"
+	  " /teams/{id}/join-requests...", "", "denied", "NULL",
+	  "the path (the account has not the staff role)",
+	  "denied | - | /patients/new" },
 	/* --- home ------------------------------------------------------- */
 	{ "home.view", "/home", "", "success", "NULL", "NULL",
 	  "success | - | -" },
@@ -137,8 +141,10 @@ const struct audit_action audit_actions[] = {
 	  "the team, patient_id its patient (not when refused)",
 	  "all members (a person in charge), own status; denied: not a"
 	  " member", "success | 4 | all members" },
-	{ "receipts.export", "/teams/{id}/receipts/export.csv", "team", "success",
-	  "the team, patient_id its patient", "csv", "success | 4 | csv" },
+	{ "receipts.export", "/teams/{id}/receipts/export.csv", "team",
+	  "success denied", "the team, patient_id its patient",
+	  "csv; denied: not a lead (a member who is not its person in"
+	  " charge)", "success | 4 | csv" },
 	/* --- profile ----------------------------------------------------- */
 	{ "profile.password", "/profile/password", "account",
 	  "success failure", "the account itself",
