@@ -13,6 +13,7 @@
 #include "db.h"
 #include "form.h"
 #include "jtime.h"
+#include "lookup.h"
 #include "mail.h"
 #include "tmpl.h"
 
@@ -229,7 +230,7 @@ page_request(struct app *a)
 	const char	*msg = app_val(a, KEY_MESSAGE);
 	PGresult	*r = NULL, *m = NULL;
 	char		 path[64], pid[24];
-	int		 i;
+	int		 i, rc;
 
 	p[0] = a->id[0];
 	p[1] = app_val(a, KEY_KANA);
@@ -247,14 +248,27 @@ page_request(struct app *a)
 		    "メッセージは500文字までです。");
 		return;
 	}
+	/* The identity check answers whether the person is registered
+	 * (and in this team): it counts as a lookup. */
 	if (db_begin(a->db) == -1 ||
-	    (r = db_exec(a->db, "SELECT t.patient_id"
+	    (rc = lookup_take(a, "join.request", "team", a->id[0])) == -1)
+		goto dberr;
+	if (rc == 0)
+		goto out;
+	if ((r = db_exec(a->db, "SELECT t.patient_id"
 	    " FROM team t JOIN patient p ON p.id = t.patient_id"
 	    " WHERE t.id = $1::bigint AND p.kana_key = kana_key($2)"
 	    " AND p.birth_date = $3::date AND p.sex = $4", 4, p)) == NULL)
 		goto dberr;
 	if (PQntuples(r) != 1) {
-		join_denied(a, "join.request");
+		/* The lookup it was counts (committed with the event). */
+		if (app_audit(a, "join.request", "team", a->id[0], NULL,
+		    "denied", "not a member or requester") == -1 ||
+		    db_commit(a->db) == -1)
+			goto dberr;
+		app_error(a, 404, "ページが見つかりません",
+		    "お探しのページは見つかりませんでした。アドレスをご確認"
+		    "ください。");
 		goto out;
 	}
 	snprintf(pid, sizeof(pid), "%s", db_get(r, 0, "patient_id"));

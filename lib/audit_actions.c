@@ -53,8 +53,9 @@ const struct audit_action audit_actions[] = {
 	/* --- patients --------------------------------------------------- */
 	{ "patient.lookup", "/patients/new (POST)", "patient", "success denied",
 	  "the patient found (also patient_id), NULL when none",
-	  "found, not found; denied: outside the service area (never the"
-	  " name or birth date looked up)",
+	  "found, not found; denied: outside the service area, hourly limit"
+	  " (lookup_hourly_limit reached; never the name or birth date"
+	  " looked up)",
 	  "success | 41 | found" },
 	{ "patient.create", "/patients/new/consent", "patient", "success",
 	  "the new patient (also patient_id)",
@@ -88,7 +89,8 @@ const struct audit_action audit_actions[] = {
 	  "success denied",
 	  "the team asked to join, patient_id its patient (not when refused:"
 	  " the kana, birth date and sex given do not match it)",
-	  "NULL; denied: not a member or requester", "success | 4 | -" },
+	  "NULL; denied: not a member or requester, hourly limit"
+	  " (lookup_hourly_limit reached)", "success | 4 | -" },
 	{ "join.list", "/teams/{id}/join-requests", "team", "success denied",
 	  "the team whose pending requests a member saw, patient_id its"
 	  " patient (a requester's own request: no event; neither: denied)",
