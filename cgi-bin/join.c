@@ -82,6 +82,21 @@ join_mail(struct app *a, const char *account_id)
 	    body);
 }
 
+/* To a 担当者: someone joined one of their teams (which, they see on
+ * the patient page; the mail names no patient). */
+static int
+join_mail_lead(struct app *a, const char *account_id)
+{
+	char	 body[512];
+
+	snprintf(body, sizeof(body), "担当者をしている支援チームに、新しい"
+	    "メンバーが加わりました。ログインして、患者情報のページで"
+	    "メンバーをご確認ください。心当たりのない人は、そのページから"
+	    "チームから外せます。\n%slogin\n", cfg_get(CFG_APP_URL));
+	return mail_queue_account(a->db, account_id,
+	    "支援チームに新しいメンバーが加わりました", body);
+}
+
 static const char *
 lookup_text(const char *const tab[][2], size_t n, const char *k)
 {
@@ -313,11 +328,11 @@ out:
 static void
 decide(struct app *a, const char *state)
 {
-	const char	*p[4];
+	const char	*p[4], *lp[2];
 	const char	*action;
 	PGresult	*r = NULL;
 	char		 path[80], who[24], pid[24];
-	int		 withdraw = strcmp(state, "withdrawn") == 0;
+	int		 i, withdraw = strcmp(state, "withdrawn") == 0;
 
 	action = withdraw ? "join.withdraw" : strcmp(state, "approved") == 0 ?
 	    "join.approve" : "join.reject";
@@ -368,6 +383,21 @@ decide(struct app *a, const char *state)
 	    " role, approved_by) VALUES ($1::bigint, $2::bigint, 'member',"
 	    " $3::bigint) ON CONFLICT DO NOTHING", 3, p) == -1)
 		goto dberr;
+	/* Joining stays with the team; its 担当者 are told of every
+	 * approval (not the one who approved). */
+	if (strcmp(state, "approved") == 0) {
+		PQclear(r);
+		lp[0] = a->id[0];
+		lp[1] = a->user.account_id;
+		if ((r = db_exec(a->db, "SELECT account_id FROM team_member"
+		    " WHERE team_id = $1::bigint AND role = 'lead'"
+		    " AND account_id <> $2::bigint ORDER BY account_id", 2,
+		    lp)) == NULL)
+			goto dberr;
+		for (i = 0; i < PQntuples(r); i++)
+			if (join_mail_lead(a, db_get(r, i, "account_id")) == -1)
+				goto dberr;
+	}
 	if ((!withdraw && join_mail(a, who) == -1) ||
 	    app_audit(a, action, "join_request", a->id[1], pid, "success",
 	    NULL) == -1 || db_commit(a->db) == -1)

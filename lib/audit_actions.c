@@ -84,6 +84,12 @@ const struct audit_action audit_actions[] = {
 	  "the patient whose team was left (also patient_id, except when not"
 	  " a member)", "NULL; denied: last lead, not a team member",
 	  "success | 41 | -" },
+	{ "team.remove", "/patients/{id}/members/{id}/remove",
+	  "account (patient when not a member)", "success denied",
+	  "the member removed by a person in charge, patient_id the patient;"
+	  " when not a member: the patient asked for",
+	  "NULL; denied: not a lead, a lead, not a team member",
+	  "success | 12 | -" },
 	/* --- join requests ---------------------------------------------- */
 	{ "join.request", "/teams/{id}/join-requests (POST)", "team",
 	  "success denied",

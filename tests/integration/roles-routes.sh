@@ -73,6 +73,7 @@ GET  /patients/$P2                          200 404 200 404 200 -
 GET  /patients/$P2/consent-document         200 404 200 404 200 -
 POST /patients/$P2/members/$ID_STAFF2/lead  303 404 403 404 403 team.lead
 POST /patients/$P2/members/$N/member        404 404 403 404 403 team.member
+POST /patients/$P2/members/$N/remove        404 404 403 404 403 team.remove
 GET  /teams/$T2/messages                    200 404 200 404 200 -
 POST /teams/$T2/messages                    422 404 422 404 422 - client_token=$CT
 POST /teams/$T2/messages/$N/like            404 404 404 404 404 -
@@ -121,6 +122,7 @@ declare -A TITLE=(
 	[operator.access]='サービス運用者だけが利用できます'
 	[team.lead]='この操作はできません'
 	[team.member]='この操作はできません'
+	[team.remove]='この操作はできません'
 	[receipts.export]='ダウンロードできません'
 )
 denied() {	# denied ACCOUNT_ID [ACTION]: the account's denied events
