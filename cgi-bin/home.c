@@ -13,7 +13,8 @@
  * role, messages I have not seen, requests waiting), committed in the
  * round trip that brings them: no page without its event. */
 static const struct app_view home_view = {
-	"SELECT * FROM home_view($1, $2, $3, $4::inet)", NULL
+	"SELECT h.*, " APP_SQL_VIEW_IS_STAFF("h") " AS is_staff"
+	" FROM home_view($1, $2, $3, $4::inet) h", NULL
 };
 
 static void
@@ -52,6 +53,7 @@ page_home(struct app *a)
 	t.has_teams = n > 0;
 	t.teams = rows;
 	t.teams_n = n;
+	t.is_staff = a->user.is_staff;
 	app_layout_begin(a, "ホーム");
 	tmpl_home(&a->body, &t);
 	app_layout_end(a);

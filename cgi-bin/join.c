@@ -13,6 +13,7 @@
 #include "db.h"
 #include "form.h"
 #include "jtime.h"
+#include "lookup.h"
 #include "mail.h"
 #include "tmpl.h"
 
@@ -79,6 +80,21 @@ join_mail(struct app *a, const char *account_id)
 	    "ログインしてご確認ください。\n%slogin\n", cfg_get(CFG_APP_URL));
 	return mail_queue_account(a->db, account_id, "新しいお知らせがあります",
 	    body);
+}
+
+/* To a 担当者: someone joined one of their teams (which, they see on
+ * the patient page; the mail names no patient). */
+static int
+join_mail_lead(struct app *a, const char *account_id)
+{
+	char	 body[512];
+
+	snprintf(body, sizeof(body), "担当者をしている支援チームに、新しい"
+	    "メンバーが加わりました。ログインして、患者情報のページで"
+	    "メンバーをご確認ください。心当たりのない人は、そのページから"
+	    "チームから外せます。\n%slogin\n", cfg_get(CFG_APP_URL));
+	return mail_queue_account(a->db, account_id,
+	    "支援チームに新しいメンバーが加わりました", body);
 }
 
 static const char *
@@ -229,7 +245,7 @@ page_request(struct app *a)
 	const char	*msg = app_val(a, KEY_MESSAGE);
 	PGresult	*r = NULL, *m = NULL;
 	char		 path[64], pid[24];
-	int		 i;
+	int		 i, rc;
 
 	p[0] = a->id[0];
 	p[1] = app_val(a, KEY_KANA);
@@ -247,14 +263,27 @@ page_request(struct app *a)
 		    "メッセージは500文字までです。");
 		return;
 	}
+	/* The identity check answers whether the person is registered
+	 * (and in this team): it counts as a lookup. */
 	if (db_begin(a->db) == -1 ||
-	    (r = db_exec(a->db, "SELECT t.patient_id"
+	    (rc = lookup_take(a, "join.request", "team", a->id[0])) == -1)
+		goto dberr;
+	if (rc == 0)
+		goto out;
+	if ((r = db_exec(a->db, "SELECT t.patient_id"
 	    " FROM team t JOIN patient p ON p.id = t.patient_id"
 	    " WHERE t.id = $1::bigint AND p.kana_key = kana_key($2)"
 	    " AND p.birth_date = $3::date AND p.sex = $4", 4, p)) == NULL)
 		goto dberr;
 	if (PQntuples(r) != 1) {
-		join_denied(a, "join.request");
+		/* The lookup it was counts (committed with the event). */
+		if (app_audit(a, "join.request", "team", a->id[0], NULL,
+		    "denied", "not a member or requester") == -1 ||
+		    db_commit(a->db) == -1)
+			goto dberr;
+		app_error(a, 404, "ページが見つかりません",
+		    "お探しのページは見つかりませんでした。アドレスをご確認"
+		    "ください。");
 		goto out;
 	}
 	snprintf(pid, sizeof(pid), "%s", db_get(r, 0, "patient_id"));
@@ -299,11 +328,11 @@ out:
 static void
 decide(struct app *a, const char *state)
 {
-	const char	*p[4];
+	const char	*p[4], *lp[2];
 	const char	*action;
 	PGresult	*r = NULL;
 	char		 path[80], who[24], pid[24];
-	int		 withdraw = strcmp(state, "withdrawn") == 0;
+	int		 i, withdraw = strcmp(state, "withdrawn") == 0;
 
 	action = withdraw ? "join.withdraw" : strcmp(state, "approved") == 0 ?
 	    "join.approve" : "join.reject";
@@ -354,6 +383,21 @@ decide(struct app *a, const char *state)
 	    " role, approved_by) VALUES ($1::bigint, $2::bigint, 'member',"
 	    " $3::bigint) ON CONFLICT DO NOTHING", 3, p) == -1)
 		goto dberr;
+	/* Joining stays with the team; its 担当者 are told of every
+	 * approval (not the one who approved). */
+	if (strcmp(state, "approved") == 0) {
+		PQclear(r);
+		lp[0] = a->id[0];
+		lp[1] = a->user.account_id;
+		if ((r = db_exec(a->db, "SELECT account_id FROM team_member"
+		    " WHERE team_id = $1::bigint AND role = 'lead'"
+		    " AND account_id <> $2::bigint ORDER BY account_id", 2,
+		    lp)) == NULL)
+			goto dberr;
+		for (i = 0; i < PQntuples(r); i++)
+			if (join_mail_lead(a, db_get(r, i, "account_id")) == -1)
+				goto dberr;
+	}
 	if ((!withdraw && join_mail(a, who) == -1) ||
 	    app_audit(a, action, "join_request", a->id[1], pid, "success",
 	    NULL) == -1 || db_commit(a->db) == -1)
@@ -397,15 +441,15 @@ page_requests(struct app *a)
 
 static const struct app_page pages[] = {
 	/* APP_TEAM: my membership in a->team; non-members may ask, see
-	 * and withdraw their own request. */
+	 * and withdraw their own request.  Staff accounts only. */
 	{ "/teams/#/join-requests", APP_GET | APP_POST, APP_TEAM,
-	  page_requests },
+	  page_requests, .staff = 1 },
 	{ "/teams/#/join-requests/#/approve", APP_POST, APP_TEAM,
-	  page_approve },
+	  page_approve, .staff = 1 },
 	{ "/teams/#/join-requests/#/reject", APP_POST, APP_TEAM,
-	  page_reject },
+	  page_reject, .staff = 1 },
 	{ "/teams/#/join-requests/#/withdraw", APP_POST, APP_TEAM,
-	  page_withdraw },
+	  page_withdraw, .staff = 1 },
 };
 
 int

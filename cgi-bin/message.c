@@ -315,8 +315,9 @@ timeline_params(struct app *a, const char *p[APP_VIEW_PARAMS])
  * rows.
  */
 static const struct app_view timeline_view = {
-	"SELECT * FROM timeline_view($1, $2, $3, $4::inet, $5::bigint,"
-	" $6::bigint)", timeline_params
+	"SELECT v.*, " APP_SQL_VIEW_IS_STAFF("v") " AS is_staff"
+	" FROM timeline_view($1, $2, $3, $4::inet, $5::bigint,"
+	" $6::bigint) v", timeline_params
 };
 
 /* The timeline page from the view's rows in a->view; f is the refused

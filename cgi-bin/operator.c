@@ -19,6 +19,7 @@
 #include "facility.h"
 #include "form.h"
 #include "jtime.h"
+#include "lookup.h"
 #include "mail.h"
 #include "pickup.h"
 #include "pki.h"
@@ -77,10 +78,11 @@ page_index(struct app *a)
 	const char *const p[] = { cfg_get(CFG_MUNICIPALITY_CODE) };
 	struct tmpl_operator_index		 t;
 	struct tmpl_operator_index_facilities	*rows = NULL;
-	PGresult	*r;
-	char		 area[256];
+	struct tmpl_operator_index_bursts	*bursts = NULL;
+	PGresult	*r, *b = NULL;
+	char		 area[256], lim[24], (*last)[JTIME_LEN] = NULL;
 	const char	*notice;
-	int		 i, n;
+	int		 i, n, nb;
 
 	if (!op_allowed(a) || (r = account_view(a,
 	    "SELECT f.id, f.name, f.email, f.phone,"
@@ -108,9 +110,40 @@ page_index(struct app *a)
 		rows[i].staff = db_get(r, i, "staff");
 		rows[i].status = db_get(r, i, "status");
 	}
+	/* The accounts refused by the lookup limit in the last 24 hours
+	 * (lib/lookup.c): a burst of "is this person registered?". */
+	if ((b = db_exec(a->db, "SELECT a.id, a.login, a.name,"
+	    " f.name AS facility, count(*) AS refused,"
+	    " " JTIME_SQL("max(l.at)") " AS last"
+	    " FROM patient_lookup l JOIN account a ON a.id = l.account_id"
+	    " JOIN facility f ON f.id = a.facility_id"
+	    " WHERE l.refused AND l.at > now() - interval '24 hours'"
+	    " GROUP BY a.id, a.login, a.name, f.name"
+	    " ORDER BY max(l.at) DESC, a.id", 0, NULL)) == NULL) {
+		app_dberr(a);
+		goto out;
+	}
+	nb = PQntuples(b);
+	if (nb > 0 && ((bursts = account_rows(a, nb, sizeof(*bursts))) ==
+	    NULL || (last = account_rows(a, nb, sizeof(*last))) == NULL))
+		goto out;
+	for (i = 0; i < nb; i++) {
+		bursts[i].id = db_get(b, i, "id");
+		bursts[i].login = db_get(b, i, "login");
+		bursts[i].name = db_get(b, i, "name");
+		bursts[i].facility = db_get(b, i, "facility");
+		bursts[i].refused = db_get(b, i, "refused");
+		bursts[i].last = jtime_db(db_get(b, i, "last"), JTIME_MINUTE,
+		    last[i], sizeof(last[i]), "");
+	}
 	snprintf(area, sizeof(area), "%s（%s）",
 	    cfg_get(CFG_MUNICIPALITY_NAME), cfg_get(CFG_MUNICIPALITY_CODE));
 	memset(&t, 0, sizeof(t));
+	t.bursts = bursts;
+	t.bursts_n = (size_t)nb;
+	t.has_bursts = nb > 0;
+	snprintf(lim, sizeof(lim), "%ld", lookup_limit());
+	t.lookup_limit = lim;
 	notice = account_notice(app_val(a, KEY_NOTICE));
 	t.has_notice = notice != NULL;
 	t.notice = notice;
@@ -121,7 +154,10 @@ page_index(struct app *a)
 	tmpl_operator_index(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(last);
+	free(bursts);
 	free(rows);
+	PQclear(b);
 	PQclear(r);
 }
 

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "form.h"
 #include "jtime.h"
+#include "lookup.h"
 #include "tmpl.h"
 #include "upload.h"
 #include "wareki.h"
@@ -359,8 +360,15 @@ patient_register_new(struct app *a)
 		render_new(a, 422, &e);
 		return;
 	}
-	if (db_begin(a->db) == -1 || (rc = lookup(a, &id)) == -1 ||
-	    db_commit(a->db) == -1) {
+	/* Only a complete, valid step 1 is a lookup, and it counts. */
+	if (db_begin(a->db) == -1 ||
+	    (rc = lookup_take(a, "patient.lookup", "patient", NULL)) == -1) {
+		app_dberr(a);
+		return;
+	}
+	if (rc == 0)
+		return;
+	if ((rc = lookup(a, &id)) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		return;
 	}
@@ -486,8 +494,13 @@ patient_register_consent(struct app *a)
 	/* Patient, consent with its document, team and the registrant as
 	 * its lead: one statement, one transaction.  A second registration
 	 * of the same person fails on patient_identity (23505). */
-	if (db_begin(a->db) == -1)
+	/* A registration tells whether the person is registered too (the
+	 * join offer when so): it counts as a lookup. */
+	if (db_begin(a->db) == -1 ||
+	    (rc = lookup_take(a, "patient.lookup", "patient", NULL)) == -1)
 		goto dberr;
+	if (rc == 0)
+		goto out;
 	r = db_exec(a->db, "WITH p AS (INSERT INTO patient (name, kana,"
 	    " kana_key, birth_date, sex, address, municipality_code, phone,"
 	    " care_level, main_diseases, emergency_contact, notes,"
@@ -508,8 +521,12 @@ patient_register_consent(struct app *a)
 	if (r == NULL && strcmp(db_sqlstate(), "23505") == 0) {
 		/* Registered a moment ago by someone else: offer to join. */
 		db_rollback(a->db);
-		if (db_begin(a->db) == -1 || (rc = lookup(a, &id)) == -1 ||
-		    db_commit(a->db) == -1)
+		if (db_begin(a->db) == -1 || (rc = lookup_take(a,
+		    "patient.lookup", "patient", NULL)) == -1)
+			goto dberr;
+		if (rc == 0)
+			goto out;
+		if ((rc = lookup(a, &id)) == -1 || db_commit(a->db) == -1)
 			goto dberr;
 		if (rc == 0)
 			goto dberr;

@@ -53,6 +53,7 @@ static const char *const notices[][2] = {
 	{ "created", "患者を登録し、支援チームを作りました。あなたが担当者です。" },
 	{ "lead", "担当者を追加しました。" },
 	{ "member", "担当者からメンバーに変更しました。" },
+	{ "removed", "メンバーを支援チームから外しました。" },
 };
 
 const char *
@@ -184,6 +185,8 @@ page_view(struct app *a)
 		mm[i].can_make_lead = lead &&
 		    strcmp(db_get(m, i, "role"), "lead") != 0;
 		mm[i].can_make_member = lead && !mm[i].can_make_lead;
+		/* A member who should not be there; never a 担当者. */
+		mm[i].can_remove = mm[i].can_make_lead;
 		mm[i].patient_id = a->id[0];
 		mm[i].account_id = db_get(m, i, "id");
 		mm[i].csrf = a->user.csrf;
@@ -391,6 +394,65 @@ page_member(struct app *a)
 	member_role(a, 0);
 }
 
+/* A 担当者 removes a plain member (one who should not be there): the
+ * row goes, so every page refuses them at their next request.  Never a
+ * 担当者 (themselves included: they leave, or are made a member first);
+ * the team row is locked like every change of members. */
+static void
+page_remove(struct app *a)
+{
+	PGresult	*r;
+	const char	*p[2];
+	char		 path[64], team[24];
+
+	if ((r = team_lock(a, "team.remove")) == NULL)
+		return;
+	if (strcmp(db_get(r, 0, "role"), "lead") != 0) {
+		db_rollback(a->db);
+		app_audit(a, "team.remove", "account", a->id[1], a->id[0],
+		    "denied", "not a lead");
+		app_error(a, 403, "この操作はできません", "メンバーをチームから"
+		    "外せるのは担当者だけです。");
+		goto out;
+	}
+	snprintf(team, sizeof(team), "%s", db_get(r, 0, "team_id"));
+	PQclear(r);
+	p[0] = team;
+	p[1] = a->id[1];
+	r = db_exec(a->db, "SELECT role FROM team_member"
+	    " WHERE team_id = $1::bigint AND account_id = $2::bigint", 2, p);
+	if (r == NULL) {
+		app_dberr(a);
+		goto out;
+	}
+	if (PQntuples(r) != 1) {
+		db_rollback(a->db);
+		not_found(a);
+		goto out;
+	}
+	if (strcmp(db_get(r, 0, "role"), "lead") == 0) {
+		db_rollback(a->db);
+		app_audit(a, "team.remove", "account", a->id[1], a->id[0],
+		    "denied", "a lead");
+		app_error(a, 409, "担当者は外せません", "担当者をチームから外す"
+		    "ことはできません。ご自分が抜けるときは「この支援チームから"
+		    "抜ける」を、別の担当者を外すときは、先にメンバーに戻して"
+		    "ください。");
+		goto out;
+	}
+	if (db_cmd(a->db, "DELETE FROM team_member WHERE team_id = $1::bigint"
+	    " AND account_id = $2::bigint AND role = 'member'", 2, p) == -1 ||
+	    app_audit(a, "team.remove", "account", a->id[1], a->id[0],
+	    "success", NULL) == -1 || db_commit(a->db) == -1) {
+		app_dberr(a);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/patients/%s?n=removed", a->id[0]);
+	app_redirect(a, path);
+out:
+	PQclear(r);
+}
+
 static void
 page_leave(struct app *a)
 {
@@ -424,13 +486,18 @@ out:
 }
 
 static const struct app_page pages[] = {
-	{ "/patients/new", APP_GET | APP_POST, APP_SESSION, patient_register_new },
-	{ "/patients/new/consent", APP_POST, APP_SESSION, patient_register_consent },
+	/* Registration and the lookup: staff only; the patient pages are
+	 * their team's members' (and only staff are members). */
+	{ "/patients/new", APP_GET | APP_POST, APP_SESSION,
+	    patient_register_new, .staff = 1 },
+	{ "/patients/new/consent", APP_POST, APP_SESSION,
+	    patient_register_consent, .staff = 1 },
 	{ "/patients/#", APP_GET, APP_SESSION, page_view },
 	{ "/patients/#/consent-document", APP_GET, APP_SESSION, page_document },
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },
 	{ "/patients/#/members/#/member", APP_POST, APP_SESSION, page_member },
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },
+	{ "/patients/#/members/#/remove", APP_POST, APP_SESSION, page_remove },
 };
 
 int

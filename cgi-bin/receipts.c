@@ -244,6 +244,8 @@ page_csv(struct app *a)
 		return;
 	if (!t->lead) {
 		db_rollback(a->db);
+		app_audit(a, "receipts.export", "team", t->team_id,
+		    t->patient_id, "denied", "not a lead");
 		app_error(a, 403, "ダウンロードできません",
 		    "閲覧履歴のダウンロードは、支援チームの担当者だけが"
 		    "できます。");

@@ -105,6 +105,7 @@ app_layout_fill(struct app *a, struct tmpl_layout *t, const char *title,
 		t->csrf = a->user.csrf;
 		t->is_operator = a->user.is_operator;
 		t->is_facility_admin = a->user.is_facility_admin;
+		t->is_staff = a->user.is_staff;
 	}
 	t->help_url = app_help_url(NULL, help, helpsz);
 	t->footer_text = cfg_get(CFG_SECRETARIAT_NAME);
@@ -389,6 +390,10 @@ app_session_copy(struct app *a, const PGresult *r, int team)
 	a->user.is_operator = app_true(db_get(r, 0, "is_operator"));
 	a->user.is_facility_admin =
 	    app_true(db_get(r, 0, "is_facility_admin"));
+	/* A view row without the column: not known, so not staff (a
+	 * staff page has no view statement: app_pages_check). */
+	a->user.is_staff = PQfnumber(r, "is_staff") >= 0 &&
+	    app_true(db_get(r, 0, "is_staff"));
 	if (team)
 		team_copy(&a->team, r, 0, a->id[0]);
 	a->logged_in = 1;
@@ -413,11 +418,14 @@ app_session_load(struct app *a, const char *sha)
 	r = db_exec(a->db, team ?
 	    "SELECT session_id, csrf, account_id, login, name, profession,"
 	    " is_operator, is_facility_admin, facility_id, facility_name,"
-	    " last_login, team_patient_id, team_patient_name, team_lead"
-	    " FROM session_team($1, $2, $3, $4::bigint)" :
+	    " last_login, team_patient_id, team_patient_name, team_lead,"
+	    " " APP_SQL_IS_STAFF("s") " AS is_staff"
+	    " FROM session_team($1, $2, $3, $4::bigint) s" :
 	    "SELECT session_id, csrf, account_id, login, name,"
 	    " profession, is_operator, is_facility_admin, facility_id,"
-	    " facility_name, last_login FROM session_touch($1, $2, $3)",
+	    " facility_name, last_login,"
+	    " " APP_SQL_IS_STAFF("s") " AS is_staff"
+	    " FROM session_touch($1, $2, $3) s",
 	    team ? 4 : 3, p);
 	if (r == NULL)
 		return -1;
@@ -622,6 +630,21 @@ app_post_ok(struct app *a)
 	return ok;
 }
 
+/* A staff page (app_page.staff) for an account without the staff role:
+ * the "staff.access" denied event and 403.  1 if it may go on. */
+static int
+app_staff_ok(struct app *a)
+{
+	if (!a->page->staff || a->user.is_staff)
+		return 1;
+	app_audit(a, "staff.access", NULL, NULL, NULL, "denied", a->req.path);
+	app_error(a, 403, "利用者だけが利用できます",
+	    "この画面は利用者（支援チームで患者さんを支援する職員）だけが"
+	    "利用できます。患者さんの登録や支援チームへの参加が必要な場合は、"
+	    "施設管理者に利用者の役割の付与をご依頼ください。");
+	return 0;
+}
+
 /* No live session for this request: the certificate's own standing
  * decides the answer.  1 only on an APP_CERT page whose certificate is
  * active (its handler runs); otherwise the page is decided, 0. */
@@ -791,7 +814,7 @@ app_front(struct app *a, const struct app_page *pages, size_t npages)
 		app_dberr(a);
 		return 0;
 	}
-	return rc == 1 && app_post_ok(a);
+	return rc == 1 && app_post_ok(a) && app_staff_ok(a);
 }
 
 /* The rule each need gives its POST pages. */
@@ -856,6 +879,10 @@ app_pages_check(const struct app_page *pages, size_t npages,
 				APP_FAULT("the POST rule needs a refusal handler");
 		} else if (pg->post != APP_POST_CSRF || pg->refused != NULL)
 			APP_FAULT("a POST rule on a page without POST");
+		if (pg->staff && (!session || pg->view != NULL))
+			APP_FAULT("a staff page needs a session and no view"
+			    " statement (the front line reads the role with"
+			    " the session)");
 		if (pg->view != NULL) {
 			if (!session)
 				APP_FAULT("a view statement on a page without"

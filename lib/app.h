@@ -44,6 +44,16 @@ enum app_post {
 struct app;
 typedef void	(*app_handler)(struct app *);
 
+/* The staff role (利用者) of the session row's account, as a column of
+ * the statement that reads the session (alias: the session row). */
+#define APP_SQL_IS_STAFF(s)	"(SELECT ia.is_staff FROM account ia" \
+	" WHERE ia.id = " s ".account_id)"
+
+/* The same for a view statement's rows: on its session row (kind 's')
+ * only. */
+#define APP_SQL_VIEW_IS_STAFF(v)	"CASE WHEN " v ".kind = 's' THEN " \
+	APP_SQL_IS_STAFF(v) " END"
+
 #define APP_VIEW_PARAMS	4	/* a view's own parameters, at most */
 
 /*
@@ -80,6 +90,12 @@ struct app_page {
 	 * in app->view (a team page's non-members get the 404, their
 	 * denied event written by the statement). */
 	const struct app_view *view;
+	/* Only accounts with the staff role (利用者): the front line
+	 * answers anyone else with 403 and a "staff.access" denied event
+	 * (the operator and facility administrator pages check their own
+	 * role in their handlers).  APP_SESSION or APP_TEAM pages without a
+	 * view statement. */
+	int		 staff;
 };
 
 struct app_user {
@@ -95,6 +111,7 @@ struct app_user {
 	char	 csrf[AUTH_TOKEN_LEN + 1];
 	int	 is_operator;
 	int	 is_facility_admin;
+	int	 is_staff;
 };
 
 #define APP_IDS	4

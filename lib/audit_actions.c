@@ -43,14 +43,19 @@ const struct audit_action audit_actions[] = {
 	  " origin (denied); My Profile: direct download (success), used,"
 	  " expired (denied)",
 	  "failure | - | wrong number or password" },
+	{ "staff.access", "the staff pages (front line): /patients/new...,"
+	  " /teams/{id}/join-requests...", "", "denied", "NULL",
+	  "the path (the account has not the staff role)",
+	  "denied | - | /patients/new" },
 	/* --- home ------------------------------------------------------- */
 	{ "home.view", "/home", "", "success", "NULL", "NULL",
 	  "success | - | -" },
 	/* --- patients --------------------------------------------------- */
 	{ "patient.lookup", "/patients/new (POST)", "patient", "success denied",
 	  "the patient found (also patient_id), NULL when none",
-	  "found, not found; denied: outside the service area (never the"
-	  " name or birth date looked up)",
+	  "found, not found; denied: outside the service area, hourly limit"
+	  " (lookup_hourly_limit reached; never the name or birth date"
+	  " looked up)",
 	  "success | 41 | found" },
 	{ "patient.create", "/patients/new/consent", "patient", "success",
 	  "the new patient (also patient_id)",
@@ -79,12 +84,19 @@ const struct audit_action audit_actions[] = {
 	  "the patient whose team was left (also patient_id, except when not"
 	  " a member)", "NULL; denied: last lead, not a team member",
 	  "success | 41 | -" },
+	{ "team.remove", "/patients/{id}/members/{id}/remove",
+	  "account (patient when not a member)", "success denied",
+	  "the member removed by a person in charge, patient_id the patient;"
+	  " when not a member: the patient asked for",
+	  "NULL; denied: not a lead, a lead, not a team member",
+	  "success | 12 | -" },
 	/* --- join requests ---------------------------------------------- */
 	{ "join.request", "/teams/{id}/join-requests (POST)", "team",
 	  "success denied",
 	  "the team asked to join, patient_id its patient (not when refused:"
 	  " the kana, birth date and sex given do not match it)",
-	  "NULL; denied: not a member or requester", "success | 4 | -" },
+	  "NULL; denied: not a member or requester, hourly limit"
+	  " (lookup_hourly_limit reached)", "success | 4 | -" },
 	{ "join.list", "/teams/{id}/join-requests", "team", "success denied",
 	  "the team whose pending requests a member saw, patient_id its"
 	  " patient (a requester's own request: no event; neither: denied)",
@@ -137,8 +149,10 @@ const struct audit_action audit_actions[] = {
 	  "the team, patient_id its patient (not when refused)",
 	  "all members (a person in charge), own status; denied: not a"
 	  " member", "success | 4 | all members" },
-	{ "receipts.export", "/teams/{id}/receipts/export.csv", "team", "success",
-	  "the team, patient_id its patient", "csv", "success | 4 | csv" },
+	{ "receipts.export", "/teams/{id}/receipts/export.csv", "team",
+	  "success denied", "the team, patient_id its patient",
+	  "csv; denied: not a lead (a member who is not its person in"
+	  " charge)", "success | 4 | csv" },
 	/* --- profile ----------------------------------------------------- */
 	{ "profile.password", "/profile/password", "account",
 	  "success failure", "the account itself",

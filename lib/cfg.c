@@ -128,6 +128,13 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "\"renrakucho-admin audit seal\" (renrakucho-seal.timer) and "
 	  "checked by \"audit verify\"; the signer's public key is "
 	  "seal.pub in tls_dir." },
+	/* CFG_LOOKUP_HOURLY_LIMIT */	{ "lookup_hourly_limit", "30",
+	  "Registration lookups an account may make in any hour (a lookup "
+	  "of /patients/new, a registration, a join request's identity "
+	  "check: each answers whether a person is registered); beyond, "
+	  "the page refuses with 429 and a \"patient.lookup\" or "
+	  "\"join.request\" denied event, and the operator menu lists the "
+	  "account for 24 hours." },
 };
 
 static char	*cfg_vals[CFG__MAX];

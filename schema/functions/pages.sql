@@ -35,7 +35,8 @@ LANGUAGE sql IMMUTABLE
 AS $$ SELECT pg_catalog.regexp_replace(pg_catalog.left(body, 40), '\s+', ' ',
 	'g') $$;
 -- /home's teams: my teams with the patient's name, my role, requests
--- waiting and messages I have not seen (team_member.unread).
+-- waiting and messages I have not seen (team_member.unread); none for
+-- an account without the staff role (team_membership, teams.sql).
 CREATE OR REPLACE FUNCTION home_teams(p_account bigint)
 RETURNS TABLE (id bigint, name text, role text, pending bigint,
 	unread bigint)
@@ -51,6 +52,7 @@ BEGIN
 	    m.unread::bigint
 	FROM team_member m JOIN team t ON t.id = m.team_id
 	JOIN patient p ON p.id = t.patient_id
+	JOIN account a ON a.id = m.account_id AND a.is_staff
 	WHERE m.account_id = p_account ORDER BY p.kana_key, p.id;
 END
 $$;

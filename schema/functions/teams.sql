@@ -26,6 +26,7 @@ BEGIN
 	FROM team t JOIN patient p ON p.id = t.patient_id
 	JOIN team_member tm ON tm.team_id = t.id
 	    AND tm.account_id = p_account
+	JOIN account a ON a.id = tm.account_id AND a.is_staff
 	WHERE t.id = p_team;
 END
 $$;

@@ -69,8 +69,10 @@ like "$b" 'あなたの閲覧状況' 'member: own status shown'
 like "$b" 'ほかのメンバーの閲覧状況は、支援チームの担当者だけ' 'member: told who sees the rest'
 unlike "$b" '今市 花子' "bad member view: other members' status not shown"
 unlike "$b" "receipts/export.csv" 'member: no CSV link'
+n=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND outcome = 'denied' AND detail = 'not a lead' AND object_id = '$TEAM' AND account_id = $(account_id "$STAFF2_LOGIN")")
 http_get STAFF2 "/teams/$TEAM/receipts/export.csv"
 is "$HTTP_STATUS" 403 'bad member: CSV export refused'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND outcome = 'denied' AND detail = 'not a lead' AND object_id = '$TEAM' AND account_id = $(account_id "$STAFF2_LOGIN")")" $((n + 1)) 'bad member: the refusal is one audit event'
 
 # --- outsiders -------------------------------------------------------------------
 http_get OUTSIDE "/teams/$TEAM/receipts"
@@ -99,7 +101,7 @@ like "$csv" "\"'＠SUM\\(B1\\)\"" 'bad CSV cell full-width ＠: neutralised'
 unlike "$csv" '(^|,)"([=+@-]|＝|＋|－|＠)' 'bad CSV: no cell starts with a formula character'
 like "$csv" '"大社 三枝",.*"閲覧済み"' 'CSV: viewed member with status'
 like "$csv" '"今市 花子",.*"","未閲覧"' 'CSV: member who has not viewed'
-is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND object_id = '$TEAM' AND patient_id = $PID")" 1 'CSV export is an audit event'
+is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'receipts.export' AND outcome = 'success' AND object_id = '$TEAM' AND patient_id = $PID")" 1 'CSV export is an audit event'
 
 # --- a first view is recorded only for what a page shows ---------------------------
 # 30 more messages: a timeline page shows 30, and the 31st it reads only

@@ -239,6 +239,21 @@ main(void)
 	}
 	{
 		static const struct app_page t[] = {
+			{ "/x", APP_GET, APP_CERT, fn, .staff = 1 },
+		};
+		CHECK_BAD(t, keys, 2, "a staff page needs a session",
+		    "a staff page before the session");
+	}
+	{
+		static const struct app_page t[] = {
+			{ "/x", APP_GET, APP_SESSION, fn, .view = &view,
+			    .staff = 1 },
+		};
+		CHECK_BAD(t, keys, 2, "a staff page needs a session and no"
+		    " view statement", "a staff page with a view statement");
+	}
+	{
+		static const struct app_page t[] = {
 			{ "/x", APP_GET, APP_SESSION, fn, .view = &noview },
 		};
 		CHECK_BAD(t, keys, 2, "a view without its statement",
