@@ -149,9 +149,13 @@ const struct audit_action audit_actions[] = {
 	  "success | 12 | placeholder" },
 	{ "profile.notify", "/profile/notify", "account", "success",
 	  "the account itself", "on, off", "success | 12 | off" },
-	{ "certificate.issue", "/profile/certificates", "device_cert",
-	  "success", "the serial of the new certificate",
-	  "pickup <pickup id>", "success | 5F3A9C... | pickup 17" },
+	{ "certificate.issue", "/profile/certificates", "device_cert or account",
+	  "success failure", "the serial of the new certificate; failure:"
+	  " the account itself",
+	  "pickup <pickup id>, or pickup <pickup id>, replaces <serial> (a"
+	  " replacement of the issuing device's certificate); failure: wrong"
+	  " current password",
+	  "success | 5F3A9C... | pickup 17" },
 	{ "certificate.revoke", "/profile/certificates/{serial}/revoke",
 	  "device_cert", "success", "the serial revoked",
 	  "N sessions ended", "success | 5F3A9C... | 1 sessions ended" },

@@ -128,6 +128,11 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "\"renrakucho-admin audit seal\" (renrakucho-seal.timer) and "
 	  "checked by \"audit verify\"; the signer's public key is "
 	  "seal.pub in tls_dir." },
+	/* CFG_CERT_MAX_ACTIVE */	{ "cert_max_active", "5",
+	  "How many live (neither revoked nor expired) device certificates "
+	  "one account may have issued in My Profile, waiting pickups "
+	  "included; at the limit My Profile refuses another until one is "
+	  "revoked." },
 };
 
 static char	*cfg_vals[CFG__MAX];

@@ -41,6 +41,7 @@ enum cfg_key {
 	CFG_PICKUP_FAILURE_KEEP_DAYS,	/* pickup purge */
 	CFG_MAIL_BODY_KEEP_DAYS,	/* mail purge: bodies of sent mail */
 	CFG_SEAL_FILE,		/* the audit chain's seals, appended */
+	CFG_CERT_MAX_ACTIVE,	/* live certificates one account may issue */
 	CFG__MAX
 };
 

@@ -95,7 +95,7 @@ login NEWSTAFF
 is "$HTTP_STATUS" 303 "staff logs in on the facility's device"
 tok=$(csrf_of NEWSTAFF /profile)
 http_post NEWSTAFF /profile/certificates --data-urlencode "csrf=$tok" \
-    --data-urlencode "label=訪問用タブレット$U"
+    --data-urlencode "label=訪問用タブレット$U" --data-urlencode "current_password=$NEWSTAFF_PASSWORD"
 is "$HTTP_STATUS" 200 'My Profile issues a certificate'
 NUMBER2=$(grep -oE '[0-9]{4}-[0-9]{4}-[0-9]{4}' "$HTTP_BODY" | head -n 1)
 $ADMIN mail deliver > /dev/null

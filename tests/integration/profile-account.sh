@@ -95,7 +95,8 @@ is "$(psql_owner "SELECT notify FROM renrakucho.account WHERE id = $ME_ID")" t '
 # --- another facility's ids ---------------------------------------------------
 login OTHER
 profile_csrf OTHER
-http_post OTHER /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=他施設の端末'
+http_post OTHER /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=他施設の端末' \
+    --data-urlencode "current_password=$OTHER_PASSWORD"
 is "$HTTP_STATUS" 200 'the other facility issues a certificate'
 OTHER_PICKUP=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $OTHER_ID")
 profile_csrf ME
