@@ -688,6 +688,7 @@ page_delete(struct app *a)
 	struct form	 f;
 	const char	*p[1] = { a->user.account_id };
 	PGresult	*r;
+	char		 certs[80], detail[112];
 	int		 last;
 
 	form_init(&f, &a->req);
@@ -713,12 +714,13 @@ page_delete(struct app *a)
 		return;
 	}
 	if (app_session_end(a, "account deleted") == -1 ||
-	    account_delete(a->db, a->user.account_id) != 1) {
+	    account_delete(a->db, a->user.account_id, a->user.account_id,
+	    certs, sizeof(certs)) != 1) {
 		profile_dberr(a);
 		return;
 	}
-	profile_done(a, "account.delete", "by the account itself",
-	    "/login?n=deleted");
+	snprintf(detail, sizeof(detail), "by the account itself; %s", certs);
+	profile_done(a, "account.delete", detail, "/login?n=deleted");
 }
 
 static const struct app_page pages[] = {

@@ -161,8 +161,11 @@ const struct audit_action audit_actions[] = {
 	  "N sessions ended", "success | 5F3A9C... | 1 sessions ended" },
 	{ "account.delete", "/profile/delete", "account", "success failure",
 	  "the account itself",
-	  "by the account itself; failure: wrong current password",
-	  "success | 12 | by the account itself" },
+	  "by the account itself; N certificates revoked, M pickups cancelled"
+	  " (its waiting pickups, and its certificates no other live account"
+	  " of the facility uses); failure: wrong current password",
+	  "success | 12 | by the account itself; 1 certificates revoked,"
+	  " 0 pickups cancelled" },
 	/* --- facility administrator -------------------------------------- */
 	{ "facility.access", "/facility...", "account or none", "denied",
 	  "NULL (not a facility administrator), or the operator's account"
@@ -179,7 +182,9 @@ const struct audit_action audit_actions[] = {
 	  "success", "the account changed",
 	  "NULL, or placeholder (a forwarding address)", "success | 15 | -" },
 	{ "facility.staff.delete", "/facility/staff/{id}/delete", "account",
-	  "success", "the account deleted", "NULL", "success | 15 | -" },
+	  "success", "the account deleted",
+	  "N certificates revoked, M pickups cancelled (as account.delete)",
+	  "success | 15 | 1 certificates revoked, 0 pickups cancelled" },
 	{ "facility.staff.unlock", "/facility/staff/{id}/unlock", "account",
 	  "success", "the account unlocked", "NULL", "success | 15 | -" },
 	{ "facility.device.list", "/facility/devices", "facility",
