@@ -16,6 +16,7 @@
 #include "cert.h"
 #include "cfg.h"
 #include "db.h"
+#include "email_change.h"
 #include "log.h"
 #include "form.h"
 #include "jtime.h"
@@ -36,6 +37,7 @@ enum key {
 	KEY_CONFIRM,
 	KEY_NOTICE,
 	KEY_REPLACE,
+	KEY_TOKEN,
 	KEY__MAX
 };
 
@@ -51,6 +53,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_CONFIRM */	{ "confirm", req_v_token, 1, 1 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_REPLACE */	{ "replace", req_v_token, 1, 1 },
+	/* KEY_TOKEN */	{ "t", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
 };
 
 static const struct {
@@ -58,7 +61,8 @@ static const struct {
 	const char	*text;
 } notices[] = {
 	{ "password", "パスワードを変更しました。他の端末でのログインは終了しました。" },
-	{ "email", "メールアドレスを変更しました。" },
+	{ "email", "メールアドレスを変更しました。今までのメールアドレスにもお知らせしました。" },
+	{ "email-sent", "新しいメールアドレスに確認のメールを送りました。メール内のリンクを開いて確定するまでは、今のメールアドレスが使われます。" },
 	{ "placeholder", "メールは事業所の代表メールアドレスに転送されるようになりました。" },
 	{ "notify", "通知メールの設定を保存しました。" },
 	{ "revoked", "証明書を失効させました。この証明書ではもうログインできません。" },
@@ -113,6 +117,8 @@ profile_pw_slot(const struct app *a, struct tmpl_profile_index *t)
 		return &t->del_error;
 	if (strcmp(pat, "/profile/certificates") == 0)
 		return &t->cert_pw_error;
+	if (strcmp(pat, "/profile/email") == 0)
+		return &t->email_pw_error;
 	return &t->pw_current_error;
 }
 
@@ -225,6 +231,8 @@ profile_render(struct app *a, int status, const struct form *f)
 	t.del_bad = t.del_error != NULL;
 	t.cert_pw_bad = t.cert_pw_error != NULL;
 	t.cert_pw_invalid = t.cert_pw_bad ? "true" : "false";
+	t.email_pw_bad = t.email_pw_error != NULL;
+	t.email_pw_invalid = t.email_pw_bad ? "true" : "false";
 	t.pw_current_invalid = t.pw_current_bad ? "true" : "false";
 	t.pw_new_invalid = t.pw_new_bad ? "true" : "false";
 	t.pw_new2_invalid = t.pw_new2_bad ? "true" : "false";
@@ -358,6 +366,10 @@ page_password(struct app *a)
 	profile_done(a, "profile.password", NULL, "/profile?n=password");
 }
 
+/* A new address takes the current password and is confirmed by the
+ * link mailed to it (email_change.h); the forwarding placeholder, the
+ * facility's own address, takes the password and is set at once.  The
+ * present address is told either way. */
 static void
 page_email(struct app *a)
 {
@@ -378,36 +390,122 @@ page_email(struct app *a)
 		else if (account_is_placeholder(email))
 			form_error(&f, KEY_EMAIL, NULL,
 			    "このメールアドレスは使用できません。");
-		if (f.n > 0) {
-			profile_render(a, 422, &f);
-			return;
-		}
-	} else if (account_placeholder(a->user.facility_id, ph,
-	    sizeof(ph)) == -1) {
-		profile_dberr(a);
-		return;
-	} else
-		email = ph;
-
-	if (db_begin(a->db) == -1) {
-		profile_dberr(a);
+	}
+	if (app_val(a, KEY_CURRENT) == NULL)
+		form_error(&f, KEY_CURRENT, "email-password", "メールアドレスを"
+		    "変更するには、現在のパスワードを入力してください。");
+	if (f.n > 0) {
+		profile_render(a, 422, &f);
 		return;
 	}
-	switch (account_set_email(a->db, a->user.account_id, email,
-	    placeholder)) {
-	case ACCOUNT_OK:
+	if (profile_check_pw(a, &f, "email-password", "profile.email") != 1)
+		return;
+	if (placeholder) {
+		if (account_placeholder(a->user.facility_id, ph,
+		    sizeof(ph)) == -1 ||
+		    email_change_notice_placeholder(a->db,
+		    a->user.account_id) == -1 ||
+		    email_change_cancel(a->db, a->user.account_id) == -1 ||
+		    account_set_email(a->db, a->user.account_id, ph, 1) !=
+		    ACCOUNT_OK) {
+			profile_dberr(a);
+			return;
+		}
+		profile_done(a, "profile.email", "placeholder",
+		    "/profile?n=placeholder");
+		return;
+	}
+	switch (email_change_request(a->db, a->user.account_id, email)) {
+	case EMAIL_CHANGE_OK:
 		break;
-	case ACCOUNT_EMAIL_TAKEN:
+	case EMAIL_CHANGE_TAKEN:
 		/* Unique among live accounts: say nothing about whose. */
 		profile_refuse(a, 409, &f, KEY_EMAIL, NULL,
 		    "このメールアドレスは使用できません。");
+		return;
+	case EMAIL_CHANGE_SAME:
+		profile_refuse(a, 422, &f, KEY_EMAIL, NULL,
+		    "今のメールアドレスと同じです。");
 		return;
 	default:
 		profile_dberr(a);
 		return;
 	}
-	profile_done(a, "profile.email", placeholder ? "placeholder" : NULL,
-	    placeholder ? "/profile?n=placeholder" : "/profile?n=email");
+	profile_done(a, "profile.email.request", NULL,
+	    "/profile?n=email-sent");
+}
+
+static void
+profile_link_gone(struct app *a)
+{
+	app_error(a, 410, "このリンクは使えません",
+	    "メールアドレスの確認のリンクが、期限切れか使用済み、または"
+	    "後の手続きで取り消されています。メールアドレスは変更されて"
+	    "いません。変更する場合は、マイプロファイルからもう一度手続き"
+	    "してください。");
+}
+
+/* The link mailed to the new address: GET shows what it confirms, POST
+ * (the page's form) stores it. */
+static void
+page_email_confirm(struct app *a)
+{
+	struct tmpl_profile_email_confirm t;
+	const char	*tok = app_val(a, KEY_TOKEN);
+	char		 email[256];
+	enum email_change_result rc;
+
+	if (tok == NULL) {
+		profile_link_gone(a);
+		return;
+	}
+	if (db_begin(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	if (a->req.method != REQ_POST) {
+		rc = email_change_find(a->db, a->user.account_id, tok, email,
+		    sizeof(email));
+		db_rollback(a->db);
+		if (rc == EMAIL_CHANGE_INVALID)
+			profile_link_gone(a);
+		else if (rc != EMAIL_CHANGE_OK)
+			profile_dberr(a);
+		else {
+			memset(&t, 0, sizeof(t));
+			t.new_email = email;
+			t.token = tok;
+			t.csrf = a->user.csrf;
+			app_layout_begin(a, "メールアドレスの確認");
+			tmpl_profile_email_confirm(&a->body, &t);
+			app_layout_end(a);
+		}
+		return;
+	}
+	switch (email_change_confirm(a->db, a->user.account_id, tok)) {
+	case EMAIL_CHANGE_OK:
+		profile_done(a, "profile.email", "confirmed",
+		    "/profile?n=email");
+		return;
+	case EMAIL_CHANGE_INVALID:
+		if (app_audit(a, "profile.email", "account",
+		    a->user.account_id, NULL, "failure", "invalid link") == -1 ||
+		    db_commit(a->db) == -1) {
+			profile_dberr(a);
+			return;
+		}
+		profile_link_gone(a);
+		return;
+	case EMAIL_CHANGE_TAKEN:
+		db_rollback(a->db);
+		app_error(a, 409, "このメールアドレスは使用できません",
+		    "このメールアドレスは使用できません。メールアドレスは変更"
+		    "されていません。");
+		return;
+	default:
+		profile_dberr(a);
+		return;
+	}
 }
 
 static void
@@ -727,6 +825,8 @@ static const struct app_page pages[] = {
 	{ "/profile", APP_GET, APP_SESSION, page_profile },
 	{ "/profile/password", APP_POST, APP_SESSION, page_password },
 	{ "/profile/email", APP_POST, APP_SESSION, page_email },
+	{ "/profile/email/confirm", APP_GET | APP_POST, APP_SESSION,
+	    page_email_confirm },
 	{ "/profile/notify", APP_POST, APP_SESSION, page_notify },
 	{ "/profile/certificates", APP_POST, APP_SESSION, page_issue },
 	{ "/profile/certificates/#/revoke", APP_POST, APP_SESSION,

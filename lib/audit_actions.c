@@ -144,9 +144,12 @@ const struct audit_action audit_actions[] = {
 	  "success failure", "the account itself",
 	  "NULL; failure: wrong current password",
 	  "failure | 12 | wrong current password" },
-	{ "profile.email", "/profile/email", "account", "success",
-	  "the account itself", "NULL, or placeholder (a forwarding address)",
-	  "success | 12 | placeholder" },
+	{ "profile.email", "/profile/email, /profile/email/confirm", "account",
+	  "success failure", "the account itself",
+	  "confirmed (the link mailed to the new address), placeholder (a"
+	  " forwarding address); failure: wrong current password, invalid"
+	  " link (unknown, used, cancelled or expired)",
+	  "success | 12 | confirmed" },
 	{ "profile.notify", "/profile/notify", "account", "success",
 	  "the account itself", "on, off", "success | 12 | off" },
 	{ "certificate.issue", "/profile/certificates", "device_cert or account",
@@ -166,6 +169,10 @@ const struct audit_action audit_actions[] = {
 	  " of the facility uses); failure: wrong current password",
 	  "success | 12 | by the account itself; 1 certificates revoked,"
 	  " 0 pickups cancelled" },
+	{ "profile.email.request", "/profile/email", "account", "success",
+	  "the account itself (the new address is in no event: the link goes"
+	  " to it, a notice to the present one)", "NULL",
+	  "success | 12 | -" },
 	/* --- facility administrator -------------------------------------- */
 	{ "facility.access", "/facility...", "account or none", "denied",
 	  "NULL (not a facility administrator), or the operator's account"
