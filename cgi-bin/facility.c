@@ -330,7 +330,7 @@ page_delete(struct app *a)
 {
 	struct tmpl_facility_staff_delete t;
 	PGresult	*r, *o = NULL;
-	char		 action[80], cancel[64];
+	char		 action[80], cancel[64], detail[80];
 
 	if (!fac_allowed(a) || (r = fac_load(a, NULL)) == NULL)
 		return;
@@ -374,9 +374,10 @@ page_delete(struct app *a)
 			goto out;
 		}
 	}
-	if (account_delete(a->db, a->id[0]) != 1 ||
+	if (account_delete(a->db, a->id[0], a->user.account_id, detail,
+	    sizeof(detail)) != 1 ||
 	    app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
-	    "success", NULL) == -1 || db_commit(a->db) == -1) {
+	    "success", detail) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
 	}

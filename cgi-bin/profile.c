@@ -16,6 +16,8 @@
 #include "cert.h"
 #include "cfg.h"
 #include "db.h"
+#include "email_change.h"
+#include "log.h"
 #include "form.h"
 #include "jtime.h"
 #include "mail.h"
@@ -34,6 +36,8 @@ enum key {
 	KEY_LABEL,
 	KEY_CONFIRM,
 	KEY_NOTICE,
+	KEY_REPLACE,
+	KEY_TOKEN,
 	KEY__MAX
 };
 
@@ -48,6 +52,8 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_LABEL */	{ "label", req_v_line, 1, 100 },
 	/* KEY_CONFIRM */	{ "confirm", req_v_token, 1, 1 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+	/* KEY_REPLACE */	{ "replace", req_v_token, 1, 1 },
+	/* KEY_TOKEN */	{ "t", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
 };
 
 static const struct {
@@ -55,7 +61,8 @@ static const struct {
 	const char	*text;
 } notices[] = {
 	{ "password", "パスワードを変更しました。他の端末でのログインは終了しました。" },
-	{ "email", "メールアドレスを変更しました。" },
+	{ "email", "メールアドレスを変更しました。今までのメールアドレスにもお知らせしました。" },
+	{ "email-sent", "新しいメールアドレスに確認のメールを送りました。メール内のリンクを開いて確定するまでは、今のメールアドレスが使われます。" },
 	{ "placeholder", "メールは事業所の代表メールアドレスに転送されるようになりました。" },
 	{ "notify", "通知メールの設定を保存しました。" },
 	{ "revoked", "証明書を失効させました。この証明書ではもうログインできません。" },
@@ -85,16 +92,47 @@ profile_t(const char *s)
 	return s != NULL && strcmp(s, "t") == 0;
 }
 
+/* cfg cert_max_active: live certificates one account may issue. */
+static long
+profile_cert_max(void)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(cfg_get(CFG_CERT_MAX_ACTIVE), &end, 10);
+	if (*end != '\0' || n < 1 || n > 1000) {
+		log_err("cert_max_active: not a number 1-1000, using 5");
+		return 5;
+	}
+	return n;
+}
+
+/* The slot for the current password's error of the form sent. */
+static const char **
+profile_pw_slot(const struct app *a, struct tmpl_profile_index *t)
+{
+	const char	*pat = a->page->pattern;
+
+	if (strcmp(pat, "/profile/delete") == 0)
+		return &t->del_error;
+	if (strcmp(pat, "/profile/certificates") == 0)
+		return &t->cert_pw_error;
+	if (strcmp(pat, "/profile/email") == 0)
+		return &t->email_pw_error;
+	return &t->pw_current_error;
+}
+
 static void
 profile_render(struct app *a, int status, const struct form *f)
 {
 	struct tmpl_profile_index	 t;
 	struct tmpl_profile_index_errors errs[FORM_ERRORS_MAX];
 	struct tmpl_profile_index_devices *dev = NULL;
-	char		(*tm)[2][JTIME_LEN] = NULL;
+	char		(*tm)[3][JTIME_LEN] = NULL;
 	const char	*p[3];
 	PGresult	*me = NULL, *r = NULL;
-	int		 i, n, deleting;
+	char		 max[16];
+	int		 i, n;
 
 	p[0] = a->user.account_id;
 	p[1] = a->user.facility_id;
@@ -104,8 +142,10 @@ profile_render(struct app *a, int status, const struct form *f)
 	r = db_exec(a->db, "SELECT p.id, d.label, d.serial = $3 AS current,"
 	    " " JTIME_SQL("d.issued_at") " AS issued,"
 	    " " JTIME_SQL("d.not_after") " AS not_after,"
+	    " " JTIME_SQL("d.last_used_at") " AS last_used,"
 	    " d.revoked_at IS NULL AS live,"
-	    " p.p12 IS NOT NULL AND p.expires_at > now() AS waiting,"
+	    " p.p12 IS NOT NULL AND p.expires_at > now()"
+	    " AND p.replaces IS NOT DISTINCT FROM $3 AS waiting,"
 	    " CASE WHEN d.revoked_at IS NOT NULL THEN '失効'"
 	    " WHEN p.fetched_at IS NOT NULL THEN '有効'"
 	    " WHEN p.p12 IS NOT NULL AND p.expires_at > now()"
@@ -131,6 +171,8 @@ profile_render(struct app *a, int status, const struct form *f)
 		    tm[i][0], sizeof(tm[i][0]), "");
 		dev[i].not_after = jtime_db(db_get(r, i, "not_after"),
 		    JTIME_DATE, tm[i][1], sizeof(tm[i][1]), "");
+		dev[i].last_used = jtime_db(db_get(r, i, "last_used"),
+		    JTIME_MINUTE, tm[i][2], sizeof(tm[i][2]), "まだありません");
 		dev[i].status = db_get(r, i, "status");
 		dev[i].is_current = profile_t(db_get(r, i, "current"));
 		dev[i].can_revoke = profile_t(db_get(r, i, "live"));
@@ -157,23 +199,27 @@ profile_render(struct app *a, int status, const struct form *f)
 	t.notify = profile_t(db_get(me, 0, "notify"));
 	t.notify_text = t.notify ? "受け取る" : "受け取らない";
 	t.label = "";
+	snprintf(max, sizeof(max), "%ld", profile_cert_max());
+	t.cert_max = max;
 
 	memset(errs, 0, sizeof(errs));
 	if (f != NULL) {
-		/* The current password is asked by two forms. */
-		deleting = strcmp(a->page->pattern, "/profile/delete") == 0;
 		for (i = 0; i < (int)f->n; i++) {
 			errs[t.errors_n].href = f->list[i].href;
 			errs[t.errors_n++].text = f->list[i].text;
 		}
 		if (form_value(&a->req, KEY_EMAIL) != NULL)
 			t.email = form_value(&a->req, KEY_EMAIL);
-		t.pw_current_error = deleting ? NULL : form_err(f, KEY_CURRENT);
+		if (form_value(&a->req, KEY_LABEL) != NULL)
+			t.label = form_value(&a->req, KEY_LABEL);
+		t.replace = form_value(&a->req, KEY_REPLACE) != NULL;
+		/* The current password is asked by four forms: its error goes
+		 * next to the field of the form sent. */
+		*profile_pw_slot(a, &t) = form_err(f, KEY_CURRENT);
 		t.pw_new_error = form_err(f, KEY_NEW);
 		t.pw_new2_error = form_err(f, KEY_NEW2);
 		t.email_error = form_err(f, KEY_EMAIL);
 		t.label_error = form_err(f, KEY_LABEL);
-		t.del_error = deleting ? form_err(f, KEY_CURRENT) : NULL;
 	}
 	t.errors = errs;
 	t.has_error = t.errors_n > 0;
@@ -183,6 +229,10 @@ profile_render(struct app *a, int status, const struct form *f)
 	t.email_bad = t.email_error != NULL;
 	t.label_bad = t.label_error != NULL;
 	t.del_bad = t.del_error != NULL;
+	t.cert_pw_bad = t.cert_pw_error != NULL;
+	t.cert_pw_invalid = t.cert_pw_bad ? "true" : "false";
+	t.email_pw_bad = t.email_pw_error != NULL;
+	t.email_pw_invalid = t.email_pw_bad ? "true" : "false";
 	t.pw_current_invalid = t.pw_current_bad ? "true" : "false";
 	t.pw_new_invalid = t.pw_new_bad ? "true" : "false";
 	t.pw_new2_invalid = t.pw_new2_bad ? "true" : "false";
@@ -316,6 +366,10 @@ page_password(struct app *a)
 	profile_done(a, "profile.password", NULL, "/profile?n=password");
 }
 
+/* A new address takes the current password and is confirmed by the
+ * link mailed to it (email_change.h); the forwarding placeholder, the
+ * facility's own address, takes the password and is set at once.  The
+ * present address is told either way. */
 static void
 page_email(struct app *a)
 {
@@ -336,36 +390,122 @@ page_email(struct app *a)
 		else if (account_is_placeholder(email))
 			form_error(&f, KEY_EMAIL, NULL,
 			    "このメールアドレスは使用できません。");
-		if (f.n > 0) {
-			profile_render(a, 422, &f);
-			return;
-		}
-	} else if (account_placeholder(a->user.facility_id, ph,
-	    sizeof(ph)) == -1) {
-		profile_dberr(a);
-		return;
-	} else
-		email = ph;
-
-	if (db_begin(a->db) == -1) {
-		profile_dberr(a);
+	}
+	if (app_val(a, KEY_CURRENT) == NULL)
+		form_error(&f, KEY_CURRENT, "email-password", "メールアドレスを"
+		    "変更するには、現在のパスワードを入力してください。");
+	if (f.n > 0) {
+		profile_render(a, 422, &f);
 		return;
 	}
-	switch (account_set_email(a->db, a->user.account_id, email,
-	    placeholder)) {
-	case ACCOUNT_OK:
+	if (profile_check_pw(a, &f, "email-password", "profile.email") != 1)
+		return;
+	if (placeholder) {
+		if (account_placeholder(a->user.facility_id, ph,
+		    sizeof(ph)) == -1 ||
+		    email_change_notice_placeholder(a->db,
+		    a->user.account_id) == -1 ||
+		    email_change_cancel(a->db, a->user.account_id) == -1 ||
+		    account_set_email(a->db, a->user.account_id, ph, 1) !=
+		    ACCOUNT_OK) {
+			profile_dberr(a);
+			return;
+		}
+		profile_done(a, "profile.email", "placeholder",
+		    "/profile?n=placeholder");
+		return;
+	}
+	switch (email_change_request(a->db, a->user.account_id, email)) {
+	case EMAIL_CHANGE_OK:
 		break;
-	case ACCOUNT_EMAIL_TAKEN:
+	case EMAIL_CHANGE_TAKEN:
 		/* Unique among live accounts: say nothing about whose. */
 		profile_refuse(a, 409, &f, KEY_EMAIL, NULL,
 		    "このメールアドレスは使用できません。");
+		return;
+	case EMAIL_CHANGE_SAME:
+		profile_refuse(a, 422, &f, KEY_EMAIL, NULL,
+		    "今のメールアドレスと同じです。");
 		return;
 	default:
 		profile_dberr(a);
 		return;
 	}
-	profile_done(a, "profile.email", placeholder ? "placeholder" : NULL,
-	    placeholder ? "/profile?n=placeholder" : "/profile?n=email");
+	profile_done(a, "profile.email.request", NULL,
+	    "/profile?n=email-sent");
+}
+
+static void
+profile_link_gone(struct app *a)
+{
+	app_error(a, 410, "このリンクは使えません",
+	    "メールアドレスの確認のリンクが、期限切れか使用済み、または"
+	    "後の手続きで取り消されています。メールアドレスは変更されて"
+	    "いません。変更する場合は、マイプロファイルからもう一度手続き"
+	    "してください。");
+}
+
+/* The link mailed to the new address: GET shows what it confirms, POST
+ * (the page's form) stores it. */
+static void
+page_email_confirm(struct app *a)
+{
+	struct tmpl_profile_email_confirm t;
+	const char	*tok = app_val(a, KEY_TOKEN);
+	char		 email[256];
+	enum email_change_result rc;
+
+	if (tok == NULL) {
+		profile_link_gone(a);
+		return;
+	}
+	if (db_begin(a->db) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	if (a->req.method != REQ_POST) {
+		rc = email_change_find(a->db, a->user.account_id, tok, email,
+		    sizeof(email));
+		db_rollback(a->db);
+		if (rc == EMAIL_CHANGE_INVALID)
+			profile_link_gone(a);
+		else if (rc != EMAIL_CHANGE_OK)
+			profile_dberr(a);
+		else {
+			memset(&t, 0, sizeof(t));
+			t.new_email = email;
+			t.token = tok;
+			t.csrf = a->user.csrf;
+			app_layout_begin(a, "メールアドレスの確認");
+			tmpl_profile_email_confirm(&a->body, &t);
+			app_layout_end(a);
+		}
+		return;
+	}
+	switch (email_change_confirm(a->db, a->user.account_id, tok)) {
+	case EMAIL_CHANGE_OK:
+		profile_done(a, "profile.email", "confirmed",
+		    "/profile?n=email");
+		return;
+	case EMAIL_CHANGE_INVALID:
+		if (app_audit(a, "profile.email", "account",
+		    a->user.account_id, NULL, "failure", "invalid link") == -1 ||
+		    db_commit(a->db) == -1) {
+			profile_dberr(a);
+			return;
+		}
+		profile_link_gone(a);
+		return;
+	case EMAIL_CHANGE_TAKEN:
+		db_rollback(a->db);
+		app_error(a, 409, "このメールアドレスは使用できません",
+		    "このメールアドレスは使用できません。メールアドレスは変更"
+		    "されていません。");
+		return;
+	default:
+		profile_dberr(a);
+		return;
+	}
 }
 
 static void
@@ -382,6 +522,55 @@ page_notify(struct app *a)
 	    "/profile?n=notify");
 }
 
+/* Room for one more live certificate issued by me (a replacement does
+ * not count the certificate it replaces)?  1 yes, 0 no, -1 error. */
+static int
+profile_cert_room(struct app *a, int replace)
+{
+	char		 max[16];
+	const char	*p[3];
+	PGresult	*r;
+	int		 room;
+
+	snprintf(max, sizeof(max), "%ld", profile_cert_max());
+	p[0] = a->user.account_id;
+	p[1] = replace ? a->req.ssl_serial : NULL;
+	p[2] = max;
+	if ((r = db_exec(a->db, "SELECT count(*) < $3::int AS room"
+	    " FROM device_cert WHERE issued_by = $1::bigint"
+	    " AND revoked_at IS NULL AND not_after > now()"
+	    " AND serial IS DISTINCT FROM $2", 3, p)) == NULL)
+		return -1;
+	room = profile_t(db_get(r, 0, "room"));
+	PQclear(r);
+	return room;
+}
+
+static void
+profile_cert_full(struct app *a, struct form *f)
+{
+	char	 msg[512];
+
+	snprintf(msg, sizeof(msg), "有効な証明書が上限の%ld枚に達しているため、"
+	    "これ以上発行できません。使わなくなった端末の証明書を「失効」させて"
+	    "から、もう一度発行してください。", profile_cert_max());
+	profile_refuse(a, 409, f, KEY_LABEL, NULL, msg);
+}
+
+static void
+profile_issue_failed(struct app *a, struct pki_issued *iss)
+{
+	pki_issued_free(iss);
+	app_dberr_say(a, "証明書を発行できませんでした", "システムで問題が"
+	    "発生しました。証明書は発行されていません。しばらく待ってから、"
+	    "もう一度お試しください。");
+}
+
+/* Issuing a certificate is a second factor's act: the current password
+ * too, within the account's limit; the person and the facility's
+ * representative address are told.  A new device picks its certificate
+ * up on the portal; only a replacement of this very device's
+ * certificate may be downloaded here. */
 static void
 page_issue(struct app *a)
 {
@@ -390,37 +579,73 @@ page_issue(struct app *a)
 	struct pki_issued iss;
 	struct tmpl_profile_issued t;
 	const char	*label = app_val(a, KEY_LABEL);
+	const char	*lp[1] = { a->user.account_id };
 	char		 body[2048], url[512], detail[160];
 	const char	*portal = cfg_get(CFG_PORTAL_URL);
+	int		 replace = app_val(a, KEY_REPLACE) != NULL, room;
 
 	form_init(&f, &a->req);
-	if (label == NULL) {
+	if (label == NULL)
 		form_error(&f, KEY_LABEL, NULL, a->req.vals[KEY_LABEL].present &&
 		    a->req.vals[KEY_LABEL].len > 0 ?
 		    "端末名は100文字以内の1行で入力してください。" :
 		    "端末名を入力してください（例：訪問用タブレット2）。");
+	if (app_val(a, KEY_CURRENT) == NULL)
+		form_error(&f, KEY_CURRENT, "cert-password",
+		    "証明書を発行するには、現在のパスワードを入力してください。");
+	if (f.n > 0) {
 		profile_render(a, 422, &f);
 		return;
 	}
+	if (profile_check_pw(a, &f, "cert-password", "certificate.issue") != 1)
+		return;
+	/* Before the signer signs anything; checked again below, with my
+	 * row locked, against an issue at the same moment. */
+	if ((room = profile_cert_room(a, replace)) == -1) {
+		profile_dberr(a);
+		return;
+	}
+	if (!room) {
+		profile_cert_full(a, &f);
+		return;
+	}
+	db_rollback(a->db);
 	/* Signed first, in a transaction of its own (cert.h), then
 	 * recorded with its pickup, mail and audit event in this one. */
 	if (pickup_issue(a->db, a->user.facility_id, label,
 	    a->user.account_id, &iss) == -1 || db_begin(a->db) == -1 ||
-	    pickup_create(a->db, &iss, a->user.facility_id, label,
-	    a->user.account_id, &pn) == -1) {
+	    db_cmd(a->db, "SELECT 1 FROM account WHERE id = $1::bigint"
+	    " FOR UPDATE", 1, lp) == -1 ||
+	    (room = profile_cert_room(a, replace)) == -1) {
+		profile_issue_failed(a, &iss);
+		return;
+	}
+	if (!room) {
 		pki_issued_free(&iss);
-		app_dberr_say(a, "証明書を発行できませんでした",
-		    "システムで問題が発生し"
-		    "ました。証明書は発行されていません。しばらく待ってから、"
-		    "もう一度お試しください。");
+		profile_cert_full(a, &f);
+		return;
+	}
+	if (pickup_create(a->db, &iss, a->user.facility_id, label,
+	    a->user.account_id, &pn) == -1 || (replace &&
+	    pickup_set_replaces(a->db, pn.pickup_id, a->req.ssl_serial) == -1)) {
+		profile_issue_failed(a, &iss);
 		return;
 	}
 	pki_issued_free(&iss);
-	snprintf(detail, sizeof(detail), "pickup %s", pn.pickup_id);
+	if (replace)
+		snprintf(detail, sizeof(detail), "pickup %s, replaces %s",
+		    pn.pickup_id, a->req.ssl_serial);
+	else
+		snprintf(detail, sizeof(detail), "pickup %s", pn.pickup_id);
 	if (*pickup_mail_body(&pn, label, PICKUP_NO_ON_SCREEN, body,
 	    sizeof(body)) == '\0' ||
 	    mail_queue_account(a->db, a->user.account_id,
 	    PICKUP_MAIL_SUBJECT, body) == -1 ||
+	    cert_mail_facility(a->db, a->user.facility_id, a->user.account_id,
+	    CERT_ISSUE_SUBJECT, "事業所の職員 %1$s（ログインID：%2$s）が、"
+	    "マイプロファイルで端末の証明書「%3$s」を発行しました。\n"
+	    "心当たりがない場合は、施設管理者または事務局にお問い合わせ"
+	    "ください。\n", label) == -1 ||
 	    app_audit(a, "certificate.issue", "device_cert", pn.serial, NULL,
 	    "success", detail) == -1 || db_commit(a->db) == -1) {
 		OPENSSL_cleanse(body, sizeof(body));
@@ -439,6 +664,7 @@ page_issue(struct app *a)
 	t.pickup_url = url;
 	t.pickup_id = pn.pickup_id;
 	t.csrf = a->user.csrf;
+	t.replace = replace;
 	app_layout_begin(a, "証明書を発行しました");
 	tmpl_profile_issued(&a->body, &t);
 	app_layout_end(a);
@@ -455,7 +681,8 @@ page_download(struct app *a)
 		profile_dberr(a);
 		return;
 	}
-	rc = pickup_take(a->db, a->id[0], a->user.account_id, &b);
+	rc = pickup_take(a->db, a->id[0], a->user.account_id,
+	    a->req.ssl_serial, &b);
 	switch (rc) {
 	case PICKUP_OK:
 		break;
@@ -559,6 +786,7 @@ page_delete(struct app *a)
 	struct form	 f;
 	const char	*p[1] = { a->user.account_id };
 	PGresult	*r;
+	char		 certs[80], detail[112];
 	int		 last;
 
 	form_init(&f, &a->req);
@@ -584,18 +812,21 @@ page_delete(struct app *a)
 		return;
 	}
 	if (app_session_end(a, "account deleted") == -1 ||
-	    account_delete(a->db, a->user.account_id) != 1) {
+	    account_delete(a->db, a->user.account_id, a->user.account_id,
+	    certs, sizeof(certs)) != 1) {
 		profile_dberr(a);
 		return;
 	}
-	profile_done(a, "account.delete", "by the account itself",
-	    "/login?n=deleted");
+	snprintf(detail, sizeof(detail), "by the account itself; %s", certs);
+	profile_done(a, "account.delete", detail, "/login?n=deleted");
 }
 
 static const struct app_page pages[] = {
 	{ "/profile", APP_GET, APP_SESSION, page_profile },
 	{ "/profile/password", APP_POST, APP_SESSION, page_password },
 	{ "/profile/email", APP_POST, APP_SESSION, page_email },
+	{ "/profile/email/confirm", APP_GET | APP_POST, APP_SESSION,
+	    page_email_confirm },
 	{ "/profile/notify", APP_POST, APP_SESSION, page_notify },
 	{ "/profile/certificates", APP_POST, APP_SESSION, page_issue },
 	{ "/profile/certificates/#/revoke", APP_POST, APP_SESSION,

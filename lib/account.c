@@ -13,6 +13,7 @@
 #include "app.h"
 #include "auth.h"
 #include "cfg.h"
+#include "cert.h"
 #include "db.h"
 #include "jtime.h"
 #include "log.h"
@@ -522,18 +523,24 @@ account_set_password(PGconn *c, const char *id, const char *login,
 }
 
 int
-account_delete(PGconn *c, const char *id)
+account_delete(PGconn *c, const char *id, const char *by, char *detail,
+    size_t n)
 {
 	const char *const p[] = { id, NULL };
+	long		 revoked, pickups;
 	int		 rc;
 
 	if ((rc = account_which(db_exec(c, "UPDATE account SET"
 	    " deleted_at = now() WHERE" ACCOUNT_WHICH " RETURNING id", 2, p),
 	    NULL, 0)) != 1)
 		return rc;
-	return db_cmd(c, "UPDATE session SET ended_at = now(),"
+	if (db_cmd(c, "UPDATE session SET ended_at = now(),"
 	    " end_reason = 'account deleted' WHERE account_id = $1::bigint"
-	    " AND ended_at IS NULL", 1, p) == -1 ? -1 : 1;
+	    " AND ended_at IS NULL", 1, p) == -1 ||
+	    (revoked = cert_revoke_account(c, id, by, &pickups)) == -1)
+		return -1;
+	cert_account_detail(revoked, pickups, detail, n);
+	return 1;
 }
 
 enum account_result

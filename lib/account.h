@@ -159,10 +159,14 @@ int	account_unlock(PGconn *, const char *id, const char *login,
 int	account_set_password(PGconn *, const char *id, const char *login,
 	    const char *hash, const char *keep_session, long *ended,
 	    char *id_out, size_t n);
-/* Deletes the account (the row stays: history keeps its author) and
- * ends its sessions.  The caller checks who may go (the last operator
- * may not). */
-int	account_delete(PGconn *, const char *id);
+/* Deletes the account (the row stays: history keeps its author), ends
+ * its sessions, cancels its waiting pickups and revokes, as by the
+ * account `by`, its certificates no other live account of the facility
+ * uses (cert_revoke_account); detail (n bytes) gets the audit detail's
+ * "N certificates revoked, M pickups cancelled".  The caller checks who
+ * may go (the last operator may not). */
+int	account_delete(PGconn *, const char *id, const char *by,
+	    char *detail, size_t n);
 /* Sets the e-mail address of account id: ACCOUNT_OK, ACCOUNT_EMAIL_TAKEN,
  * ACCOUNT_ERROR. */
 enum account_result account_set_email(PGconn *, const char *id,

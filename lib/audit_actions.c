@@ -158,21 +158,35 @@ const struct audit_action audit_actions[] = {
 	  "success failure", "the account itself",
 	  "NULL; failure: wrong current password",
 	  "failure | 12 | wrong current password" },
-	{ "profile.email", "/profile/email", "account", "success",
-	  "the account itself", "NULL, or placeholder (a forwarding address)",
-	  "success | 12 | placeholder" },
+	{ "profile.email", "/profile/email, /profile/email/confirm", "account",
+	  "success failure", "the account itself",
+	  "confirmed (the link mailed to the new address), placeholder (a"
+	  " forwarding address); failure: wrong current password, invalid"
+	  " link (unknown, used, cancelled or expired)",
+	  "success | 12 | confirmed" },
 	{ "profile.notify", "/profile/notify", "account", "success",
 	  "the account itself", "on, off", "success | 12 | off" },
-	{ "certificate.issue", "/profile/certificates", "device_cert",
-	  "success", "the serial of the new certificate",
-	  "pickup <pickup id>", "success | 5F3A9C... | pickup 17" },
+	{ "certificate.issue", "/profile/certificates", "device_cert or account",
+	  "success failure", "the serial of the new certificate; failure:"
+	  " the account itself",
+	  "pickup <pickup id>, or pickup <pickup id>, replaces <serial> (a"
+	  " replacement of the issuing device's certificate); failure: wrong"
+	  " current password",
+	  "success | 5F3A9C... | pickup 17" },
 	{ "certificate.revoke", "/profile/certificates/{serial}/revoke",
 	  "device_cert", "success", "the serial revoked",
 	  "N sessions ended", "success | 5F3A9C... | 1 sessions ended" },
 	{ "account.delete", "/profile/delete", "account", "success failure",
 	  "the account itself",
-	  "by the account itself; failure: wrong current password",
-	  "success | 12 | by the account itself" },
+	  "by the account itself; N certificates revoked, M pickups cancelled"
+	  " (its waiting pickups, and its certificates no other live account"
+	  " of the facility uses); failure: wrong current password",
+	  "success | 12 | by the account itself; 1 certificates revoked,"
+	  " 0 pickups cancelled" },
+	{ "profile.email.request", "/profile/email", "account", "success",
+	  "the account itself (the new address is in no event: the link goes"
+	  " to it, a notice to the present one)", "NULL",
+	  "success | 12 | -" },
 	/* --- facility administrator -------------------------------------- */
 	{ "facility.access", "/facility...", "account or none", "denied",
 	  "NULL (not a facility administrator), or the operator's account"
@@ -189,7 +203,9 @@ const struct audit_action audit_actions[] = {
 	  "success", "the account changed",
 	  "NULL, or placeholder (a forwarding address)", "success | 15 | -" },
 	{ "facility.staff.delete", "/facility/staff/{id}/delete", "account",
-	  "success", "the account deleted", "NULL", "success | 15 | -" },
+	  "success", "the account deleted",
+	  "N certificates revoked, M pickups cancelled (as account.delete)",
+	  "success | 15 | 1 certificates revoked, 0 pickups cancelled" },
 	{ "facility.staff.unlock", "/facility/staff/{id}/unlock", "account",
 	  "success", "the account unlocked", "NULL", "success | 15 | -" },
 	{ "facility.device.list", "/facility/devices", "facility",

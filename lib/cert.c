@@ -22,12 +22,12 @@ static const char cert_revoke_sql[] =
     " revoked_by = $3::bigint, revoke_reason = $4"
     " WHERE serial = ANY ($1::text[]) AND ($2::bigint IS NULL OR"
     " facility_id = $2::bigint) AND revoked_at IS NULL"
-    " RETURNING serial, issued_by, label),"
+    " RETURNING serial, issued_by, label, facility_id),"
     " ended AS (UPDATE session s SET ended_at = now(),"
     " end_reason = 'certificate revoked' FROM rev"
     " WHERE s.cert_serial = rev.serial AND s.ended_at IS NULL"
     " RETURNING s.id)"
-    " SELECT rev.serial, rev.issued_by, rev.label,"
+    " SELECT rev.serial, rev.issued_by, rev.label, rev.facility_id,"
     " (SELECT count(*) FROM ended) AS sessions FROM rev";
 
 int
@@ -134,9 +134,16 @@ cert_revoke(PGconn *c, const char *serial, const char *facility_id,
 		    "ください。\n\n%s\n", db_get(r, 0, "label"),
 		    account_login_url(url, sizeof(url)));
 		if (mail_queue_account(c, db_get(r, 0, "issued_by"),
-		    "【電子連絡帳】端末の証明書の失効のお知らせ", body) == -1)
+		    CERT_REVOKE_SUBJECT, body) == -1)
 			goto out;
 	}
+	if (cert_mail_facility(c, db_get(r, 0, "facility_id"),
+	    db_get(r, 0, "issued_by"), CERT_REVOKE_SUBJECT,
+	    "事業所の端末の証明書「%3$s」が失効しました（発行した人：%1$s"
+	    "、ログインID：%2$s）。この端末からはログインできません。\n"
+	    "心当たりがない場合は、事務局にお問い合わせください。\n",
+	    db_get(r, 0, "label")) == -1)
+		goto out;
 	rc = CERT_REVOKED;
 out:
 	PQclear(r);
@@ -228,4 +235,84 @@ cert_revoke_post(struct app *a, const char *serial_in,
 		return;
 	}
 	app_redirect(a, done);
+}
+
+int
+cert_mail_facility(PGconn *c, const char *facility_id, const char *account_id,
+    const char *subject, const char *fmt, const char *label)
+{
+	char		 url[512];
+	const char	*p[6];
+
+	/* Not twice to one mailbox: a placeholder's own mail already goes
+	 * to the representative address. */
+	p[0] = facility_id;
+	p[1] = account_id;
+	p[2] = subject;
+	p[3] = fmt;
+	p[4] = label;
+	p[5] = account_login_url(url, sizeof(url));
+	return db_cmd(c, "INSERT INTO mail_outbox (to_addr, subject, body)"
+	    " SELECT f.email, $3, format($4::text, coalesce(a.name, '事務局'),"
+	    " coalesce(a.login, '-'), $5::text) || E'\n' || $6::text || E'\n'"
+	    " FROM facility f LEFT JOIN account a ON a.id = $2::bigint"
+	    " WHERE f.id = $1::bigint AND NOT coalesce(a.email_is_placeholder"
+	    " AND a.deleted_at IS NULL AND a.facility_id = f.id, false)",
+	    6, p);
+}
+
+long
+cert_revoke_account(PGconn *c, const char *account_id, const char *by,
+    long *pickups)
+{
+	const char	*p[1] = { account_id };
+	PGresult	*r;
+	long		 n = 0, u;
+	int		 i;
+
+	*pickups = 0;
+	/* Bundles still waiting die with the account: never installed
+	 * anywhere, their certificates go without a mail. */
+	if ((r = db_exec(c, "WITH gone AS (UPDATE pickup SET p12 = NULL"
+	    " WHERE created_by = $1::bigint AND p12 IS NOT NULL"
+	    " RETURNING serial) SELECT count(*) AS n,"
+	    " coalesce(array_agg(serial), '{}')::text AS serials FROM gone",
+	    1, p)) == NULL)
+		return -1;
+	*pickups = strtol(db_get(r, 0, "n"), NULL, 10);
+	u = cert_revoke_unused(c, db_get(r, 0, "serials"), "account deleted");
+	PQclear(r);
+	if (u == -1)
+		return -1;
+	/* Its live certificates, unless another live account of the
+	 * facility has logged in on one (a shared device stays). */
+	if ((r = db_exec(c, "SELECT d.serial, d.facility_id FROM device_cert d"
+	    " WHERE d.revoked_at IS NULL AND (d.issued_by = $1::bigint"
+	    " OR d.serial IN (SELECT serial FROM pickup"
+	    " WHERE created_by = $1::bigint))"
+	    " AND NOT EXISTS (SELECT 1 FROM session s"
+	    " JOIN account o ON o.id = s.account_id"
+	    " WHERE s.cert_serial = d.serial AND o.id <> $1::bigint"
+	    " AND o.deleted_at IS NULL AND o.facility_id = d.facility_id)"
+	    " ORDER BY d.serial FOR UPDATE OF d", 1, p)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++) {
+		if (cert_revoke(c, db_get(r, i, "serial"),
+		    db_get(r, i, "facility_id"), by, "account deleted",
+		    NULL) != CERT_REVOKED) {
+			PQclear(r);
+			return -1;
+		}
+		n++;
+	}
+	PQclear(r);
+	return n + u;
+}
+
+const char *
+cert_account_detail(long revoked, long pickups, char *buf, size_t n)
+{
+	snprintf(buf, n, "%ld certificates revoked, %ld pickups cancelled",
+	    revoked, pickups);
+	return buf;
 }

@@ -60,6 +60,32 @@ enum cert_revoke cert_revoke(PGconn *, const char *serial,
  * whose bundle was never fetched.  How many were revoked, or -1. */
 long	cert_revoke_unused(PGconn *, const char *serials, const char *reason);
 
+#define CERT_REVOKE_SUBJECT	"【電子連絡帳】端末の証明書の失効のお知らせ"
+#define CERT_ISSUE_SUBJECT	"【電子連絡帳】端末の証明書の発行のお知らせ"
+
+/* Tells facility_id's representative address of an issue or a
+ * revocation: body fmt for format() with %1$s the name and %2$s the
+ * login ID of account_id (NULL: "事務局", "-") and %3$s label, then the
+ * login page's URL.  Not when account_id's own mail goes there already
+ * (a live placeholder of that facility).  0/-1. */
+int	cert_mail_facility(PGconn *, const char *facility_id,
+	    const char *account_id, const char *subject, const char *fmt,
+	    const char *label);
+
+/* An account being deleted (account_delete): its waiting pickups are
+ * cancelled (bundle deleted, certificate revoked without a mail) and
+ * its live certificates -- issued by it, or picked up for it -- revoked
+ * by `by` (cert_revoke: sessions ended, mails) unless another live
+ * account of the certificate's facility has had a session on it.  The
+ * certificates revoked (pickups included), *pickups the pickups
+ * cancelled, or -1. */
+long	cert_revoke_account(PGconn *, const char *account_id, const char *by,
+	    long *pickups);
+/* The audit detail of that: "N certificates revoked, M pickups
+ * cancelled". */
+const char *cert_account_detail(long revoked, long pickups, char *buf,
+	    size_t n);
+
 /* 1 if s is 1-40 hex digits; upper-cases it into out[41]. */
 int	cert_serial(const char *s, char out[41]);
 /* The audit detail of a revocation: "N sessions ended". */

@@ -135,6 +135,11 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "the page refuses with 429 and a \"patient.lookup\" or "
 	  "\"join.request\" denied event, and the operator menu lists the "
 	  "account for 24 hours." },
+	/* CFG_CERT_MAX_ACTIVE */	{ "cert_max_active", "5",
+	  "How many live (neither revoked nor expired) device certificates "
+	  "one account may have issued in My Profile, waiting pickups "
+	  "included; at the limit My Profile refuses another until one is "
+	  "revoked." },
 };
 
 static char	*cfg_vals[CFG__MAX];

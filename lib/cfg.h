@@ -42,6 +42,7 @@ enum cfg_key {
 	CFG_MAIL_BODY_KEEP_DAYS,	/* mail purge: bodies of sent mail */
 	CFG_SEAL_FILE,		/* the audit chain's seals, appended */
 	CFG_LOOKUP_HOURLY_LIMIT,	/* registration lookups an hour */
+	CFG_CERT_MAX_ACTIVE,	/* live certificates one account may issue */
 	CFG__MAX
 };
 

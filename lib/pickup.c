@@ -247,7 +247,8 @@ pickup_state(const PGresult *r)
 }
 
 #define PICKUP_COLS \
-	"SELECT p.id, p.serial, d.label, p.password_hash," \
+	"SELECT p.id, p.serial, d.label, p.password_hash, p.replaces," \
+	" p.created_by, p.facility_id," \
 	" p.fetched_at IS NOT NULL AS used, p.locked_at IS NOT NULL AS locked," \
 	" p.p12 IS NOT NULL AS has_p12," \
 	" (p.expires_at <= now() OR d.revoked_at IS NOT NULL) AS expired" \
@@ -298,6 +299,16 @@ pickup_out(PGconn *c, const PGresult *r, struct pickup_bundle *b)
 		return PICKUP_ERROR;
 	}
 	PQclear(u);
+	/* A replacement: the certificate it replaces goes once the new
+	 * one is out (revoked before, by someone else: nothing to do). */
+	if (db_get(r, 0, "replaces") != NULL &&
+	    cert_revoke(c, db_get(r, 0, "replaces"), db_get(r, 0,
+	    "facility_id"), db_get(r, 0, "created_by"), "replaced",
+	    NULL) == CERT_ERROR) {
+		OPENSSL_clear_free(b->p12, b->p12_len);
+		memset(b, 0, sizeof(*b));
+		return PICKUP_ERROR;
+	}
 	snprintf(b->pickup_id, sizeof(b->pickup_id), "%s", p[0]);
 	snprintf(b->serial, sizeof(b->serial), "%s", db_get(r, 0, "serial"));
 	snprintf(b->label, sizeof(b->label), "%s", db_get(r, 0, "label"));
@@ -475,19 +486,28 @@ out:
 	return rc;
 }
 
+int
+pickup_set_replaces(PGconn *c, const char *pickup_id, const char *serial)
+{
+	const char *const p[] = { pickup_id, serial };
+
+	return db_cmd(c, "UPDATE pickup SET replaces = $2"
+	    " WHERE id = $1::bigint", 2, p);
+}
+
 enum pickup_result
 pickup_take(PGconn *c, const char *pickup_id, const char *account_id,
-    struct pickup_bundle *out)
+    const char *serial, struct pickup_bundle *out)
 {
-	const char *const p[] = { pickup_id, account_id };
+	const char *const p[] = { pickup_id, account_id, serial };
 	PGresult	*r;
 	enum pickup_result rc;
 
 	memset(out, 0, sizeof(*out));
 	r = db_exec(c, PICKUP_COLS " JOIN account a ON a.id = p.created_by"
 	    " AND a.facility_id = p.facility_id AND a.deleted_at IS NULL"
-	    " WHERE p.id = $1::bigint AND a.id = $2::bigint FOR UPDATE OF p",
-	    2, p);
+	    " WHERE p.id = $1::bigint AND a.id = $2::bigint"
+	    " AND p.replaces = $3 FOR UPDATE OF p", 3, p);
 	if (r == NULL)
 		return PICKUP_ERROR;
 	if (PQntuples(r) != 1)

@@ -110,10 +110,18 @@ enum pickup_result pickup_fetch(PGconn *, const char *number,
 	    struct pickup_bundle *out);
 
 /* The same for a direct download by the issuing account: no password,
- * but the pickup must have been issued by account_id and be in its
- * facility (else PICKUP_BAD: answer 404). */
+ * but the pickup must have been issued by account_id, be in its
+ * facility and replace the certificate `serial` the device presents
+ * (else PICKUP_BAD: answer 404).  A new device picks up on the portal. */
 enum pickup_result pickup_take(PGconn *, const char *pickup_id,
-	    const char *account_id, struct pickup_bundle *out);
+	    const char *account_id, const char *serial,
+	    struct pickup_bundle *out);
+/* Marks the new pickup pickup_id as the replacement of the certificate
+ * serial (the issuing device's): the device may download it directly,
+ * and serial is revoked when the bundle is fetched (either way).
+ * 0/-1. */
+int	pickup_set_replaces(PGconn *, const char *pickup_id,
+	    const char *serial);
 
 void	pickup_bundle_free(struct pickup_bundle *);
 

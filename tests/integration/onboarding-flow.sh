@@ -6,7 +6,8 @@
 # fetches it on the portal, logs in, registers a staff member; the staff
 # member issues a certificate for a second device in My Profile, gets the
 # pickup password by mail and fetches it; then everything is removed
-# again, and after `crl update` nginx refuses the revoked certificate.
+# again (the member's tablet certificate with the account), and after
+# `crl update` nginx refuses the revoked certificate.
 . "$(dirname "$0")/../lib.sh"
 
 U=$(date +%s%N | tail -c 9)
@@ -95,7 +96,7 @@ login NEWSTAFF
 is "$HTTP_STATUS" 303 "staff logs in on the facility's device"
 tok=$(csrf_of NEWSTAFF /profile)
 http_post NEWSTAFF /profile/certificates --data-urlencode "csrf=$tok" \
-    --data-urlencode "label=訪問用タブレット$U"
+    --data-urlencode "label=訪問用タブレット$U" --data-urlencode "current_password=$NEWSTAFF_PASSWORD"
 is "$HTTP_STATUS" 200 'My Profile issues a certificate'
 NUMBER2=$(grep -oE '[0-9]{4}-[0-9]{4}-[0-9]{4}' "$HTTP_BODY" | head -n 1)
 $ADMIN mail deliver > /dev/null
@@ -114,14 +115,18 @@ tok=$(csrf_of NEWADMIN "/facility/staff/$S/delete")
 http_post NEWADMIN "/facility/staff/$S/delete" --data-urlencode "csrf=$tok"
 is "$HTTP_STATUS" 303 'the administrator deletes the staff member'
 http_get NEWSTAFF /home
-is "$HTTP_STATUS" 303 "the deleted member's session is gone"
+is "$HTTP_STATUS" 403 "the deleted member's tablet, which only they used, is refused"
+is "$(q "SELECT revoke_reason FROM renrakucho.device_cert WHERE serial = '$TABLET_SERIAL'")" 'account deleted' \
+    'its certificate was revoked with the account'
+NEWSTAFF_PEM=$NEWADMIN_PEM
 login NEWSTAFF
 is "$HTTP_STATUS" 403 'the deleted member cannot log in'
+NEWSTAFF_PEM=$TEST_TMP/tablet.pem
 
 tok=$(csrf_of OPERATOR /operator/certificates)
 http_post OPERATOR /operator/certificates/revoke --data-urlencode "csrf=$tok" \
     --data-urlencode "serial=$TABLET_SERIAL"
-is "$HTTP_STATUS" 303 'the operator revokes the tablet certificate'
+is "$HTTP_STATUS" 409 'the operator finds the tablet certificate revoked already'
 http_get NEWSTAFF /login
 is "$HTTP_STATUS" 403 'the next request with it is refused by the CGI'
 $ADMIN crl update > /dev/null

@@ -34,7 +34,8 @@ is "$HTTP_STATUS" 422 'bad: a label is required'
 before=$(psql_owner "SELECT count(*) FROM renrakucho.device_cert WHERE issued_by = $ME_ID")
 is "$before" 0 'bad: nothing issued without a label'
 
-http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=新しいタブレット'
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=新しいタブレット' \
+    --data-urlencode "current_password=$PW"
 is "$HTTP_STATUS" 200 'certificate issued'
 NUMBER=$(grep -o '[0-9]\{4\}-[0-9]\{4\}-[0-9]\{4\}' "$HTTP_BODY" | head -n 1)
 like "$NUMBER" '^[0-9]{4}-[0-9]{4}-[0-9]{4}$' 'pickup number shown on the page'
@@ -85,17 +86,6 @@ is "$HTTP_STATUS" 303 'the picked-up certificate logs in over mTLS'
 http_get NEW /home
 is "$HTTP_STATUS" 200 'and opens the home page'
 
-# --- direct download ----------------------------------------------------------
-http_get ME /profile
-CSRF=$(input_value csrf)
-http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=この端末用'
-P2=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $ME_ID")
-http_post ME "/profile/pickups/$P2/download" --data-urlencode "csrf=$CSRF"
-is "$HTTP_STATUS" 200 'direct download on this device'
-like "$(header Content-Disposition)" 'attachment' 'as an attachment'
-http_post ME "/profile/pickups/$P2/download" --data-urlencode "csrf=$CSRF"
-is "$HTTP_STATUS" 410 'bad: the direct download works once'
-
 # --- revoke -------------------------------------------------------------------
 http_post ME "/profile/certificates/$PICKUP_ID/revoke" --data-urlencode "csrf=$CSRF"
 is "$HTTP_STATUS" 303 'revoked the picked-up device'
@@ -104,5 +94,31 @@ is "$HTTP_STATUS" 403 'bad: the revoked device is refused at once (before the CR
 is "$(psql_owner "SELECT count(*) FROM renrakucho.session WHERE cert_serial = '$SERIAL' AND ended_at IS NULL")" 0 'its sessions ended'
 http_post ME "/profile/certificates/$PICKUP_ID/revoke" --data-urlencode "csrf=$CSRF"
 is "$HTTP_STATUS" 409 'bad: revoking twice says so'
+
+# --- direct download: only a replacement of this device's certificate ---------
+http_get ME /profile
+CSRF=$(input_value csrf)
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=別の端末用' \
+    --data-urlencode "current_password=$PW"
+is "$HTTP_STATUS" 200 'a certificate for another device'
+unlike "$(cat "$HTTP_BODY")" '/download' 'bad: no direct download offered for another device'
+P2=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $ME_ID")
+http_post ME "/profile/pickups/$P2/download" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 404 'bad: a new device cannot be downloaded on the issuing device'
+is "$(psql_owner "SELECT p12 IS NOT NULL FROM renrakucho.pickup WHERE id = $P2")" t 'bad: its bundle still waits for the portal'
+ME_SERIAL=$(openssl x509 -in "$ME_PEM" -noout -serial | sed 's/serial=//')
+http_post ME /profile/certificates --data-urlencode "csrf=$CSRF" --data-urlencode 'label=この端末用' \
+    --data-urlencode replace=1 --data-urlencode "current_password=$PW"
+is "$HTTP_STATUS" 200 'a replacement of the certificate of this device'
+like "$(cat "$HTTP_BODY")" 'この端末の証明書を置き換える' 'the replacement offers the direct download'
+P3=$(psql_owner "SELECT max(id) FROM renrakucho.pickup WHERE created_by = $ME_ID")
+is "$(psql_owner "SELECT replaces FROM renrakucho.pickup WHERE id = $P3")" "$ME_SERIAL" 'the pickup names the certificate it replaces'
+http_post ME "/profile/pickups/$P3/download" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS" 200 'direct download on this device'
+like "$(header Content-Disposition)" 'attachment' 'as an attachment'
+is "$(psql_owner "SELECT (revoked_at IS NOT NULL) || '|' || revoke_reason FROM renrakucho.device_cert WHERE serial = '$ME_SERIAL'")" 'true|replaced' \
+    'the replaced certificate is revoked'
+http_get ME /home
+is "$HTTP_STATUS" 403 'bad: the replaced certificate is refused at once'
 
 done_testing

@@ -112,7 +112,7 @@ login STAFF2
 is "$HTTP_STATUS" 303 'logged in'
 CSRF=$(csrf_of STAFF2 /profile)
 http_post STAFF2 /profile/certificates --data-urlencode "csrf=$CSRF" \
-    --data-urlencode "label=signer web $$"
+    --data-urlencode "label=signer web $$" --data-urlencode "current_password=$STAFF2_PASSWORD"
 is "$HTTP_STATUS" 200 'My Profile issues a certificate'
 is "$(psql_owner "SELECT count(*) FROM renrakucho.cert_issuance i JOIN renrakucho.device_cert d
     ON d.serial = i.serial AND d.sha256 = i.sha256
