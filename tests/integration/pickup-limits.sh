@@ -100,7 +100,7 @@ $ADMIN cert issue --login "$LOGIN" --label "制限 web $TAG" --p12 "$TEST_TMP/me
 ME_PEM=$TEST_TMP/me.pem ME_LOGIN=$LOGIN ME_PASSWORD=$PW
 login_ok ME
 http_post ME /profile/certificates --data-urlencode "csrf=$(csrf_of ME /profile)" \
-    --data-urlencode "label=期限 $TAG"
+    --data-urlencode "label=期限 $TAG" --data-urlencode "current_password=$PW"
 is "$HTTP_STATUS" 200 'a certificate issued in My Profile'
 is "$(psql_owner "SELECT extract(epoch FROM expires_at - created_at)::int FROM renrakucho.pickup
     WHERE created_by = $(account_id "$LOGIN")")" $((72 * 3600)) 'its pickup expires 72 hours after it was issued'
