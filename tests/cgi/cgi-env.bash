@@ -105,6 +105,8 @@ cgi_is_error() {
 Content-Type: text/html; charset=utf-8
 Content-Length: $len
 $CGI_SECURITY_HEADERS"
+	# The database away: come back later.
+	[ "$status" = 503 ] && want+=$'\nRetry-After: 30'
 	is "$CGI_HEAD" "$want" "$name: status $status and exactly the security headers"
 	if [ "$bodyless" = 1 ]; then
 		is "$(wc -c < "$CGI_BODY" | tr -d ' ')" 0 "$name: no body"
