@@ -28,7 +28,11 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 };
 
-#define LOGIN_MAX_FAILURES	10
+/* Failures in 15 minutes: the account's that lock it for 15 minutes,
+ * and a device certificate's (every login ID tried from it) that stop
+ * its logins until its oldest is 15 minutes old. */
+#define LOGIN_MAX_FAILURES		10
+#define LOGIN_DEVICE_MAX_FAILURES	20
 
 /* The form shown again: f's field error (the ID's), error the message
  * above the form (not tied to a field), notice after a logout. */
@@ -114,14 +118,19 @@ login_refused(struct app *a)
 	    "もう一度入力してください。", NULL);
 }
 
+/* The refusal of a wrong password, an unknown login ID and another
+ * facility's account alike: none tells which it was. */
+#define LOGIN_MSG_WRONG	"IDまたはパスワードが違います。"
+
 static void
 login_post(struct app *a)
 {
 	struct form	 f;
-	const char	*login, *pw, *id, *hash;
-	const char	*p[2];
+	const char	*login, *pw, *id = NULL, *verdict;
+	const char	*p[4];
+	char		 amax[8], dmax[8];
 	PGresult	*r = NULL, *u = NULL;
-	int		 locked, same_facility, good;
+	int		 known, good, failures;
 
 	/* Whatever was typed is shown again, escaped, if it is text. */
 	form_init(&f, &a->req);
@@ -142,7 +151,6 @@ login_post(struct app *a)
 	p[0] = login;
 	p[1] = a->req.ssl_serial;
 	r = db_exec(a->db, "SELECT a.id, a.password_hash,"
-	    " coalesce(a.locked_until > now(), false) AS locked,"
 	    " a.facility_id = c.facility_id AS same_facility"
 	    " FROM account a JOIN facility f ON f.id = a.facility_id,"
 	    " device_cert c WHERE lower(a.login) = lower($1)"
@@ -152,17 +160,36 @@ login_post(struct app *a)
 		app_dberr(a);
 		return;
 	}
-	if (PQntuples(r) != 1) {
-		auth_check_nothing(pw);
-		login_audit(a, NULL, login, "failure", "unknown login");
-		login_render(a, 403, &f, "IDまたはパスワードが違います。", NULL);
+	if (PQntuples(r) == 1)
+		id = db_get(r, 0, "id");
+	/* Only an account of the certificate's own facility has its
+	 * password tried and its failures counted; the others count for
+	 * the device alone. */
+	known = id != NULL && strcmp(db_get(r, 0, "same_facility"), "t") == 0;
+
+	snprintf(amax, sizeof(amax), "%d", LOGIN_MAX_FAILURES);
+	snprintf(dmax, sizeof(dmax), "%d", LOGIN_DEVICE_MAX_FAILURES);
+	p[0] = known ? id : NULL;
+	p[1] = a->req.ssl_serial;
+	p[2] = amax;
+	p[3] = dmax;
+	if ((u = db_exec(a->db, "SELECT verdict, failures FROM"
+	    " login_attempt($1::bigint, $2, $3::integer, $4::integer)",
+	    4, p)) == NULL || PQntuples(u) != 1) {
+		app_dberr(a);
 		goto out;
 	}
-	id = db_get(r, 0, "id");
-	hash = db_get(r, 0, "password_hash");
-	locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
-	same_facility = strcmp(db_get(r, 0, "same_facility"), "t") == 0;
-	if (locked) {
+	verdict = db_get(u, 0, "verdict");
+	failures = known && strcmp(verdict, "ok") == 0 ?
+	    (int)strtol(db_get(u, 0, "failures"), NULL, 10) : 0;
+	if (strcmp(verdict, "device") == 0) {
+		login_audit(a, id, login, "denied", "device throttled");
+		login_render(a, 429, &f, "この端末からのログインの失敗が続いた"
+		    "ため、しばらくログインできません。15分ほど待ってから"
+		    "もう一度お試しください。", NULL);
+		goto out;
+	}
+	if (strcmp(verdict, "locked") == 0) {
 		login_audit(a, id, login, "denied", "account locked");
 		login_render(a, 403, &f, "ログインの失敗が続いたため、"
 		    "アカウントがロックされています。15分ほど待ってから"
@@ -170,51 +197,39 @@ login_post(struct app *a)
 		    "ください。", NULL);
 		goto out;
 	}
-	good = auth_check_password(pw, hash);
-	if (!good) {
-		const char *q[2] = { id, NULL };
-		char	    max[8];
+	if (!known) {
+		/* The time of a password check, not its answer. */
+		auth_check_nothing(pw);
+		if (id == NULL)
+			login_audit(a, NULL, login, "failure", "unknown login");
+		else
+			login_audit(a, id, login, "denied",
+			    "certificate of another facility");
+		login_render(a, 403, &f, LOGIN_MSG_WRONG, NULL);
+		goto out;
+	}
 
-		snprintf(max, sizeof(max), "%d", LOGIN_MAX_FAILURES);
-		q[1] = max;
-		/* Failures count within a 15-minute window; the tenth locks
-		 * the account for 15 minutes. */
-		u = db_exec(a->db, "UPDATE account SET"
-		    " fail_count = CASE WHEN fail_window_start IS NULL OR"
-		    "  fail_window_start < now() - interval '15 minutes'"
-		    "  THEN 1 ELSE fail_count + 1 END,"
-		    " fail_window_start = CASE WHEN fail_window_start IS NULL"
-		    "  OR fail_window_start < now() - interval '15 minutes'"
-		    "  THEN now() ELSE fail_window_start END"
-		    " WHERE id = $1::bigint RETURNING fail_count", 1, q);
-		if (u != NULL && PQntuples(u) == 1 &&
-		    strtol(db_get(u, 0, "fail_count"), NULL, 10) >=
-		    LOGIN_MAX_FAILURES) {
+	good = auth_check_password(pw, db_get(r, 0, "password_hash"));
+	p[0] = id;
+	if (!good) {
+		/* The failure is counted already; the one that reached the
+		 * limit locks the account for 15 minutes. */
+		if (failures >= LOGIN_MAX_FAILURES) {
 			db_cmd(a->db, "UPDATE account SET locked_until ="
 			    " now() + interval '15 minutes' WHERE id ="
-			    " $1::bigint", 1, q);
+			    " $1::bigint", 1, p);
 			login_audit(a, id, login, "failure",
 			    "wrong password; account locked");
 		} else
 			login_audit(a, id, login, "failure", "wrong password");
-		login_render(a, 403, &f, "IDまたはパスワードが違います。", NULL);
-		goto out;
-	}
-	if (!same_facility) {
-		login_audit(a, id, login, "denied",
-		    "certificate of another facility");
-		login_render(a, 403, &f, "この端末の証明書では、このIDで"
-		    "ログインできません。ご自分の事業所の端末からログインして"
-		    "ください。", NULL);
+		login_render(a, 403, &f, LOGIN_MSG_WRONG, NULL);
 		goto out;
 	}
 
-	p[0] = id;
 	if (db_begin(a->db) == -1 ||
-	    db_cmd(a->db, "UPDATE account SET fail_count = 0,"
-	    " fail_window_start = NULL, locked_until = NULL,"
-	    " prev_login_at = last_login_at, last_login_at = now()"
-	    " WHERE id = $1::bigint", 1, p) == -1 ||
+	    db_cmd(a->db, "SELECT login_reset($1::bigint)", 1, p) == -1 ||
+	    db_cmd(a->db, "UPDATE account SET prev_login_at = last_login_at,"
+	    " last_login_at = now() WHERE id = $1::bigint", 1, p) == -1 ||
 	    app_session_start(a, id) == -1) {
 		app_dberr(a);
 		goto out;

@@ -480,13 +480,21 @@ int
 account_unlock(PGconn *c, const char *id, const char *login, char *id_out,
     size_t n)
 {
-	const char *const p[] = { id, login };
+	const char	*p[] = { id, login };
+	char		 me[24];
+	int		 rc;
 
 	if (id == NULL && login == NULL)
 		return 0;
-	return account_which(db_exec(c, "UPDATE account SET fail_count = 0,"
-	    " fail_window_start = NULL, locked_until = NULL WHERE"
-	    ACCOUNT_WHICH " RETURNING id", 2, p), id_out, n);
+	if ((rc = account_which(db_exec(c, "SELECT id FROM account WHERE"
+	    ACCOUNT_WHICH, 2, p), me, sizeof(me))) != 1)
+		return rc;
+	p[0] = me;
+	if (db_cmd(c, "SELECT login_reset($1::bigint)", 1, p) == -1)
+		return -1;
+	if (id_out != NULL)
+		snprintf(id_out, n, "%s", me);
+	return 1;
 }
 
 int

@@ -151,7 +151,7 @@ enum account_result account_update(PGconn *, const char *facility_id,
  * or, when id is NULL, by login ID (any case); they and account_delete
  * return 1, 0 when there is no such live account, or -1, and copy its id
  * into id_out (when not NULL). */
-/* Clears the failed-login counters and the lock. */
+/* Clears the failed logins (login_failure, the counters) and the lock. */
 int	account_unlock(PGconn *, const char *id, const char *login,
 	    char *id_out, size_t n);
 /* Stores a new password hash and ends the account's sessions but

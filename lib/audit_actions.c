@@ -17,7 +17,9 @@ const struct audit_action audit_actions[] = {
 	  " login holds the login ID typed",
 	  "NULL on success; failure: unknown login, wrong password, wrong"
 	  " password; account locked; denied: account locked, certificate of"
-	  " another facility, csrf token missing or wrong",
+	  " another facility (refused before any password check), csrf token"
+	  " missing or wrong, device throttled (20 failures from the device"
+	  " certificate in 15 minutes)",
 	  "failure | 12 | wrong password" },
 	{ "logout", "/logout", "session", "success",
 	  "the session ended (session.id)", "NULL",
