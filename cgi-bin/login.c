@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
+#include "account.h"
 #include "db.h"
 #include "form.h"
 #include "tmpl.h"
@@ -18,14 +21,18 @@ enum key {
 	KEY_PASSWORD,
 	KEY_CSRF,
 	KEY_NOTICE,
+	KEY_NEW,
+	KEY_NEW2,
 	KEY__MAX
 };
 
 static const struct req_key keys[KEY__MAX] = {
 	/* KEY_LOGIN */		{ "login", req_v_login, 3, 64 },
-	/* KEY_PASSWORD */	{ "password", req_v_line, 1, 256 },
+	/* KEY_PASSWORD */	{ "password", req_v_line, 1, PASSWORD_MAX_BYTES },
 	/* KEY_CSRF */		{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+	/* KEY_NEW */		{ "new_password", req_v_line, 1, PASSWORD_MAX_BYTES },
+	/* KEY_NEW2 */		{ "new_password2", req_v_line, 1, PASSWORD_MAX_BYTES },
 };
 
 /* Failures in 15 minutes: the account's that lock it for 15 minutes,
@@ -35,10 +42,11 @@ static const struct req_key keys[KEY__MAX] = {
 #define LOGIN_DEVICE_MAX_FAILURES	20
 
 /* The form shown again: f's field error (the ID's), error the message
- * above the form (not tied to a field), notice after a logout. */
+ * above the form (not tied to a field), notice after a logout; change:
+ * the form of the first login's password change. */
 static void
-login_render(struct app *a, int status, const struct form *f,
-    const char *error, const char *notice)
+login_render_as(struct app *a, int status, const struct form *f,
+    const char *error, const char *notice, int change)
 {
 	char		 tok[AUTH_TOKEN_LEN + 1], cookie[128], help[512];
 	struct tmpl_login t;
@@ -62,30 +70,54 @@ login_render(struct app *a, int status, const struct form *f,
 	t.login_error_text = f != NULL ? form_err(f, KEY_LOGIN) : NULL;
 	t.notice_shown = notice != NULL;
 	t.notice = notice;
+	t.change = change;
 	t.help_url = app_help_url(NULL, help, sizeof(help));
-	app_layout_begin(a, "ログイン");
+	app_layout_begin(a, change ? "パスワードの変更" : "ログイン");
 	tmpl_login(&a->body, &t);
 	app_layout_end(a);
+}
+
+static void
+login_render(struct app *a, int status, const struct form *f,
+    const char *error, const char *notice)
+{
+	login_render_as(a, status, f, error, notice, 0);
+}
+
+/* The event of a login attempt (struct audit's .action set by the
+ * caller). */
+static void
+login_event(struct app *a, struct audit *e, const char *account_id,
+    const char *login, const char *outcome, const char *detail)
+{
+	e->account_id = account_id;
+	e->login = login;
+	e->cert_serial = a->req.ssl_serial;
+	e->remote_addr = a->req.remote_addr != NULL && *a->req.remote_addr ?
+	    a->req.remote_addr : NULL;
+	e->object_type = "account";
+	e->object_id = account_id;
+	e->outcome = outcome;
+	e->detail = detail;
+	audit_write(a->db, e);
 }
 
 static void
 login_audit(struct app *a, const char *account_id, const char *login,
     const char *outcome, const char *detail)
 {
-	struct audit	 e;
+	struct audit	 e = { .action = "login" };
 
-	memset(&e, 0, sizeof(e));
-	e.account_id = account_id;
-	e.login = login;
-	e.cert_serial = a->req.ssl_serial;
-	e.remote_addr = a->req.remote_addr != NULL && *a->req.remote_addr ?
-	    a->req.remote_addr : NULL;
-	e.action = "login";
-	e.object_type = "account";
-	e.object_id = account_id;
-	e.outcome = outcome;
-	e.detail = detail;
-	audit_write(a->db, &e);
+	login_event(a, &e, account_id, login, outcome, detail);
+}
+
+/* The first login's password change, with the login's own event. */
+static void
+login_audit_change(struct app *a, const char *account_id, const char *login)
+{
+	struct audit	 e = { .action = "login.password" };
+
+	login_event(a, &e, account_id, login, "success", NULL);
 }
 
 static void
@@ -118,6 +150,55 @@ login_refused(struct app *a)
 	    "もう一度入力してください。", NULL);
 }
 
+/*
+ * The right password of an account whose password someone else set: no
+ * session before the person sets their own, on this form (the current
+ * password asked again, then the new one twice), checked by the policy.
+ * 1 with the new password's hash in hash; 0 when the form is shown
+ * (again), its event written; -1 on an error (answered).
+ */
+static int
+login_change(struct app *a, struct form *f, const char *id,
+    const char *login, const char *stored, char hash[AUTH_HASH_MAX])
+{
+	const char	*nw = app_val(a, KEY_NEW), *nw2 = app_val(a, KEY_NEW2);
+	const char	*why = NULL, *detail = "new password not accepted";
+	const char	*p[1] = { id };
+
+	/* The password was right: the attempt is no failure. */
+	if (db_cmd(a->db, "SELECT login_reset($1::bigint)", 1, p) == -1) {
+		app_dberr(a);
+		return -1;
+	}
+	if (!a->req.vals[KEY_NEW].present) {
+		login_audit(a, id, login, "denied", "password change required");
+		login_render_as(a, 200, f, NULL, NULL, 1);
+		return 0;
+	}
+	if (nw == NULL)
+		why = a->req.vals[KEY_NEW].len > 0 ? "新しいパスワードは"
+		    "12〜128文字の1行で入力してください。" :
+		    "新しいパスワードを入力してください。";
+	else if ((why = password_check(nw, login)) != NULL)
+		detail = "password policy";
+	else if (nw2 == NULL || strcmp(nw, nw2) != 0)
+		why = "確認のため、新しいパスワードをもう一度同じように入力して"
+		    "ください。";
+	else if (auth_check_password(nw, stored))
+		why = "初期パスワードとは別のパスワードにしてください。";
+	if (why != NULL) {
+		login_audit(a, id, login, "denied", detail);
+		login_render_as(a, 422, f, why, NULL, 1);
+		return 0;
+	}
+	if (auth_hash_password(nw, AUTH_PBKDF2_ITER, hash, AUTH_HASH_MAX) ==
+	    -1) {
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+		return -1;
+	}
+	return 1;
+}
+
 /* The refusal of a wrong password, an unknown login ID and another
  * facility's account alike: none tells which it was. */
 #define LOGIN_MSG_WRONG	"IDまたはパスワードが違います。"
@@ -130,7 +211,9 @@ login_post(struct app *a)
 	const char	*p[4];
 	char		 amax[8], dmax[8];
 	PGresult	*r = NULL, *u = NULL;
-	int		 known, good, failures;
+	char		 hash[AUTH_HASH_MAX] = "";
+	long		 ended;
+	int		 known, good, failures, change;
 
 	/* Whatever was typed is shown again, escaped, if it is text. */
 	form_init(&f, &a->req);
@@ -151,6 +234,7 @@ login_post(struct app *a)
 	p[0] = login;
 	p[1] = a->req.ssl_serial;
 	r = db_exec(a->db, "SELECT a.id, a.password_hash,"
+	    " a.must_change_password AS must_change,"
 	    " a.facility_id = c.facility_id AS same_facility"
 	    " FROM account a JOIN facility f ON f.id = a.facility_id,"
 	    " device_cert c WHERE lower(a.login) = lower($1)"
@@ -226,8 +310,14 @@ login_post(struct app *a)
 		goto out;
 	}
 
+	change = strcmp(db_get(r, 0, "must_change"), "t") == 0;
+	if (change && login_change(a, &f, id, login,
+	    db_get(r, 0, "password_hash"), hash) != 1)
+		goto out;
 	if (db_begin(a->db) == -1 ||
 	    db_cmd(a->db, "SELECT login_reset($1::bigint)", 1, p) == -1 ||
+	    (change && account_set_password(a->db, id, NULL, hash, 0, NULL,
+	    &ended, NULL, 0) != 1) ||
 	    db_cmd(a->db, "UPDATE account SET prev_login_at = last_login_at,"
 	    " last_login_at = now() WHERE id = $1::bigint", 1, p) == -1 ||
 	    app_session_start(a, id) == -1) {
@@ -235,6 +325,8 @@ login_post(struct app *a)
 		goto out;
 	}
 	login_audit(a, id, login, "success", NULL);
+	if (change)
+		login_audit_change(a, id, login);
 	if (db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
@@ -243,6 +335,7 @@ login_post(struct app *a)
 	    " SameSite=Strict; Max-Age=0");
 	app_redirect(a, "/home");
 out:
+	OPENSSL_cleanse(hash, sizeof(hash));
 	PQclear(u);
 	PQclear(r);
 }
