@@ -163,6 +163,9 @@ page_new(struct app *a)
 		return;
 	}
 	if (account_form_read(&a->req, KEY_ACCOUNT, &f) > 0) {
+		if (f.password_refused != NULL)
+			(void)app_audit(a, "facility.staff.create", "account",
+			    NULL, NULL, "denied", "password policy");
 		account_form_page(a, 422, &pg, &f);
 		return;
 	}

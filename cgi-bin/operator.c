@@ -384,6 +384,9 @@ page_admin_new(struct app *a)
 	}
 	if (account_form_read(&a->req, KEY_ACCOUNT, &f) > 0) {
 		db_rollback(a->db);
+		if (f.password_refused != NULL)
+			(void)app_audit(a, "operator.admin.create", "account",
+			    NULL, NULL, "denied", "password policy");
 		account_form_page(a, 422, &pg, &f);
 		goto out;
 	}

@@ -43,9 +43,9 @@ enum key {
 
 static const struct req_key keys[KEY__MAX] = {
 	/* KEY_CSRF */	{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
-	/* KEY_CURRENT */	{ "current_password", req_v_line, 1, 256 },
-	/* KEY_NEW */	{ "new_password", req_v_line, 1, 256 },
-	/* KEY_NEW2 */	{ "new_password2", req_v_line, 1, 256 },
+	/* KEY_CURRENT */	{ "current_password", req_v_line, 1, PASSWORD_MAX_BYTES },
+	/* KEY_NEW */	{ "new_password", req_v_line, 1, PASSWORD_MAX_BYTES },
+	/* KEY_NEW2 */	{ "new_password2", req_v_line, 1, PASSWORD_MAX_BYTES },
 	/* KEY_EMAIL */	{ "email", req_v_email, 3, 254 },
 	/* KEY_PLACEHOLDER */	{ "placeholder", req_v_token, 1, 1 },
 	/* KEY_NOTIFY */	{ "notify", req_v_token, 1, 1 },
@@ -329,12 +329,17 @@ page_password(struct app *a)
 	const char	*nw = app_val(a, KEY_NEW), *nw2 = app_val(a, KEY_NEW2);
 	char		 hash[AUTH_HASH_MAX];
 	const char	*bad_new = NULL, *bad_new2 = NULL;
-	long		 len, ended;
+	long		 ended;
 
 	form_init(&f, &a->req);
-	if (nw == NULL || (len = req_utf8_len(nw, strlen(nw))) <
-	    ACCOUNT_PW_MIN)
-		bad_new = "新しいパスワードを8文字以上で入力してください。";
+	if (nw == NULL)
+		bad_new = a->req.vals[KEY_NEW].len > 0 ? "新しいパスワードは"
+		    "12〜128文字の1行で入力してください。" :
+		    "新しいパスワードを入力してください。";
+	else if ((bad_new = password_check(nw, a->user.login)) != NULL)
+		/* Refused by the policy: recorded, nothing else changes. */
+		(void)app_audit(a, "profile.password", "account",
+		    a->user.account_id, NULL, "denied", "password policy");
 	else if (nw2 == NULL || strcmp(nw, nw2) != 0)
 		bad_new2 = "確認のため、新しいパスワードをもう一度同じように"
 		    "入力してください。";
@@ -358,7 +363,7 @@ page_password(struct app *a)
 		return;
 	}
 	/* Whoever else holds a session of mine loses it. */
-	if (account_set_password(a->db, a->user.account_id, NULL, hash,
+	if (account_set_password(a->db, a->user.account_id, NULL, hash, 0,
 	    a->user.session_id, &ended, NULL, 0) != 1) {
 		profile_dberr(a);
 		return;

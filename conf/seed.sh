@@ -51,9 +51,13 @@ account() {
 	shift 7
 	local roles=() r pw p12pw
 	for r in "$@"; do roles+=(--role "$r"); done
-	# Upper, lower, digit and symbol, whatever the password policy asks.
-	pw="Rk-$(openssl rand -hex 8)X"
-	printf '%s\n' "$pw" | admin account add --facility "$fid" \
+	# Upper, lower, digit and symbol, 19 characters; letters and digits
+	# at random rather than hex, which cracklib may find systematic
+	# (runs like 89ab).
+	pw="Rk-$(openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | head -c 15)X"
+	# --own-password: the demo's accounts log in without the first
+	# login's change.
+	printf '%s\n' "$pw" | admin account add --own-password --facility "$fid" \
 	    --login "$login" --name "$name" --kana "$kana" \
 	    --profession "$prof" --email "$email" "${roles[@]}" > /dev/null ||
 	    die "account add $login failed"

@@ -11,7 +11,7 @@ RK_PACKAGES="build-essential autoconf automake pkg-config libpq-dev
 libxml2-dev libssl-dev postgresql postgresql-contrib pgbouncer fcgiwrap
 curl openssl python3 clang
 debhelper dpkg-dev fakeroot lintian systemd debootstrap
-postgresql-15-pgaudit libunistring-dev"
+postgresql-15-pgaudit libunistring-dev libcrack2-dev cracklib-runtime"
 
 rk_pkg_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

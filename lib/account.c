@@ -50,7 +50,7 @@ static const char *const account_msg[ACCOUNT_F__MAX] = {
 	"職種を選んでください。",
 	"メールアドレスの形式が正しくありません（例: name@example.jp）。",
 	NULL,
-	"初期パスワードは8〜256文字の1行で入力してください。",
+	"初期パスワードは12〜128文字の1行で入力してください。",
 	NULL,
 	NULL,
 };
@@ -188,10 +188,9 @@ account_form_read(const struct req *r, size_t base, struct account_form *f)
 		    v[ACCOUNT_F_PASSWORD2].s) != 0)
 			account_err(f, ACCOUNT_F_PASSWORD2, "確認のため、同じ"
 			    "パスワードをもう一度入力してください。");
-		else if (f->login != NULL &&
-		    strcmp(f->password, f->login) == 0)
-			account_err(f, ACCOUNT_F_PASSWORD, "ログインIDと同じ"
-			    "パスワードは使えません。");
+		else if ((f->password_refused = password_check(f->password,
+		    f->login)) != NULL)
+			account_err(f, ACCOUNT_F_PASSWORD, f->password_refused);
 	}
 	return (int)f->form.n;
 }
@@ -330,7 +329,7 @@ enum account_result
 account_insert(PGconn *c, const struct account_new *a, char *id_out,
     size_t n)
 {
-	const char	*p[11];
+	const char	*p[12];
 	PGresult	*r;
 	enum account_result rc;
 
@@ -345,11 +344,13 @@ account_insert(PGconn *c, const struct account_new *a, char *id_out,
 	p[8] = a->is_staff ? "t" : "f";
 	p[9] = a->is_facility_admin ? "t" : "f";
 	p[10] = a->is_operator ? "t" : "f";
+	p[11] = a->must_change ? "t" : "f";
 	r = db_exec(c, "INSERT INTO account (facility_id, login, name, kana,"
 	    " profession, email, email_is_placeholder, password_hash, is_staff,"
-	    " is_facility_admin, is_operator) SELECT f.id, $2, $3, $4, $5, $6,"
-	    " $7::boolean, $8, $9::boolean, $10::boolean, $11::boolean"
-	    " FROM facility f WHERE f.id = $1::bigint RETURNING id", 11, p);
+	    " is_facility_admin, is_operator, must_change_password)"
+	    " SELECT f.id, $2, $3, $4, $5, $6, $7::boolean, $8, $9::boolean,"
+	    " $10::boolean, $11::boolean, $12::boolean"
+	    " FROM facility f WHERE f.id = $1::bigint RETURNING id", 12, p);
 	if (r == NULL)
 		return account_conflict();
 	rc = ACCOUNT_NOT_FOUND;
@@ -389,6 +390,7 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
 	row.password_hash = hash;
 	row.is_staff = 1;
 	row.is_facility_admin = f->is_admin;
+	row.must_change = 1;
 	/* A conflict despite the check: a concurrent registration. */
 	if ((rc = account_insert(c, &row, id_out, n)) != ACCOUNT_OK) {
 		if (rc == ACCOUNT_LOGIN_TAKEN)
@@ -402,8 +404,8 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
 	snprintf(body, sizeof(body), "%s 様\n\n"
 	    "電子連絡帳の利用者として登録されました。\n\n"
 	    "ログインID: %s\n"
-	    "初期パスワードは施設管理者からお受け取りください。最初に"
-	    "ログインした後、マイプロファイルでパスワードを変更してください。\n"
+	    "初期パスワードは施設管理者からお受け取りください。最初の"
+	    "ログインで、ご自分のパスワードに変更していただきます。\n"
 	    "ログインには、証明書をインストールした端末が必要です。\n\n"
 	    "%s\n", f->name, f->login, account_login_url(url, sizeof(url)));
 	if (mail_queue_account(c, id_out, "【電子連絡帳】利用者登録のお知らせ",
@@ -481,32 +483,62 @@ int
 account_unlock(PGconn *c, const char *id, const char *login, char *id_out,
     size_t n)
 {
-	const char *const p[] = { id, login };
+	const char	*p[] = { id, login };
+	char		 me[24];
+	int		 rc;
 
 	if (id == NULL && login == NULL)
 		return 0;
-	return account_which(db_exec(c, "UPDATE account SET fail_count = 0,"
-	    " fail_window_start = NULL, locked_until = NULL WHERE"
-	    ACCOUNT_WHICH " RETURNING id", 2, p), id_out, n);
+	if ((rc = account_which(db_exec(c, "SELECT id FROM account WHERE"
+	    ACCOUNT_WHICH, 2, p), me, sizeof(me))) != 1)
+		return rc;
+	p[0] = me;
+	if (db_cmd(c, "SELECT login_reset($1::bigint)", 1, p) == -1)
+		return -1;
+	if (id_out != NULL)
+		snprintf(id_out, n, "%s", me);
+	return 1;
 }
 
 int
 account_set_password(PGconn *c, const char *id, const char *login,
-    const char *hash, const char *keep_session, long *ended, char *id_out,
-    size_t n)
+    const char *hash, int must_change, const char *keep_session,
+    long *ended, char *id_out, size_t n)
 {
-	const char	*p[3] = { id, login, hash };
-	char		 me[24];
+	const char	*p[4] = { id, login, hash, must_change ? "t" : "f" };
+	char		 me[24], body[1024], url[512];
 	PGresult	*r;
 	int		 rc;
 
 	*ended = 0;
 	if (id == NULL && login == NULL)
 		return 0;
-	if ((rc = account_which(db_exec(c, "UPDATE account SET"
-	    " password_hash = $3 WHERE" ACCOUNT_WHICH " RETURNING id", 3, p),
-	    me, sizeof(me))) != 1)
-		return rc;
+	if ((r = db_exec(c, "UPDATE account SET password_hash = $3,"
+	    " must_change_password = $4::boolean WHERE" ACCOUNT_WHICH
+	    " RETURNING id, name, login, to_char(now() AT TIME ZONE"
+	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS at",
+	    4, p)) == NULL)
+		return -1;
+	if ((rc = PQntuples(r)) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	snprintf(me, sizeof(me), "%s", db_get(r, 0, "id"));
+	/* Told whoever changed it: a change the person did not make is
+	 * noticed. */
+	snprintf(body, sizeof(body), "%s 様\n\n"
+	    "電子連絡帳のログインID %s のパスワードが変更されました（%s）。\n"
+	    "%s"
+	    "お心当たりがない場合は、すぐに施設管理者または事務局に"
+	    "ご連絡ください。\n\n%s\n", db_get(r, 0, "name"),
+	    db_get(r, 0, "login"), db_get(r, 0, "at"), must_change ?
+	    "新しいパスワードは施設管理者または事務局からお受け取りください。"
+	    "次のログインで、ご自分のパスワードに変更していただきます。\n" : "",
+	    account_login_url(url, sizeof(url)));
+	PQclear(r);
+	if (mail_queue_account(c, me, "【電子連絡帳】パスワード変更のお知らせ",
+	    body) == -1)
+		return -1;
 	if (id_out != NULL)
 		snprintf(id_out, n, "%s", me);
 	/* Whoever knew the old password must not stay logged in. */

@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include "form.h"
+#include "password.h"
 #include "req.h"
 #include "tmpl.h"
 
@@ -26,7 +27,6 @@
 /* "fwd-<facility id>-<10 random [a-z0-9]>@placeholder.invalid" */
 #define ACCOUNT_PLACEHOLDER_DOMAIN	"@placeholder.invalid"
 #define ACCOUNT_PLACEHOLDER_RAND	10
-#define ACCOUNT_PW_MIN			8
 
 /* The fields of the staff form.  A CGI puts ACCOUNT_KEYS at index
  * `base` of its own key table (its enum reserves ACCOUNT_F__MAX slots
@@ -51,8 +51,8 @@ enum account_field {
 	{ "profession", account_v_profession, 1, 50 }, \
 	{ "email", req_v_email, 3, 254 }, \
 	{ "placeholder", req_v_token, 1, 1 }, \
-	{ "password", req_v_line, ACCOUNT_PW_MIN, 256 }, \
-	{ "password2", req_v_line, 1, 256 }, \
+	{ "password", req_v_line, 1, PASSWORD_MAX_BYTES }, \
+	{ "password2", req_v_line, 1, PASSWORD_MAX_BYTES }, \
 	{ "is_admin", req_v_token, 1, 1 }
 
 /* Katakana or hiragana, long vowel mark, spaces (full or half width). */
@@ -73,6 +73,7 @@ struct account_form {
 	const char	*email;		/* NULL with placeholder */
 	int		 placeholder;
 	const char	*password;
+	const char	*password_refused;	/* password_check()'s message */
 	int		 is_admin;
 	const char	*current_placeholder;	/* edit: the stored one */
 	size_t		 base;		/* the first ACCOUNT_F_ key's index */
@@ -130,6 +131,7 @@ struct account_new {
 	int		 is_staff;
 	int		 is_facility_admin;
 	int		 is_operator;
+	int		 must_change;	/* someone else set the password */
 };
 /* Inserts the row (the one INSERT of the account table): ACCOUNT_OK with
  * the new id in id_out, ACCOUNT_LOGIN_TAKEN or ACCOUNT_EMAIL_TAKEN (a
@@ -137,8 +139,9 @@ struct account_new {
  * ACCOUNT_ERROR.  Sets no form error and queues no mail. */
 enum account_result account_insert(PGconn *, const struct account_new *,
 	    char *id_out, size_t n);
-/* Registers f (is_new) in facility_id and mails the new account its
- * login ID; id_out[24] gets the new id. */
+/* Registers f (is_new) in facility_id, its password to be changed at
+ * the first login, and mails the new account its login ID; id_out[24]
+ * gets the new id. */
 enum account_result account_create(PGconn *, const char *facility_id,
 	    struct account_form *f, char *id_out, size_t n);
 /* Changes name, kana, profession, e-mail/placeholder and the
@@ -151,14 +154,16 @@ enum account_result account_update(PGconn *, const char *facility_id,
  * or, when id is NULL, by login ID (any case); they and account_delete
  * return 1, 0 when there is no such live account, or -1, and copy its id
  * into id_out (when not NULL). */
-/* Clears the failed-login counters and the lock. */
+/* Clears the failed logins (login_failure, the counters) and the lock. */
 int	account_unlock(PGconn *, const char *id, const char *login,
 	    char *id_out, size_t n);
-/* Stores a new password hash and ends the account's sessions but
- * keep_session (may be NULL); *ended gets how many ended. */
+/* Stores a new password hash (must_change: set by someone else, to be
+ * changed at the next login; else the person's own), ends the account's
+ * sessions but keep_session (may be NULL), *ended gets how many ended,
+ * and mails the person that the password changed. */
 int	account_set_password(PGconn *, const char *id, const char *login,
-	    const char *hash, const char *keep_session, long *ended,
-	    char *id_out, size_t n);
+	    const char *hash, int must_change, const char *keep_session,
+	    long *ended, char *id_out, size_t n);
 /* Deletes the account (the row stays: history keeps its author), ends
  * its sessions, cancels its waiting pickups and revokes, as by the
  * account `by`, its certificates no other live account of the facility

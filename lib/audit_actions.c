@@ -17,8 +17,17 @@ const struct audit_action audit_actions[] = {
 	  " login holds the login ID typed",
 	  "NULL on success; failure: unknown login, wrong password, wrong"
 	  " password; account locked; denied: account locked, certificate of"
-	  " another facility, csrf token missing or wrong",
+	  " another facility (refused before any password check), csrf token"
+	  " missing or wrong, device throttled (20 failures from the device"
+	  " certificate in 15 minutes), password change required (the right"
+	  " password of an account whose password someone else set: the"
+	  " change form is shown), password policy, new password not"
+	  " accepted (the change refused)",
 	  "failure | 12 | wrong password" },
+	{ "login.password", "/login (the first login's password change)",
+	  "account", "success",
+	  "the account, whose password someone else had set; with the"
+	  " login event of the same login", "NULL", "success | 12 | -" },
 	{ "logout", "/logout", "session", "success",
 	  "the session ended (session.id)", "NULL",
 	  "success | 3051 | -" },
@@ -155,8 +164,9 @@ const struct audit_action audit_actions[] = {
 	  " charge)", "success | 4 | csv" },
 	/* --- profile ----------------------------------------------------- */
 	{ "profile.password", "/profile/password", "account",
-	  "success failure", "the account itself",
-	  "NULL; failure: wrong current password",
+	  "success failure denied", "the account itself",
+	  "NULL; failure: wrong current password; denied: password policy"
+	  " (the new password refused by password_check)",
 	  "failure | 12 | wrong current password" },
 	{ "profile.email", "/profile/email, /profile/email/confirm", "account",
 	  "success failure", "the account itself",
@@ -195,7 +205,9 @@ const struct audit_action audit_actions[] = {
 	{ "facility.staff.list", "/facility", "facility", "success",
 	  "the administrator's facility", "NULL", "success | 2 | -" },
 	{ "facility.staff.create", "/facility/staff/new", "account",
-	  "success", "the new account", "NULL, or facility-admin",
+	  "success denied", "the new account; NULL when denied",
+	  "NULL, or facility-admin; denied: password policy (the initial"
+	  " password refused by password_check)",
 	  "success | 15 | facility-admin" },
 	{ "facility.staff.view", "/facility/staff/{id}", "account",
 	  "success", "the account shown", "NULL", "success | 15 | -" },
@@ -229,8 +241,10 @@ const struct audit_action audit_actions[] = {
 	  "active, suspended (its status after the change)",
 	  "success | 3 | suspended" },
 	{ "operator.admin.create", "/operator/facilities/{id}/admins/new",
-	  "account", "success", "the new facility administrator",
-	  "the facility's id", "success | 16 | 3" },
+	  "account", "success denied", "the new facility administrator;"
+	  " NULL when denied", "the facility's id; denied: password policy"
+	  " (the initial password refused by password_check)",
+	  "success | 16 | 3" },
 	{ "operator.account.search", "/operator/accounts?q=", "",
 	  "success", "NULL", "NULL (never the search words)",
 	  "success | - | -" },
@@ -263,8 +277,9 @@ const struct audit_action audit_actions[] = {
 	{ "cli.account.unlock", "renrakucho-admin account unlock", "account",
 	  "success", "the account unlocked", "NULL", "success | 12 | -" },
 	{ "cli.account.passwd", "renrakucho-admin account passwd", "account",
-	  "success", "the account", "N sessions ended",
-	  "success | 12 | 1 sessions ended" },
+	  "success", "the account", "N sessions ended, and \"; to be"
+	  " changed at the next login\" unless --own-password",
+	  "success | 12 | 1 sessions ended; to be changed at the next login" },
 	{ "cli.cert.issue", "renrakucho-admin cert issue, setup",
 	  "device_cert", "success", "the serial of the new certificate",
 	  "for login <login ID> (cert issue), or the device's label (setup)",

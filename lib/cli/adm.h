@@ -133,10 +133,13 @@ int	adm_list_facility(struct adm *, int argc, char **argv,
 	    const char *sql, const char *const *cols);
 
 /* adm_account.c: a new password from standard input (twice at a
- * terminal), hashed into hash: 0, or -1 with a message. */
-int	adm_newhash(const struct adm *, char hash[AUTH_HASH_MAX]);
-/* adm_account.c: a new password (as adm_newhash reads it) into pw, n
- * bytes: 0, or -1 with a message (pw cleansed). */
+ * terminal), checked by the password policy for login (password_check),
+ * hashed into hash: 0, or -1 with a message. */
+int	adm_newhash(const struct adm *, const char *login,
+	    char hash[AUTH_HASH_MAX]);
+/* adm_account.c: a new database role password (read as adm_newhash
+ * reads it, at least 8 characters) into pw, n bytes: 0, or -1 with a
+ * message (pw cleansed). */
 int	adm_readpw(const struct adm *, char *pw, size_t n);
 
 /* The verbs (exit status: 0, 1 failure, 2 usage). */

@@ -21,7 +21,7 @@
 #include "adm.h"
 
 #define ADM_PW_MIN		8	/* characters */
-#define ADM_PW_MAX		256	/* bytes */
+#define ADM_PW_MAX		PASSWORD_MAX_BYTES	/* bytes */
 
 /* --- facility -------------------------------------------------------- */
 
@@ -190,13 +190,11 @@ adm_readpw_tty(const struct adm *a, const char *prompt, char *buf,
 }
 
 /* The new password: one line of stdin, or typed twice on a terminal
- * with echo off.  At least ADM_PW_MIN characters (UTF-8 counted as
- * characters, not bytes). */
-int
-adm_readpw(const struct adm *a, char *pw, size_t n)
+ * with echo off, not empty. */
+static int
+adm_readpw_any(const struct adm *a, char *pw, size_t n)
 {
 	char	 again[ADM_PW_MAX + 2];
-	size_t	 i, chars = 0;
 	int	 rc = -1;
 
 	if (isatty(STDIN_FILENO)) {
@@ -209,16 +207,8 @@ adm_readpw(const struct adm *a, char *pw, size_t n)
 		}
 	} else if (adm_readline(a, pw, n) == -1)
 		goto out;
-	for (i = 0; pw[i] != '\0'; i++)
-		if (((unsigned char)pw[i] & 0xc0) != 0x80)
-			chars++;
-	if (chars == 0) {
+	if (pw[0] == '\0') {
 		adm_errx(a, "no password given on standard input");
-		goto out;
-	}
-	if (chars < ADM_PW_MIN) {
-		adm_errx(a, "the password must have at least %d characters",
-		    ADM_PW_MIN);
 		goto out;
 	}
 	rc = 0;
@@ -229,15 +219,43 @@ out:
 	return rc;
 }
 
-/* Read and hash: the plaintext lives only in this frame. */
+/* An auditor's database role password: at least ADM_PW_MIN characters
+ * (UTF-8 counted as characters, not bytes).  An account's password
+ * follows the password policy instead (adm_newhash). */
 int
-adm_newhash(const struct adm *a, char hash[AUTH_HASH_MAX])
+adm_readpw(const struct adm *a, char *pw, size_t n)
 {
-	char	 pw[ADM_PW_MAX + 2];
-	int	 rc = -1;
+	size_t	 i, chars = 0;
 
-	if (adm_readpw(a, pw, sizeof(pw)) == -1)
+	if (adm_readpw_any(a, pw, n) == -1)
+		return -1;
+	for (i = 0; pw[i] != '\0'; i++)
+		if (((unsigned char)pw[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars < ADM_PW_MIN) {
+		adm_errx(a, "the password must have at least %d characters",
+		    ADM_PW_MIN);
+		OPENSSL_cleanse(pw, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read, check by the password policy (password_check) and hash: the
+ * plaintext lives only in this frame. */
+int
+adm_newhash(const struct adm *a, const char *login, char hash[AUTH_HASH_MAX])
+{
+	char		 pw[PASSWORD_MAX_BYTES + 2];
+	const char	*why;
+	int		 rc = -1;
+
+	if (adm_readpw_any(a, pw, sizeof(pw)) == -1)
 		goto out;
+	if ((why = password_check(pw, login)) != NULL) {
+		adm_errx(a, "password: %s", why);
+		goto out;
+	}
 	if (auth_hash_password(pw, AUTH_PBKDF2_ITER, hash,
 	    AUTH_HASH_MAX) == -1) {
 		adm_errx(a, "cannot hash the password");
@@ -301,7 +319,7 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 {
 	const char		*fac_s = NULL;
 	struct account_new	 n;
-	int			 roles[ROLE__MAX] = { 0 };
+	int			 roles[ROLE__MAX] = { 0 }, own = 0;
 	const struct adm_opt	 opts[] = {
 		{ "facility", .val = &fac_s, .required = 1 },
 		{ "login", .val = &n.login, .required = 1 },
@@ -311,6 +329,7 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 		{ "email", .val = &n.email },
 		{ "placeholder", .flag = &n.placeholder },
 		{ "role", .fn = adm_role, .arg = roles },
+		{ "own-password", .flag = &own },
 		{ NULL }
 	};
 	char			 fac[24], id[24], hash[AUTH_HASH_MAX] = "";
@@ -359,9 +378,11 @@ cmd_account_add(struct adm *a, int argc, char **argv)
 	n.is_staff = roles[ROLE_STAFF];
 	n.is_facility_admin = roles[ROLE_FACILITY_ADMIN];
 	n.is_operator = roles[ROLE_OPERATOR];
+	/* Typed for someone else: theirs to change at the first login. */
+	n.must_change = !own;
 
 	/* The password first: a prompt must not hold a transaction open. */
-	if (adm_newhash(a, hash) == -1)
+	if (adm_newhash(a, n.login, hash) == -1)
 		goto out;
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
@@ -499,19 +520,27 @@ int
 cmd_account_passwd(struct adm *a, int argc, char **argv)
 {
 	const char	*login;
-	char		 hash[AUTH_HASH_MAX] = "", detail[48], id[24];
+	char		 hash[AUTH_HASH_MAX] = "", detail[64], id[24];
 	long		 ended;
-	int		 rc;
+	int		 rc, own = 0;
+	const struct adm_opt	 opts[] = {
+		{ "login", .val = &login, .required = 1 },
+		{ "own-password", .flag = &own },
+		{ NULL }
+	};
 
-	if ((rc = adm_login_opt(a, argc, argv, &login)) != -1)
+	login = NULL;
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
+	if (adm_valid(a, "--login", login, req_v_login, 3, 64) == -1)
+		return 2;
 	rc = 1;
-	if (adm_newhash(a, hash) == -1)
+	if (adm_newhash(a, login, hash) == -1)
 		goto out;
 	if (adm_connect(a, 1) == -1 || db_begin(a->db) == -1)
 		goto out;
-	switch (account_set_password(a->db, NULL, login, hash, NULL, &ended,
-	    id, sizeof(id))) {
+	switch (account_set_password(a->db, NULL, login, hash, !own, NULL,
+	    &ended, id, sizeof(id))) {
 	case 1:
 		break;
 	case 0:
@@ -521,7 +550,8 @@ cmd_account_passwd(struct adm *a, int argc, char **argv)
 		adm_dberr(a, "account");
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "%ld sessions ended", ended);
+	snprintf(detail, sizeof(detail), "%ld sessions ended%s", ended,
+	    own ? "" : "; to be changed at the next login");
 	if (adm_audit(a, "cli.account.passwd", "account", id, detail) == -1 ||
 	    adm_commit(a) == -1)
 		goto out;

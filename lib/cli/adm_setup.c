@@ -699,7 +699,7 @@ setup_first_operator(struct adm *a, struct setup *s, char *id, char *fac)
 	}
 	/* The password before the transaction: a prompt must not hold it
 	 * open. */
-	if (adm_newhash(a, hash) == -1 || db_begin(a->db) == -1)
+	if (adm_newhash(a, s->login, hash) == -1 || db_begin(a->db) == -1)
 		goto out;
 	if (facility_add(a->db, &f, fac, 24) == -1) {
 		adm_dberr(a, "facility");
@@ -713,6 +713,9 @@ setup_first_operator(struct adm *a, struct setup *s, char *id, char *fac)
 	n.is_staff = 1;
 	n.is_facility_admin = 1;
 	n.is_operator = 1;
+	/* Root typed it for the operator, who sets their own at the first
+	 * login. */
+	n.must_change = 1;
 	if (account_insert(a->db, &n, id, 24) != ACCOUNT_OK) {
 		adm_dberr(a, "account");
 		goto out;

@@ -74,14 +74,18 @@ static const struct adm_def adm_defs[] = {
 	{ "account", "add", cmd_account_add,
 	  "--facility ID --login L --name N [--kana K] [--profession P]"
 	  " [--email E | --placeholder]"
-	  " [--role staff|facility-admin|operator]... < password",
-	  "create an account (password on stdin); prints its id" },
+	  " [--role staff|facility-admin|operator]... [--own-password]"
+	  " < password",
+	  "create an account (password on stdin, changed at the first login"
+	  " unless --own-password: the person's own); prints its id" },
 	{ "account", "list", cmd_account_list, "[--facility ID]",
 	  "list the accounts" },
 	{ "account", "unlock", cmd_account_unlock, "--login L",
 	  "clear an account's failed-login lock" },
-	{ "account", "passwd", cmd_account_passwd, "--login L < password",
-	  "set an account's password (on stdin); ends its sessions" },
+	{ "account", "passwd", cmd_account_passwd,
+	  "--login L [--own-password] < password",
+	  "set an account's password (on stdin; changed at the next login"
+	  " unless --own-password); ends its sessions, mails the person" },
 	{ "cert", "issue", cmd_cert_issue,
 	  "--login L --label TEXT --p12 FILE --pem FILE [--days N]",
 	  "issue a device certificate; prints the PKCS#12 password" },

@@ -252,7 +252,7 @@ echo 'correct horse 1' | admin account add --facility "$FAC" --login staff02 \
 ok $? "account-add-bad-placeholder-email: refused" || diag "$err"
 echo 'short' | admin account add --facility "$FAC" --login staff02 \
     --name x > "$out" 2> "$err"
-[ $? = 1 ] && grep -q "at least 8" "$err"
+[ $? = 1 ] && grep -q "password: パスワードは12文字以上にしてください。" "$err"
 ok $? "account-add-bad-short-password: refused"
 admin account add --facility "$FAC" --login staff02 --name x \
     < /dev/null > "$out" 2> "$err"

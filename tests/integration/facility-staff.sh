@@ -79,7 +79,7 @@ like "$(body)" 'error-summary' 'errors summarised at the top'
 like "$(body)" 'ふりがなはカタカナまたはひらがな' 'bad kana: explained'
 like "$(body)" '職種を選んでください' 'bad profession: explained'
 like "$(body)" 'メールアドレスの形式が正しくありません' 'bad e-mail: explained'
-like "$(body)" '初期パスワードは8' 'short password: explained'
+like "$(body)" 'パスワードは12文字以上にしてください' 'short password: explained'
 like "$(body)" 'id="kana"[^>]*aria-invalid="true"' 'the bad field is marked invalid'
 like "$(body)" "value=\"fs-x$U\"" 'the input is kept'
 is "$(account_id "fs-x$U")" '' 'nothing stored'
@@ -155,7 +155,12 @@ is "$HTTP_STATUS" 303 'unlocked'
 is "$(q "SELECT fail_count || '|' || coalesce(locked_until::text, 'null') FROM renrakucho.account WHERE id = $A")" '0|null' 'counters reset'
 is "$(audit_n facility.staff.unlock "$A")" 1 'unlock is an audit event'
 login NEW
-is "$HTTP_STATUS" 303 'after unlock the staff member logs in'
+is "$HTTP_STATUS" 200 "after unlock the right password: the first login's password change form"
+like "$(body)" '初期パスワードのままです' 'the initial password is to be changed first'
+http_post NEW /login --data-urlencode "login=$NEW_LOGIN" \
+    --data-urlencode "password=$NEW_PASSWORD" --data-urlencode "new_password=Own-$NEW_PASSWORD" \
+    --data-urlencode "new_password2=Own-$NEW_PASSWORD" --data-urlencode "csrf=$(input_value csrf)"
+is "$HTTP_STATUS" 303 'with a password of their own the staff member logs in'
 
 # --- delete ---------------------------------------------------------------
 http_get NEW /home

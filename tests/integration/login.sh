@@ -146,40 +146,121 @@ is "$HTTP_STATUS" 303 'the ended session no longer opens home'
 # The last request is recorded to the minute: a page older than a minute
 # moves last_seen_at to now, a page within the minute leaves it.
 login STAFF1
-seen_sql="SELECT round(extract(epoch FROM now() - last_seen_at)) FROM renrakucho.session WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL"
-psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '20 minutes' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+S1_SESSION="account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL"
+seen_sql="SELECT round(extract(epoch FROM now() - last_seen_at)) FROM renrakucho.session WHERE $S1_SESSION"
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '20 minutes' WHERE $S1_SESSION" > /dev/null
 http_get STAFF1 /home
 is "$HTTP_STATUS" 200 'a session idle for 20 minutes still opens home'
 like "$(psql_owner "$seen_sql")" '^[0-2]$' 'and its last request is recorded as now'
-psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '30 seconds' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '30 seconds' WHERE $S1_SESSION" > /dev/null
 http_get STAFF1 /home
 is "$HTTP_STATUS" 200 'a session seen 30 seconds ago opens home'
 like "$(psql_owner "$seen_sql")" '^3[0-5]$' 'without a write: last_seen_at stays within the minute'
 
-# Idle timeout: 30 minutes without a request.
-psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '31 minutes' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+# Idle timeout: 30 minutes without a request, to the second (3 seconds
+# inside leave the time the request takes).
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '29 minutes 57 seconds' WHERE $S1_SESSION" > /dev/null
 http_get STAFF1 /home
-is "$HTTP_STATUS" 303 'idle-expired session: redirected'
+is "$HTTP_STATUS" 200 'idle 29 min 57 s: the session still opens home'
+psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '30 minutes 1 second' WHERE $S1_SESSION" > /dev/null
+http_get STAFF1 /home
+is "$HTTP_STATUS" 303 'idle 30 min 1 s: redirected'
 is "$HTTP_LOCATION" '/login?n=expired' 'idle-expired session: to login with a notice'
 http_get STAFF1 "$HTTP_LOCATION"
 like "$(cat "$HTTP_BODY")" 'ログアウトしました' 'login page explains the timeout'
 
-# Absolute lifetime: 12 hours even when active.
+# Absolute lifetime: 12 hours from creation, even when active.
 login STAFF1
-psql_owner "UPDATE renrakucho.session SET expires_at = now() - interval '1 second' WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN') AND ended_at IS NULL" > /dev/null
+S1_SESSION="id = (SELECT max(id) FROM renrakucho.session WHERE account_id = (SELECT id FROM renrakucho.account WHERE login = '$STAFF1_LOGIN'))"
+is "$(psql_owner "SELECT expires_at - created_at FROM renrakucho.session WHERE $S1_SESSION")" '12:00:00' \
+    'a new session ends 12 hours after its creation'
+age() {	# age INTERVAL: the session made INTERVAL ago, seen just now
+	psql_owner "UPDATE renrakucho.session SET created_at = now() - interval '$1', expires_at = now() - interval '$1' + interval '12 hours', last_seen_at = now() WHERE $S1_SESSION" > /dev/null
+}
+age '11 hours 59 minutes 57 seconds'
 http_get STAFF1 /home
-is "$HTTP_STATUS" 303 'session past its 12-hour lifetime: redirected'
+is "$HTTP_STATUS" 200 'a session made 11 h 59 min 57 s ago, active: opens home'
+age '12 hours 1 second'
+http_get STAFF1 /home
+is "$HTTP_STATUS" 303 'a session made 12 h 1 s ago, active: redirected'
+is "$HTTP_LOCATION" '/login?n=expired' 'past its 12 hours: to login with a notice'
 
 # --- lockout: 10 failures in 15 minutes ----------------------------------
-for i in 1 2 3 4 5 6 7 8 9 10; do login STAFF2 "wrong-$i"; done
-lk0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$STAFF2_LOGIN' AND outcome = 'denied' AND detail = 'account locked'")
-login STAFF2
-is "$HTTP_STATUS" 403 'after 10 failures the right password is refused'
-like "$(cat "$HTTP_BODY")" 'ロック' 'locked: the page says so'
-is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$STAFF2_LOGIN' AND outcome = 'denied' AND detail = 'account locked'")" \
-    $((lk0 + 1)) 'locked login attempt is exactly one audit event (denied, account locked)'
+# Each phase logs in from its own loopback address: nginx's per-address
+# limit on login POSTs (limits.sh) keeps a count for each.
+login_at() {	# login_at ADDR WHO [PASSWORD]: login, from source address ADDR
+	local who=$2 l=${2}_LOGIN p=${2}_PASSWORD
+	forget_cookies "$who"
+	http_get "$who" /login --interface "$1"
+	http_post "$who" /login --interface "$1" --data-urlencode "login=${!l}" \
+	    --data-urlencode "password=${3:-${!p}}" \
+	    --data-urlencode "csrf=$(input_value csrf)"
+}
+S2=$(account_id "$STAFF2_LOGIN")
+fails() { psql_owner "SELECT count(*) FROM renrakucho.login_failure WHERE account_id = $S2"; }
+events() {	# events OUTCOME DETAIL: STAFF2's login events
+	psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'login' AND login = '$STAFF2_LOGIN' AND outcome = '$1' AND detail = '$2'"
+}
+wrong() {	# wrong ADDR N: N wrong passwords for STAFF2 from ADDR
+	local i
+	for i in $(seq "$2"); do login_at "$1" STAFF2 "wrong-$i"; done
+}
 $ADMIN account unlock --login "$STAFF2_LOGIN" > /dev/null
-login STAFF2
+
+wp=$(events failure 'wrong password')
+wrong 127.0.0.21 9
+is "$HTTP_STATUS" 403 'the 9th wrong password: refused'
+is "$(events failure 'wrong password')" $((wp + 9)) '9 failure events (wrong password)'
+is "$(fails)" 9 '9 failures counted'
+login_at 127.0.0.21 STAFF2
+is "$HTTP_STATUS" 303 'after 9 failures the right password works'
+is "$(fails)|$(psql_owner "SELECT fail_count FROM renrakucho.account WHERE id = $S2")" '0|0' 'a success resets the count'
+
+lk=$(events failure 'wrong password; account locked')
+wrong 127.0.0.22 9
+is "$(psql_owner "SELECT locked_until IS NULL FROM renrakucho.account WHERE id = $S2")" t 'not locked after 9 failures'
+login_at 127.0.0.22 STAFF2 wrong-10
+is "$HTTP_STATUS" 403 'the 10th wrong password: refused'
+like "$(cat "$HTTP_BODY")" 'IDまたはパスワードが違います' 'the 10th: the same message as any wrong password'
+is "$(events failure 'wrong password; account locked')" $((lk + 1)) 'the 10th failure locks: one event (wrong password; account locked)'
+is "$(psql_owner "SELECT locked_until - now() BETWEEN interval '14 minutes 50 seconds' AND interval '15 minutes' FROM renrakucho.account WHERE id = $S2")" t \
+    'locked for 15 minutes'
+d0=$(events denied 'account locked')
+login_at 127.0.0.22 STAFF2
+is "$HTTP_STATUS" 403 'locked: the right password is refused'
+like "$(cat "$HTTP_BODY")" 'アカウントがロックされています' 'locked: the page says so'
+is "$(events denied 'account locked')" $((d0 + 1)) 'locked login attempt is exactly one audit event (denied, account locked)'
+is "$(fails)" 10 'a refused attempt while locked counts nothing more'
+
+# The lock expires: 3 seconds before its end it holds, a second after it
+# is gone (the failures behind it are 15 minutes old by then).
+psql_owner "UPDATE renrakucho.login_failure SET at = at - interval '15 minutes 1 second' WHERE account_id = $S2" > /dev/null
+psql_owner "UPDATE renrakucho.account SET locked_until = now() + interval '3 seconds' WHERE id = $S2" > /dev/null
+login_at 127.0.0.22 STAFF2
+is "$HTTP_STATUS" 403 '3 seconds before the lock ends: still refused'
+psql_owner "UPDATE renrakucho.account SET locked_until = now() - interval '1 second' WHERE id = $S2" > /dev/null
+login_at 127.0.0.22 STAFF2
+is "$HTTP_STATUS" 303 'a second after the lock ended: the right password works'
+
+# Failures older than 15 minutes do not count; 14 min 50 s old do.
+wrong 127.0.0.23 9
+psql_owner "UPDATE renrakucho.login_failure SET at = now() - interval '15 minutes 1 second' WHERE account_id = $S2" > /dev/null
+wp=$(events failure 'wrong password')
+lk=$(events failure 'wrong password; account locked')
+login_at 127.0.0.23 STAFF2 wrong-10
+is "$(events failure 'wrong password')|$(events failure 'wrong password; account locked')" "$((wp + 1))|$lk" \
+    '9 failures 15 min 1 s old + 1: not locked'
+is "$(psql_owner "SELECT fail_count FROM renrakucho.account WHERE id = $S2")" 1 'the count is 1'
+psql_owner "DELETE FROM renrakucho.login_failure WHERE account_id = $S2 AND at < now() - interval '15 minutes'" > /dev/null
+wrong 127.0.0.24 8
+psql_owner "UPDATE renrakucho.login_failure SET at = now() - interval '14 minutes 50 seconds' WHERE id = (SELECT min(id) FROM renrakucho.login_failure WHERE account_id = $S2)" > /dev/null
+login_at 127.0.0.24 STAFF2 wrong-10
+is "$(events failure 'wrong password; account locked')" $((lk + 1)) 'a failure 14 min 50 s old + 9: the 10th locks'
+login_at 127.0.0.24 STAFF2
+is "$HTTP_STATUS" 403 'locked again'
+$ADMIN account unlock --login "$STAFF2_LOGIN" > /dev/null
+is "$(fails)" 0 'unlock clears the failures'
+login_at 127.0.0.24 STAFF2
 is "$HTTP_STATUS" 303 'after unlock the right password works'
 
 # --- the audit trail is append-only for the app ---------------------------

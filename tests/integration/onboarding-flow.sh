@@ -25,6 +25,16 @@ mail_text() {	# mail_text TO: the newest captured mail to TO, decoded
 	[ -n "$f" ] && python3 -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(m.get_payload(decode=True).decode())' "$f"
 }
 
+# first_login WHO: the first login's password change on the form just
+# shown; WHO_PASSWORD becomes the new one.
+first_login() {
+	local l=${1}_LOGIN p=${1}_PASSWORD
+	http_post "$1" /login --data-urlencode "login=${!l}" \
+	    --data-urlencode "password=${!p}" --data-urlencode "new_password=Own-${!p}" \
+	    --data-urlencode "new_password2=Own-${!p}" --data-urlencode "csrf=$(input_value csrf)"
+	printf -v "$p" '%s' "Own-${!p}"
+}
+
 # --- the operator: facility, administrator, first certificate --------------
 login OPERATOR
 tok=$(csrf_of OPERATOR /operator/facilities/new)
@@ -74,6 +84,8 @@ NEWADMIN_PEM=$TEST_TMP/newadmin.pem
 pickup_fetch "$NUMBER" "$PICKPW" "$TEST_TMP/again.pem"
 is "$HTTP_STATUS" 410 'the pickup works once'
 login NEWADMIN
+is "$HTTP_STATUS" 200 "the administrator's first login: a password of their own first"
+first_login NEWADMIN
 is "$HTTP_STATUS" 303 'the administrator logs in on the new device'
 http_get NEWADMIN /home
 is "$HTTP_STATUS" 200 'home on the new device'
@@ -93,6 +105,8 @@ S=$(q "SELECT id FROM renrakucho.account WHERE login = '$NEWSTAFF_LOGIN'")
 # certificate for a second device in My Profile.
 NEWSTAFF_PEM=$NEWADMIN_PEM
 login NEWSTAFF
+is "$HTTP_STATUS" 200 "staff's first login: a password of their own first"
+first_login NEWSTAFF
 is "$HTTP_STATUS" 303 "staff logs in on the facility's device"
 tok=$(csrf_of NEWSTAFF /profile)
 http_post NEWSTAFF /profile/certificates --data-urlencode "csrf=$tok" \

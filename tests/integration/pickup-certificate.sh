@@ -8,8 +8,8 @@
 
 TAG=$(date +%s)$$
 LOGIN="pick-$TAG"
-PW="Pw-$RANDOM$RANDOM-x"
-printf '%s\n' "$PW" | $ADMIN account add --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
+PW="Pw-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
     --name '受取 試験' --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
 $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \
     --pem "$TEST_TMP/me.pem" > /dev/null || bail 'cert issue'

@@ -10,8 +10,8 @@ TAG=$(date +%s)$$
 # new_account WHO FACILITY: a new staff account with its own certificate;
 # sets WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.
 new_account() {
-	local who=$1 login="prof-$1-$TAG" pw="Pw-$RANDOM$RANDOM-x"
-	printf '%s\n' "$pw" | $ADMIN account add --facility "$2" --login "$login" \
+	local who=$1 login="prof-$1-$TAG" pw="Pw-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$2" --login "$login" \
 	    --name "試験 $1" --email "$login@example.jp" > /dev/null || bail "account add $login"
 	$ADMIN cert issue --login "$login" --label "dev $login" \
 	    --p12 "$TEST_TMP/$who.p12" --pem "$TEST_TMP/$who.pem" > /dev/null || bail "cert issue $login"

@@ -122,6 +122,44 @@ test_hash_production(void)
 	    "production round trip");
 }
 
+/*
+ * Known answers computed outside the project, at the production parameters
+ * (PBKDF2-HMAC-SHA256, 600000 iterations, 16-byte salt, 32-byte key), by:
+ *
+ *	python3 -c 'import hashlib, base64, sys
+ *	e = lambda b: base64.b64encode(b).decode().rstrip("=")
+ *	pw, salt = sys.argv[1].encode(), sys.argv[2].encode("latin-1")
+ *	k = hashlib.pbkdf2_hmac("sha256", pw, salt, 600000, 32)
+ *	print("pbkdf2-sha256$600000$" + e(salt) + "$" + e(k))' PW SALT
+ *
+ * with PW "correct horse battery staple", SALT the bytes 0x00..0x0f, and
+ * PW "電子連絡帳のパスワード" (UTF-8), SALT "renrakucho-salt!".
+ */
+static void
+test_hash_known(void)
+{
+	static const char *const kat[][2] = {
+		{ "correct horse battery staple", "pbkdf2-sha256$600000$"
+		    "AAECAwQFBgcICQoLDA0ODw$"
+		    "7xdxRO7JQgy8EJPSqLNEqSvFBtDU7JwCjdGfgyTYweY" },
+		{ "電子連絡帳のパスワード", "pbkdf2-sha256$600000$"
+		    "cmVucmFrdWNoby1zYWx0IQ$"
+		    "RNRW5WuzJ+4r3KossNyVwwAzQ7wnPFWQ8x7GVf6WNdg" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kat) / sizeof(kat[0]); i++) {
+		ok(auth_check_password(kat[i][0], kat[i][1]) == 1,
+		    "known answer %zu (Python hashlib.pbkdf2_hmac) matches", i);
+		ok(auth_check_password("correct horse battery stapler",
+		    kat[i][1]) == 0, "known answer %zu: another password "
+		    "does not", i);
+	}
+	ok(strncmp(kat[0][1], "pbkdf2-sha256$", 14) == 0 &&
+	    atoi(kat[0][1] + 14) == AUTH_PBKDF2_ITER,
+	    "the known answers use the production iteration count");
+}
+
 static void
 test_token(void)
 {
@@ -182,6 +220,7 @@ main(void)
 {
 	test_hash();
 	test_hash_production();
+	test_hash_known();
 	test_token();
 	test_sha256();
 	test_streq();
