@@ -525,5 +525,15 @@ db_log_errors(int on)
 int
 db_lost(PGconn *c)
 {
-	return c == NULL || PQstatus(c) != CONNECTION_OK;
+	const char	*s = db_err.sqlstate;
+
+	if (c == NULL || PQstatus(c) != CONNECTION_OK)
+		return 1;
+	/* Through pgbouncer the client's connection outlives the server's:
+	 * a server shut down or restarting (57P01-57P03), a connection
+	 * exception (class 08, pgbouncer's own "server conn crashed?") or
+	 * no connection to be had (53300) are the database being away. */
+	return strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 ||
+	    strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0 ||
+	    strcmp(s, "53300") == 0;
 }

@@ -83,6 +83,7 @@ const char	*db_sqlstate(void);
 /* 0: failed statements are not logged (the admin CLI reports them
  * itself, in one line, from db_last_error()).  1, the default: logged. */
 void		 db_log_errors(int on);
-/* 1 when the connection is gone (-> 503). */
+/* 1 when the connection is gone, or the last error says the server is
+ * (shutting down, restarting, unreachable behind pgbouncer): -> 503. */
 int		 db_lost(PGconn *);
 #endif

@@ -340,8 +340,10 @@ cp "$SCHEMA"/base.sql "$SCHEMA"/[0-9]*.sql "$TEST_TMP/old/"
 cp "$SCHEMA"/functions/*.sql "$TEST_TMP/old/functions/"
 rm -f "$TEST_TMP/old/004_audit_chain.sql" "$TEST_TMP/old/functions/audit_chain.sql"
 # Deltas after 004 are left out too: they come after it (and so do the
-# functions of their tables: auditor.sql reads 005's view).
-rm -f "$TEST_TMP/old/functions/auditor.sql"
+# functions of their tables: auditor.sql reads 005's view, login.sql,
+# certs.sql and lookups.sql the tables of 007 to 009).
+rm -f "$TEST_TMP/old/functions/auditor.sql" "$TEST_TMP/old/functions/login.sql" \
+    "$TEST_TMP/old/functions/certs.sql" "$TEST_TMP/old/functions/lookups.sql"
 for f in "$TEST_TMP"/old/[0-9]*.sql; do
 	case $(basename "$f") in 00[0-3]_*) ;; *) rm -f "$f" ;; esac
 done

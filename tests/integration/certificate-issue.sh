@@ -13,8 +13,8 @@
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
 LOGIN="ci$U"
-PW="Issue-Pw-$U"
-printf '%s\n' "$PW" | $ADMIN account add --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
+PW="Issue-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
     --name "発行 試験$U" --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
 $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \
     --pem "$TEST_TMP/me.pem" > /dev/null || bail 'cert issue'
