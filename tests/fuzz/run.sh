@@ -6,9 +6,9 @@
 #   run.sh [SECONDS]   each harness for SECONDS (default 15); a harness
 #                      fails on a finding, or when it ran fewer than its
 #                      minimum executions (the table below: about a
-#                      tenth of what it does in 10 s on a 2-core machine
-#                      busy with other builds; a harness that hangs or
-#                      barely runs tells nothing)
+#                      twentieth of what it did in 10 s on a 2-core
+#                      machine busy with other builds; a harness that
+#                      hangs or barely runs tells nothing)
 #   run.sh --long      each harness for 1,000,000 executions (-runs);
 #                      fewer, or a finding, fails it (tests/fuzz/run --long)
 #
@@ -49,19 +49,19 @@ n=0
 # harness  max_len  minimum executions (10 s)  -close_fd_mask  extra sources and libraries
 harnesses() {
 	cat <<LIST
-fuzz_urlencoded 4096  10000 0 -
-fuzz_multipart  8192  3000  0 -
-fuzz_cookies    1024  10000 0 -
-fuzz_utf8       512   10000 0 -
-fuzz_filename   1024  10000 0 -
-fuzz_headers    4096  5000  0 -
-fuzz_tmplc      4096  100   2 -lxml2
-fuzz_csv        2048  10000 0 $L/csv.c $L/buf.c
-fuzz_wareki     64    20000 0 $L/wareki.c $L/jtime.c
-fuzz_cfg        4096  3000  2 $L/cfg.c
-fuzz_sniff      64    20000 0 -
-fuzz_mail       1024  2000  0 $L/cfg.c $L/db.c $L/auth.c $L/buf.c -lpq -lcrypto
-fuzz_jline      4096  20000 0 $L/jline.c
+fuzz_urlencoded 4096  8000   0 -
+fuzz_multipart  8192  3000   0 -
+fuzz_cookies    1024  30000  0 -
+fuzz_utf8       512   8000   0 -
+fuzz_filename   1024  10000  0 -
+fuzz_headers    4096  3000   0 -
+fuzz_tmplc      4096  500    2 -lxml2
+fuzz_csv        2048  8000   0 $L/csv.c $L/buf.c
+fuzz_wareki     64    80000  0 $L/wareki.c $L/jtime.c
+fuzz_cfg        4096  6000   2 $L/cfg.c
+fuzz_sniff      64    150000 0 -
+fuzz_mail       1024  30000  0 $L/cfg.c $L/db.c $L/auth.c $L/buf.c -lpq -lcrypto
+fuzz_jline      4096  75000  0 $L/jline.c
 LIST
 }
 
