@@ -24,6 +24,13 @@ TAP_FAILED=0
 TAP_PLAN=
 TAP_DONE=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rktest.XXXXXXXX")
+# The sanitizer build's options (./run-tests sanitize), as arguments for
+# a program run with a clean environment: env -i "${SAN_ENV[@]}" ...
+SAN_ENV=()
+for _v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	[ -z "${!_v:-}" ] || SAN_ENV+=("$_v=${!_v}")
+done
+unset _v
 # A script that ends before done_testing says so (its missing plan line
 # is what fails it).
 _tap_exit() {
