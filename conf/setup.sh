@@ -9,7 +9,7 @@
 
 RK_PACKAGES="build-essential autoconf automake pkg-config libpq-dev
 libxml2-dev libssl-dev postgresql postgresql-contrib pgbouncer fcgiwrap
-curl openssl python3 clang
+curl openssl python3 clang libnss3-tools
 debhelper dpkg-dev fakeroot lintian systemd debootstrap
 postgresql-15-pgaudit libunistring-dev libcrack2-dev cracklib-runtime"
 

@@ -93,6 +93,13 @@ STACK_JOBS_PERIOD=${STACK_JOBS_PERIOD:-300}
 CGI_USER=renrakucho
 # The certificate signer's, which alone reads the CA key.
 SIGNER_USER=renrakucho-signer
+# A sanitizer build's options (./run-tests sanitize sets them, with a
+# log_path every user may write to): they pass through the clean
+# environments of fcgiwrap (and so the CGIs), the signer and the jobs.
+SAN_ENV=()
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	[ -z "${!v:-}" ] || SAN_ENV+=("$v=${!v}")
+done
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -572,7 +579,7 @@ start_fcgiwrap() {
 	(
 		cd /
 		umask 0077
-		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "${SAN_ENV[@]}" \
 		    setsid setpriv --reuid="$CGI_USER" --regid="$CGI_USER" --init-groups \
 		    -- "$FCGIWRAP_BIN" -c 4 "${allow[@]}" -s "unix:$FCGI_SOCKET" \
 		    < /dev/null >> "$LOG_DIR/fcgiwrap.log" 2>&1
@@ -623,7 +630,7 @@ start_jobs() {
 	log "starting the jobs (mail every 5 s, CRL, purges and the audit seal every ${STACK_JOBS_PERIOD} s)"
 	(
 		cd /
-		exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+		exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 "${SAN_ENV[@]}" \
 		    PREFIX="$PREFIX" RENRAKUCHO_ADMIN="$ADMIN_BIN" \
 		    STACK_JOBS_PERIOD="$STACK_JOBS_PERIOD" \
 		    setsid bash "$CONF_SRC/stack.sh" jobs "$RUN_DIR" \
@@ -736,7 +743,7 @@ start_signer() {
 	log "starting renrakucho-signer as $SIGNER_USER"
 	(
 		cd /
-		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "${SAN_ENV[@]}" \
 		    setsid setpriv --reuid="$SIGNER_USER" --regid="$SIGNER_USER" --init-groups \
 		    -- "$SIGNER_BIN" serve --ca-dir "$SIGNER_CA_DIR" \
 		    --dsn "host=127.0.0.1 port=$PGB_PORT dbname=renrakucho user=renrakucho_signer passfile=$pp" \

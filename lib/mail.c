@@ -84,6 +84,10 @@ mail_subject(FILE *f, const char *s)
 		while (i + n < len && n > 0 &&
 		    ((unsigned char)s[i + n] & 0xc0) == 0x80)
 			n--;
+		/* No character starts within a word's length (not UTF-8):
+		 * cut there rather than write empty words forever. */
+		if (n == 0)
+			n = MAIL_EWORD_RAW;
 		fputs(i == 0 ? " =?UTF-8?B?" : "\n =?UTF-8?B?", f);
 		mail_b64(f, (const unsigned char *)s + i, n);
 		fputs("?=", f);

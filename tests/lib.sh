@@ -4,17 +4,42 @@
 #   ok 'portal answers' test "$(portal_get /)" = 200
 #   http_get STAFF1 /login;  is "$HTTP_STATUS" 200 'login page'
 #   like "$(cat "$HTTP_BODY")" 'ログイン' 'login form shown'
+#   skip 'NSS import' 'no certutil'
 #   done_testing
 #
-# Each script prints "ok N - name" / "not ok N - name" lines, "# ..."
-# diagnostics, and the plan "1..N" at the end (done_testing); it exits
-# non-zero when a test failed.  Integration scripts run with demo.env
-# sourced (APP_URL, CA_CERT, <WHO>_PEM, OWNER_DSN ...; see DESIGN.md).
+# Each script prints "ok N - name" / "not ok N - name" lines ("ok N -
+# name # SKIP reason" for a check that could not run), "# ..."
+# diagnostics, and its plan "1..N", and exits non-zero when a test failed.
+# The plan: every script ends with done_testing, which prints "1..N" for
+# the N results printed; a script may also declare "plan N" up front
+# (then done_testing checks that exactly N results came).  The harness
+# (tap_run_scripts, run-tests) fails a script without a plan line (it died
+# or exited before done_testing), with a plan that does not match its
+# results, or with no result (unless its plan is "1..0 # SKIP reason").
+# Integration scripts run with demo.env sourced (APP_URL, CA_CERT,
+# <WHO>_PEM, OWNER_DSN ...; see DESIGN.md).
 
 TAP_N=0
 TAP_FAILED=0
+TAP_PLAN=
+TAP_DONE=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rktest.XXXXXXXX")
-trap 'rm -rf "$TEST_TMP"' EXIT
+# The sanitizer build's options (./run-tests sanitize), as arguments for
+# a program run with a clean environment: env -i "${SAN_ENV[@]}" ...
+SAN_ENV=()
+for _v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	[ -z "${!_v:-}" ] || SAN_ENV+=("$_v=${!_v}")
+done
+unset _v
+# A script that ends before done_testing says so (its missing plan line
+# is what fails it).
+_tap_exit() {
+	if [ "$TAP_DONE" = 0 ] && [ "$TAP_N" -gt 0 ]; then
+		printf '# ended after %d results without done_testing\n' "$TAP_N"
+	fi
+	rm -rf "$TEST_TMP"
+}
+trap _tap_exit EXIT
 
 diag() {
 	local a
@@ -79,13 +104,36 @@ unlike() {
 	fi
 }
 
-skip() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-}"; }
+# skip NAME REASON: a check that could not run ("ok N - NAME # SKIP
+# REASON"); the harness counts it as skipped, neither passed nor failed.
+skip() { TAP_N=$((TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-no reason given}"; }
 
 # BAIL reason: stop the script; the harness counts it as a failure.
 bail() { printf 'Bail out! %s\n' "$*"; exit 1; }
 
+# plan N: declares up front that the script prints N results ("1..N"
+# first); done_testing then fails the script unless exactly N came.
+plan() {
+	case ${1:-} in
+	''|*[!0-9]*) bail "plan: not a number: '${1:-}'" ;;
+	esac
+	[ -z "$TAP_PLAN" ] || bail "plan: declared twice"
+	TAP_PLAN=$1
+	printf '1..%d\n' "$1"
+}
+
+# done_testing [N]: the end of a script.  Prints the plan "1..N" (N: the
+# number of results printed, or the N given) unless "plan" declared it up
+# front; a script whose results do not match its plan fails (here and in
+# the harness).  Returns non-zero when a test failed.
 done_testing() {
-	printf '1..%d\n' "$TAP_N"
+	local want=${1:-${TAP_PLAN:-$TAP_N}}
+	TAP_DONE=1
+	[ -n "$TAP_PLAN" ] || printf '1..%d\n' "$want"
+	if [ "$want" != "$TAP_N" ]; then
+		printf '# planned %d results, printed %d\n' "$want" "$TAP_N"
+		return 1
+	fi
 	[ "$TAP_FAILED" = 0 ]
 }
 
@@ -230,12 +278,16 @@ make_team() {
 #
 # tap_run_scripts LOGDIR SCRIPT...: runs each script (bash), its output to
 # LOGDIR/<name>.log, and prints one aggregated TAP stream: each result as
-# "ok N - <name>: <test>", and "not ok N - <name>: crashed (status S)"
-# when a script exits non-zero without reporting a failure, bails out,
-# or reports no test.  Each failure is followed by "# log: <path>".
-# Returns non-zero if anything failed.
+# "ok N - <name>: <test>" (a skip keeps its "# SKIP reason"), and one
+# "not ok N - <name>: ..." more when the script exits non-zero without
+# reporting a failure, bails out, reports no test, prints no plan line
+# (it died or exited before done_testing), more than one, or a plan that
+# does not match the number of its results.  A script whose only output
+# is the plan "1..0 # SKIP reason" is one skipped result.  Each failure is
+# followed by "# log: <path>".  Returns non-zero if anything failed.
 tap_run_scripts() {
 	local logdir=$1 s name log rc n=0 failed=0 nres nfail line
+	local nplan plan why
 	shift
 	mkdir -p "$logdir"
 	for s in "$@"; do
@@ -245,6 +297,8 @@ tap_run_scripts() {
 		bash "$s" > "$log" 2>&1 < /dev/null || rc=$?
 		nres=0
 		nfail=0
+		nplan=0
+		plan=
 		while IFS= read -r line; do
 			case $line in
 			'ok '*|'not ok '*)
@@ -260,12 +314,32 @@ tap_run_scripts() {
 					printf 'ok %d - %s: %s\n' "$n" "$name" "${line#* - }"
 				fi
 				;;
+			1..[0-9]*)
+				nplan=$((nplan + 1))
+				plan=$line
+				;;
 			esac
 		done < "$log"
-		if { [ $rc != 0 ] && [ $nfail = 0 ]; } || [ $nres = 0 ] ||
-		    grep -q '^Bail out!' "$log"; then
+		why=
+		if grep -q '^Bail out!' "$log"; then
+			why="bailed out: $(grep -m 1 '^Bail out!' "$log" | cut -c 11-)"
+		elif [ $nplan = 0 ]; then
+			why="no plan line (it ended before done_testing; status $rc)"
+		elif [ $nplan -gt 1 ]; then
+			why="$nplan plan lines"
+		elif [ $nres = 0 ] && [ "${plan#1..0 \# [Ss][Kk][Ii][Pp]}" != "$plan" ]; then
 			n=$((n + 1))
-			printf 'not ok %d - %s: crashed or reported nothing (status %d)\n' "$n" "$name" "$rc"
+			printf 'ok %d - %s # SKIP%s\n' "$n" "$name" "${plan#1..0 \# [Ss][Kk][Ii][Pp]}"
+		elif [ $nres = 0 ]; then
+			why="reported no test (status $rc)"
+		elif line=${plan#1..} && line=${line%%[!0-9]*} && [ "$line" != $nres ]; then
+			why="planned $line results, printed $nres"
+		elif [ $rc != 0 ] && [ $nfail = 0 ]; then
+			why="exited with status $rc without a failing test (crashed?)"
+		fi
+		if [ -n "$why" ]; then
+			n=$((n + 1))
+			printf 'not ok %d - %s: %s\n' "$n" "$name" "$why"
 			printf '# log: %s\n' "$log"
 			nfail=$((nfail + 1))
 		fi

@@ -28,8 +28,11 @@
  * is dropped just inside t:if/t:unless (and after <t:loop>), so pages do
  * not fill with blank lines; other text is kept as written.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +143,8 @@ sb_put(struct sb *b, const char *s, size_t n)
 		b->p = p;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
+	if (n > 0)	/* s may be NULL then (an empty buffer's) */
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
@@ -1095,16 +1099,24 @@ scope_free(struct scope *s)
 static char *
 read_file(const char *path, size_t *len)
 {
-	FILE	*f;
-	char	*p;
-	size_t	 n;
+	struct stat	 st;
+	FILE		*f;
+	char		*p;
+	size_t		 n, cap;
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		fprintf(stderr, "%s:0: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	p = xmalloc(MAXFILE + 1);
-	n = fread(p, 1, MAXFILE + 1, f);
+	/* The file's size, not MAXFILE, when it is known: a page's
+	 * template is a few KiB. */
+	if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 &&
+	    (uintmax_t)st.st_size < MAXFILE)
+		cap = (size_t)st.st_size + 1;
+	else
+		cap = MAXFILE + 1;
+	p = xmalloc(cap);
+	n = fread(p, 1, cap, f);
 	if (ferror(f) || n > MAXFILE) {
 		fprintf(stderr, "%s:0: %s\n", path, ferror(f) ?
 		    "read error" : "file too large");
@@ -1117,9 +1129,12 @@ read_file(const char *path, size_t *len)
 	return p;
 }
 
-/* Compile one template; append to the header h and the code c. */
+/* Compile one template, the file path or (mem != NULL, for the fuzz
+ * harness) memlen bytes at mem under that name; append to the header h
+ * and the code c. */
 static int
-compile(const char *path, struct sb *h, struct sb *c)
+compile(const char *path, const char *mem, size_t memlen, struct sb *h,
+    struct sb *c)
 {
 	struct tpl	 t;
 	xmlDocPtr	 doc = NULL;
@@ -1144,12 +1159,19 @@ compile(const char *path, struct sb *h, struct sb *c)
 		    "identifier ([a-z][A-Za-z0-9_]*)", t.name);
 		goto out;
 	}
-	if ((src = read_file(path, &len)) == NULL) {
+	if (mem != NULL) {
+		if (memlen > MAXFILE) {
+			tpl_err(&t, NULL, "file too large");
+			goto out;
+		}
+		len = memlen;
+	} else if ((src = read_file(path, &len)) == NULL) {
 		nerrors++;
 		goto out;
 	}
 	/* No entity substitution, no DTD loading, no network. */
-	doc = xmlReadMemory(src, (int)len, path, NULL, XML_PARSE_NONET);
+	doc = xmlReadMemory(mem != NULL ? mem : src, (int)len, path, NULL,
+	    XML_PARSE_NONET);
 	if (doc == NULL || nerrors != before) {
 		if (nerrors == before)
 			tpl_err(&t, NULL, "not well-formed");
@@ -1316,7 +1338,7 @@ main(int argc, char *argv[])
 	    "fixed(struct buf *b, const char *s, size_t n)\n{\n"
 	    "\tbuf_put(b, s, n);\n}\n\n");
 	for (i = 0; i < argc; i++)
-		compile(argv[i], &h, &c);
+		compile(argv[i], NULL, 0, &h, &c);
 	sb_puts(&h, "#endif\n");
 	if (nerrors > 0)
 		goto out;

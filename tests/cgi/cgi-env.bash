@@ -62,7 +62,7 @@ cgi_run() {
 	[ -x "$CGI_BIN/$cgi" ] || bail "no CGI at $CGI_BIN/$cgi"
 	CGI_RAW=$TEST_TMP/raw
 	CGI_BODY=$TEST_TMP/body
-	env -i RENRAKUCHO_CONF="$CGI_CONF" GATEWAY_INTERFACE=CGI/1.1 \
+	env -i "${SAN_ENV[@]}" RENRAKUCHO_CONF="$CGI_CONF" GATEWAY_INTERFACE=CGI/1.1 \
 	    SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=192.0.2.10 "$@" \
 	    "$CGI_BIN/$cgi" > "$CGI_RAW" 2> "$TEST_TMP/stderr"
 	# The head ends at the first empty line (CRLF CRLF).

@@ -10,7 +10,7 @@ err=$(mktemp)
 trap 'rm -f "$conf" "$err"' EXIT
 for cgi in certificate-pickup facility home join login logout message \
     operator patient profile receipts; do
-	out=$(env -i REQUEST_METHOD=GET PATH_INFO=/no-such-page \
+	out=$(env -i "${SAN_ENV[@]}" REQUEST_METHOD=GET PATH_INFO=/no-such-page \
 	    RENRAKUCHO_CONF="$conf" "$CGI_BIN/$cgi" < /dev/null 2> "$err" |
 	    head -n 1 | tr -d '\r')
 	is "$out" 'Status: 404 Not Found' "$cgi: its page table is accepted"

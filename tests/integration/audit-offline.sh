@@ -98,7 +98,7 @@ is "$(python3 "$TEST_TMP/hashes.py" check "$F")" ok \
 
 # off ARGS: the verb with no configuration and no database to reach.
 off() {
-	env -i PATH=/usr/bin:/bin PGHOST=/nonexistent PGPORT=1 PGDATABASE=none \
+	env -i "${SAN_ENV[@]}" PATH=/usr/bin:/bin PGHOST=/nonexistent PGPORT=1 PGDATABASE=none \
 	    RENRAKUCHO_CONF=/nonexistent/renrakucho.conf "$BIN" audit verify "$@"
 }
 out=$(off --archive "$F" 2>&1)

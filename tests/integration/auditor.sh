@@ -103,7 +103,7 @@ SEALF=$(sed -n 's/^seal_file *= *//p' "$CONF")
 if [ -s "$SEALF" ]; then cp "$SEALF" "$TEST_TMP/seals"; else : > "$TEST_TMP/seals"; fi
 v0=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'auditor.verify' AND login = 'db:$NAME'")
 live=$(psql_owner "SELECT count(*) FROM renrakucho.audit_event")
-out=$(cd / && env -i PATH="$PATH" "$BIN" audit verify --db "$AUD" --seals "$TEST_TMP/seals" \
+out=$(cd / && env -i "${SAN_ENV[@]}" PATH="$PATH" "$BIN" audit verify --db "$AUD" --seals "$TEST_TMP/seals" \
     --pub "$TEST_TMP/seal.pub" 2>&1)
 is "$?" 0 'audit verify --db with the auditor'"'"'s own role: exit 0'
 like "$out" "^audit chain intact: $live events checked \\(seq " 'it checked every event there is'
@@ -111,7 +111,7 @@ is "$(psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'au
     $((v0 + 1)) 'its verdict is in the trail once, under the auditor'"'"'s name (auditor.verify)'
 out=$(psql_aud "SELECT renrakucho.auditor_verified('denied', 'x')" 2>&1)
 like "$out" 'auditor_verified: outcome success or failure, not denied' 'auditor_verified takes only a verify'"'"'s outcomes'
-out=$(env -i PATH="$PATH" "$BIN" audit verify --db "$AUD" --pub "$TEST_TMP/seal.pub" --archive x.jsonl 2>&1)
+out=$(env -i "${SAN_ENV[@]}" PATH="$PATH" "$BIN" audit verify --db "$AUD" --pub "$TEST_TMP/seal.pub" --archive x.jsonl 2>&1)
 is "$?" 2 '--db with --archive is a usage error'
 
 # --- pgaudit: the auditor's statements in the server's log ------------------

@@ -15,7 +15,7 @@ is "$(header Cache-Control)" no-store 'not cached'
 
 portal_get /healthz -I
 is "$HTTP_STATUS" 200 'HEAD /healthz is 200'
-out=$(env -i RENRAKUCHO_CONF="$RUN_DIR/renrakucho.conf" REQUEST_METHOD=HEAD "$HEALTHZ")
+out=$(env -i "${SAN_ENV[@]}" RENRAKUCHO_CONF="$RUN_DIR/renrakucho.conf" REQUEST_METHOD=HEAD "$HEALTHZ")
 like "$out" '^Status: 200 ' 'the CGI answers HEAD with 200'
 is "$(printf '%s' "$out" | tr -d '\r' | sed '1,/^$/d')" '' 'and no body'
 
@@ -31,7 +31,7 @@ sed "s|^db_host *=.*|db_host = $TEST_TMP/nosocket|" "$RUN_DIR/renrakucho.conf" \
     > "$TEST_TMP/dead.conf"
 mkdir "$TEST_TMP/nosocket"
 start=$(date +%s)
-out=$(env -i RENRAKUCHO_CONF="$TEST_TMP/dead.conf" REQUEST_METHOD=GET \
+out=$(env -i "${SAN_ENV[@]}" RENRAKUCHO_CONF="$TEST_TMP/dead.conf" REQUEST_METHOD=GET \
     timeout 20 "$HEALTHZ" 2> "$TEST_TMP/healthz.err")
 took=$(( $(date +%s) - start ))
 like "$out" '^Status: 503 ' 'no pgbouncer socket: 503'
