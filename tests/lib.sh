@@ -238,6 +238,26 @@ audit_n() {
 	psql_owner "SELECT count(*) FROM renrakucho.audit_event WHERE action = '$1' AND object_id = '$2' AND outcome = '${3:-success}'"
 }
 
+# crl_refuses WHO NAME: `crl update` (which must exit 0), then waits (at
+# most 10 s) for nginx to re-read the CRL, and checks that WHO's revoked
+# certificate is refused by nginx itself at the TLS check: 400 with the
+# certificate page, not the CGI's 403 of before the reload.
+crl_refuses() {
+	local who=$1 name=$2 out rc i
+	out=$($ADMIN crl update 2>&1)
+	rc=$?
+	is "$rc" 0 "$name: crl update exits 0"
+	[ "$rc" = 0 ] || diag "$out"
+	for i in $(seq 50); do
+		http_get "$who" /login
+		[ "$HTTP_STATUS" = 400 ] && break
+		sleep 0.2
+	done
+	is "$HTTP_STATUS" 400 "$name: nginx refuses the revoked certificate (400)"
+	like "$(cat "$HTTP_BODY")" '<h1>証明書を確認できませんでした</h1>' \
+	    "$name: with its certificate page"
+}
+
 # A patient and a team straight in the database, for tests of the team
 # pages that need no registration through the form (names must not hold
 # a quote):
