@@ -227,6 +227,22 @@ psql_owner() { _psql "$OWNER_DSN" "$@"; }
 psql_auditor() { _psql "$AUDITOR_DSN" "$@"; }
 psql_app() { _psql "$APP_DSN" "$@"; }
 
+# new_password PREFIX: a random password the service accepts. Random
+# digits alone are sometimes "too simplistic/systematic" to cracklib (about
+# 1 in 270 of PREFIX-NNNNNNNN), so a test that needs a good password asks
+# cracklib itself, as the service does, rather than hoping.
+new_password() {
+	local pw i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pw="$1-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+		if [ "$(printf '%s\n' "$pw" | /usr/sbin/cracklib-check)" = "$pw: OK" ]; then
+			printf '%s\n' "$pw"
+			return 0
+		fi
+	done
+	bail "new_password: cracklib refused ten random passwords"
+}
+
 # account_id LOGIN: the id of the live account with that login ID.
 account_id() {
 	psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1' AND deleted_at IS NULL"

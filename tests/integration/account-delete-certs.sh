@@ -18,7 +18,7 @@ T0=$(q "SELECT now()")
 # new_account WHO: a staff account of the inside facility with a CLI
 # certificate; WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.
 new_account() {
-	local login="del$1$U" pw="Del-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	local login="del$1$U" pw=$(new_password Del)
 	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$login" \
 	    --name "削除 $1$U" --email "$login@example.jp" > /dev/null || bail "account add $1"
 	$ADMIN cert issue --login "$login" --label "cli $login" --p12 "$TEST_TMP/$1.p12" \

@@ -13,7 +13,7 @@
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
 LOGIN="ci$U"
-PW="Issue-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+PW=$(new_password Issue)
 printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
     --name "発行 試験$U" --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
 $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \

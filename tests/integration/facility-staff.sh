@@ -7,6 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 U=$(date +%s%N | tail -c 9)	# unique names for this run
+INITIAL_PW=$(new_password Initial)
+OTHER_PW=$(new_password Other)
 
 body() { cat "$HTTP_BODY"; }
 q() { psql_owner "$1"; }
@@ -18,8 +20,8 @@ new_staff() {
 	local args=(--data-urlencode "csrf=$tok" --data-urlencode "login=$login"
 	    --data-urlencode "name=$name" --data-urlencode "kana=テスト タロウ"
 	    --data-urlencode "profession=看護師"
-	    --data-urlencode "password=Initial-Pw-$U"
-	    --data-urlencode "password2=Initial-Pw-$U")
+	    --data-urlencode "password=$INITIAL_PW"
+	    --data-urlencode "password2=$INITIAL_PW")
 	if [ "$email" = - ]; then args+=(--data-urlencode placeholder=1)
 	else args+=(--data-urlencode "email=$email"); fi
 	http_post FACILITY_ADMIN /facility/staff/new "${args[@]}" "$@"
@@ -139,7 +141,7 @@ like "$(body)" 'このメールアドレスは既に使われています' 'edit
 
 # --- lockout and unlock ---------------------------------------------------
 NEW_LOGIN="fs-a$U"
-NEW_PASSWORD="Initial-Pw-$U"
+NEW_PASSWORD="$INITIAL_PW"
 NEW_PEM=$FACILITY_ADMIN_PEM	# a device of the same facility
 for i in 1 2 3 4 5 6 7 8 9 10; do login NEW wrong-password; done
 login NEW
@@ -205,7 +207,7 @@ is "$(account_id "fs-c$U")" '' 'nothing stored without CSRF'
 # --- another facility's ids -----------------------------------------------
 F2=$($ADMIN facility add --name "別の事業所$U" --municipality-code 32203 \
     --municipality 島根県出雲市 --email "other$U@example.jp" | tail -n 1)
-printf '%s\n' "Other-Pw-$U" | $ADMIN account add --facility "$F2" \
+printf '%s\n' "$OTHER_PW" | $ADMIN account add --facility "$F2" \
     --login "fs-o$U" --name '他 事業所' --email "fs-o$U@example.jp" > /dev/null
 O=$(account_id "fs-o$U")
 $ADMIN cert issue --login "fs-o$U" --label "他の端末$U" \

@@ -41,6 +41,7 @@ EOF
 )
 [ ${#PAYLOADS[@]} = 9 ] || bail "payloads: ${PAYLOADS[*]}"
 U=$(date +%s)$$
+INITIAL_PW=$(new_password Hostile)
 q() { psql_owner "$1"; }
 # japanese FILE: the page says something in Japanese.
 japanese() { LC_ALL=C.UTF-8 grep -qP '[\x{3041}-\x{30FF}\x{4E00}-\x{9FFF}]' "$1"; }
@@ -138,7 +139,7 @@ for f in "${FIELDS[@]}"; do
 		    "csrf=$tok" "login=hx$U-$i" "name=%E6%95%B5%E5%AF%BE%20%E5%A4%AA%E9%83%8E" \
 		    "kana=%E3%83%86%E3%82%AD%E3%82%BF%E3%82%A4" \
 		    "profession=%E7%9C%8B%E8%AD%B7%E5%B8%AB" "email=$mail" \
-		    "password=Hostile-Initial-Pw-$U" "password2=Hostile-Initial-Pw-$U"
+		    "password=$INITIAL_PW" "password2=$INITIAL_PW"
 		key="login = 'hx$U-$i'"
 		[ "$f" = login ] && key="email = 'hx$U-$i@example.jp'"
 		stored=

@@ -11,7 +11,7 @@ TAG=$(date +%s)$$
 # new_account WHO FACILITY: a staff account with its own certificate;
 # sets WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID, WHO_SERIAL.
 new_account() {
-	local who=$1 login="ld-$1-$TAG" pw="Ld-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	local who=$1 login="ld-$1-$TAG" pw=$(new_password Ld)
 	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$2" --login "$login" \
 	    --name "試験 $1" --email "$login@example.jp" > /dev/null || bail "account add $login"
 	new_cert "$who" "$login"

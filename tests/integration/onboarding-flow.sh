@@ -47,7 +47,7 @@ is "$HTTP_STATUS" 303 'operator registers the facility'
 F=$(q "SELECT id FROM renrakucho.facility WHERE email = 'rep$U@new.example.jp'")
 
 NEWADMIN_LOGIN=newadmin$U
-NEWADMIN_PASSWORD=New-Admin-Pw-$U
+NEWADMIN_PASSWORD=$(new_password New-Admin)
 tok=$(csrf_of OPERATOR "/operator/facilities/$F/admins/new")
 http_post OPERATOR "/operator/facilities/$F/admins/new" --data-urlencode "csrf=$tok" \
     --data-urlencode "login=$NEWADMIN_LOGIN" --data-urlencode "name=新規 管理者$U" \
@@ -91,7 +91,7 @@ http_get NEWADMIN /home
 is "$HTTP_STATUS" 200 'home on the new device'
 
 NEWSTAFF_LOGIN=newstaff$U
-NEWSTAFF_PASSWORD=New-Staff-Pw-$U
+NEWSTAFF_PASSWORD=$(new_password New-Staff)
 tok=$(csrf_of NEWADMIN /facility/staff/new)
 http_post NEWADMIN /facility/staff/new --data-urlencode "csrf=$tok" \
     --data-urlencode "login=$NEWSTAFF_LOGIN" --data-urlencode "name=新規 職員$U" \

@@ -6,6 +6,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 U=$(date +%s%N | tail -c 9)
+ADMIN_PW=$(new_password Oda-Admin)
+PAGE_PW=$(new_password Page)
 
 body() { cat "$HTTP_BODY"; }
 q() { psql_owner "$1"; }
@@ -59,7 +61,7 @@ http_post OPERATOR "/operator/facilities/$F/admins/new" \
     --data-urlencode "csrf=$tok" --data-urlencode "login=oda-admin$U" \
     --data-urlencode "name=大田 管理$U" --data-urlencode 'kana=オオダ カンリ' \
     --data-urlencode 'profession=事務' --data-urlencode 'placeholder=1' \
-    --data-urlencode "password=Oda-Admin-$U" --data-urlencode "password2=Oda-Admin-$U"
+    --data-urlencode "password=$ADMIN_PW" --data-urlencode "password2=$ADMIN_PW"
 is "$HTTP_STATUS" 303 'administrator registered'
 A=$(account_id "oda-admin$U")
 is "$(q "SELECT facility_id || '|' || is_facility_admin || '|' || email_is_placeholder FROM renrakucho.account WHERE id = $A")" "$F|true|true" 'an administrator of that facility with a placeholder'
@@ -70,7 +72,7 @@ http_post OPERATOR "/operator/facilities/$F/admins/new" \
     --data-urlencode "csrf=$tok" --data-urlencode "login=oda-admin2$U" \
     --data-urlencode "name=重複" --data-urlencode 'profession=事務' \
     --data-urlencode "email=FADMIN@izumo-chuo-clinic.example.jp" \
-    --data-urlencode "password=Oda-Admin-$U" --data-urlencode "password2=Oda-Admin-$U"
+    --data-urlencode "password=$ADMIN_PW" --data-urlencode "password2=$ADMIN_PW"
 is "$HTTP_STATUS" 409 'bad: duplicate e-mail refused for an administrator too'
 like "$(body)" 'このメールアドレスは既に使われています' 'the neutral message'
 http_get OPERATOR /operator/facilities/999999999/admins/new
@@ -104,7 +106,7 @@ like "$(body)" "$OUTSIDE_LOGIN" 'found by e-mail across facilities'
 http_get OPERATOR "/operator/accounts?q=%25"
 like "$(body)" '見つかりませんでした' 'a % is plain text, not a wildcard'
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22; do
-	printf '%s\n' "Page-Pw-$U" | $ADMIN account add --facility "$F" \
+	printf '%s\n' "$PAGE_PW" | $ADMIN account add --facility "$F" \
 	    --login "pg$i-$U" --name "頁 $i" --email "pg$i-$U@example.jp" > /dev/null
 done
 http_get OPERATOR "/operator/accounts?q=-$U@example"

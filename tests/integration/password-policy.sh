@@ -13,7 +13,7 @@ body() { cat "$HTTP_BODY"; }
 # facility with its own certificate; WHO_LOGIN, WHO_PASSWORD, WHO_PEM,
 # WHO_ID.
 new_account() {
-	local who=$1 login="pp-$1-$TAG" pw="Pp-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	local who=$1 login="pp-$1-$TAG" pw=$(new_password Pp)
 	shift
 	printf '%s\n' "$pw" | $ADMIN account add "$@" --facility "$INSIDE_FACILITY_ID" \
 	    --login "$login" --name "方針 $who" --email "$login@example.jp" > /dev/null ||

@@ -8,7 +8,7 @@
 
 TAG=$(date +%s)$$
 LOGIN="pick-$TAG"
-PW="Pw-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+PW=$(new_password Pw)
 printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
     --name '受取 試験' --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
 $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p12" \

@@ -11,7 +11,7 @@
 
 TAG=$(date +%s)$$
 LOGIN="plim-$TAG"
-PW="Plim-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+PW=$(new_password Plim)
 printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$LOGIN" \
     --name '受取制限 試験' --email "$LOGIN@example.jp" > /dev/null || bail 'account add'
 ADDR=127.0.0.1

@@ -10,7 +10,7 @@ TAG=$(date +%s)$$
 # new_account WHO FACILITY: a new staff account with its own certificate;
 # sets WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.
 new_account() {
-	local who=$1 login="prof-$1-$TAG" pw="Pw-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	local who=$1 login="prof-$1-$TAG" pw=$(new_password Pw)
 	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$2" --login "$login" \
 	    --name "試験 $1" --email "$login@example.jp" > /dev/null || bail "account add $login"
 	$ADMIN cert issue --login "$login" --label "dev $login" \
@@ -42,7 +42,7 @@ http_post ME /profile/notify --data-urlencode 'notify=1'
 is "$HTTP_STATUS" 403 'bad: POST without CSRF token refused (403)'
 
 # --- password ----------------------------------------------------------------
-NEWPW="New-$RANDOM$RANDOM-pw"
+NEWPW=$(new_password New)
 http_post ME /profile/password --data-urlencode "csrf=$CSRF" \
     --data-urlencode 'current_password=wrong-password' \
     --data-urlencode "new_password=$NEWPW" --data-urlencode "new_password2=$NEWPW"

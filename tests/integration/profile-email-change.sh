@@ -11,7 +11,7 @@
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
 new_account() {	# new_account WHO: WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID
-	local login="em$1$U" pw="Mail-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+	local login="em$1$U" pw=$(new_password Mail)
 	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$login" \
 	    --name "メール $1" --email "$login@example.jp" > /dev/null || bail "account add $1"
 	$ADMIN cert issue --login "$login" --label "dev $login" --p12 "$TEST_TMP/$1.p12" \

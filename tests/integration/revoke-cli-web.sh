@@ -10,7 +10,7 @@
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
 LOGIN="rv$U"
-PW="Revoke-Pw-$U"
+PW=$(new_password Revoke)
 printf '%s\n' "$PW" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" \
     --login "$LOGIN" --name '失効 試験' --email "$LOGIN@example.jp" > /dev/null ||
     bail 'account add'
