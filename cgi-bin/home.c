@@ -9,9 +9,10 @@
 #include "tmpl.h"
 
 /* One statement (pages.sql home_view), run by the front line: the
- * session check, the audit event and my teams (the patient's name, my
- * role, messages I have not seen, requests waiting), committed in the
- * round trip that brings them: no page without its event. */
+ * session check, the audit event, my teams (the patient's name, my
+ * role, messages I have not seen, requests waiting) and, when this
+ * device's certificate expires within 30 days, its day, committed in
+ * the round trip that brings them: no page without its event. */
 static const struct app_view home_view = {
 	"SELECT h.*, " APP_SQL_VIEW_IS_STAFF("h") " AS is_staff"
 	" FROM home_view($1, $2, $3, $4::inet) h", NULL
@@ -23,28 +24,41 @@ page_home(struct app *a)
 	struct tmpl_home	 t;
 	struct tmpl_home_teams	*rows = NULL;
 	const PGresult		*r = a->view;
+	const char		*kind, *expires = NULL;
 	char			(*urls)[40] = NULL;
-	int			 i, n;
+	int			 i, n = 0, nrows;
 
-	/* Row 0 is the session; a row of kind 't' for each team. */
-	n = PQntuples(r) - 1;
-	rows = calloc(n + 1, sizeof(*rows));
-	urls = calloc(n + 1, sizeof(*urls));
+	/* Row 0 is the session; a row of kind 't' for each team, and one
+	 * of kind 'c' when this device's certificate expires soon. */
+	nrows = PQntuples(r);
+	rows = calloc(nrows, sizeof(*rows));
+	urls = calloc(nrows, sizeof(*urls));
 	if (rows == NULL || urls == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		snprintf(urls[i], sizeof(urls[i]), "/patients/%s",
-		    db_get(r, i + 1, "patient_id"));
-		rows[i].url = urls[i];
-		rows[i].patient_name = db_get(r, i + 1, "patient_name");
-		rows[i].role = strcmp(db_get(r, i + 1, "role"), "lead") == 0 ?
+	for (i = 1; i < nrows; i++) {
+		if ((kind = db_get(r, i, "kind")) == NULL)
+			continue;
+		if (strcmp(kind, "c") == 0) {
+			expires = db_get(r, i, "name");
+			continue;
+		}
+		if (strcmp(kind, "t") != 0)
+			continue;
+		snprintf(urls[n], sizeof(urls[n]), "/patients/%s",
+		    db_get(r, i, "patient_id"));
+		rows[n].url = urls[n];
+		rows[n].patient_name = db_get(r, i, "patient_name");
+		rows[n].role = strcmp(db_get(r, i, "role"), "lead") == 0 ?
 		    "担当者" : "メンバー";
-		rows[i].unread = db_get(r, i + 1, "unread");
-		rows[i].pending = db_get(r, i + 1, "pending");
+		rows[n].unread = db_get(r, i, "unread");
+		rows[n].pending = db_get(r, i, "pending");
+		n++;
 	}
 	memset(&t, 0, sizeof(t));
+	t.cert_expiring = expires != NULL;
+	t.cert_expires = expires;
 	t.user_name = a->user.name;
 	t.profession = a->user.profession;
 	t.facility_name = a->user.facility_name;

@@ -220,7 +220,10 @@ profile_render(struct app *a, int status, const struct form *f)
 		t.pw_new2_error = form_err(f, KEY_NEW2);
 		t.email_error = form_err(f, KEY_EMAIL);
 		t.label_error = form_err(f, KEY_LABEL);
-	}
+	} else
+		/* /profile?replace=1: the link of /home's banner (this
+		 * device's certificate expires soon) ticks the box. */
+		t.replace = app_val(a, KEY_REPLACE) != NULL;
 	t.errors = errs;
 	t.has_error = t.errors_n > 0;
 	t.pw_current_bad = t.pw_current_error != NULL;

@@ -627,7 +627,7 @@ start_jobs() {
 	[ "$STACK_JOBS" = 1 ] || { log "jobs off (STACK_JOBS=$STACK_JOBS)"; return 0; }
 	install -m 0755 -o root -g root "${ADMIN_BIN%% *}" \
 	    "$RUN_DIR/bin/$JOBS_ADMIN_NAME"
-	log "starting the jobs (mail every 5 s, CRL, purges and the audit seal every ${STACK_JOBS_PERIOD} s)"
+	log "starting the jobs (mail every 5 s, CRL, purges, the audit seal and the certificates' expiry notices every ${STACK_JOBS_PERIOD} s)"
 	(
 		cd /
 		exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 "${SAN_ENV[@]}" \
@@ -659,6 +659,10 @@ run_jobs() {
 			    log "$(date -u +%FT%TZ) crl/purge failed: $out"
 			out=$(jobs_admin audit seal 2>&1) ||
 			    log "$(date -u +%FT%TZ) audit seal failed: $out"
+			# Daily in the package; here on the same period
+			# (each notice goes once however often it runs).
+			out=$(jobs_admin cert expiry-notice 2>&1) ||
+			    log "$(date -u +%FT%TZ) cert expiry-notice failed: $out"
 		fi
 		sleep 5 &
 		wait $! || true

@@ -343,6 +343,12 @@ const struct audit_action audit_actions[] = {
 	  "the seq sealed (NULL when written as the jobs' role)",
 	  "the seq and hash sealed",
 	  "success | 1234 | seq 1234 hash 9f86d081884c7d65..." },
+	{ "cli.cert.expiry_notice", "renrakucho-admin cert expiry-notice"
+	  " (timer)", "device_cert", "success", "NULL",
+	  "how many certificates got their 30-day and their 7-day notice"
+	  " in this run, and the mails queued (cert_expiry_notice holds"
+	  " which)", "success | - | 2 at 30 days, 1 at 7 days, 5 mails"
+	  " queued" },
 	/* --- auditors (login db:<role>) --------------------------------- */
 	{ "auditor.verify", "renrakucho-admin audit verify --db (an auditor's"
 	  " role), through auditor_verified()", "audit_event",

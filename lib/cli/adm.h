@@ -210,4 +210,6 @@ struct adm_seals {
  * named in messages), sorted by seq: 0, or -1 with a message. */
 int	adm_seals_load(struct adm *, const char *path, const char *pub,
 	    EVP_PKEY *pk, struct adm_seals *);
+/* adm_cert_expiry.c */
+int	cmd_cert_expiry_notice(struct adm *, int, char **);
 #endif

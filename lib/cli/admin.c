@@ -156,6 +156,10 @@ static const struct adm_def adm_defs[] = {
 	{ "audit", "seal", cmd_audit_seal, "",
 	  "have renrakucho-signer seal the chain's head; append the seal"
 	  " to seal_file and syslog (timer: hourly)" },
+	{ "cert", "expiry-notice", cmd_cert_expiry_notice, "",
+	  "mail the account that issued each live device certificate and"
+	  " its facility's representative address 30 and 7 days before it"
+	  " expires, each notice once (timer: daily); prints the counts" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

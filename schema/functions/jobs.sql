@@ -26,6 +26,7 @@ BEGIN
 		WHEN 'cli.crl.update' THEN 'device_cert'
 		WHEN 'cli.audit.partitions' THEN 'audit_event'
 		WHEN 'cli.audit.seal' THEN 'audit_event'
+		WHEN 'cli.cert.expiry_notice' THEN 'device_cert'
 	END;
 	IF v_type IS NULL THEN
 		RAISE EXCEPTION 'jobs_audit: % is not an event of the jobs', p_action

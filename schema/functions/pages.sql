@@ -58,7 +58,10 @@ END
 $$;
 
 -- /home: the session row, then one row of kind 't' per team
--- (home_teams), with the event home.view.
+-- (home_teams), with the event home.view; and when the certificate the
+-- device presents expires within 30 days (device_cert.not_after), one
+-- row of kind 'c' whose name is that day in Japan time (2027年1月5日),
+-- for the banner that sends the person to replace it.
 CREATE OR REPLACE FUNCTION home_view(p_token_hash text, p_serial text, p_sha256 text,
 	p_addr inet)
 RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
@@ -88,6 +91,13 @@ BEGIN
 	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
 	    NULL, h.id, h.name, h.role, h.pending, h.unread
 	FROM home_teams(s.account_id) h;
+	RETURN QUERY SELECT 'c', NULL::bigint, NULL, NULL::bigint, NULL,
+	    to_char(c.not_after AT TIME ZONE 'Asia/Tokyo',
+		'YYYY"年"FMMM"月"FMDD"日"'),
+	    NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL, NULL,
+	    NULL::bigint, NULL, NULL, NULL::bigint, NULL::bigint
+	FROM device_cert c WHERE c.serial = p_serial
+	AND c.not_after <= now() + interval '30 days';
 END
 $$;
 

@@ -91,7 +91,8 @@ renrakucho-mail.timer renrakucho-mail.service renrakucho-purge.timer
 renrakucho-purge.service renrakucho-signer.socket renrakucho-signer.service
 renrakucho-crl.path renrakucho-crl-reload.service
 renrakucho-audit-report.timer renrakucho-audit-report.service
-renrakucho-seal.timer renrakucho-seal.service"
+renrakucho-seal.timer renrakucho-seal.service
+renrakucho-cert-expiry.timer renrakucho-cert-expiry.service"
 for u in $UNITS; do
 	has "lib/systemd/system/$u"
 done
@@ -248,7 +249,7 @@ done
 is "$m" '' 'renrakucho-mail.service runs as renrakucho, sandboxed short of blocking sendmail'
 for u in renrakucho-fcgiwrap.service renrakucho-pgbouncer.service \
     renrakucho-crl.service renrakucho-purge.service \
-    renrakucho-seal.service; do
+    renrakucho-seal.service renrakucho-cert-expiry.service; do
 	f=$X/lib/systemd/system/$u
 	m=
 	for l in User=renrakucho NoNewPrivileges=yes ProtectSystem=strict \
@@ -260,13 +261,14 @@ done
 like "$(grep '^RestrictAddressFamilies=' "$X/lib/systemd/system/renrakucho-fcgiwrap.service")" \
     '^RestrictAddressFamilies=AF_UNIX$' 'the CGIs may open unix sockets only'
 for j in 'crl:crl update' 'mail:mail deliver' 'purge:pickup purge' 'purge:session purge' \
-    'purge:mail purge'; do
+    'purge:mail purge' 'cert-expiry:cert expiry-notice'; do
 	like "$(cat "$X/lib/systemd/system/renrakucho-${j%%:*}.service")" \
 	    "^ExecStart=/usr/sbin/renrakucho-admin ${j#*:}( |\$)" "renrakucho-${j%%:*}.service runs '${j#*:}'"
 done
 # The verbs the timers run exist in renrakucho-admin.
 help=$("$PREFIX/sbin/renrakucho-admin" --help 2>&1)
-for v in 'crl update' 'mail deliver' 'pickup purge' 'session purge' 'mail purge'; do
+for v in 'crl update' 'mail deliver' 'pickup purge' 'session purge' 'mail purge' \
+    'cert expiry-notice'; do
 	like "$help" "^  $v( |\$)" "renrakucho-admin has the verb '$v'"
 done
 
