@@ -4,6 +4,7 @@
 // temporary password from the staff page, sees it once; reloading the
 // result page shows no password again.
 const { assert } = require('../lib/browser');
+const { registerStaff } = require('../lib/staff');
 
 module.exports = {
 	title: 'a facility administrator issues a temporary password (FACILITY_ADMIN)',
@@ -13,15 +14,8 @@ module.exports = {
 		const page = await t.page('FACILITY_ADMIN');
 		await t.login(page, 'FACILITY_ADMIN');
 		await t.goto(page, '/facility/staff/new');
-		await page.fill('#login', login);
-		await page.fill('#name', `忘却 ${stamp}`);
-		await page.fill('#kana', 'ぼうきゃく');
-		await page.selectOption('#profession', { index: 1 });
-		await page.check('#placeholder');
-		const pw = `Rk-${stamp}-Pw9!`;
-		await page.fill('#password', pw);
-		await page.fill('#password2', pw);
-		await t.submit(page, 'main form button[type=submit].btn-primary');
+		await registerStaff(t, page, { login, name: `忘却 ${stamp}`,
+		    kana: 'ぼうきゃく', password: `Rk-${stamp}-Pw9!` });
 		assert.equal(await page.locator('.error-summary').count(), 0,
 		    'no error');
 
