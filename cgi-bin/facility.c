@@ -1,5 +1,6 @@
 /* /facility: the facility administrator's menu -- the staff of the
- * administrator's own facility (register, edit, delete, unlock) and its
+ * administrator's own facility (register, edit, delete, unlock, a
+ * temporary password for one who forgot theirs) and its
  * device certificates (list, revoke).  Every statement is filtered by
  * the administrator's facility: another facility's id is a 404. */
 #include "config.h"
@@ -14,12 +15,14 @@
 #include "cert.h"
 #include "db.h"
 #include "jtime.h"
+#include "pwreset.h"
 #include "tmpl.h"
 
 enum key {
 	KEY_CSRF,
 	KEY_NOTICE,
 	KEY_SERIAL,
+	KEY_STAMP,
 	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
 	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
 };
@@ -28,6 +31,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_CSRF */		{ "csrf", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_SERIAL */	{ "serial", req_v_token, 1, 40 },
+	/* KEY_STAMP */		PWRESET_STAMP_KEY,
 	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
 };
 
@@ -222,8 +226,8 @@ fac_load(struct app *a, struct account_form *f)
 		app_audit(a, "facility.access", "account", a->id[0], NULL,
 		    "denied", "operator account");
 		app_error(a, 403, "サービス運用者のアカウントです",
-		    "サービス運用者のアカウントの変更、ロックの解除、削除は、"
-		    "事務局（サービス運用者）だけが行えます。");
+		    "サービス運用者のアカウントの変更、ロックの解除、パスワードの"
+		    "再設定、削除は、事務局（サービス運用者）だけが行えます。");
 		return NULL;
 	}
 	if (f != NULL) {
@@ -248,11 +252,14 @@ fac_edit_page(struct app *a, int status, PGresult *r, struct account_form *f)
 	struct account_page		 pg;
 	struct tmpl_facility_staff_actions t;
 	char				 action[64], unlock[80], del[80];
+	char				 pwurl[80];
 	char				 last[JTIME_LEN];
 
 	snprintf(action, sizeof(action), "/facility/staff/%s", a->id[0]);
 	snprintf(unlock, sizeof(unlock), "/facility/staff/%s/unlock", a->id[0]);
 	snprintf(del, sizeof(del), "/facility/staff/%s/delete", a->id[0]);
+	snprintf(pwurl, sizeof(pwurl), "/facility/staff/%s/password",
+	    a->id[0]);
 	memset(&pg, 0, sizeof(pg));
 	pg.title = "利用者の情報";
 	pg.back_url = "/facility";
@@ -269,6 +276,8 @@ fac_edit_page(struct app *a, int status, PGresult *r, struct account_form *f)
 	t.last_login = jtime_db(db_get(r, 0, "last_login"), JTIME_MINUTE,
 	    last, sizeof(last), "まだありません");
 	t.delete_url = del;
+	t.can_reset = strcmp(a->id[0], a->user.account_id) != 0;
+	t.password_url = pwurl;
 	account_form_page(a, status, &pg, f);
 }
 
@@ -410,6 +419,30 @@ page_unlock(struct app *a)
 	app_redirect(a, url);
 }
 
+/* A temporary password for a staff member of my facility who forgot
+ * theirs (not mine: My Profile changes it; not an operator's, which
+ * fac_load refuses to anyone but an operator). */
+static void
+page_password(struct app *a)
+{
+	struct pwreset_target	 t;
+	PGresult		*r;
+
+	if (!fac_allowed(a) || (r = fac_load(a, NULL)) == NULL)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.id = a->id[0];
+	t.name = db_get(r, 0, "name");
+	t.login = db_get(r, 0, "login");
+	t.facility = a->user.facility_name;
+	t.base = "/facility/staff";
+	t.stamp = app_val(a, KEY_STAMP);
+	t.audit = "facility.staff.password_reset";
+	t.by_role = "施設管理者";
+	pwreset_page(a, &t);
+	PQclear(r);
+}
+
 static void
 page_devices(struct app *a)
 {
@@ -443,6 +476,8 @@ static const struct app_page pages[] = {
 	    page_delete },
 	{ "/facility/staff/#/unlock", APP_POST, APP_SESSION, page_unlock },
 	{ "/facility/devices", APP_GET, APP_SESSION, page_devices },
+	{ "/facility/staff/#/password", APP_GET | APP_POST, APP_SESSION,
+	    page_password },
 	{ "/facility/devices/revoke", APP_POST, APP_SESSION, page_revoke },
 };
 

@@ -1,6 +1,7 @@
 /* /operator: the service operator's menu (the city's secretariat) --
  * facilities and their administrators, the search across facilities,
- * unlocking, first-certificate pickups, and revoking any certificate.
+ * unlocking, temporary passwords, first-certificate pickups, and
+ * revoking any certificate.
  * Only accounts with is_operator; everything is audited. */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include "mail.h"
 #include "pickup.h"
 #include "pki.h"
+#include "pwreset.h"
 #include "tmpl.h"
 
 #define OP_PAGE_SIZE	20
@@ -36,6 +38,7 @@ enum key {
 	KEY_LABEL,
 	KEY_FACILITY,	/* FACILITY_F__MAX keys from here on */
 	KEY_STATUS = KEY_FACILITY + FACILITY_F__MAX,
+	KEY_STAMP,
 	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
 	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
 };
@@ -49,6 +52,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_LABEL */		{ "label", req_v_line, 1, 100 },
 	/* KEY_FACILITY.. */	FACILITY_KEYS,
 	/* KEY_STATUS */	{ "status", req_v_token, 1, 16 },
+	/* KEY_STAMP */		PWRESET_STAMP_KEY,
 	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
 };
 
@@ -623,6 +627,36 @@ page_unlock(struct app *a)
 	app_redirect(a, url);
 }
 
+/* A temporary password for any live account but my own: the
+ * secretariat answers "I can't log in" for a facility's administrators
+ * (nobody else can reset theirs) and for anyone whose administrator is
+ * away. */
+static void
+page_password(struct app *a)
+{
+	struct pwreset_target	 t;
+	PGresult		*r;
+
+	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+		return;
+	if (strcmp(db_get(r, 0, "deleted"), "t") == 0) {
+		op_notfound(a, "利用者が見つかりません");
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.id = a->id[0];
+	t.name = db_get(r, 0, "name");
+	t.login = db_get(r, 0, "login");
+	t.facility = db_get(r, 0, "facility");
+	t.base = "/operator/accounts";
+	t.stamp = app_val(a, KEY_STAMP);
+	t.audit = "operator.account.password_reset";
+	t.by_role = "事務局";
+	pwreset_page(a, &t);
+out:
+	PQclear(r);
+}
+
 static void
 page_pickup(struct app *a)
 {
@@ -761,6 +795,8 @@ static const struct app_page pages[] = {
 	{ "/operator/accounts/#", APP_GET, APP_SESSION, page_account },
 	{ "/operator/accounts/#/unlock", APP_POST, APP_SESSION, page_unlock },
 	{ "/operator/accounts/#/pickup", APP_POST, APP_SESSION, page_pickup },
+	{ "/operator/accounts/#/password", APP_GET | APP_POST, APP_SESSION,
+	    page_password },
 	{ "/operator/certificates", APP_GET, APP_SESSION, page_certs },
 	{ "/operator/certificates/revoke", APP_POST, APP_SESSION,
 	    page_revoke },

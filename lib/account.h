@@ -178,6 +178,23 @@ enum account_result account_set_email(PGconn *, const char *id,
 	    const char *email, int placeholder);
 /* Mail notifications on or off: 0/-1. */
 int	account_set_notify(PGconn *, const char *id, int on);
+/* The stamp of an account's last temporary password (account.
+ * password_reset_at in microseconds since the epoch, 0 for none), as a
+ * column of a statement on the account table (alias a, or none: ""). */
+#define ACCOUNT_SQL_RESET_STAMP(a) "coalesce((extract(epoch FROM " a \
+	"password_reset_at) * 1000000)::bigint, 0)"
+/* A temporary password set by the account `by` (a facility
+ * administrator or an operator) for a person who forgot theirs: stores
+ * hash, to be changed at the next login, clears the failed logins and
+ * the lock, ends all the account's sessions (*ended gets how many) and
+ * mails the person who reset it, as by_role (施設管理者, 事務局), never
+ * the password.  Only while the
+ * live account's ACCOUNT_SQL_RESET_STAMP is still stamp (the one the
+ * form was shown with): 1, 0 when it is not (a second POST of the same
+ * form, another reset meanwhile, or no such live account), -1. */
+int	account_reset_password(PGconn *, const char *id, const char *by,
+	    const char *by_role, const char *stamp, const char *hash,
+	    long *ended);
 
 /* Pages both menus show the same way (the caller checked the role). */
 struct app;

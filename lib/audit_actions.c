@@ -226,6 +226,15 @@ const struct audit_action audit_actions[] = {
 	{ "facility.device.revoke", "/facility/devices/revoke",
 	  "device_cert", "success", "the serial revoked", "N sessions ended",
 	  "success | 5F3A9C... | 0 sessions ended" },
+	{ "facility.staff.password_reset", "/facility/staff/{id}/password"
+	  " (POST)", "account", "success denied",
+	  "the account given a temporary password (the administrator's own"
+	  " when denied as own account)",
+	  "N sessions ended (the person's, all of them); denied: own account"
+	  " (My Profile changes it), stale form (the form was shown before"
+	  " the account's last reset: a reload or a second POST; nothing"
+	  " reset or shown)",
+	  "success | 15 | 1 sessions ended" },
 	/* --- service operator -------------------------------------------- */
 	{ "operator.access", "/operator...", "", "denied", "NULL",
 	  "the path (not an operator)", "denied | - | /operator" },
@@ -262,6 +271,13 @@ const struct audit_action audit_actions[] = {
 	{ "operator.device.revoke", "/operator/certificates/revoke",
 	  "device_cert", "success", "the serial revoked", "N sessions ended",
 	  "success | 5F3A9C... | 2 sessions ended" },
+	{ "operator.account.password_reset", "/operator/accounts/{id}/password"
+	  " (POST)", "account", "success denied",
+	  "the account given a temporary password (the operator's own when"
+	  " denied as own account)",
+	  "as facility.staff.password_reset: N sessions ended; denied: own"
+	  " account, stale form",
+	  "success | 16 | 0 sessions ended" },
 	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */
 	{ "cli.migrate", "renrakucho-admin migrate", "schema_migration",
 	  "success", "the file applied (002_jobs.sql)",

@@ -10,6 +10,7 @@
 
 #include <crack.h>
 
+#include "auth.h"
 #include "log.h"
 #include "password.h"
 
@@ -86,4 +87,26 @@ password_check(const char *pw, const char *login)
 	}
 	return "よく使われる語や単純な並び、ログインIDに近いものは"
 	    "パスワードに使えません。別のパスワードにしてください。";
+}
+
+int
+password_temporary(char *out, size_t n, const char *login)
+{
+	static const char alpha[] =
+	    "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz";
+	int	 i;
+
+	if (n < PASSWORD_TEMP_LEN + 1)
+		return -1;
+	/* 16 of 55 characters, about 92 bits: cracklib's refusing one
+	 * (a run, a word) is rare; a few draws are enough. */
+	for (i = 0; i < 8; i++) {
+		if (auth_random_chars(out, PASSWORD_TEMP_LEN, alpha) == -1)
+			return -1;
+		if (password_check(out, login) == NULL)
+			return 0;
+	}
+	log_err("password_temporary: eight draws refused");
+	out[0] = '\0';
+	return -1;
 }

@@ -244,7 +244,7 @@ denied0=$(audit_n facility.access "$OPID" denied)
 tok=$(csrf_of FACILITY_ADMIN /facility)
 http_get FACILITY_ADMIN "/facility/staff/$OPID"
 is "$HTTP_STATUS" 403 "bad: the operator's edit page is refused to a facility administrator"
-like "$(body)" 'サービス運用者のアカウントの変更、ロックの解除、削除は、事務局（サービス運用者）だけが行えます。' \
+like "$(body)" 'サービス運用者のアカウントの変更、ロックの解除、パスワードの再設定、削除は、事務局（サービス運用者）だけが行えます。' \
     'the 403 page says why'
 http_post FACILITY_ADMIN "/facility/staff/$OPID" --data-urlencode "csrf=$tok" \
     --data-urlencode 'name=乗っ取り' --data-urlencode 'kana=ノットリ' \

@@ -7,7 +7,8 @@
 # every one of the accounts in team_member, the operator-only and facility
 # administrator-only ones too (as after a role was taken away): only staff
 # accounts are members, so those two read nothing of it.  A facility
-# administrator cannot edit, unlock or delete an operator's account.
+# administrator cannot edit, unlock, delete or reset the password of an
+# operator's account.
 . "$(dirname "$0")/team-home.sh"
 
 U=$(date +%s%N | tail -c 9)
@@ -110,6 +111,12 @@ POST /operator/accounts/$N/unlock           403 403 403 404 404 operator.access
 POST /operator/accounts/$N/pickup           403 403 403 404 404 operator.access
 GET  /operator/certificates                 403 403 403 200 200 operator.access
 POST /operator/certificates/revoke          403 403 403 404 404 operator.access
+GET  /facility/staff/$S1/password           403 200 200 403 403 facility.access
+GET  /facility/staff/$OP/password           403 403 403 403 403 facility.access
+POST /facility/staff/$OP/password           403 403 403 403 403 facility.access stamp=0
+POST /facility/staff/$N/password            403 404 404 403 403 facility.access stamp=0
+GET  /operator/accounts/$S1/password        403 403 403 200 200 operator.access
+POST /operator/accounts/$N/password         403 403 403 404 404 operator.access stamp=0
 POST /patients/$P2/leave                    409 404 303 404 303 -
 POST /logout                                303 303 303 303 303 -
 ROUTES
@@ -163,9 +170,10 @@ done
 # here what they are told and that nothing changed.)
 login_home FACILITY_ADMIN
 FA=$ID_FACILITY_ADMIN
-before=$(q "SELECT name || '|' || coalesce(deleted_at::text, '-') || '|' || coalesce(locked_until::text, '-') FROM renrakucho.account WHERE id = $OP")
+before=$(q "SELECT name || '|' || coalesce(deleted_at::text, '-') || '|' || coalesce(locked_until::text, '-') || '|' || password_hash FROM renrakucho.account WHERE id = $OP")
 ev() { q "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'facility.access' AND outcome = 'denied' AND account_id = $FA AND object_type = 'account' AND object_id = '$OP' AND detail = 'operator account'"; }
-for r in "GET /facility/staff/$OP" "POST /facility/staff/$OP" "POST /facility/staff/$OP/unlock" "POST /facility/staff/$OP/delete"; do
+for r in "GET /facility/staff/$OP" "POST /facility/staff/$OP" "POST /facility/staff/$OP/unlock" "POST /facility/staff/$OP/delete" \
+    "GET /facility/staff/$OP/password" "POST /facility/staff/$OP/password"; do
 	n=$(ev)
 	if [ "${r%% *}" = GET ]; then
 		http_get FACILITY_ADMIN "${r#* }"
@@ -173,10 +181,10 @@ for r in "GET /facility/staff/$OP" "POST /facility/staff/$OP" "POST /facility/st
 		http_post FACILITY_ADMIN "${r#* }" --data-urlencode "csrf=$SCSRF" --data-urlencode 'name=乗っ取り'
 	fi
 	is "$HTTP_STATUS" 403 "facility admin: $r -> 403"
-	like "$(cat "$HTTP_BODY")" 'サービス運用者のアカウントの変更、ロックの解除、削除は、事務局（サービス運用者）だけが行えます。' "facility admin: $r: told why"
+	like "$(cat "$HTTP_BODY")" 'サービス運用者のアカウントの変更、ロックの解除、パスワードの再設定、削除は、事務局（サービス運用者）だけが行えます。' "facility admin: $r: told why"
 	is "$(ev)" $((n + 1)) "facility admin: $r: one facility.access denied event naming the operator's account"
 done
-is "$(q "SELECT name || '|' || coalesce(deleted_at::text, '-') || '|' || coalesce(locked_until::text, '-') FROM renrakucho.account WHERE id = $OP")" "$before" "the operator's account is unchanged"
+is "$(q "SELECT name || '|' || coalesce(deleted_at::text, '-') || '|' || coalesce(locked_until::text, '-') || '|' || password_hash FROM renrakucho.account WHERE id = $OP")" "$before" "the operator's account is unchanged"
 
 # --- the menus offer what the role may ---------------------------------
 login_home OPERATOR

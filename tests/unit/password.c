@@ -1,6 +1,7 @@
 /* Unit tests for lib/password.c: the password policy's bounds in code
  * points, its refusals of control characters and invalid UTF-8, of the
- * login ID, and cracklib's (the dictionary from cracklib-runtime). */
+ * login ID, and cracklib's (the dictionary from cracklib-runtime); the
+ * temporary passwords of a reset: length, alphabet, accepted, differ. */
 #include <stdio.h>
 #include <string.h>
 
@@ -79,5 +80,30 @@ main(void)
 	    "the login ID twice refused (based on the user name)");
 	ok(password_check("correct horse battery staple", "staff1") == NULL,
 	    "a passphrase of words accepted");
+
+	/* Temporary passwords: readable, accepted by the policy, new
+	 * every time. */
+	{
+		char	 t[PASSWORD_TEMP_LEN + 1], u[PASSWORD_TEMP_LEN + 1];
+		char	 small[PASSWORD_TEMP_LEN];
+		int	 i, good = 1, readable = 1;
+
+		ok(password_temporary(small, sizeof(small), "staff1") == -1,
+		    "temporary: a buffer one byte short refused");
+		for (i = 0; i < 50; i++) {
+			if (password_temporary(t, sizeof(t), "staff1") != 0 ||
+			    strlen(t) != PASSWORD_TEMP_LEN ||
+			    password_check(t, "staff1") != NULL)
+				good = 0;
+			if (strpbrk(t, "01OoIil-_ ") != NULL)
+				readable = 0;
+		}
+		ok(good, "temporary: 50 of 16 characters, each accepted"
+		    " by password_check");
+		ok(PASSWORD_TEMP_LEN >= 16, "temporary: at least 16 characters");
+		ok(readable, "temporary: no 0/O/o, 1/l/I/i, no separators");
+		ok(password_temporary(u, sizeof(u), "staff1") == 0 &&
+		    strcmp(t, u) != 0, "temporary: two in a row differ");
+	}
 	return tap_done();
 }

@@ -2,6 +2,7 @@
 // The facility administrator registers a staff member (with a forwarding
 // placeholder instead of an e-mail address) and finds them in the list.
 const { assert } = require('../lib/browser');
+const { registerStaff } = require('../lib/staff');
 
 module.exports = {
 	title: 'a facility administrator registers a staff member (FACILITY_ADMIN)',
@@ -17,15 +18,8 @@ module.exports = {
 		await t.submit(page, 'main a[href="/facility/staff/new"]');
 		await t.shot(page, 'new-staff-form');
 
-		await page.fill('#login', login);
-		await page.fill('#name', name);
-		await page.fill('#kana', 'いずも たろう');
-		await page.selectOption('#profession', { index: 1 });
-		await page.check('#placeholder');
-		const pw = `Rk-${stamp}-Pw9!`;
-		await page.fill('#password', pw);
-		await page.fill('#password2', pw);
-		await t.submit(page, 'main form button[type=submit].btn-primary');
+		await registerStaff(t, page, { login, name, kana: 'いずも たろう',
+		    password: `Rk-${stamp}-Pw9!` });
 		assert.equal(await page.locator('.error-summary').count(), 0,
 		    'no error');
 		await t.goto(page, '/facility');
