@@ -740,12 +740,17 @@ page_revoke(struct app *a)
 	p[0] = a->id[0];
 	p[1] = a->user.account_id;
 	p[2] = a->user.facility_id;
+	/* The certificate locked first (the app's role may not lock
+	 * device_cert rows itself), then read. */
 	if (db_begin(a->db) == -1 ||
+	    db_cmd(a->db, "SELECT device_cert_lock(array(SELECT serial"
+	    " FROM pickup WHERE id = $1::bigint AND created_by = $2::bigint))",
+	    2, p) == -1 ||
 	    (r = db_exec(a->db, "SELECT d.serial, d.revoked_at IS NOT NULL"
 	    " AS revoked FROM pickup p JOIN device_cert d ON d.serial ="
 	    " p.serial WHERE p.id = $1::bigint AND p.created_by = $2::bigint"
-	    " AND p.facility_id = $3::bigint AND d.facility_id = p.facility_id"
-	    " FOR UPDATE OF d", 3, p)) == NULL) {
+	    " AND p.facility_id = $3::bigint AND d.facility_id = p.facility_id",
+	    3, p)) == NULL) {
 		profile_dberr(a);
 		return;
 	}

@@ -329,7 +329,7 @@ enum account_result
 account_insert(PGconn *c, const struct account_new *a, char *id_out,
     size_t n)
 {
-	const char	*p[12];
+	const char	*p[11];
 	PGresult	*r;
 	enum account_result rc;
 
@@ -343,14 +343,20 @@ account_insert(PGconn *c, const struct account_new *a, char *id_out,
 	p[7] = a->password_hash;
 	p[8] = a->is_staff ? "t" : "f";
 	p[9] = a->is_facility_admin ? "t" : "f";
-	p[10] = a->is_operator ? "t" : "f";
-	p[11] = a->must_change ? "t" : "f";
-	r = db_exec(c, "INSERT INTO account (facility_id, login, name, kana,"
-	    " profession, email, email_is_placeholder, password_hash, is_staff,"
-	    " is_facility_admin, is_operator, must_change_password)"
-	    " SELECT f.id, $2, $3, $4, $5, $6, $7::boolean, $8, $9::boolean,"
-	    " $10::boolean, $11::boolean, $12::boolean"
-	    " FROM facility f WHERE f.id = $1::bigint RETURNING id", 12, p);
+	p[10] = a->must_change ? "t" : "f";
+	/* Without is_operator for anyone else: the app's role may not set
+	 * it (010_grants.sql), only renrakucho-admin makes an operator. */
+	r = db_exec(c, a->is_operator ? "INSERT INTO account (facility_id,"
+	    " login, name, kana, profession, email, email_is_placeholder,"
+	    " password_hash, is_staff, is_facility_admin, must_change_password,"
+	    " is_operator) SELECT f.id, $2, $3, $4, $5, $6, $7::boolean, $8,"
+	    " $9::boolean, $10::boolean, $11::boolean, true FROM facility f"
+	    " WHERE f.id = $1::bigint RETURNING id" : "INSERT INTO account"
+	    " (facility_id, login, name, kana, profession, email,"
+	    " email_is_placeholder, password_hash, is_staff, is_facility_admin,"
+	    " must_change_password) SELECT f.id, $2, $3, $4, $5, $6,"
+	    " $7::boolean, $8, $9::boolean, $10::boolean, $11::boolean"
+	    " FROM facility f WHERE f.id = $1::bigint RETURNING id", 11, p);
 	if (r == NULL)
 		return account_conflict();
 	rc = ACCOUNT_NOT_FOUND;
@@ -505,7 +511,8 @@ account_set_password(PGconn *c, const char *id, const char *login,
     const char *hash, int must_change, const char *keep_session,
     long *ended, char *id_out, size_t n)
 {
-	const char	*p[4] = { id, login, hash, must_change ? "t" : "f" };
+	const char	*p[5] = { id, login, hash, must_change ? "t" : "f",
+	    keep_session };
 	char		 me[24], body[1024], url[512];
 	PGresult	*r;
 	int		 rc;
@@ -513,16 +520,17 @@ account_set_password(PGconn *c, const char *id, const char *login,
 	*ended = 0;
 	if (id == NULL && login == NULL)
 		return 0;
-	if ((r = db_exec(c, "UPDATE account SET password_hash = $3,"
-	    " must_change_password = $4::boolean WHERE" ACCOUNT_WHICH
-	    " RETURNING id, name, login, to_char(now() AT TIME ZONE"
-	    " 'Asia/Tokyo', 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS at",
-	    4, p)) == NULL)
+	/* The other sessions end in the same call: whoever knew the old
+	 * password must not stay logged in. */
+	if ((r = db_exec(c, "SELECT id, name, login, at, sessions FROM"
+	    " account_password_set($1::bigint, $2, $3, $4::boolean,"
+	    " $5::bigint)", 5, p)) == NULL)
 		return -1;
 	if ((rc = PQntuples(r)) != 1) {
 		PQclear(r);
 		return 0;
 	}
+	*ended = strtol(db_get(r, 0, "sessions"), NULL, 10);
 	snprintf(me, sizeof(me), "%s", db_get(r, 0, "id"));
 	/* Told whoever changed it: a change the person did not make is
 	 * noticed. */
@@ -541,16 +549,6 @@ account_set_password(PGconn *c, const char *id, const char *login,
 		return -1;
 	if (id_out != NULL)
 		snprintf(id_out, n, "%s", me);
-	/* Whoever knew the old password must not stay logged in. */
-	p[0] = me;
-	p[1] = keep_session;
-	if ((r = db_exec(c, "UPDATE session SET ended_at = now(),"
-	    " end_reason = 'password changed' WHERE account_id = $1::bigint"
-	    " AND id IS DISTINCT FROM $2::bigint AND ended_at IS NULL",
-	    2, p)) == NULL)
-		return -1;
-	*ended = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
 	return 1;
 }
 
@@ -606,17 +604,9 @@ account_reset_password(PGconn *c, const char *id, const char *by,
 	PGresult	*r;
 
 	*ended = 0;
-	if ((r = db_exec(c, "UPDATE account a SET password_hash = $4,"
-	    " must_change_password = true, password_reset_at = now(),"
-	    " password_reset_by = $2::bigint"
-	    " FROM account b JOIN facility f ON f.id = b.facility_id"
-	    " WHERE a.id = $1::bigint AND a.deleted_at IS NULL"
-	    " AND " ACCOUNT_SQL_RESET_STAMP("a.") " = $3::bigint"
-	    " AND b.id = $2::bigint"
-	    " RETURNING a.name, a.login, b.name AS by_name,"
-	    " f.name AS by_facility,"
-	    " to_char(now() AT TIME ZONE 'Asia/Tokyo',"
-	    " 'YYYY\"年\"FMMM\"月\"FMDD\"日\" HH24:MI') AS at", 4, p)) == NULL)
+	/* The app's role may not write password_hash itself (010_grants). */
+	if ((r = db_exec(c, "SELECT * FROM account_password_reset($1::bigint,"
+	    " $2::bigint, $3::bigint, $4)", 4, p)) == NULL)
 		return -1;
 	if (PQntuples(r) != 1) {
 		PQclear(r);

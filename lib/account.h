@@ -181,6 +181,7 @@ int	account_set_notify(PGconn *, const char *id, int on);
 /* The stamp of an account's last temporary password (account.
  * password_reset_at in microseconds since the epoch, 0 for none), as a
  * column of a statement on the account table (alias a, or none: ""). */
+/* The same expression is in account_password_reset() (functions/grants.sql). */
 #define ACCOUNT_SQL_RESET_STAMP(a) "coalesce((extract(epoch FROM " a \
 	"password_reset_at) * 1000000)::bigint, 0)"
 /* A temporary password set by the account `by` (a facility

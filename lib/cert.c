@@ -16,19 +16,11 @@
 
 /* Every revocation: the certificates among $1 (text[]) still live, of
  * facility $2 (NULL: any), as revoked by $3 for reason $4, and the
- * sessions on them, in one statement. */
+ * sessions on them, in one call (functions/grants.sql: the app's role
+ * may not update device_cert itself). */
 static const char cert_revoke_sql[] =
-    "WITH rev AS (UPDATE device_cert SET revoked_at = now(),"
-    " revoked_by = $3::bigint, revoke_reason = $4"
-    " WHERE serial = ANY ($1::text[]) AND ($2::bigint IS NULL OR"
-    " facility_id = $2::bigint) AND revoked_at IS NULL"
-    " RETURNING serial, issued_by, label, facility_id),"
-    " ended AS (UPDATE session s SET ended_at = now(),"
-    " end_reason = 'certificate revoked' FROM rev"
-    " WHERE s.cert_serial = rev.serial AND s.ended_at IS NULL"
-    " RETURNING s.id)"
-    " SELECT rev.serial, rev.issued_by, rev.label, rev.facility_id,"
-    " (SELECT count(*) FROM ended) AS sessions FROM rev";
+    "SELECT serial, issued_by, label, facility_id, sessions"
+    " FROM device_cert_revoke($1::text[], $2::bigint, $3::bigint, $4)";
 
 int
 cert_issue(PGconn *c, const char *facility_id, const char *account_id,
@@ -90,9 +82,10 @@ cert_record(PGconn *c, const struct pki_issued *iss, const char *facility_id,
 	p[3] = issued_by;
 	p[4] = label;
 	p[5] = na;
-	return db_cmd(c, "INSERT INTO device_cert (serial, sha256,"
-	    " facility_id, issued_by, label, not_after) VALUES ($1, $2,"
-	    " $3::bigint, $4::bigint, $5, to_timestamp($6::bigint))", 6, p);
+	/* Only what the signer signed for this facility and issuer
+	 * (functions/grants.sql). */
+	return db_cmd(c, "SELECT device_cert_record($1, $2, $3::bigint,"
+	    " $4::bigint, $5, to_timestamp($6::bigint))", 6, p);
 }
 
 enum cert_revoke
@@ -285,7 +278,13 @@ cert_revoke_account(PGconn *c, const char *account_id, const char *by,
 	if (u == -1)
 		return -1;
 	/* Its live certificates, unless another live account of the
-	 * facility has logged in on one (a shared device stays). */
+	 * facility has logged in on one (a shared device stays): locked
+	 * first (a login on one waits), then chosen. */
+	if (db_cmd(c, "SELECT device_cert_lock(array(SELECT serial"
+	    " FROM device_cert WHERE issued_by = $1::bigint OR serial IN"
+	    " (SELECT serial FROM pickup WHERE created_by = $1::bigint)))",
+	    1, p) == -1)
+		return -1;
 	if ((r = db_exec(c, "SELECT d.serial, d.facility_id FROM device_cert d"
 	    " WHERE d.revoked_at IS NULL AND (d.issued_by = $1::bigint"
 	    " OR d.serial IN (SELECT serial FROM pickup"
@@ -294,7 +293,7 @@ cert_revoke_account(PGconn *c, const char *account_id, const char *by,
 	    " JOIN account o ON o.id = s.account_id"
 	    " WHERE s.cert_serial = d.serial AND o.id <> $1::bigint"
 	    " AND o.deleted_at IS NULL AND o.facility_id = d.facility_id)"
-	    " ORDER BY d.serial FOR UPDATE OF d", 1, p)) == NULL)
+	    " ORDER BY d.serial", 1, p)) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(r); i++) {
 		if (cert_revoke(c, db_get(r, i, "serial"),

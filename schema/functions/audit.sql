@@ -26,17 +26,42 @@ CREATE OR REPLACE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit
 CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
 	FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse();
 
--- One audit event (an empty serial: none): every event is written here,
--- by lib/audit.c (audit_write, for the CGIs and the admin CLI) and by
--- the *_view functions of pages.sql and teams.sql.
+-- One audit event (an empty serial: none): every event of the CGIs and
+-- the admin CLI is written here, by lib/audit.c (audit_write) and by the
+-- *_view functions of pages.sql and teams.sql.  SECURITY DEFINER, the
+-- owner's: renrakucho_app may not INSERT into audit_event (010_grants.sql),
+-- only call this.  What it decides, not the caller: "at" (the column's
+-- clock_timestamp(), no parameter) and seq, prev_hash and hash (the
+-- chain's trigger).  What it checks: an actor p_account names an account
+-- (deleted ones too: their events stay theirs); the action has the form of
+-- the audit actions (lib/audit_actions.c); the app's role may not write
+-- the events of renrakucho-admin (cli.*), of the signer (signer.*) or of
+-- the auditors (auditor.*).  It cannot know which account a request's
+-- session belongs to: that the actor is the session's is the CGI's word.
 CREATE OR REPLACE FUNCTION page_audit(p_account bigint, p_login text, p_serial text,
 	p_addr inet, p_action text, p_type text, p_id text, p_patient bigint,
 	p_outcome text, p_detail text)
 RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER
-SET search_path = renrakucho
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = renrakucho, pg_temp
 AS $$
 BEGIN
+	IF p_action IS NULL OR length(p_action) > 64 OR
+	    p_action !~ '^[a-z][a-z_]*(\.[a-z_]+)*$' THEN
+		RAISE EXCEPTION 'page_audit: % is not an audit action', p_action
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF p_action ~ '^(cli|signer|auditor)\.' AND
+	    NOT pg_has_role(session_user, 'renrakucho_owner', 'MEMBER') AND
+	    pg_has_role(session_user, 'renrakucho_app', 'MEMBER') THEN
+		RAISE EXCEPTION 'page_audit: % is not an event of the web pages',
+		    p_action USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF p_account IS NOT NULL AND
+	    NOT EXISTS (SELECT 1 FROM account WHERE id = p_account) THEN
+		RAISE EXCEPTION 'page_audit: no account %', p_account
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
 	INSERT INTO audit_event (account_id, login, cert_serial, remote_addr,
 	    action, object_type, object_id, patient_id, outcome, detail)
 	VALUES (p_account, p_login, nullif(p_serial, ''), p_addr, p_action,
@@ -44,5 +69,7 @@ BEGIN
 END
 $$;
 
+REVOKE ALL ON FUNCTION page_audit(bigint, text, text, inet, text, text,
+	text, bigint, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION page_audit(bigint, text, text, inet, text, text,
 	text, bigint, text, text) TO renrakucho_app;

@@ -95,8 +95,9 @@ doc=$(psql_owner "SELECT hash = sha256(prev_hash ||
     FROM renrakucho.audit_event WHERE seq = $n")
 is "$doc" t 'hash = SHA-256(prev_hash || the fields as the README documents them)'
 
-# A writer's own seq and hash are replaced.
-psql_app "INSERT INTO renrakucho.audit_event (action, outcome, seq, prev_hash, hash)
+# A writer's own seq and hash are replaced (the owner's INSERT: the app
+# has none, 010_grants.sql).
+psql_owner "INSERT INTO renrakucho.audit_event (action, outcome, seq, prev_hash, hash)
     VALUES ('test.chain.forged', 'success', 1, '\\x00', '\\x00')" > /dev/null
 is "$(psql_owner "SELECT seq || ' ' || length(hash) FROM renrakucho.audit_event
     WHERE action = 'test.chain.forged'")" "$((n + 1)) 32" 'bad: the seq and hash an INSERT gives are replaced'
