@@ -370,6 +370,28 @@ pki_der_sha256(X509 *x, char out[65])
 	return rc;
 }
 
+/* The label as a PKCS#12 friendlyName, a BMPString: a character beyond
+ * U+FFFF (an emoji) becomes U+FFFD, which OpenSSL would refuse whole
+ * ("illegal characters").  The certificate's CN keeps the label as is. */
+static void
+pki_bmp_name(char *out, size_t n, const char *label)
+{
+	const unsigned char	*s = (const unsigned char *)label;
+	size_t			 o = 0;
+
+	/* Never longer than the label: n > strlen(label) is enough. */
+	while (*s != '\0' && o + 3 < n) {
+		if (*s >= 0xf0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			for (s++; (*s & 0xc0) == 0x80; s++)
+				continue;
+		} else
+			out[o++] = (char)*s++;
+	}
+	out[o] = '\0';
+}
+
 /* PKCS#12 with AES-256-CBC for key and certificates (PBES2 with PBKDF2
  * and HMAC-SHA256, OpenSSL 3's default PRF) and a SHA-256 MAC: what
  * current Windows, macOS/iOS, Android and NSS import, unlike the legacy
@@ -381,8 +403,10 @@ pki_p12(struct pki_issued *iss, const char *label, EVP_PKEY *key, X509 *x,
 	STACK_OF(X509)	*chain = NULL;
 	PKCS12		*p12 = NULL;
 	unsigned char	*der = NULL;
+	char		 name[PKI_NAME_MAX + 4];
 	int		 len, rc = -1;
 
+	pki_bmp_name(name, sizeof(name), label);
 	if ((chain = sk_X509_new_null()) == NULL ||
 	    sk_X509_push(chain, ca) <= 0) {
 		pki_sslerr("PKCS#12 chain", NULL);
@@ -390,7 +414,7 @@ pki_p12(struct pki_issued *iss, const char *label, EVP_PKEY *key, X509 *x,
 	}
 	/* mac_iter -1: no MAC here, added below with SHA-256 (the
 	 * default would be SHA-1). */
-	if ((p12 = PKCS12_create_ex(iss->p12_password, label, key, x, chain,
+	if ((p12 = PKCS12_create_ex(iss->p12_password, name, key, x, chain,
 	    NID_aes_256_cbc, NID_aes_256_cbc, PKCS12_DEFAULT_ITER, -1, 0,
 	    NULL, NULL)) == NULL) {
 		pki_sslerr("PKCS12_create_ex", label);
