@@ -84,6 +84,21 @@ pki_serial(X509 *x)
 	return rc;
 }
 
+/* The bytes of s's first 64 characters: X.520's upper bound for O and
+ * CN, which OpenSSL enforces ("string too long"); a label or facility
+ * name may be longer (100 and 200 characters), kept whole elsewhere. */
+static int
+pki_ub64(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 chars = 0;
+
+	for (; *p != '\0'; p++)
+		if ((*p & 0xc0) != 0x80 && ++chars > 64)
+			break;
+	return (int)(p - (const unsigned char *)s);
+}
+
 static X509_NAME *
 pki_name(const char *o, const char *cn)
 {
@@ -91,9 +106,9 @@ pki_name(const char *o, const char *cn)
 
 	if ((n = X509_NAME_new()) == NULL ||
 	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
-	    (const unsigned char *)o, -1, -1, 0) != 1 ||
+	    (const unsigned char *)o, pki_ub64(o), -1, 0) != 1 ||
 	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-	    (const unsigned char *)cn, -1, -1, 0) != 1) {
+	    (const unsigned char *)cn, pki_ub64(cn), -1, 0) != 1) {
 		pki_sslerr("subject name", cn);
 		X509_NAME_free(n);
 		return NULL;

@@ -29,6 +29,8 @@
 
 #define FACILITY	"出雲テスト診療所"
 #define LABEL		"受付の iPad"
+#define LONG10		"あいうえおかきくけこ"
+#define LONG80		LONG10 LONG10 LONG10 LONG10 LONG10 LONG10 LONG10 LONG10
 
 static char	 base[1024], dir[1024 + 8];
 static int	 have_openssl;
@@ -382,6 +384,20 @@ test_issue_bad(void)
 	ok(pki_issue(dir, FACILITY, LABEL, 100000, &iss) == -1,
 	    "100000 days");
 	ok(pki_issue(base, FACILITY, LABEL, 30, &iss) == -1, "no CA in dir");
+	/* Over X.520's 64 characters (within PKI_NAME_MAX bytes), an
+	 * emoji: issued, O and CN cut at 64 characters, the friendlyName
+	 * without the emoji. */
+	if (pki_issue(dir, LONG80, LONG80, 30, &iss) == 0) {
+		ok(1, "an 80-character label and facility");
+		pki_issued_free(&iss);
+	} else
+		ok(0, "an 80-character label and facility");
+	if (pki_issue(dir, FACILITY, "受付の iPad \xf0\x9f\x93\xb1", 30,
+	    &iss) == 0) {
+		ok(1, "an emoji in the label");
+		pki_issued_free(&iss);
+	} else
+		ok(0, "an emoji in the label");
 
 	if (pki_issue(dir, FACILITY, LABEL, 30, &iss) == 0 &&
 	    pki_issue(dir, FACILITY, LABEL, 30, &iss2) == 0) {
