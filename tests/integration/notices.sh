@@ -3,7 +3,8 @@
 # written with CSRF and audited, each invalid field refused with its own
 # message and no row, staff refused, /home showing the notices current
 # now (escaped, lines kept) and neither those to come nor past ones, and
-# a withdrawn one no longer shown.
+# a withdrawn one no longer shown; the portal's /notices showing the
+# current ones marked for the portal to anyone.
 . "$(dirname "$0")/../lib.sh"
 
 U=$(date +%s%N | tail -c 9)
@@ -149,6 +150,18 @@ q "UPDATE renrakucho.notice SET show_from = now() - interval '1 second' WHERE id
 http_get STAFF1 /home
 like "$(body)" "予告$U" 'shown from its show_from on'
 
+# --- on the portal (no certificate) ----------------------------------------
+portal_get /
+like "$(body)" 'href="notices"' 'the portal top page links the notices'
+q "UPDATE renrakucho.notice SET on_portal = true WHERE id = $N3" >/dev/null
+portal_get /notices
+is "$HTTP_STATUS" 200 'portal /notices: 200 without a certificate'
+like "$(body)" "<h2>&lt;b&gt;停止&lt;/b&gt;のお知らせ$U</h2>" 'portal: the current portal notice, escaped'
+unlike "$(body)" "<b>停止</b>" 'portal: no live markup'
+ok 'portal: its text escaped, the line kept' contains "$want"
+unlike "$(body)" "予告$U" 'portal: not a current notice for /home only'
+unlike "$(body)" "過去$U" 'portal: not a past one'
+
 # --- withdrawn --------------------------------------------------------------
 tok=$(csrf_of OPERATOR /operator/notices)
 like "$(body)" "action=\"/operator/notices/$N1/withdraw\"" 'the list offers to withdraw it'
@@ -170,6 +183,9 @@ is "$HTTP_STATUS" 404 'bad: withdrawing it again: 404'
 is "$(ev operator.notice.withdraw)" $((n + 1)) 'bad: no second event'
 http_get STAFF1 /home
 unlike "$(body)" "停止&lt;/b&gt;のお知らせ$U" 'a withdrawn notice is no longer on /home'
+portal_get /notices
+unlike "$(body)" "停止&lt;/b&gt;のお知らせ$U" 'nor on the portal'
+is "$HTTP_STATUS" 200 'the portal page still answers'
 http_get OPERATOR /operator/notices
 like "$(body)" '取り下げ済み' 'the list shows it withdrawn'
 
