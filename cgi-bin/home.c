@@ -23,17 +23,20 @@ page_home(struct app *a)
 {
 	struct tmpl_home	 t;
 	struct tmpl_home_teams	*rows = NULL;
+	struct tmpl_home_notices *notes = NULL;
 	const PGresult		*r = a->view;
 	const char		*kind, *expires = NULL;
 	char			(*urls)[40] = NULL;
-	int			 i, n = 0, nrows;
+	int			 i, n = 0, nn = 0, nrows;
 
-	/* Row 0 is the session; a row of kind 't' for each team, and one
-	 * of kind 'c' when this device's certificate expires soon. */
+	/* Row 0 is the session; a row of kind 't' for each team, one of
+	 * kind 'c' when this device's certificate expires soon, and one of
+	 * kind 'n' for each operator's notice shown now. */
 	nrows = PQntuples(r);
 	rows = calloc(nrows, sizeof(*rows));
+	notes = calloc(nrows, sizeof(*notes));
 	urls = calloc(nrows, sizeof(*urls));
-	if (rows == NULL || urls == NULL) {
+	if (rows == NULL || notes == NULL || urls == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
 	}
@@ -42,6 +45,12 @@ page_home(struct app *a)
 			continue;
 		if (strcmp(kind, "c") == 0) {
 			expires = db_get(r, i, "name");
+			continue;
+		}
+		if (strcmp(kind, "n") == 0) {
+			notes[nn].title = db_get(r, i, "name");
+			notes[nn].body = db_get(r, i, "patient_name");
+			nn++;
 			continue;
 		}
 		if (strcmp(kind, "t") != 0)
@@ -59,6 +68,9 @@ page_home(struct app *a)
 	memset(&t, 0, sizeof(t));
 	t.cert_expiring = expires != NULL;
 	t.cert_expires = expires;
+	t.has_notices = nn > 0;
+	t.notices = notes;
+	t.notices_n = nn;
 	t.user_name = a->user.name;
 	t.profession = a->user.profession;
 	t.facility_name = a->user.facility_name;
@@ -73,6 +85,7 @@ page_home(struct app *a)
 	app_layout_end(a);
 out:
 	free(urls);
+	free(notes);
 	free(rows);
 }
 

@@ -1,13 +1,15 @@
 /* /operator: the service operator's menu (the city's secretariat) --
  * facilities and their administrators, the search across facilities,
  * unlocking, temporary passwords, first-certificate pickups, and
- * revoking any certificate.
+ * revoking any certificate, and the notices (お知らせ) shown on /home.
  * Only accounts with is_operator; everything is audited. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -40,7 +42,12 @@ enum key {
 	KEY_STATUS = KEY_FACILITY + FACILITY_F__MAX,
 	KEY_STAMP,
 	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
-	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
+	KEY_TITLE = KEY_ACCOUNT + ACCOUNT_F__MAX,
+	KEY_BODY,
+	KEY_FROM,
+	KEY_UNTIL,
+	KEY_PORTAL,
+	KEY__MAX
 };
 
 static const struct req_key keys[KEY__MAX] = {
@@ -53,7 +60,12 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_FACILITY.. */	FACILITY_KEYS,
 	/* KEY_STATUS */	{ "status", req_v_token, 1, 16 },
 	/* KEY_STAMP */		PWRESET_STAMP_KEY,
-	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
+	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS,
+	/* KEY_TITLE */		{ "title", req_v_line, 1, 100 },
+	/* KEY_BODY */		{ "body", req_v_multiline, 1, 2000 },
+	/* KEY_FROM */		{ "show_from", req_v_line, 1, 19 },
+	/* KEY_UNTIL */		{ "show_until", req_v_line, 1, 19 },
+	/* KEY_PORTAL */	{ "on_portal", req_v_token, 1, 1 },
 };
 
 /* Only operators; anyone else gets 403, audited. */
@@ -167,6 +179,18 @@ out:
 
 /* --- facilities -------------------------------------------------------- */
 
+/* A form field's slots in template struct t: its value v, and its error
+ * e (or none) under the field and in its aria attributes. */
+#define OP_FIELD(t, fld, e, v) do {					\
+	const char *e_ = (e);						\
+	(t).fld = (v);							\
+	(t).fld##_has_error = e_ != NULL;				\
+	(t).fld##_error = e_;						\
+	(t).fld##_invalid = e_ != NULL ? "true" : "false";		\
+	(t).fld##_desc = e_ != NULL ? #fld "-error " #fld "-hint" :	\
+	    #fld "-hint";						\
+} while (0)
+
 /* The status is the form's own field, outside the facility's keys. */
 static void
 op_facform_read(struct app *a, struct facility_form *f)
@@ -183,21 +207,13 @@ op_facility_page(struct app *a, int status, const char *id,
 	struct tmpl_operator_facility_head	 h;
 	struct tmpl_operator_facility		 t;
 	struct tmpl_operator_facility_accounts	*rows = NULL;
-	const char	*e;
 	char		 action[64], admin[80];
 	int		 i, n = 0;
 
 	memset(&h, 0, sizeof(h));
 	memset(&t, 0, sizeof(t));
-#define OP_SLOT(fld, F) do {					\
-	e = form_err(&f->form, KEY_FACILITY + (F));			\
-	t.fld = f->fac.v[F];						\
-	t.fld##_has_error = e != NULL;					\
-	t.fld##_error = e;						\
-	t.fld##_invalid = e != NULL ? "true" : "false";			\
-	t.fld##_desc = e != NULL ? #fld "-error " #fld "-hint" :	\
-	    #fld "-hint";						\
-} while (0)
+#define OP_SLOT(fld, F)						\
+	OP_FIELD(t, fld, form_err(&f->form, KEY_FACILITY + (F)), f->fac.v[F])
 	OP_SLOT(fac_name, FACILITY_F_NAME);
 	OP_SLOT(address, FACILITY_F_ADDRESS);
 	OP_SLOT(municipality_name, FACILITY_F_MNAME);
@@ -783,6 +799,254 @@ page_revoke(struct app *a)
 	    "operator.device.revoke", "/operator/certificates?n=revoked");
 }
 
+/* --- notices (お知らせ) ------------------------------------------------ */
+
+/* Shown on /home to everyone from show_from until show_until. */
+#define NOTICE_MAX_AHEAD	(366 * 86400)	/* show_until at most */
+
+struct notice_form {
+	struct form	 form;
+	int64_t		 from, until;	/* epoch seconds */
+};
+
+/* "2026-12-03T09:00" (seconds allowed, as a browser may send them), Japan
+ * time, into epoch seconds; -1 when it is not such a moment. */
+static int64_t
+notice_time(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	struct tm	 tm;
+	int		 y, mo, d, h, mi, sec = 0, n = 0;
+	size_t		 len;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	if ((len != 16 && len != 19) ||
+	    (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &n) != 5 || n != 16) ||
+	    (len == 19 && (sscanf(s + 16, ":%2d%n", &sec, &n) != 1 ||
+	    n != 3)))
+		return -1;
+	if (strspn(s, "0123456789-T:") != len || s[4] != '-' ||
+	    s[7] != '-' || s[10] != 'T' || s[13] != ':')
+		return -1;
+	if (y < 2000 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || (mo == 2 && d == 29 && !(y % 4 == 0 &&
+	    (y % 100 != 0 || y % 400 == 0))) || h > 23 || mi > 59 ||
+	    sec > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (int64_t)timegm(&tm) - JTIME_OFFSET;
+}
+
+/* The form's fields, each refused with its message. */
+static int
+notice_form_read(struct app *a, struct notice_form *f)
+{
+	int64_t	 now = (int64_t)time(NULL);
+
+	form_init(&f->form, &a->req);
+	if (!a->req.vals[KEY_TITLE].valid)
+		form_error(&f->form, KEY_TITLE, NULL,
+		    "タイトルを100文字までの1行で入力してください。");
+	if (!a->req.vals[KEY_BODY].valid)
+		form_error(&f->form, KEY_BODY, NULL,
+		    "本文を2000文字までで入力してください。");
+	f->from = notice_time(app_val(a, KEY_FROM));
+	f->until = notice_time(app_val(a, KEY_UNTIL));
+	if (f->from == -1)
+		form_error(&f->form, KEY_FROM, NULL, "表示開始の日時を"
+		    "入力してください（例: 2026-12-03T09:00）。");
+	if (f->until == -1)
+		form_error(&f->form, KEY_UNTIL, NULL, "表示終了の日時を"
+		    "入力してください（例: 2026-12-10T18:00）。");
+	else if (f->from != -1 && f->until <= f->from)
+		form_error(&f->form, KEY_UNTIL, NULL,
+		    "表示終了は表示開始より後の日時にしてください。");
+	else if (f->until <= now)
+		form_error(&f->form, KEY_UNTIL, NULL,
+		    "表示終了は現在より後の日時にしてください。");
+	else if (f->until > now + NOTICE_MAX_AHEAD)
+		form_error(&f->form, KEY_UNTIL, NULL,
+		    "表示終了は1年以内の日時にしてください。");
+	return (int)f->form.n;
+}
+
+static const char *
+notice_done(const char *n)
+{
+	if (n == NULL)
+		return NULL;
+	if (strcmp(n, "created") == 0)
+		return "お知らせを掲示しました。";
+	if (strcmp(n, "withdrawn") == 0)
+		return "お知らせを取り下げました。";
+	return NULL;
+}
+
+/* The list, current ones first, then those to come, then the past. */
+#define NOTICE_LIST_SQL							\
+	"SELECT id, title, on_portal,"					\
+	" CASE WHEN withdrawn_at IS NOT NULL THEN 'withdrawn'"		\
+	" WHEN now() < show_from THEN 'future'"				\
+	" WHEN now() < show_until THEN 'current' ELSE 'past' END AS state,"\
+	" to_char(show_from AT TIME ZONE 'Asia/Tokyo',"			\
+	" 'YYYY-MM-DD HH24:MI') || ' ～ ' ||"				\
+	" to_char(show_until AT TIME ZONE 'Asia/Tokyo',"		\
+	" 'YYYY-MM-DD HH24:MI') AS period"				\
+	" FROM notice ORDER BY CASE WHEN withdrawn_at IS NOT NULL THEN 3"	\
+	" WHEN now() < show_from THEN 1"				\
+	" WHEN now() < show_until THEN 0 ELSE 2 END,"			\
+	" show_from DESC, id DESC LIMIT 200"
+
+static void
+notice_page(struct app *a, int status, struct notice_form *f,
+    const PGresult *r)
+{
+	static const char *const states[][2] = {
+		{ "current", "表示中" }, { "future", "表示前" },
+		{ "past", "表示終了" }, { "withdrawn", "取り下げ済み" },
+	};
+	struct tmpl_operator_facility_head	 h;
+	struct tmpl_operator_notices		 t;
+	struct tmpl_operator_notices_notices	*rows = NULL;
+	const char	*st;
+	int		 i, n, j;
+
+	memset(&h, 0, sizeof(h));
+	memset(&t, 0, sizeof(t));
+#define OP_SLOT(fld, K)						\
+	OP_FIELD(t, fld, form_err(&f->form, (K)), form_value(&a->req, (K)))
+	OP_SLOT(title, KEY_TITLE);
+	OP_SLOT(body, KEY_BODY);
+	OP_SLOT(show_from, KEY_FROM);
+	OP_SLOT(show_until, KEY_UNTIL);
+#undef OP_SLOT
+	t.on_portal = app_val(a, KEY_PORTAL) != NULL;
+	t.csrf = a->user.csrf;
+	n = PQntuples(r);
+	if (n > 0 && (rows = account_rows(a, n, sizeof(*rows))) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		st = db_get(r, i, "state");
+		rows[i].id = db_get(r, i, "id");
+		rows[i].csrf = a->user.csrf;
+		rows[i].title = db_get(r, i, "title");
+		rows[i].period = db_get(r, i, "period");
+		rows[i].portal = strcmp(db_get(r, i, "on_portal"), "t") == 0 ?
+		    "表示する" : "―";
+		rows[i].state = st;
+		for (j = 0; j < 4; j++)
+			if (strcmp(st, states[j][0]) == 0)
+				rows[i].state = states[j][1];
+		rows[i].can_withdraw = strcmp(st, "current") == 0 ||
+		    strcmp(st, "future") == 0;
+	}
+	t.has_notices = n > 0;
+	t.notices = rows;
+	t.notices_n = (size_t)n;
+	h.title = "お知らせ";
+	h.notice = notice_done(app_val(a, KEY_NOTICE));
+	h.has_notice = h.notice != NULL;
+	a->status = status;
+	app_layout_begin(a, h.title);
+	tmpl_operator_facility_head(&a->body, &h);
+	form_summary(&a->body, &f->form);
+	tmpl_operator_notices(&a->body, &t);
+	app_layout_end(a);
+	free(rows);
+}
+
+static void
+page_notices(struct app *a)
+{
+	struct notice_form	 f;
+	PGresult		*r = NULL;
+	const char		*p[6];
+	char			 from[24], until[24];
+
+	if (!op_allowed(a))
+		return;
+	memset(&f, 0, sizeof(f));
+	if (a->req.method != REQ_POST) {
+		form_init(&f.form, &a->req);
+		if ((r = account_view(a, NOTICE_LIST_SQL, 0, NULL,
+		    "operator.notice.list", NULL, NULL)) != NULL)
+			notice_page(a, 200, &f, r);
+		PQclear(r);
+		return;
+	}
+	if (notice_form_read(a, &f) > 0) {
+		if ((r = db_exec(a->db, NOTICE_LIST_SQL, 0, NULL)) == NULL) {
+			app_dberr(a);
+			return;
+		}
+		notice_page(a, 422, &f, r);
+		PQclear(r);
+		return;
+	}
+	snprintf(from, sizeof(from), "%lld", (long long)f.from);
+	snprintf(until, sizeof(until), "%lld", (long long)f.until);
+	p[0] = app_val(a, KEY_TITLE);
+	p[1] = app_val(a, KEY_BODY);
+	p[2] = from;
+	p[3] = until;
+	p[4] = app_val(a, KEY_PORTAL) != NULL ? "t" : "f";
+	p[5] = a->user.account_id;
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
+	    "INSERT INTO notice (title, body, show_from, show_until,"
+	    " on_portal, created_by) VALUES ($1, $2, to_timestamp($3),"
+	    " to_timestamp($4), $5::boolean, $6::bigint) RETURNING id",
+	    6, p)) == NULL ||
+	    app_audit(a, "operator.notice.create", "notice",
+	    db_get(r, 0, "id"), NULL, "success", p[4][0] == 't' ?
+	    "portal" : "home") == -1 ||
+	    db_commit(a->db) == -1) {
+		PQclear(r);
+		app_dberr(a);
+		return;
+	}
+	PQclear(r);
+	app_redirect(a, "/operator/notices?n=created");
+}
+
+static void
+page_notice_withdraw(struct app *a)
+{
+	const char	*p[1];
+	PGresult	*r = NULL;
+
+	if (!op_allowed(a))
+		return;
+	p[0] = a->id[0];
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
+	    "UPDATE notice SET withdrawn_at = now() WHERE id = $1::bigint"
+	    " AND withdrawn_at IS NULL RETURNING id", 1, p)) == NULL) {
+		app_dberr(a);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		op_notfound(a, "お知らせが見つかりません");
+		return;
+	}
+	PQclear(r);
+	if (app_audit(a, "operator.notice.withdraw", "notice", a->id[0],
+	    NULL, "success", NULL) == -1 || db_commit(a->db) == -1) {
+		app_dberr(a);
+		return;
+	}
+	app_redirect(a, "/operator/notices?n=withdrawn");
+}
+
 static const struct app_page pages[] = {
 	{ "/operator", APP_GET, APP_SESSION, page_index },
 	{ "/operator/facilities/new", APP_GET | APP_POST, APP_SESSION,
@@ -800,11 +1064,16 @@ static const struct app_page pages[] = {
 	{ "/operator/certificates", APP_GET, APP_SESSION, page_certs },
 	{ "/operator/certificates/revoke", APP_POST, APP_SESSION,
 	    page_revoke },
+	{ "/operator/notices", APP_GET | APP_POST, APP_SESSION, page_notices },
+	{ "/operator/notices/#/withdraw", APP_POST, APP_SESSION,
+	    page_notice_withdraw },
 };
 
+/* 32 KiB: a notice's 2000 characters of Japanese are 18 KiB
+ * percent-encoded (nginx allows 64k). */
 int
 main(void)
 {
 	return app_main("operator", pages, sizeof(pages) / sizeof(pages[0]),
-	    keys, KEY__MAX, 16 * 1024);
+	    keys, KEY__MAX, 32 * 1024);
 }

@@ -278,6 +278,15 @@ const struct audit_action audit_actions[] = {
 	  "as facility.staff.password_reset: N sessions ended; denied: own"
 	  " account, stale form",
 	  "success | 16 | 0 sessions ended" },
+	{ "operator.notice.list", "/operator/notices", "", "success",
+	  "NULL", "NULL", "success | - | -" },
+	{ "operator.notice.create", "/operator/notices (POST)", "notice",
+	  "success", "the new notice",
+	  "home (shown on /home), portal (also meant for the portal)",
+	  "success | 4 | home" },
+	{ "operator.notice.withdraw", "/operator/notices/{id}/withdraw",
+	  "notice", "success", "the notice withdrawn", "NULL",
+	  "success | 4 | -" },
 	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */
 	{ "cli.migrate", "renrakucho-admin migrate", "schema_migration",
 	  "success", "the file applied (002_jobs.sql)",

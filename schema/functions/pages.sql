@@ -61,7 +61,8 @@ $$;
 -- (home_teams), with the event home.view; and when the certificate the
 -- device presents expires within 30 days (device_cert.not_after), one
 -- row of kind 'c' whose name is that day in Japan time (2027年1月5日),
--- for the banner that sends the person to replace it.
+-- for the banner that sends the person to replace it; then one row of
+-- kind 'n' per operator's notice shown now (notice).
 CREATE OR REPLACE FUNCTION home_view(p_token_hash text, p_serial text, p_sha256 text,
 	p_addr inet)
 RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
@@ -98,6 +99,14 @@ BEGIN
 	    NULL::bigint, NULL, NULL, NULL::bigint, NULL::bigint
 	FROM device_cert c WHERE c.serial = p_serial
 	AND c.not_after <= now() + interval '30 days';
+	-- The operator's notices shown now (013_notices.sql), newest
+	-- first: the title in name, the text in patient_name.
+	RETURN QUERY SELECT 'n', NULL::bigint, NULL, NULL::bigint, NULL,
+	    o.title, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
+	    NULL, o.id, o.body, NULL, NULL::bigint, NULL::bigint
+	FROM notice o WHERE o.withdrawn_at IS NULL
+	AND o.show_from <= now() AND now() < o.show_until
+	ORDER BY o.show_from DESC, o.id DESC;
 END
 $$;
 

@@ -9,7 +9,7 @@ conf=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$conf" "$err"' EXIT
 for cgi in certificate-pickup facility home join login logout message \
-    operator patient profile receipts; do
+    operator patient profile receipts portal-notices; do
 	out=$(env -i "${SAN_ENV[@]}" REQUEST_METHOD=GET PATH_INFO=/no-such-page \
 	    RENRAKUCHO_CONF="$conf" "$CGI_BIN/$cgi" < /dev/null 2> "$err" |
 	    head -n 1 | tr -d '\r')

@@ -117,6 +117,9 @@ POST /facility/staff/$OP/password           403 403 403 403 403 facility.access 
 POST /facility/staff/$N/password            403 404 404 403 403 facility.access stamp=0
 GET  /operator/accounts/$S1/password        403 403 403 200 200 operator.access
 POST /operator/accounts/$N/password         403 403 403 404 404 operator.access stamp=0
+GET  /operator/notices                      403 403 403 200 200 operator.access
+POST /operator/notices                      403 403 403 422 422 operator.access
+POST /operator/notices/$N/withdraw          403 403 403 404 404 operator.access
 POST /patients/$P2/leave                    409 404 303 404 303 -
 POST /logout                                303 303 303 303 303 -
 ROUTES
