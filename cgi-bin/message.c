@@ -82,6 +82,8 @@ struct shown {
 	struct tmpl_message_timeline_messages_attachments *att;
 	char	(*sizes)[32];
 	char	(*names)[UPLOAD_NAME_MAX + 1];
+	struct tmpl_message_timeline_messages_readers *readers;
+	char	 read_count[12], member_count[12];
 };
 
 static int
@@ -110,10 +112,11 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 
 /* Where the page's rows are in timeline_view's result
  * (schema/functions/pages.sql): messages in rows m0 .. m0 + mn - 1, the
- * keyset page's attachments in rows x0 .. x0 + xn - 1. */
+ * keyset page's attachments in rows x0 .. x0 + xn - 1, the members who
+ * could read my own messages in rows r0 .. r0 + rn - 1. */
 struct tl_rows {
 	const PGresult	*r;
-	int		 m0, mn, x0, xn;
+	int		 m0, mn, x0, xn, r0, rn;
 };
 
 /* The attachments of the shown messages (any of a message not shown are
@@ -158,6 +161,53 @@ add_attachments(const struct tl_rows *w, struct shown *sh,
 		msgs[i].has_attachments = 1;
 		msgs[i].attachments = sh[i].att;
 		msgs[i].attachments_n = k;
+	}
+	return 0;
+}
+
+/* 既読 n/m on each of my own messages shown: m the team's other live
+ * members, n those who have viewed it (their first view in "created",
+ * NULL for not yet), named in the order they first read it. */
+static int
+add_receipts(const struct tl_rows *w, struct shown *sh,
+    struct tmpl_message_timeline_messages *msgs, size_t n)
+{
+	const PGresult	*r = w->r;
+	size_t		 i, k, read;
+	int		 row, cnt, end = w->r0 + w->rn;
+
+	for (i = 0; i < n; i++) {
+		if (!msgs[i].mine || msgs[i].withdrawn)
+			continue;
+		cnt = 0;
+		read = 0;
+		for (row = w->r0; row < end; row++)
+			if (strcmp(db_get(r, row, "message_id"),
+			    msgs[i].id) == 0) {
+				cnt++;
+				read += db_get(r, row, "created") != NULL;
+			}
+		if (read > 0 && (sh[i].readers = calloc(read,
+		    sizeof(*sh[i].readers))) == NULL)
+			return -1;
+		for (row = w->r0, k = 0; row < end && k < read; row++) {
+			if (strcmp(db_get(r, row, "message_id"), msgs[i].id) ||
+			    db_get(r, row, "created") == NULL)
+				continue;
+			sh[i].readers[k].name = db_get(r, row, "name");
+			sh[i].readers[k].at = db_get(r, row, "created");
+			k++;
+		}
+		snprintf(sh[i].read_count, sizeof(sh[i].read_count), "%zu",
+		    read);
+		snprintf(sh[i].member_count, sizeof(sh[i].member_count), "%d",
+		    cnt);
+		msgs[i].has_receipt = 1;
+		msgs[i].read_count = sh[i].read_count;
+		msgs[i].member_count = sh[i].member_count;
+		msgs[i].has_readers = read > 0;
+		msgs[i].readers = sh[i].readers;
+		msgs[i].readers_n = read;
 	}
 	return 0;
 }
@@ -227,7 +277,8 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 			goto out;
 	}
 	tp.older = n > 0 ? msgs[n - 1].id : "";
-	if (add_attachments(w, sh, msgs, n) == -1)
+	if (add_attachments(w, sh, msgs, n) == -1 ||
+	    add_receipts(w, sh, msgs, n) == -1)
 		goto out;
 
 	tp.patient_name = a->team.patient_name;
@@ -287,6 +338,7 @@ out:
 		free(sh[i].att);
 		free(sh[i].sizes);
 		free(sh[i].names);
+		free(sh[i].readers);
 	}
 	return rc;
 }
@@ -307,8 +359,8 @@ timeline_params(struct app *a, const char *p[APP_VIEW_PARAMS])
 /*
  * The timeline: one statement (pages.sql timeline_view) checks the
  * session and my membership, records the first views, writes the audit
- * event and returns the session row, the messages (kind 'm') and their
- * attachments (kind 'a').  On a GET the front line sends it alone; after
+ * event and returns the session row, the messages (kind 'm'), their
+ * attachments (kind 'a') and who may have read my own (kind 'r').  On a GET the front line sends it alone; after
  * a refused post (the form shown again over the page) it goes with the
  * post's failure event and the COMMIT of the transaction team_open
  * opened.  Either way it is committed in the round trip that brings the
@@ -341,6 +393,9 @@ timeline(struct app *a, struct form *f)
 		} else if (strcmp(kind, "a") == 0) {
 			if (w.xn++ == 0)
 				w.x0 = row;
+		} else if (strcmp(kind, "r") == 0) {
+			if (w.rn++ == 0)
+				w.r0 = row;
 		}
 	}
 	if (timeline_render(a, f, &w) == -1) {

@@ -111,12 +111,13 @@ END
 $$;
 
 -- The timeline (/teams/{id}/messages): the session row
--- (team_view_session, teams.sql), rows of kind 'm' and of kind 'a', with
--- the event message.view.  'm': 31 messages below p_before (NULL: the
+-- (team_view_session, teams.sql), rows of kind 'm', 'a' and 'r', with
+-- the event message.view (one for the page, none per message).  'm': 31 messages below p_before (NULL: the
 -- newest), newest first, with their 👍 (read per message through
 -- message_like's primary key, an index walk whatever the table's size);
 -- the first views of the first 30 (not mine, not withdrawn) recorded.
--- 'a': the attachments of the same keyset page.  The queries sit in this
+-- 'a': the attachments of the same keyset page; 'r': who of the team
+-- has read my own messages on the page.  The queries sit in this
 -- function itself: called through further functions, each with a
 -- tuplestore of its own, the same rows cost a fifth more.
 CREATE OR REPLACE FUNCTION timeline_view(p_token_hash text, p_serial text,
@@ -195,6 +196,27 @@ BEGIN
 	    WHERE y.team_id = p_team AND y.id < v_below
 	    ORDER BY y.id DESC LIMIT 31)
 	ORDER BY x.message_id, x.n;
+	-- 'r': on each of my own messages the page shows (not withdrawn),
+	-- every other live staff member of the team now, with their first
+	-- view or NULL: the author's 既読 n/m.  Members who left or whose
+	-- account was deleted are not counted.
+	RETURN QUERY SELECT 'r', NULL::bigint, NULL, tm.account_id, NULL,
+	    a.name, a.profession, NULL::boolean, NULL::boolean, NULL::bigint,
+	    NULL, NULL, NULL::bigint, NULL, NULL::boolean, NULL::bigint,
+	    NULL::boolean, NULL::boolean, NULL, NULL, NULL, NULL,
+	    jst_minute(v.first_viewed_at), NULL::bigint, NULL::boolean, NULL,
+	    w.id, NULL, NULL::integer
+	FROM (SELECT y.id, y.author_id, y.withdrawn_at FROM message y
+	    WHERE y.team_id = p_team AND y.id < v_below
+	    ORDER BY y.id DESC LIMIT 30) w
+	JOIN team_member tm ON tm.team_id = p_team
+	    AND tm.account_id <> s.account_id
+	JOIN account a ON a.id = tm.account_id AND a.is_staff
+	    AND a.deleted_at IS NULL
+	LEFT JOIN message_view v ON v.message_id = w.id
+	    AND v.account_id = tm.account_id
+	WHERE w.author_id = s.account_id AND w.withdrawn_at IS NULL
+	ORDER BY w.id DESC, v.first_viewed_at NULLS LAST, a.kana, a.id;
 END
 $$;
 
