@@ -70,7 +70,7 @@ is "$(q 'SELECT count(*) FROM renrakucho.audit_event')" "$N0" 'none of them wrot
 # The function's own event: +1, the app's actor, "at" the server's clock
 # between two readings of it, chained.
 T0=$(q 'SELECT clock_timestamp()')
-is "$(sqlstate "$APP_DSN" "SELECT page_audit($ID, '$LOGIN', NULL, '192.0.2.7', 'home.view', 'account', '$ID', NULL, 'success', 'grants $U')")" \
+is "$(sqlstate "$APP_DSN" "SELECT page_audit($ID, '$LOGIN', NULL, '192.0.2.7', 'profile.notify', 'account', '$ID', NULL, 'success', 'grants $U')")" \
     ok 'page_audit writes an event for the app'
 T1=$(q 'SELECT clock_timestamp()')
 is "$(q "SELECT count(*) FROM renrakucho.audit_event")" "$((N0 + 1))" 'exactly one event more'
@@ -80,7 +80,7 @@ is "$(q "SELECT account_id || '|' || login || '|' || host(remote_addr) || '|' ||
         remote_addr, action, object_type, object_id, patient_id, outcome, detail)))
     || '|' || (prev_hash = (SELECT e.hash FROM renrakucho.audit_event e WHERE e.seq = a.seq - 1))
     FROM renrakucho.audit_event a WHERE detail = 'grants $U'")" \
-    "$ID|$LOGIN|192.0.2.7|home.view|$ID|success|true|true|true" \
+    "$ID|$LOGIN|192.0.2.7|profile.notify|$ID|success|true|true|true" \
     'its actor, address and action as given; at set by the server, hashed and chained'
 
 # --- account ---------------------------------------------------------------

@@ -30,7 +30,9 @@ is "$(unread)" 2 'STAFF2 has two unread messages'
 
 # --- the event cannot be written: no page, nothing else either ------------
 psql_owner "UPDATE renrakucho.session SET last_seen_at = now() - interval '20 minutes' WHERE account_id = $S2 AND ended_at IS NULL" > /dev/null
-psql_owner "REVOKE INSERT ON renrakucho.audit_event FROM renrakucho_app" > /dev/null
+# Events are written only through page_audit() (010_grants.sql): taking
+# its EXECUTE from the app makes every event impossible.
+psql_owner "REVOKE EXECUTE ON FUNCTION renrakucho.page_audit(bigint, text, text, inet, text, text, text, bigint, text, text) FROM renrakucho_app" > /dev/null
 tl_before=$(events message.view) home_before=$(events home.view)
 http_get STAFF2 "/teams/$TID/messages"
 is "$HTTP_STATUS" 500 'no audit event possible: the timeline is refused (500)'
@@ -44,7 +46,7 @@ is "$HTTP_STATUS" 500 'the same for /home'
 unlike "$(cat "$HTTP_BODY")" "一括 確認" 'which lists no team'
 http_get STAFF2 "/teams/$TID/receipts"
 is "$HTTP_STATUS" 500 'and for the read receipts'
-psql_owner "GRANT INSERT ON renrakucho.audit_event TO renrakucho_app" > /dev/null
+psql_owner "GRANT EXECUTE ON FUNCTION renrakucho.page_audit(bigint, text, text, inet, text, text, text, bigint, text, text) TO renrakucho_app" > /dev/null
 
 http_get STAFF2 "/teams/$TID/messages"
 is "$HTTP_STATUS" 200 'the event writable again: the timeline shows'
