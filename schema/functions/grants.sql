@@ -10,6 +10,24 @@
 SET LOCAL ROLE renrakucho_owner;
 SET LOCAL search_path = renrakucho;
 
+-- Refuses (22023, naming p_caller) what is not a hash in lib/auth.c's
+-- PBKDF2 form: never a password in clear, nor an empty or a made-up
+-- hash.  For account_password_set and account_password_reset.
+CREATE OR REPLACE FUNCTION password_hash_check(p_hash text, p_caller text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = renrakucho, pg_temp
+AS $$
+BEGIN
+	IF p_hash IS NULL OR p_hash !~
+	    '^pbkdf2-sha256\$[1-9][0-9]{3,7}\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$' THEN
+		RAISE EXCEPTION '%: not a password hash', p_caller
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION password_hash_check(text, text) FROM PUBLIC;
+
 -- The password of the live account p_id or p_login (either may be NULL,
 -- not both) set to p_hash, a PBKDF2 hash of lib/auth.c's form (never a
 -- password in clear, nor an empty or a made-up hash), with the
@@ -25,11 +43,7 @@ SET search_path = renrakucho, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
-	IF p_hash IS NULL OR p_hash !~
-	    '^pbkdf2-sha256\$[1-9][0-9]{3,7}\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$' THEN
-		RAISE EXCEPTION 'account_password_set: not a password hash'
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
+	PERFORM password_hash_check(p_hash, 'account_password_set');
 	IF p_id IS NULL AND p_login IS NULL THEN
 		RETURN;
 	END IF;
@@ -145,11 +159,7 @@ SET search_path = renrakucho, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
-	IF p_hash IS NULL OR p_hash !~
-	    '^pbkdf2-sha256\$[1-9][0-9]{3,7}\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$' THEN
-		RAISE EXCEPTION 'account_password_reset: not a password hash'
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
+	PERFORM password_hash_check(p_hash, 'account_password_reset');
 	RETURN QUERY
 	UPDATE account a SET password_hash = p_hash,
 	    must_change_password = true, password_reset_at = now(),
