@@ -227,14 +227,16 @@ psql_owner() { _psql "$OWNER_DSN" "$@"; }
 psql_auditor() { _psql "$AUDITOR_DSN" "$@"; }
 psql_app() { _psql "$APP_DSN" "$@"; }
 
-# new_password PREFIX: a random password the service accepts. Random
-# digits alone are sometimes "too simplistic/systematic" to cracklib (about
-# 1 in 270 of PREFIX-NNNNNNNN), so a test that needs a good password asks
-# cracklib itself, as the service does, rather than hoping.
+# new_password PREFIX [LENGTH]: a random password the service accepts,
+# PREFIX and LENGTH characters more (14 by default; at most 150). Random
+# material alone is sometimes "too simplistic/systematic" to cracklib
+# (about 1 in 270 of PREFIX-NNNNNNNN, 1 in 200 of 128 base64 characters),
+# so a test that needs a good password asks cracklib itself, as the
+# service does, rather than hoping.
 new_password() {
-	local pw i
+	local pw i n=${2:-14}
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		pw="$1-$(openssl rand -base64 12 | tr -dc A-Za-z0-9 | head -c 12)-x"
+		pw="$1-$(openssl rand -base64 160 | tr -dc A-Za-z0-9 | head -c $((n - 2)))-x"
 		if [ "$(printf '%s\n' "$pw" | /usr/sbin/cracklib-check)" = "$pw: OK" ]; then
 			printf '%s\n' "$pw"
 			return 0

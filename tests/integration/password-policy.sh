@@ -37,7 +37,7 @@ MSG_LONG='パスワードは128文字までにしてください。'
 MSG_DICT='よく使われる語や単純な並び、ログインIDに近いものはパスワードに使えません。'
 KANA11='あいうえおかきくけこさ'		# 11 characters, 33 bytes
 KANA12='あいうえおかきくけこさし'		# 12 characters
-LONG128=$(openssl rand -base64 120 | tr -d '\n=+/' | head -c 124)Zz9!
+LONG128=$(new_password Zz9 124)		# 3 + 1 + 124 characters
 LONG129=${LONG128}Q
 # 98 characters, 288 bytes (none of its bytes one apart from the next,
 # which cracklib, counting bytes, would find systematic)

@@ -53,8 +53,8 @@ is "$?:$out" '0:0' 'audit partitions (the purge timer) makes none when they are 
 is "$(q "SELECT has_table_privilege('renrakucho_app', 'renrakucho.audit_event', 'INSERT'),
     has_table_privilege('renrakucho_app', 'renrakucho.audit_event', 'SELECT'),
     has_table_privilege('renrakucho_auditor', 'renrakucho.audit_event', 'SELECT'),
-    has_table_privilege('renrakucho_auditor', 'renrakucho.audit_log', 'SELECT')")" 't|f|t|t' \
-    'the app may insert but not read; the auditor reads the table and audit_log'
+    has_table_privilege('renrakucho_auditor', 'renrakucho.audit_log', 'SELECT')")" 'f|f|t|t' \
+    'the app may neither insert (it writes through page_audit) nor read; the auditor reads the table and audit_log'
 is "$(psql_auditor "SELECT count(*) > 0 FROM renrakucho.audit_log")" t 'audit_log works for the auditor'
 like "$(q "SELECT obj_description('renrakucho.audit_event'::regclass, 'pg_class') || ' / ' || col_description('renrakucho.audit_event'::regclass, 2)")" \
     '^The audit trail, append-only.* / When the event was written' 'the comments are kept'
