@@ -218,6 +218,7 @@ render_offer(struct app *a, const char *err)
 	memset(&h, 0, sizeof(h));
 	h.title = "この方は登録済みです";
 	memset(&t, 0, sizeof(t));
+	t.has_team = 1;
 	t.team_id = a->id[0];
 	t.csrf = a->user.csrf;
 	t.kana = app_val(a, KEY_KANA);

@@ -60,6 +60,15 @@ opt(struct app *a, struct form *e, enum key k, const char *label)
 	return NULL;
 }
 
+/* The registrant's "someone else" (the form on the lookup's page). */
+static int
+distinct(struct app *a)
+{
+	const char *v = app_val(a, KEY_DISTINCT);
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 /* Kana only: ひらがな, カタカナ (full- and half-width), ー, and spaces and
  * middle dots, with at least one letter. */
 static int
@@ -241,6 +250,7 @@ render_consent(struct app *a, int status, const struct ident *id,
 	t.address = form_text(&a->req, KEY_ADDRESS);
 	t.birth_display = id->display;
 	t.sex_label = id->sex_label;
+	t.distinct = distinct(a);
 	FIELD(t, consent_date, KEY_CONSENT_DATE, e);
 	FIELD(t, proxy_name, KEY_PROXY_NAME, e);
 	FIELD(t, proxy_rel, KEY_PROXY_REL, e);
@@ -285,18 +295,29 @@ render_consent(struct app *a, int status, const struct ident *id,
 	app_layout_end(a);
 }
 
-/* Looks the person up (and audits the lookup) in the open transaction;
- * renders the join offer when found.  1 found, 0 not found, -1 error. */
+/* Looks the person up (and audits the lookup) in the open transaction.
+ * Everyone registered with this kana, birth date and sex is a candidate;
+ * the one at the address given (address_key) is the person, and so is
+ * the only one when none is there.  distinct: the registrant confirmed
+ * that this is someone else (the form on the page below).
+ *
+ * 0: the registration may go on (nobody registered; or someone else
+ * confirmed, at an address none of them has).  1: the page saying who
+ * is registered, with the join offer, is rendered.  -1: error. */
 static int
-lookup(struct app *a, const struct ident *id)
+lookup(struct app *a, const struct ident *id, int distinct)
 {
 	const char *const p[] = { app_val(a, KEY_KANA), id->birth,
-	    app_val(a, KEY_SEX), a->user.account_id };
+	    app_val(a, KEY_SEX), a->user.account_id,
+	    app_val(a, KEY_ADDRESS) };
 	struct tmpl_patient_found t;
 	PGresult	*r;
-	int		 found;
+	const char	*pid;
+	char		 count[16], detail[96];
+	int		 n, here, row, rc = 1;
 
 	r = db_exec(a->db, "SELECT p.id AS patient_id, t.id AS team_id,"
+	    " address_key(p.address) = address_key($5) AS here,"
 	    " EXISTS (SELECT 1 FROM team_membership(t.id, $4::bigint))"
 	    "  AS member,"
 	    " EXISTS (SELECT 1 FROM join_request j WHERE j.team_id = t.id"
@@ -304,36 +325,70 @@ lookup(struct app *a, const struct ident *id)
 	    "  AS pending"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
 	    " WHERE p.kana_key = kana_key($1) AND p.birth_date = $2::date"
-	    " AND p.sex = $3", 4, p);
+	    " AND p.sex = $3"
+	    " ORDER BY address_key(p.address) = address_key($5) DESC,"
+	    " p.identity_seq", 5, p);
 	if (r == NULL)
 		return -1;
-	found = PQntuples(r) == 1;
+	n = PQntuples(r);
+	here = n > 0 && strcmp(db_get(r, 0, "here"), "t") == 0;
+	/* The person: the one at this address, else the only one. */
+	row = here || n == 1 ? 0 : -1;
+	pid = row == 0 ? db_get(r, 0, "patient_id") : NULL;
 	/* The detail never names the patient; the id is for auditors. */
-	if (app_audit(a, "patient.lookup", "patient",
-	    found ? db_get(r, 0, "patient_id") : NULL,
-	    found ? db_get(r, 0, "patient_id") : NULL, "success",
-	    found ? "found" : "not found") == -1) {
-		PQclear(r);
-		return -1;
+	if (app_audit(a, "patient.lookup", "patient", pid, pid, "success",
+	    n == 0 ? "not found" : row == 0 ? "found" :
+	    "found several, none at this address") == -1)
+		goto err;
+	if (n == 0) {
+		rc = 0;
+		goto out;
 	}
-	if (found) {
-		memset(&t, 0, sizeof(t));
+	if (distinct) {
+		snprintf(detail, sizeof(detail), "someone else: %d registered,"
+		    " none at this address", n);
+		if (app_audit(a, "patient.distinct", "patient", pid, pid,
+		    here ? "denied" : "success",
+		    here ? "the same address" : detail) == -1)
+			goto err;
+		if (!here) {
+			rc = 0;
+			goto out;
+		}
+	}
+	snprintf(count, sizeof(count), "%d", n);
+	memset(&t, 0, sizeof(t));
+	t.has_team = row == 0;
+	if (row == 0) {
 		t.is_member = strcmp(db_get(r, 0, "member"), "t") == 0;
 		t.has_pending = strcmp(db_get(r, 0, "pending"), "t") == 0;
 		t.patient_id = db_get(r, 0, "patient_id");
 		t.team_id = db_get(r, 0, "team_id");
-		t.csrf = a->user.csrf;
-		t.kana = p[0];
-		t.birth = id->birth;
-		t.sex = p[2];
-		t.message_invalid = "false";
-		t.message_desc = "message-hint";
-		patient_head(a, "この方は登録済みです", NULL, NULL);
-		tmpl_patient_found(&a->body, &t);
-		app_layout_end(a);
 	}
+	t.several = row == -1;
+	t.count = count;
+	t.same_address = distinct && here;
+	t.someone_else = !here;
+	t.csrf = a->user.csrf;
+	t.name = app_val(a, KEY_NAME);
+	t.kana = p[0];
+	t.birth = id->birth;
+	t.sex = p[2];
+	t.muni_code = app_val(a, KEY_MUNI_CODE);
+	t.muni_name = app_val(a, KEY_MUNI_NAME);
+	t.address = p[4];
+	t.message_invalid = "false";
+	t.message_desc = "message-hint";
+	patient_head(a, row == 0 ? "この方は登録済みです" :
+	    "同じフリガナ・生年月日・性別の方が登録済みです", NULL, NULL);
+	tmpl_patient_found(&a->body, &t);
+	app_layout_end(a);
+out:
 	PQclear(r);
-	return found;
+	return rc;
+err:
+	PQclear(r);
+	return -1;
 }
 
 void
@@ -368,7 +423,8 @@ patient_register_new(struct app *a)
 	}
 	if (rc == 0)
 		return;
-	if ((rc = lookup(a, &id)) == -1 || db_commit(a->db) == -1) {
+	if ((rc = lookup(a, &id, distinct(a))) == -1 ||
+	    db_commit(a->db) == -1) {
 		app_dberr(a);
 		return;
 	}
@@ -383,7 +439,7 @@ patient_register_consent(struct app *a)
 	struct ident	 id;
 	const struct req_val *doc = &a->req.vals[KEY_DOC];
 	const char	*ctype = NULL, *signer, *form, *cl, *pn, *pr;
-	const char	*p[24];
+	const char	*p[25];
 	char		 sha[65], size[24], name[UPLOAD_NAME_MAX + 1], *hex = NULL;
 	char		 bday[11];
 	PGresult	*r = NULL;
@@ -491,6 +547,7 @@ patient_register_consent(struct app *a)
 	p[21] = size;
 	p[22] = sha;
 	p[23] = hex;
+	p[24] = distinct(a) ? "true" : "false";
 	/* Patient, consent with its document, team and the registrant as
 	 * its lead: one statement, one transaction.  A second registration
 	 * of the same person fails on patient_identity (23505). */
@@ -501,11 +558,20 @@ patient_register_consent(struct app *a)
 		goto dberr;
 	if (rc == 0)
 		goto out;
+	/* Someone else (distinct): the next identity_seq, and only while
+	 * nobody with the same three is registered at this address. */
 	r = db_exec(a->db, "WITH p AS (INSERT INTO patient (name, kana,"
 	    " kana_key, birth_date, sex, address, municipality_code, phone,"
 	    " care_level, main_diseases, emergency_contact, notes,"
-	    " registered_by) VALUES ($1, $2, kana_key($2), $3::date, $4, $5,"
-	    " $6, $7, $8, $9, $10, $11, $12::bigint) RETURNING id),"
+	    " registered_by, identity_seq) SELECT $1, $2, kana_key($2),"
+	    " $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12::bigint,"
+	    " CASE WHEN $25::boolean THEN (SELECT coalesce(max(o.identity_seq)"
+	    "  + 1, 0) FROM patient o WHERE o.kana_key = kana_key($2)"
+	    "  AND o.birth_date = $3::date AND o.sex = $4) ELSE 0 END"
+	    " WHERE NOT $25::boolean OR NOT EXISTS (SELECT 1 FROM patient o"
+	    "  WHERE o.kana_key = kana_key($2) AND o.birth_date = $3::date"
+	    "  AND o.sex = $4 AND address_key(o.address) = address_key($5))"
+	    " RETURNING id),"
 	    " c AS (INSERT INTO consent (patient_id, obtained_by, obtained_on,"
 	    " signer, proxy_name, proxy_relationship, explainer_name,"
 	    " explainer_facility, form_kind, doc_type, doc_name, doc_size,"
@@ -517,19 +583,24 @@ patient_register_consent(struct app *a)
 	    " m AS (INSERT INTO team_member (team_id, account_id, role)"
 	    " SELECT t.id, $12::bigint, 'lead' FROM t)"
 	    " SELECT p.id AS patient_id, t.id AS team_id FROM p, t",
-	    24, p);
-	if (r == NULL && strcmp(db_sqlstate(), "23505") == 0) {
-		/* Registered a moment ago by someone else: offer to join. */
+	    25, p);
+	if ((r == NULL && strcmp(db_sqlstate(), "23505") == 0) ||
+	    (r != NULL && PQntuples(r) == 0)) {
+		/* Registered a moment ago by someone else (or, for someone
+		 * else, at this address): offer to join. */
 		db_rollback(a->db);
 		if (db_begin(a->db) == -1 || (rc = lookup_take(a,
 		    "patient.lookup", "patient", NULL)) == -1)
 			goto dberr;
 		if (rc == 0)
 			goto out;
-		if ((rc = lookup(a, &id)) == -1 || db_commit(a->db) == -1)
+		if ((rc = lookup(a, &id, distinct(a))) == -1 ||
+		    db_commit(a->db) == -1)
 			goto dberr;
-		if (rc == 0)
-			goto dberr;
+		if (rc == 0)	/* two others registered at the same moment */
+			app_error(a, 409, "同時に登録がありました",
+			    "同じフリガナ・生年月日・性別の方の登録が同時にありました。"
+			    "もう一度、登録をやり直してください。");
 		goto out;
 	}
 	if (r == NULL || PQntuples(r) != 1)
@@ -538,6 +609,8 @@ patient_register_consent(struct app *a)
 	    db_get(r, 0, "patient_id"));
 	if (app_audit(a, "patient.create", "patient",
 	    db_get(r, 0, "patient_id"), db_get(r, 0, "patient_id"), "success",
+	    distinct(a) ? "patient, consent document, team; someone else"
+	    " with the same kana, birth date and sex" :
 	    "patient, consent document, team") == -1 ||
 	    db_commit(a->db) == -1)
 		goto dberr;

@@ -47,6 +47,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_EMERGENCY */	{ "emergency", req_v_line, 0, 300 },
 	/* KEY_NOTES */		{ "notes", req_v_multiline, 0, 4000 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
+	/* KEY_DISTINCT */	{ "distinct", req_v_token, 1, 1 },
 };
 
 static const char *const notices[][2] = {

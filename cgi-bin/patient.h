@@ -35,6 +35,7 @@ enum key {
 	KEY_EMERGENCY,
 	KEY_NOTES,
 	KEY_NOTICE,
+	KEY_DISTINCT,
 	KEY__MAX
 };
 

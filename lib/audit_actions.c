@@ -62,13 +62,24 @@ const struct audit_action audit_actions[] = {
 	/* --- patients --------------------------------------------------- */
 	{ "patient.lookup", "/patients/new (POST)", "patient", "success denied",
 	  "the patient found (also patient_id), NULL when none",
-	  "found, not found; denied: outside the service area, hourly limit"
+	  "found, not found, found several, none at this address (more than"
+	  " one with the kana, birth date and sex, none at the address"
+	  " given: NULL); denied: outside the service area, hourly limit"
 	  " (lookup_hourly_limit reached; never the name or birth date"
 	  " looked up)",
 	  "success | 41 | found" },
+	{ "patient.distinct", "/patients/new (POST, distinct=1)", "patient",
+	  "success denied",
+	  "the one registered at the address given (also patient_id) when"
+	  " denied, the only one registered when one; NULL when several",
+	  "someone else: N registered, none at this address; denied: the"
+	  " same address (the registrant confirmed that a person with the"
+	  " kana, birth date and sex of someone registered is someone else)",
+	  "success | 41 | someone else: 1 registered, none at this address" },
 	{ "patient.create", "/patients/new/consent", "patient", "success",
 	  "the new patient (also patient_id)",
-	  "patient, consent document, team",
+	  "patient, consent document, team; with \"; someone else with the"
+	  " same kana, birth date and sex\" after patient.distinct",
 	  "success | 42 | patient, consent document, team" },
 	{ "patient.view", "/patients/{id}", "patient", "success denied",
 	  "the patient asked for; patient_id on success only",

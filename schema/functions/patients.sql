@@ -20,6 +20,15 @@ RETURN translate(normalize(k, NFKC),
 	'ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱひびぴふぶぷへべぺほぼぽまみむめもゃやゅゆょよらりるれろゎわゐゑをんゔゕゖゝゞ 　・･',
 	'ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶヽヾ');
 
+-- Two addresses compared as the same place: NFKC (full-width digits and
+-- letters, half-width kana), spaces removed, and the dashes people type
+-- between block numbers (－ ー ‐ ― −) as "-".  Used to tell a second
+-- person with the same kana, birth date and sex from the first
+-- (017_patient_identity.sql); never shown.
+CREATE OR REPLACE FUNCTION address_key(a text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN translate(normalize(a, NFKC), 'ー‐―− 　', '----');
+
 -- The key can only be the function of the kana it was made from.  Made
 -- here, once, because base.sql runs before any function exists.
 DO $$
@@ -36,3 +45,4 @@ $$;
 -- Everyone may call it (functions are executable by PUBLIC by default);
 -- said here so a REVOKE elsewhere does not break registration.
 GRANT EXECUTE ON FUNCTION kana_key(text) TO renrakucho_app;
+GRANT EXECUTE ON FUNCTION address_key(text) TO renrakucho_app;

@@ -5,7 +5,7 @@
 // page as the team's person in charge.  Leaves the patient for the team
 // flows (shared.patient).
 const { assert, shared } = require('../lib/browser');
-const { fillRequired } = require('../lib/patient');
+const { fillRequired, fillConsent } = require('../lib/patient');
 
 // A different person on each run, so that a reused stack still has
 // nobody with these data: the birth date comes from the clock.
@@ -45,12 +45,7 @@ module.exports = {
 		assert.match(await page.textContent('h1'), /同意/, 'consent step');
 		await t.shot(page, 'consent');
 
-		await page.fill('#consent_date', new Date().toISOString().slice(0, 10));
-		await page.check('#signer_patient');
-		await page.fill('#explainer', '斐川 次郎');
-		await page.fill('#explainer_facility', '出雲中央クリニック');
-		await page.check('#form_kind_city');
-		await page.setInputFiles('#doc', t.pdf('同意書.pdf'));
+		await fillConsent(t, page, '斐川 次郎');
 		await page.fill('#diseases', '高血圧症、糖尿病');
 		await page.fill('#emergency', '長女 0853-00-1234');
 		await t.submit(page, 'main form button[type=submit]');
