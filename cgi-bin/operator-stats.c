@@ -141,10 +141,11 @@ stats_month(const PGresult *r, int i, char *b, size_t n)
 
 /* --- the charts -------------------------------------------------------- */
 
-/* The drawing, in the viewBox's units (0 0 500 240): the plot between
- * x 44 and 476 (room for a year on the right), y 10 (the axis' top) and 200 (zero); a month's slot is
- * 18 wide with a bar of 12 in its middle (the template's width). */
-#define CH_LEFT		44
+/* The drawing, in the viewBox's units (0 0 510 240): the plot between
+ * x 52 and 484 (room for a year on its right), y 10 (the axis' top)
+ * and 200 (zero); a month's slot is 18 wide with a bar of 12 in its
+ * middle (the template's width). */
+#define CH_LEFT		52
 #define CH_SLOT		18
 #define CH_TOP		10
 #define CH_ZERO		200
@@ -217,8 +218,9 @@ chart_draw(struct app *a, const PGresult *r, enum stats_kind k)
 		bars[i].label = tx[i].label;
 		bars[i].title = tx[i].title;
 		/* The year under January, and under the first month
-		 * unless January follows too closely for both. */
-		bars[i].has_year = mon == 1 || (i == 0 && mon <= 11);
+		 * unless January follows too closely for both (a year
+		 * is about two slots wide at a phone's font size). */
+		bars[i].has_year = mon == 1 || (i == 0 && mon <= 10);
 		bars[i].year = tx[i].year;
 	}
 	for (i = 0; i < 3; i++) {
@@ -336,7 +338,7 @@ operator_stats_csv(struct app *a, const char *kind)
 		    "利用状況の画面のリンクから開き直してください。");
 		return;
 	}
-	if (stats_read(a, &s, "operator.stats.csv", c->kind) == -1)
+	if (stats_read(a, &s, "operator.stats.export", c->kind) == -1)
 		return;
 	memset(&csv, 0, sizeof(csv));
 	buf_puts(&csv, CSV_BOM);

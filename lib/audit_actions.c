@@ -289,7 +289,7 @@ const struct audit_action audit_actions[] = {
 	  "success | 4 | -" },
 	{ "operator.stats.view", "/operator/stats", "", "success", "NULL",
 	  "NULL (the page shows counts only)", "success | - | -" },
-	{ "operator.stats.csv", "/operator/stats.csv?kind=", "", "success",
+	{ "operator.stats.export", "/operator/stats.csv?kind=", "", "success",
 	  "NULL", "the CSV downloaded: summary, patients (new patients a"
 	  " month), messages (messages a month)", "success | - | patients" },
 	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */

@@ -37,14 +37,14 @@ for who in STAFF1 FACILITY_ADMIN; do
 	login_ok "$who"
 	for path in /operator/stats '/operator/stats.csv?kind=summary' \
 	    '/operator/stats.csv?kind=patients' '/operator/stats.csv?kind=bad'; do
-		denied=$(ev operator.access denied) views=$(ev operator.stats.view) csvs=$(ev operator.stats.csv)
+		denied=$(ev operator.access denied) views=$(ev operator.stats.view) csvs=$(ev operator.stats.export)
 		http_get "$who" "$path"
 		is "$HTTP_STATUS" 403 "bad: $who gets 403 on $path"
 		like "$(body)" '<h1>サービス運用者だけが利用できます</h1>' "bad: $who: the operator pages' refusal"
 		unlike "$(body)" '参加事業所' "bad: $who: no figure shown"
 		is "$(header Content-Type)" 'text/html; charset=utf-8' "bad: $who: a page, not a CSV"
 		is "$(ev operator.access denied)" $((denied + 1)) "bad: $who: one operator.access denied event"
-		is "$(ev operator.stats.view)/$(ev operator.stats.csv)" "$views/$csvs" "bad: $who: no stats event"
+		is "$(ev operator.stats.view)/$(ev operator.stats.export)" "$views/$csvs" "bad: $who: no stats event"
 	done
 done
 is "$(q "SELECT detail FROM renrakucho.audit_event WHERE action = 'operator.access' ORDER BY id DESC LIMIT 1")" \
@@ -127,7 +127,7 @@ unlike "$(body)" '統計 太郎' 'no staff name on the page'
 unlike "$(body)" '統計の確認' 'no message on the page'
 # The charts: two SVG images named by their title and desc, 24 bars each,
 # drawn in a viewBox (scaled to the column), and the table of 24 months.
-is "$(grep -c '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 500 240" role="img"' "$HTTP_BODY")" 2 'two charts, inline SVG with a viewBox'
+is "$(grep -c '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 510 240" role="img"' "$HTTP_BODY")" 2 'two charts, inline SVG with a viewBox'
 is "$(grep -o '<rect class="chart-bar"' "$HTTP_BODY" | wc -l)" 48 '24 bars in each chart'
 like "$(body)" '<title id="patients-title">新規の患者登録の月ごとの数</title>' 'the patients chart has its title'
 like "$(body)" "<desc id=\"patients-desc\">${months[0]%-*}年$((10#${months[0]#*-}))月から${THIS%-*}年$((10#${THIS#*-}))月までの24か月の棒グラフ。合計" 'and a desc with its period and total'
@@ -136,18 +136,18 @@ is "$(grep -c '<script' "$HTTP_BODY")" 1 'no script but the layout'"'"'s (app.js
 like "$(body)" 'href="/operator/stats.csv\?kind=patients"' 'the patients chart links its CSV'
 like "$(body)" 'href="/operator/stats.csv\?kind=messages"' 'the messages chart links its CSV'
 like "$(body)" 'href="/operator/stats.csv\?kind=summary"' 'the figures link their CSV'
-rows=$(sed -n '/<table class="table" id="stats-months">/,/<\/table>/p' "$HTTP_BODY" | grep -c '^<tr><th scope="row">[0-9]*年[0-9]*月</th>')
+rows=$(sed -n '/<table class="table stats-months" id="stats-months">/,/<\/table>/p' "$HTTP_BODY" | grep -c '^<tr><th scope="row">[0-9]*年[0-9]*月</th>')
 is "$rows" 24 'the table of months: 24 rows'
 like "$(body)" "<tr><th scope=\"row\">${THIS%-*}年$((10#${THIS#*-}))月</th><td>[0-9]+</td><td>[0-9]+</td></tr>" 'this month in the table'
 
 # --- the CSV --------------------------------------------------------------
-csvs=$(ev operator.stats.csv) csvp=$(ev operator.stats.csv success patients)
+csvs=$(ev operator.stats.export) csvp=$(ev operator.stats.export success patients)
 csv_get patients
 is "$HTTP_STATUS" 200 'the patients CSV'
 is "$(header Content-Type)" 'text/csv; charset=utf-8' 'served as CSV'
 like "$(header Content-Disposition)" '^attachment; filename="stats-patients.csv"' 'as a download named stats-patients.csv'
-is "$(ev operator.stats.csv)" $((csvs + 1)) 'the download is one operator.stats.csv event'
-is "$(ev operator.stats.csv success patients)" $((csvp + 1)) 'whose detail is the kind: patients'
+is "$(ev operator.stats.export)" $((csvs + 1)) 'the download is one operator.stats.export event'
+is "$(ev operator.stats.export success patients)" $((csvp + 1)) 'whose detail is the kind: patients'
 is "$(head -c 3 "$HTTP_BODY" | od -An -tx1 | tr -d ' ')" efbbbf 'UTF-8 with a BOM'
 is "$(head -n 1 "$HTTP_BODY" | tail -c +4)" "$(printf '"月","新規の患者登録"\r')" 'the header row, CRLF'
 is "$(tail -n +2 "$HTTP_BODY" | wc -l)" 24 '24 month rows'
@@ -166,7 +166,7 @@ zeros=$(tail -n +2 "$HTTP_BODY" | grep -c ',"0"'$'\r''$')
 ok "months with nothing are rows of 0 ($zeros of them)" test "$zeros" -ge 1
 unlike "$(body)" "$PNAME" 'no patient name in the CSV'
 
-csvm=$(ev operator.stats.csv success messages)
+csvm=$(ev operator.stats.export success messages)
 csv_get messages
 is "$HTTP_STATUS" 200 'the messages CSV'
 like "$(header Content-Disposition)" '^attachment; filename="stats-messages.csv"' 'named stats-messages.csv'
@@ -175,7 +175,7 @@ is "$(tail -n +2 "$HTTP_BODY" | wc -l)" 24 '24 month rows'
 is "$(csv_of "$THIS")" $((${bm[$THIS]} + 2)) 'this month: +2 (posted through the timeline, and at the first instant)'
 is "$(csv_of "$PREV")" $((${bm[$PREV]} + 1)) 'last month: +1 (at its last second)'
 unlike "$(body)" '統計の確認' 'no message text in the CSV'
-is "$(ev operator.stats.csv success messages)" $((csvm + 1)) 'its event: detail messages'
+is "$(ev operator.stats.export success messages)" $((csvm + 1)) 'its event: detail messages'
 
 csv_get summary
 is "$HTTP_STATUS" 200 'the summary CSV'
@@ -191,17 +191,17 @@ is "$(csv_of '支援中の患者さん')" $((b_pat + 1)) 'patients under support
 
 # --- a wrong or missing kind ----------------------------------------------
 for k in '?kind=bad' '?kind=' '' '?kind=%3DSUM' '?kind=summary%0A'; do
-	csvs=$(ev operator.stats.csv)
+	csvs=$(ev operator.stats.export)
 	http_get OPERATOR "/operator/stats.csv$k"
 	is "$HTTP_STATUS" 400 "bad: kind '$k' refused (400)"
 	like "$(body)" 'ダウンロードするCSVの種類の指定が正しくありません' "bad: kind '$k': said so"
-	is "$(ev operator.stats.csv)" "$csvs" "bad: kind '$k': no event"
+	is "$(ev operator.stats.export)" "$csvs" "bad: kind '$k': no event"
 done
-csvs=$(ev operator.stats.csv)
+csvs=$(ev operator.stats.export)
 http_get OPERATOR '/operator/stats.csv?kind=patients&kind=messages'
 is "$HTTP_STATUS" 400 'bad: kind given twice: refused (400)'
 like "$(body)" '<title>送信内容が正しくありません' 'bad: kind given twice: the front line'"'"'s page'
-is "$(ev operator.stats.csv)" "$csvs" 'bad: kind given twice: no event'
+is "$(ev operator.stats.export)" "$csvs" 'bad: kind given twice: no event'
 http_post OPERATOR /operator/stats --data-urlencode x=1
 is "$HTTP_STATUS" 405 'bad: POST to /operator/stats: 405'
 
