@@ -1,8 +1,9 @@
 /* /operator: the service operator's menu (the city's secretariat) --
  * facilities and their administrators, the search across facilities,
  * unlocking, temporary passwords, first-certificate pickups, and
- * revoking any certificate, and the notices (お知らせ) shown on /home.
- * Only accounts with is_operator; everything is audited. */
+ * revoking any certificate, and the notices (お知らせ) shown on /home;
+ * the usage figures are operator-stats.c's.  Only accounts with
+ * is_operator; everything is audited. */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "jtime.h"
 #include "lookup.h"
 #include "mail.h"
+#include "operator.h"
 #include "pickup.h"
 #include "pki.h"
 #include "pwreset.h"
@@ -47,6 +49,7 @@ enum key {
 	KEY_FROM,
 	KEY_UNTIL,
 	KEY_PORTAL,
+	KEY_KIND,
 	KEY__MAX
 };
 
@@ -66,11 +69,12 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_FROM */		{ "show_from", req_v_line, 1, 19 },
 	/* KEY_UNTIL */		{ "show_until", req_v_line, 1, 19 },
 	/* KEY_PORTAL */	{ "on_portal", req_v_token, 1, 1 },
+	/* KEY_KIND */		{ "kind", req_v_token, 1, 16 },
 };
 
 /* Only operators; anyone else gets 403, audited. */
-static int
-op_allowed(struct app *a)
+int
+operator_allowed(struct app *a)
 {
 	if (a->user.is_operator)
 		return 1;
@@ -100,7 +104,7 @@ page_index(struct app *a)
 	const char	*notice;
 	int		 i, n, nb;
 
-	if (!op_allowed(a) || (r = account_view(a,
+	if (!operator_allowed(a) || (r = account_view(a,
 	    "SELECT f.id, f.name, f.email, f.phone,"
 	    " f.municipality_name || '（' || f.municipality_code || '）'"
 	    "  AS municipality,"
@@ -268,7 +272,7 @@ page_facility_new(struct app *a)
 	struct facility_form	 f;
 	char			 id[24], url[80];
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	memset(&f, 0, sizeof(f));
 	if (a->req.method != REQ_POST) {
@@ -302,7 +306,7 @@ page_facility(struct app *a)
 	char		 url[80];
 	int		 i;
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	memset(&f, 0, sizeof(f));
 	p[0] = a->id[0];
@@ -371,7 +375,7 @@ page_admin_new(struct app *a)
 	char			 id[24], url[80], back[64], action[80];
 	char			 lead[800];
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	if (db_begin(a->db) == -1 || (r = db_exec(a->db, "SELECT name FROM"
 	    " facility WHERE id = $1::bigint", 1, p)) == NULL) {
@@ -446,7 +450,7 @@ page_search(struct app *a)
 	int64_t			 page = 1;
 	int			 i, n;
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	memset(&t, 0, sizeof(t));
 	t.q = form_value(&a->req, KEY_Q);
@@ -606,7 +610,7 @@ page_account(struct app *a)
 {
 	PGresult	*r;
 
-	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+	if (!operator_allowed(a) || (r = op_account_load(a)) == NULL)
 		return;
 	if (app_audit(a, "operator.account.view", "account", a->id[0], NULL,
 	    "success", NULL) == -1 || db_commit(a->db) == -1)
@@ -622,7 +626,7 @@ page_unlock(struct app *a)
 	char		 url[80];
 	int		 rc;
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	if (db_begin(a->db) == -1 ||
 	    (rc = account_unlock(a->db, a->id[0], NULL, NULL, 0)) == -1) {
@@ -653,7 +657,7 @@ page_password(struct app *a)
 	struct pwreset_target	 t;
 	PGresult		*r;
 
-	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+	if (!operator_allowed(a) || (r = op_account_load(a)) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "deleted"), "t") == 0) {
 		op_notfound(a, "利用者が見つかりません");
@@ -686,7 +690,7 @@ page_pickup(struct app *a)
 	memset(&pn, 0, sizeof(pn));
 	memset(&iss, 0, sizeof(iss));
 	body[0] = mail[0] = '\0';
-	if (!op_allowed(a) || (r = op_account_load(a)) == NULL)
+	if (!operator_allowed(a) || (r = op_account_load(a)) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "deleted"), "t") == 0) {
 		op_notfound(a, "利用者が見つかりません");
@@ -785,7 +789,7 @@ page_certs(struct app *a)
 		.action = "/operator/certificates/revoke",
 	};
 
-	if (op_allowed(a))
+	if (operator_allowed(a))
 		account_devices_page(a, NULL, "operator.device.list", &pg,
 		    account_notice(app_val(a, KEY_NOTICE)));
 }
@@ -793,7 +797,7 @@ page_certs(struct app *a)
 static void
 page_revoke(struct app *a)
 {
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	cert_revoke_post(a, app_val(a, KEY_SERIAL), NULL,
 	    "operator.device.revoke", "/operator/certificates?n=revoked");
@@ -973,7 +977,7 @@ page_notices(struct app *a)
 	const char		*p[6];
 	char			 from[24], until[24];
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	memset(&f, 0, sizeof(f));
 	if (a->req.method != REQ_POST) {
@@ -1024,7 +1028,7 @@ page_notice_withdraw(struct app *a)
 	const char	*p[1];
 	PGresult	*r = NULL;
 
-	if (!op_allowed(a))
+	if (!operator_allowed(a))
 		return;
 	p[0] = a->id[0];
 	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
@@ -1047,6 +1051,12 @@ page_notice_withdraw(struct app *a)
 	app_redirect(a, "/operator/notices?n=withdrawn");
 }
 
+static void
+page_stats_csv(struct app *a)
+{
+	operator_stats_csv(a, app_val(a, KEY_KIND));
+}
+
 static const struct app_page pages[] = {
 	{ "/operator", APP_GET, APP_SESSION, page_index },
 	{ "/operator/facilities/new", APP_GET | APP_POST, APP_SESSION,
@@ -1067,6 +1077,8 @@ static const struct app_page pages[] = {
 	{ "/operator/notices", APP_GET | APP_POST, APP_SESSION, page_notices },
 	{ "/operator/notices/#/withdraw", APP_POST, APP_SESSION,
 	    page_notice_withdraw },
+	{ "/operator/stats", APP_GET, APP_SESSION, operator_stats },
+	{ "/operator/stats.csv", APP_GET, APP_SESSION, page_stats_csv },
 };
 
 /* 32 KiB: a notice's 2000 characters of Japanese are 18 KiB

@@ -298,6 +298,11 @@ const struct audit_action audit_actions[] = {
 	{ "operator.notice.withdraw", "/operator/notices/{id}/withdraw",
 	  "notice", "success", "the notice withdrawn", "NULL",
 	  "success | 4 | -" },
+	{ "operator.stats.view", "/operator/stats", "", "success", "NULL",
+	  "NULL (the page shows counts only)", "success | - | -" },
+	{ "operator.stats.export", "/operator/stats.csv?kind=", "", "success",
+	  "NULL", "the CSV downloaded: summary, patients (new patients a"
+	  " month), messages (messages a month)", "success | - | patients" },
 	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */
 	{ "cli.migrate", "renrakucho-admin migrate", "schema_migration",
 	  "success", "the file applied (002_jobs.sql)",

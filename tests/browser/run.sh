@@ -31,7 +31,7 @@ LOG_DIR=${LOG_DIR:-$TOP/var/test-logs/browser}
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$TOP/var/screenshots}
 POLICY_DIR=/etc/chromium/policies/managed
 # Accounts that get a browser profile (flows name them).
-ACCOUNTS="STAFF1 STAFF2 FACILITY_ADMIN"
+ACCOUNTS="STAFF1 STAFF2 FACILITY_ADMIN OPERATOR"
 mkdir -p "$LOG_DIR"
 
 # bail REASON: one failing test, so the harness never sees "no tests".

@@ -30,6 +30,7 @@ messages.png              messages/writer-sees-like
 receipts.png              read-receipts/receipts
 facility-staff-list.png   facility-staff/staff-list
 facility-staff-new.png    facility-staff/new-staff-form
+operator-stats.png        operator-stats/stats
 "
 
 if ! command -v pngquant > /dev/null || ! command -v optipng > /dev/null; then

@@ -120,6 +120,9 @@ POST /operator/accounts/$N/password         403 403 403 404 404 operator.access 
 GET  /operator/notices                      403 403 403 200 200 operator.access
 POST /operator/notices                      403 403 403 422 422 operator.access
 POST /operator/notices/$N/withdraw          403 403 403 404 404 operator.access
+GET  /operator/stats                        403 403 403 200 200 operator.access
+GET  /operator/stats.csv?kind=summary       403 403 403 200 200 operator.access
+GET  /operator/stats.csv?kind=bad           403 403 403 400 400 operator.access
 POST /patients/$P2/leave                    409 404 303 404 303 -
 POST /logout                                303 303 303 303 303 -
 ROUTES

@@ -1,0 +1,17 @@
+/* What the two files of the operator CGI share: operator.c (the menu,
+ * facilities, accounts, certificates, notices, main) and
+ * operator-stats.c (/operator/stats: usage at a glance, its CSV). */
+#ifndef RK_CGI_OPERATOR_H
+#define RK_CGI_OPERATOR_H
+
+struct app;
+
+/* 1 for an operator; else answers 403 with an "operator.access"
+ * denied event and returns 0. */
+int	operator_allowed(struct app *);
+
+/* The pages of operator-stats.c.  kind: the CSV's ?kind= (validated
+ * as a token, NULL when absent or invalid). */
+void	operator_stats(struct app *);
+void	operator_stats_csv(struct app *, const char *kind);
+#endif
