@@ -149,7 +149,7 @@ page_new(struct app *a)
 		.title = "利用者の登録",
 		.back_url = "/facility",
 		.back_text = "施設管理へ戻る",
-		.lead = "この事業所で電子連絡帳を使う人を登録します。",
+		.lead = "この事業所で利用する人を登録します。",
 		.action = "/facility/staff/new",
 		.submit = "登録する",
 		.show_admin = 1,

@@ -76,8 +76,9 @@ join_mail(struct app *a, const char *account_id)
 {
 	char	 body[512];
 
-	snprintf(body, sizeof(body), "電子連絡帳に新しいお知らせがあります。"
-	    "ログインしてご確認ください。\n%slogin\n", cfg_get(CFG_APP_URL));
+	snprintf(body, sizeof(body), "%sに新しいお知らせがあります。"
+	    "ログインしてご確認ください。\n%slogin\n",
+	    cfg_get(CFG_SERVICE_NAME), cfg_get(CFG_APP_URL));
 	return mail_queue_account(a->db, account_id, "新しいお知らせがあります",
 	    body);
 }

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "form.h"
 #include "log.h"
+#include "mail.h"
 #include "team.h"
 #include "upload.h"
 #include "tmpl.h"
@@ -510,6 +511,7 @@ static int
 notify_members(struct app *a, const char *team_id)
 {
 	const char	*p[4];
+	char		 subject[256];
 	struct buf	 body;
 	int		 rc = -1;
 
@@ -520,11 +522,11 @@ notify_members(struct app *a, const char *team_id)
 	    "このメールは送信専用です。通知が不要な場合は、マイプロファイル"
 	    "で設定を変更できます。\n", cfg_get(CFG_SERVICE_NAME),
 	    cfg_get(CFG_APP_URL));
-	if (body.oom)
+	if (body.oom || (p[2] = mail_subject(subject, sizeof(subject),
+	    "新しいメッセージがあります")) == NULL)
 		goto out;
 	p[0] = team_id;
 	p[1] = a->user.account_id;
-	p[2] = "新しいメッセージがあります";
 	p[3] = body.p;
 	rc = db_cmd_later(a->db, "SELECT message_notify($1::bigint,"
 	    " $2::bigint, $3, $4)", 4, p);

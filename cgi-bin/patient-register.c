@@ -156,10 +156,10 @@ ident_check(struct app *a, struct ident *id, struct form *e)
 	if (code != NULL && strcmp(code, cfg_get(CFG_MUNICIPALITY_CODE)) != 0) {
 		static char	 msg[512];
 
-		snprintf(msg, sizeof(msg), "この電子連絡帳に登録できるのは、"
+		snprintf(msg, sizeof(msg), "%sに登録できるのは、"
 		    "%sに住所がある方だけです。事業所は市外でも参加できますが、"
 		    "患者さん（支援を受ける方）は%sの住民である必要があります。",
-		    cfg_get(CFG_MUNICIPALITY_NAME),
+		    cfg_get(CFG_SERVICE_NAME), cfg_get(CFG_MUNICIPALITY_NAME),
 		    cfg_get(CFG_MUNICIPALITY_NAME));
 		form_error(e, KEY_MUNI_CODE, NULL, msg);
 	} else if (app_val(a, KEY_MUNI_NAME) != NULL &&

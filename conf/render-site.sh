@@ -9,7 +9,11 @@
 #
 # Tokens: @APP_URL@ (no trailing slash), @PORTAL_URL@ (with one),
 # @SERVICE_NAME@, @MUNICIPALITY_NAME@, @SECRETARIAT_NAME@,
-# @SECRETARIAT_PHONE@, @SECRETARIAT_FAX@, @SECRETARIAT_EMAIL@.
+# @SECRETARIAT_PHONE@, @SECRETARIAT_FAX@, @SECRETARIAT_EMAIL@,
+# @SECRETARIAT_HOURS@.  Every value is HTML-escaped (& < > " '), so a
+# page's markup is the source's whatever the configuration holds; the
+# values are those lib/cfg.c validates (one line, bounded) when the CGIs
+# and renrakucho-admin read the same file.
 set -euo pipefail
 [ $# = 3 ] || { echo "usage: $0 CONF SRC DEST" >&2; exit 2; }
 conf=$1 src=$2 dest=$3
@@ -42,6 +46,7 @@ add SECRETARIAT_NAME "$(cfg secretariat_name)"
 add SECRETARIAT_PHONE "$(cfg secretariat_phone)"
 add SECRETARIAT_FAX "$(cfg secretariat_fax)"
 add SECRETARIAT_EMAIL "$(cfg secretariat_email)"
+add SECRETARIAT_HOURS "$(cfg secretariat_hours)"
 
 tmp=$(mktemp -d "$(dirname "$dest")/.site.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

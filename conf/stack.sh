@@ -21,7 +21,8 @@
 #   SERVER_SAN    extra subjectAltNames for the server certificate
 #   RENRAKUCHO_ADMIN  the admin CLI (default PREFIX/sbin/renrakucho-admin)
 #   MUNICIPALITY_NAME MUNICIPALITY_CODE SERVICE_NAME SECRETARIAT_NAME
-#   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL MAIL_FROM CERT_DAYS
+#   SECRETARIAT_PHONE SECRETARIAT_FAX SECRETARIAT_EMAIL SECRETARIAT_HOURS
+#   MAIL_FROM CERT_DAYS
 #   LOGIN_RATE LOGIN_BURST PICKUP_RATE PICKUP_BURST  nginx's rate limits
 #                 per client address (10r/m 5, 6r/m 5 as the package's)
 #
@@ -81,6 +82,7 @@ SECRETARIAT_NAME=${SECRETARIAT_NAME:-電子連絡帳 事務局}
 SECRETARIAT_PHONE=${SECRETARIAT_PHONE:-0853-00-0000}
 SECRETARIAT_FAX=${SECRETARIAT_FAX:-0853-00-0001}
 SECRETARIAT_EMAIL=${SECRETARIAT_EMAIL:-jimukyoku@renrakucho.example.jp}
+SECRETARIAT_HOURS=${SECRETARIAT_HOURS:-平日 8:30〜17:15}
 MAIL_FROM=${MAIL_FROM:-no-reply@renrakucho.example.jp}
 CERT_DAYS=${CERT_DAYS:-365}
 # nginx's rate limits per client address (the package's: 10r/m burst 5
@@ -328,6 +330,7 @@ set_vars() {
 		[SECRETARIAT_PHONE]=$SECRETARIAT_PHONE
 		[SECRETARIAT_FAX]=$SECRETARIAT_FAX
 		[SECRETARIAT_EMAIL]=$SECRETARIAT_EMAIL
+		[SECRETARIAT_HOURS]=$SECRETARIAT_HOURS
 		[MAIL_FROM]=$MAIL_FROM
 		[CERT_DAYS]=$CERT_DAYS
 		[LOGIN_RATE]=$LOGIN_RATE
@@ -348,6 +351,12 @@ render() {
 	for k in "${!VARS[@]}"; do
 		v=${VARS[$k]}
 		case $v in *$'\n'*) die "newline in $k" ;; esac
+		# An HTML page gets every value HTML-escaped (as render-site.sh
+		# does for the portal and the manual).
+		case $dest in *.html)
+			v=$(printf '%s' "$v" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' \
+			    -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\&#39;/g") ;;
+		esac
 		v=$(printf '%s' "$v" | sed 's/[\\|&]/\\&/g')
 		script+="s|@${k}@|${v}|g"$'\n'
 	done

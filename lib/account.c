@@ -408,13 +408,14 @@ account_create(PGconn *c, const char *facility_id, struct account_form *f,
 	rc = ACCOUNT_ERROR;
 	/* The password is not in the mail: the administrator hands it over. */
 	snprintf(body, sizeof(body), "%s 様\n\n"
-	    "電子連絡帳の利用者として登録されました。\n\n"
+	    "%sの利用者として登録されました。\n\n"
 	    "ログインID: %s\n"
 	    "初期パスワードは施設管理者からお受け取りください。最初の"
 	    "ログインで、ご自分のパスワードに変更していただきます。\n"
 	    "ログインには、証明書をインストールした端末が必要です。\n\n"
-	    "%s\n", f->name, f->login, account_login_url(url, sizeof(url)));
-	if (mail_queue_account(c, id_out, "【電子連絡帳】利用者登録のお知らせ",
+	    "%s\n", f->name, cfg_get(CFG_SERVICE_NAME), f->login,
+	    account_login_url(url, sizeof(url)));
+	if (mail_queue_account(c, id_out, "利用者登録のお知らせ",
 	    body) == -1)
 		goto out;
 	rc = ACCOUNT_OK;
@@ -535,16 +536,16 @@ account_set_password(PGconn *c, const char *id, const char *login,
 	/* Told whoever changed it: a change the person did not make is
 	 * noticed. */
 	snprintf(body, sizeof(body), "%s 様\n\n"
-	    "電子連絡帳のログインID %s のパスワードが変更されました（%s）。\n"
+	    "%sのログインID %s のパスワードが変更されました（%s）。\n"
 	    "%s"
 	    "お心当たりがない場合は、すぐに施設管理者または事務局に"
 	    "ご連絡ください。\n\n%s\n", db_get(r, 0, "name"),
-	    db_get(r, 0, "login"), db_get(r, 0, "at"), must_change ?
+	    cfg_get(CFG_SERVICE_NAME), db_get(r, 0, "login"), db_get(r, 0, "at"), must_change ?
 	    "新しいパスワードは施設管理者または事務局からお受け取りください。"
 	    "次のログインで、ご自分のパスワードに変更していただきます。\n" : "",
 	    account_login_url(url, sizeof(url)));
 	PQclear(r);
-	if (mail_queue_account(c, me, "【電子連絡帳】パスワード変更のお知らせ",
+	if (mail_queue_account(c, me, "パスワード変更のお知らせ",
 	    body) == -1)
 		return -1;
 	if (id_out != NULL)
@@ -616,7 +617,7 @@ account_reset_password(PGconn *c, const char *id, const char *by,
 	 * noticed and can be asked about; the password is handed over in
 	 * person, never mailed. */
 	snprintf(body, sizeof(body), "%s 様\n\n"
-	    "電子連絡帳のログインID %s のパスワードを、%s（%s・%s）が"
+	    "%sのログインID %s のパスワードを、%s（%s・%s）が"
 	    "仮パスワードに再設定しました（%s）。\n\n"
 	    "仮パスワードは、再設定した人から直接お受け取りください。"
 	    "このメールには書かれていません。次のログインで、ご自分の"
@@ -625,12 +626,12 @@ account_reset_password(PGconn *c, const char *id, const char *by,
 	    "\n\n"
 	    "お心当たりがない場合は、すぐに所属の事業所の施設管理者"
 	    "または事務局にご連絡ください。\n\n%s\n",
-	    db_get(r, 0, "name"), db_get(r, 0, "login"),
-	    db_get(r, 0, "by_name"), db_get(r, 0, "by_facility"), by_role,
+	    db_get(r, 0, "name"), cfg_get(CFG_SERVICE_NAME),
+	    db_get(r, 0, "login"), db_get(r, 0, "by_name"), db_get(r, 0, "by_facility"), by_role,
 	    db_get(r, 0, "at"),
 	    account_login_url(url, sizeof(url)));
 	PQclear(r);
-	if (mail_queue_account(c, id, "【電子連絡帳】パスワード再設定のお知らせ",
+	if (mail_queue_account(c, id, "パスワード再設定のお知らせ",
 	    body) == -1 ||
 	    db_cmd(c, "SELECT login_reset($1::bigint)", 1, p) == -1)
 		return -1;

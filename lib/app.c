@@ -108,7 +108,14 @@ app_layout_fill(struct app *a, struct tmpl_layout *t, const char *title,
 		t->is_staff = a->user.is_staff;
 	}
 	t->help_url = app_help_url(NULL, help, helpsz);
-	t->footer_text = cfg_get(CFG_SECRETARIAT_NAME);
+	/* The secretariat's contact, from the configuration. */
+	t->secretariat_name = cfg_get(CFG_SECRETARIAT_NAME);
+	t->secretariat_phone = cfg_get(CFG_SECRETARIAT_PHONE);
+	t->has_phone = *t->secretariat_phone != '\0';
+	t->secretariat_hours = cfg_get(CFG_SECRETARIAT_HOURS);
+	t->has_hours = t->has_phone && *t->secretariat_hours != '\0';
+	t->secretariat_email = cfg_get(CFG_SECRETARIAT_EMAIL);
+	t->has_email = *t->secretariat_email != '\0';
 }
 
 void

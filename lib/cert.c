@@ -232,16 +232,17 @@ cert_revoke_post(struct app *a, const char *serial_in,
 
 int
 cert_mail_facility(PGconn *c, const char *facility_id, const char *account_id,
-    const char *subject, const char *fmt, const char *label)
+    const char *what, const char *fmt, const char *label)
 {
-	char		 url[512];
+	char		 url[512], subject[256];
 	const char	*p[6];
 
 	/* Not twice to one mailbox: a placeholder's own mail already goes
 	 * to the representative address. */
 	p[0] = facility_id;
 	p[1] = account_id;
-	p[2] = subject;
+	if ((p[2] = mail_subject(subject, sizeof(subject), what)) == NULL)
+		return -1;
 	p[3] = fmt;
 	p[4] = label;
 	p[5] = account_login_url(url, sizeof(url));

@@ -60,13 +60,15 @@ enum cert_revoke cert_revoke(PGconn *, const char *serial,
  * whose bundle was never fetched.  How many were revoked, or -1. */
 long	cert_revoke_unused(PGconn *, const char *serials, const char *reason);
 
-#define CERT_REVOKE_SUBJECT	"【電子連絡帳】端末の証明書の失効のお知らせ"
-#define CERT_ISSUE_SUBJECT	"【電子連絡帳】端末の証明書の発行のお知らせ"
+/* Subjects without the service's name, which the queue prefixes. */
+#define CERT_REVOKE_SUBJECT	"端末の証明書の失効のお知らせ"
+#define CERT_ISSUE_SUBJECT	"端末の証明書の発行のお知らせ"
 
 /* Tells facility_id's representative address of an issue or a
  * revocation: body fmt for format() with %1$s the name and %2$s the
  * login ID of account_id (NULL: "事務局", "-") and %3$s label, then the
- * login page's URL.  Not when account_id's own mail goes there already
+ * login page's URL; the subject says what, the service's name prefixed
+ * (mail_subject).  Not when account_id's own mail goes there already
  * (a live placeholder of that facility).  0/-1. */
 int	cert_mail_facility(PGconn *, const char *facility_id,
 	    const char *account_id, const char *subject, const char *fmt,

@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "log.h"
+#include "req.h"
 
 #define CFG_LINE_MAX	1024
 
@@ -20,7 +21,9 @@
  * (tests/cgi/doc-drift.sh, tests/unit/cfg.c) fail when a key lacks a
  * description or is missing from the documented files
  * (conf/deploy/renrakucho.conf, conf/renrakucho.conf.in).  Descriptions
- * are plain text: the generator escapes them for roff.
+ * are plain text: the generator escapes them for roff.  A key with a
+ * validator (lib/req.h's, with its min..max) is checked as the file is
+ * read: a value it refuses makes the file fail to load.
  */
 static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_DB_HOST */		{ "db_host", "/var/run/postgresql",
@@ -53,21 +56,31 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	/* CFG_MUNICIPALITY_CODE */	{ "municipality_code", "32203",
 	  "Its local government code (全国地方公共団体コード, 5 digits)." },
 	/* CFG_SERVICE_NAME */		{ "service_name", "電子連絡帳",
-	  "The service's name, shown in page titles and mails." },
+	  "The service's name (e.g. ルピナスネット出雲): page titles, the "
+	  "portal and the manual, and every mail's subject 【name】; one line, "
+	  "1 to 40 characters.", req_v_line, 1, 40 },
 	/* CFG_APP_URL */		{ "app_url", "https://127.0.0.1:8443/",
 	  "The app's public base URL (client certificate required), "
 	  "ending in \"/\"." },
 	/* CFG_PORTAL_URL */		{ "portal_url", "https://127.0.0.1:8444/",
 	  "The public portal's base URL, ending in \"/\"." },
 	/* CFG_SECRETARIAT_NAME */	{ "secretariat_name", "電子連絡帳 事務局",
-	  "Who runs the service (the city's secretariat), shown on help "
-	  "pages and error pages." },
+	  "Who runs the service (the city's secretariat, with its "
+	  "department), shown on the portal, the manual, the app's footer "
+	  "and error pages; one line, 1 to 80 characters.",
+	  req_v_line, 1, 80 },
 	/* CFG_SECRETARIAT_PHONE */	{ "secretariat_phone", "",
-	  "The secretariat's phone number." },
+	  "The secretariat's phone number; at most 30 characters.",
+	  req_v_line, 0, 30 },
 	/* CFG_SECRETARIAT_FAX */	{ "secretariat_fax", "",
-	  "The secretariat's fax number." },
+	  "The secretariat's fax number; at most 30 characters.",
+	  req_v_line, 0, 30 },
 	/* CFG_SECRETARIAT_EMAIL */	{ "secretariat_email", "",
-	  "The secretariat's e-mail address." },
+	  "The secretariat's e-mail address.", req_v_email, 0, 254 },
+	/* CFG_SECRETARIAT_HOURS */	{ "secretariat_hours", "",
+	  "When the secretariat answers the phone (e.g. 平日 8:30〜17:15), "
+	  "shown next to its number; at most 60 characters.",
+	  req_v_line, 0, 60 },
 	/* CFG_MAIL_FROM */		{ "mail_from", "renrakucho@localhost",
 	  "Sender address of every mail." },
 	/* CFG_SENDMAIL */		{ "sendmail", "/usr/sbin/sendmail -t -i",
@@ -158,11 +171,35 @@ cfg_trim(char *s)
 	return s;
 }
 
+/* A value against its key's validator: NULL, or why it is refused. */
+static const char *
+cfg_check(const struct cfg_def *d, char *v)
+{
+	struct req_key	 k;
+	struct req_val	 rv;
+
+	if (d->valid == NULL)
+		return NULL;
+	memset(&k, 0, sizeof(k));
+	k.name = d->name;
+	k.valid = d->valid;
+	k.min = d->min;
+	k.max = d->max;
+	memset(&rv, 0, sizeof(rv));
+	rv.present = 1;
+	rv.s = v;
+	rv.len = strlen(v);
+	if ((rv.len == 0 && d->min == 0) || d->valid(&rv, &k))
+		return NULL;
+	return rv.err != NULL ? rv.err : "invalid";
+}
+
 int
 cfg_load_file(const char *path)
 {
 	FILE	*f;
 	char	 line[CFG_LINE_MAX], *k, *v, *eq;
+	const char	*why;
 	int	 lineno = 0, rc = -1;
 	size_t	 i;
 
@@ -191,6 +228,12 @@ cfg_load_file(const char *path)
 				break;
 		if (i == CFG__MAX) {
 			log_err("%s:%d: unknown key %s", path, lineno, k);
+			goto out;
+		}
+		if ((why = cfg_check(&cfg_defs[i], v)) != NULL) {
+			log_err("%s:%d: %s refused (%lld to %lld characters): %s",
+			    path, lineno, k, (long long)cfg_defs[i].min,
+			    (long long)cfg_defs[i].max, why);
 			goto out;
 		}
 		free(cfg_vals[i]);

@@ -3,6 +3,7 @@
  * the operator's shell), else SYSCONFDIR "/renrakucho.conf". */
 #ifndef RK_CFG_H
 #define RK_CFG_H
+#include "req.h"
 
 /* Every key, in the order of its row in cfg_defs (lib/cfg.c), which
  * holds its name, default and description. */
@@ -24,6 +25,7 @@ enum cfg_key {
 	CFG_SECRETARIAT_PHONE,
 	CFG_SECRETARIAT_FAX,
 	CFG_SECRETARIAT_EMAIL,
+	CFG_SECRETARIAT_HOURS,	/* when it answers the phone */
 	CFG_MAIL_FROM,
 	CFG_SENDMAIL,		/* command, e.g. /usr/sbin/sendmail -t -i */
 	CFG_CA_DIR,		/* CA key and certificate (ca init, ca server-cert) */
@@ -53,6 +55,9 @@ struct cfg_def {
 	const char	*name;	/* as written in the file */
 	const char	*dflt;	/* the value when the key is absent */
 	const char	*doc;	/* what it is: plain text, sentences */
+	req_validator	 valid;	/* NULL: any value; else checked on load */
+	int64_t		 min;	/* its bounds (req_key's); an empty value */
+	int64_t		 max;	/* passes when min is 0 */
 };
 
 /* Loads once; returns 0, or -1 with a log line (file unreadable,

@@ -13,8 +13,9 @@
 #include "email_change.h"
 #include "mail.h"
 
-#define EC_NOTICE_SUBJECT	"【電子連絡帳】メールアドレスの変更のお知らせ"
-#define EC_LINK_SUBJECT		"【電子連絡帳】メールアドレスの確認"
+/* Without the service's name: mail_queue_* prefix it. */
+#define EC_NOTICE_SUBJECT	"メールアドレスの変更のお知らせ"
+#define EC_LINK_SUBJECT		"メールアドレスの確認"
 #define EC_ADVICE \
 	"心当たりがない場合は、すぐにマイプロファイルでパスワードを変更し、" \
 	"施設管理者または事務局にご連絡ください。\n"
@@ -74,19 +75,20 @@ email_change_request(PGconn *c, const char *account_id, const char *new_email)
 	    " now() + make_interval(hours => $4::int))", 4, p) == -1)
 		goto out;
 	snprintf(body, sizeof(body),
-	    "電子連絡帳のメールアドレスを、このアドレスに変更する手続きです。\n"
+	    "%sのメールアドレスを、このアドレスに変更する手続きです。\n"
 	    "ログインした状態で、%d時間以内に次のリンクを開き、「このメール"
 	    "アドレスに変更する」を押してください（一度だけ使えます）。\n\n"
 	    "%s%sprofile/email/confirm?t=%s\n\n"
 	    "心当たりがない場合は、このメールを無視してください。変更は"
-	    "されません。\n", EMAIL_CHANGE_HOURS, app,
+	    "されません。\n", cfg_get(CFG_SERVICE_NAME), EMAIL_CHANGE_HOURS, app,
 	    *app != '\0' && app[strlen(app) - 1] == '/' ? "" : "/", tok);
 	if (mail_queue_address(c, new_email, EC_LINK_SUBJECT, body) == -1)
 		goto out;
 	snprintf(body, sizeof(body),
-	    "電子連絡帳のメールアドレスを %s に変更する手続きが、マイプロファイル"
+	    "%sのメールアドレスを %s に変更する手続きが、マイプロファイル"
 	    "で始められました。新しいアドレスで確認されるまでは、メールは"
-	    "このアドレスに届きます。\n" EC_ADVICE "\n%s\n", new_email,
+	    "このアドレスに届きます。\n" EC_ADVICE "\n%s\n",
+	    cfg_get(CFG_SERVICE_NAME), new_email,
 	    account_login_url(url, sizeof(url)));
 	if (mail_queue_account(c, account_id, EC_NOTICE_SUBJECT, body) == -1)
 		goto out;
@@ -152,9 +154,9 @@ email_change_confirm(PGconn *c, const char *account_id, const char *token)
 		return err ? EMAIL_CHANGE_ERROR : EMAIL_CHANGE_INVALID;
 	/* The present address hears of it before it is replaced. */
 	snprintf(body, sizeof(body),
-	    "電子連絡帳のメールアドレスを %s に変更しました。これからのメールは"
+	    "%sのメールアドレスを %s に変更しました。これからのメールは"
 	    "新しいアドレスに届きます。\n" EC_ADVICE "\n%s\n",
-	    db_get(r, 0, "new_email"), account_login_url(url, sizeof(url)));
+	    cfg_get(CFG_SERVICE_NAME), db_get(r, 0, "new_email"), account_login_url(url, sizeof(url)));
 	p[0] = db_get(r, 0, "id");
 	if (mail_queue_account(c, account_id, EC_NOTICE_SUBJECT, body) == -1)
 		goto out;
@@ -183,9 +185,9 @@ email_change_notice_placeholder(PGconn *c, const char *account_id)
 	char	 body[1024], url[512];
 
 	snprintf(body, sizeof(body),
-	    "電子連絡帳で、あなた宛てのメールを事業所の代表メールアドレスに"
+	    "%sで、あなた宛てのメールを事業所の代表メールアドレスに"
 	    "転送する設定にしました。これからのメールは、このアドレスには"
-	    "届きません。\n" EC_ADVICE "\n%s\n",
+	    "届きません。\n" EC_ADVICE "\n%s\n", cfg_get(CFG_SERVICE_NAME),
 	    account_login_url(url, sizeof(url)));
 	return mail_queue_account(c, account_id, EC_NOTICE_SUBJECT, body);
 }

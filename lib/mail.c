@@ -19,12 +19,30 @@
 #include "log.h"
 #include "mail.h"
 
+#define MAIL_SUBJECT_MAX	512
+
+const char *
+mail_subject(char *buf, size_t n, const char *what)
+{
+	int	 w;
+
+	w = snprintf(buf, n, "【%s】%s", cfg_get(CFG_SERVICE_NAME), what);
+	if (w < 0 || (size_t)w >= n) {
+		log_err("mail subject too long: %s", what);
+		return NULL;
+	}
+	return buf;
+}
 
 int
-mail_queue_account(PGconn *c, const char *account_id, const char *subject,
+mail_queue_account(PGconn *c, const char *account_id, const char *what,
     const char *body)
 {
+	char		 subject[MAIL_SUBJECT_MAX];
 	const char *const p[] = { account_id, subject, body };
+
+	if (mail_subject(subject, sizeof(subject), what) == NULL)
+		return -1;
 
 	/* mail_to_accounts (schema/functions/mail.sql): a placeholder
 	 * address goes to the facility's representative address; a
@@ -34,10 +52,14 @@ mail_queue_account(PGconn *c, const char *account_id, const char *subject,
 }
 
 int
-mail_queue_address(PGconn *c, const char *to, const char *subject,
+mail_queue_address(PGconn *c, const char *to, const char *what,
     const char *body)
 {
+	char		 subject[MAIL_SUBJECT_MAX];
 	const char *const p[] = { to, subject, body };
+
+	if (mail_subject(subject, sizeof(subject), what) == NULL)
+		return -1;
 
 	return db_cmd(c, "INSERT INTO mail_outbox (to_addr, subject, body)"
 	    " VALUES ($1, $2, $3)", 3, p);
@@ -74,7 +96,7 @@ mail_b64(FILE *f, const unsigned char *p, size_t n)
 /* RFC 2047 B encoding, split on UTF-8 character boundaries so that each
  * encoded word decodes to whole characters, folded between words. */
 static void
-mail_subject(FILE *f, const char *s)
+mail_subject_header(FILE *f, const char *s)
 {
 	size_t	 len = strlen(s), i = 0, n;
 
@@ -125,7 +147,7 @@ mail_send(const char *id, const char *to, const char *subject,
 	if ((f = popen(cfg_get(CFG_SENDMAIL), "w")) == NULL)
 		return "cannot run the sendmail command";
 	fprintf(f, "From: %s\nTo: %s\n", from, to);
-	mail_subject(f, subject);
+	mail_subject_header(f, subject);
 	fprintf(f, "Date: %s\nMessage-ID: <outbox-%s.", date, id);
 	for (i = 0; i < sizeof(rnd); i++)
 		fprintf(f, "%02x", rnd[i]);

@@ -6,13 +6,21 @@
 #define RK_MAIL_H
 #include <libpq-fe.h>
 
-/* Queue a mail to a live account.  An account with a forwarding
+/* Every mail's subject: "【service_name】" (cfg) and what, into buf.
+ * Returns buf, or NULL when it does not fit.  The queue functions below
+ * call it; a caller whose mail is queued in SQL (message_notify,
+ * cert_expiry_notify) passes the SQL its result. */
+const char	*mail_subject(char *buf, size_t n, const char *what);
+
+/* Queue a mail to a live account.  subject says what the mail is about;
+ * the service's name is prefixed (mail_subject).  An account with a forwarding
  * placeholder address is delivered to its facility's representative
  * address, and the body is prefixed with the staff member it is for.
  * 0, or -1 (database error; the caller rolls back). */
 int	mail_queue_account(PGconn *, const char *account_id,
 	    const char *subject, const char *body);
-/* Queue a mail to an address (a facility's representative address). */
+/* Queue a mail to an address (a facility's representative address);
+ * the subject as mail_queue_account's. */
 int	mail_queue_address(PGconn *, const char *to, const char *subject,
 	    const char *body);
 

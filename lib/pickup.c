@@ -180,7 +180,7 @@ pickup_mail_text(const struct pickup_new *pn, const char *label,
 	int		 w;
 
 	w = snprintf(buf, n,
-	    "電子連絡帳の端末用証明書（端末名：%s）を発行しました。\n"
+	    "%sの端末用証明書（端末名：%s）を発行しました。\n"
 	    "\n"
 	    "%s：%s\n"
 	    "\n"
@@ -191,7 +191,7 @@ pickup_mail_text(const struct pickup_new *pn, const char *label,
 	    "有効期限：%s まで（一度だけ取得できます）\n"
 	    "\n"
 	    "お心当たりのない場合は、施設管理者または事務局にご連絡ください。\n",
-	    label, item, value, how, portal,
+	    cfg_get(CFG_SERVICE_NAME), label, item, value, how, portal,
 	    *portal != '\0' && portal[strlen(portal) - 1] == '/' ? "" : "/",
 	    pn->expires);
 	if (w < 0 || (size_t)w >= n) {

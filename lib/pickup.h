@@ -74,13 +74,15 @@ int	pickup_create(PGconn *, const struct pki_issued *iss,
 #define PICKUP_NO_MAILED	1
 const char *pickup_mail_body(const struct pickup_new *, const char *label,
 	    int number_where, char *buf, size_t n);
-#define PICKUP_MAIL_SUBJECT	"【電子連絡帳】証明書取得用パスワードのお知らせ"
+/* Subjects are what the mail is about: the queue (mail.h) prefixes the
+ * service's name. */
+#define PICKUP_MAIL_SUBJECT	"証明書取得用パスワードのお知らせ"
 /* The text of the number mail (証明書取得用No, the portal URL, and that
  * the password comes in a separate mail), without the password, into
  * buf.  Returns buf; "" when it does not fit. */
 const char *pickup_number_mail_body(const struct pickup_new *,
 	    const char *label, char *buf, size_t n);
-#define PICKUP_NO_MAIL_SUBJECT	"【電子連絡帳】証明書取得用Noのお知らせ"
+#define PICKUP_NO_MAIL_SUBJECT	"証明書取得用Noのお知らせ"
 
 /* The outcome of a fetch. */
 enum pickup_result {

@@ -245,6 +245,16 @@ new_password() {
 	bail "new_password: cracklib refused ten random passwords"
 }
 
+# conf_value KEY: KEY's value in the stack's renrakucho.conf (ADMIN's
+# --conf; the last line of KEY counts, as for lib/cfg.c).
+conf_value() {
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "${ADMIN##*--conf }" |
+	    tail -n 1 | sed 's/[[:space:]]*$//'
+}
+# subject WHAT: a mail's subject as the service writes it (lib/mail.c
+# mail_subject): 【service_name】WHAT.
+subject() { printf '【%s】%s' "$(conf_value service_name)" "$1"; }
+
 # account_id LOGIN: the id of the live account with that login ID.
 account_id() {
 	psql_owner "SELECT id FROM renrakucho.account WHERE login = '$1' AND deleted_at IS NULL"

@@ -252,8 +252,8 @@ cmd_audit_report(struct adm *a, int argc, char **argv)
 			buf_printf(&b, "...\n(truncated: renrakucho-admin audit"
 			    " report --day %s prints it all)\n", day);
 		}
-		snprintf(subject, sizeof(subject), "【%s】アクセス監査レポート %s",
-		    cfg_get(CFG_SERVICE_NAME), day);
+		snprintf(subject, sizeof(subject), "アクセス監査レポート %s",
+		    day);
 		if (b.oom || mail_queue_address(a->db, to, subject,
 		    b.p) == -1) {
 			adm_dberr(a, "mail_outbox");

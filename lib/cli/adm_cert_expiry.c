@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "account.h"
+#include "cfg.h"
 #include "db.h"
 #include "adm.h"
 
@@ -21,7 +22,7 @@ cmd_cert_expiry_notice(struct adm *a, int argc, char **argv)
 {
 	PGresult	*r = NULL;
 	char		 url[512], detail[96];
-	const char	*p[1] = { url };
+	const char	*p[2] = { url, cfg_get(CFG_SERVICE_NAME) };
 	const char	*v30[2] = { "0", "0" }, *v7[2] = { "0", "0" }, *d;
 	long		 mails;
 	int		 i, rc;
@@ -34,7 +35,7 @@ cmd_cert_expiry_notice(struct adm *a, int argc, char **argv)
 	/* The link the mails give: the app's login page. */
 	account_login_url(url, sizeof(url));
 	if ((r = db_exec(a->db, "SELECT days, certs, mails"
-	    " FROM cert_expiry_notify($1)", 1, p)) == NULL) {
+	    " FROM cert_expiry_notify($1, $2)", 2, p)) == NULL) {
 		adm_dberr(a, "cert_expiry_notify");
 		goto out;
 	}

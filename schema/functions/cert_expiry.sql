@@ -16,9 +16,12 @@ SET LOCAL search_path = renrakucho;
 -- already (as lib/cert.c cert_mail_facility); a certificate issued by
 -- renrakucho-admin (issued_by NULL) only to the latter.  The texts are
 -- here, so the jobs' role, which may run this, composes no mail; it
--- gives only the login page's URL (cfg app_url + "login").  One row per
--- kind: how many certificates got that notice, how many mails went.
-CREATE OR REPLACE FUNCTION cert_expiry_notify(p_login_url text)
+-- gives only the login page's URL (cfg app_url + "login") and the
+-- service's name (cfg service_name: the subject's 【name】, as
+-- lib/mail.c mail_subject).  One row per kind: how many certificates got
+-- that notice, how many mails went.  (Until 016 it took only the URL.)
+CREATE OR REPLACE FUNCTION cert_expiry_notify(p_login_url text,
+	p_service_name text)
 RETURNS TABLE (days integer, certs integer, mails integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = renrakucho
@@ -31,14 +34,20 @@ DECLARE
 	v_certs		integer[] := ARRAY[0, 0];	-- 30 days, 7 days
 	v_mails		integer[] := ARRAY[0, 0];
 	v_i		integer;
-	v_subject	constant text :=
-	    '【電子連絡帳】端末の証明書の有効期限のお知らせ';
+	v_subject	text;
 BEGIN
 	IF p_login_url IS NULL OR p_login_url !~ '^https?://[!-~]+$'
 	    OR length(p_login_url) > 500 THEN
 		RAISE EXCEPTION 'cert_expiry_notify: the login URL must be an http(s) URL'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- As lib/cfg.c checks service_name: one line, 1 to 40 characters.
+	IF p_service_name IS NULL OR char_length(p_service_name) NOT BETWEEN 1 AND 40
+	    OR p_service_name ~ '[[:cntrl:]]' THEN
+		RAISE EXCEPTION 'cert_expiry_notify: the service name must be one line of 1 to 40 characters'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	v_subject := '【' || p_service_name || '】端末の証明書の有効期限のお知らせ';
 	FOR c IN
 		SELECT x.* FROM (SELECT d.serial, d.label, d.facility_id,
 		    d.issued_by, d.not_after, a.name, a.login,
@@ -106,5 +115,5 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION cert_expiry_notify(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION cert_expiry_notify(text) TO renrakucho_jobs;
+REVOKE ALL ON FUNCTION cert_expiry_notify(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cert_expiry_notify(text, text) TO renrakucho_jobs;

@@ -1,5 +1,5 @@
 /* libFuzzer harness: a mail's Subject: header (RFC 2047 encoded words,
- * lib/mail.c's mail_subject) and the header check.  The words must
+ * lib/mail.c's mail_subject_header) and the header check.  The words must
  * decode back to the subject, each to whole UTF-8 characters when the
  * subject is UTF-8, each line within RFC 2047's 76 characters. */
 #include <stdint.h>
@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	if ((f = open_memstream(&out, &outlen)) == NULL)
 		abort();
-	mail_subject(f, s);
+	mail_subject_header(f, s);
 	fclose(f);
 	/* "Subject:" then " =?UTF-8?B?...?=" words, one per line. */
 	if (strncmp(out, "Subject:", 8) != 0)

@@ -13,7 +13,7 @@
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
 REP=$(q "SELECT email FROM renrakucho.facility WHERE id = $INSIDE_FACILITY_ID")
-REVOKE_SUBJ='【電子連絡帳】端末の証明書の失効のお知らせ'
+REVOKE_SUBJ="$(subject '端末の証明書の失効のお知らせ')"
 T0=$(q "SELECT now()")
 # new_account WHO: a staff account of the inside facility with a CLI
 # certificate; WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.

@@ -17,7 +17,7 @@
 
 U=$(date +%s%N | tail -c 9)
 q() { psql_owner "$1"; }
-SUBJ='【電子連絡帳】端末の証明書の有効期限のお知らせ'
+SUBJ="$(subject '端末の証明書の有効期限のお知らせ')"
 
 # A facility of its own, so that its representative address counts only
 # this test's mails.
@@ -140,11 +140,14 @@ is "$(q "SELECT count(*) FROM renrakucho.cert_expiry_notice WHERE serial = 'E7$U
 if [ -n "${JOBS_DSN:-}" ]; then
 	out=$(psql "$JOBS_DSN" -X -q -tA -c 'SELECT count(*) FROM cert_expiry_notice' 2>&1)
 	like "$out" 'permission denied' "the jobs' role does not read the notices table itself"
-	out=$(psql "$JOBS_DSN" -X -q -tA -c "SELECT * FROM cert_expiry_notify('javascript:x')" 2>&1)
+	out=$(psql "$JOBS_DSN" -X -q -tA -c "SELECT * FROM cert_expiry_notify('javascript:x', '電子連絡帳')" 2>&1)
 	like "$out" 'the login URL must be an http' 'cert_expiry_notify refuses a link that is not http(s)'
+	out=$(psql "$JOBS_DSN" -X -q -tA -c "SELECT * FROM cert_expiry_notify('https://x.example/login', E'a\\nb')" 2>&1)
+	like "$out" 'the service name must be one line' 'cert_expiry_notify refuses a service name with a line break'
 else
 	skip "the jobs' role does not read the notices table itself" 'no JOBS_DSN'
 	skip 'cert_expiry_notify refuses a link that is not http(s)' 'no JOBS_DSN'
+	skip 'cert_expiry_notify refuses a service name with a line break' 'no JOBS_DSN'
 fi
 
 # --- the banner on /home ---------------------------------------------------------

@@ -21,8 +21,8 @@ $ADMIN cert issue --login "$LOGIN" --label "first $LOGIN" --p12 "$TEST_TMP/me.p1
 ME_LOGIN=$LOGIN ME_PASSWORD=$PW ME_PEM=$TEST_TMP/me.pem
 ME_ID=$(account_id "$LOGIN")
 REP=$(q "SELECT email FROM renrakucho.facility WHERE id = $INSIDE_FACILITY_ID")
-ISSUE_SUBJ='【電子連絡帳】端末の証明書の発行のお知らせ'
-REVOKE_SUBJ='【電子連絡帳】端末の証明書の失効のお知らせ'
+ISSUE_SUBJ="$(subject '端末の証明書の発行のお知らせ')"
+REVOKE_SUBJ="$(subject '端末の証明書の失効のお知らせ')"
 # mails TO SUBJECT: queued mails to TO with SUBJECT since the test began
 mails() { q "SELECT count(*) FROM renrakucho.mail_outbox WHERE to_addr = '$1' AND subject = '$2' AND created_at >= '$T0'"; }
 issued() { q "SELECT count(*) FROM renrakucho.device_cert WHERE issued_by = $ME_ID"; }
@@ -64,7 +64,7 @@ PICKUP=$(q "SELECT id FROM renrakucho.pickup WHERE serial = '$SERIAL'")
 is "$(audit success)" "$((succ + 1))" 'the issue is one success event'
 is "$(q "SELECT object_id || '|' || detail FROM renrakucho.audit_event WHERE action = 'certificate.issue' AND account_id = $ME_ID AND outcome = 'success'")" \
     "$SERIAL|pickup $PICKUP" 'on the new certificate, naming its pickup'
-is "$(mails "$LOGIN@example.jp" '【電子連絡帳】証明書取得用パスワードのお知らせ')" 1 'the person is mailed (the pickup password)'
+is "$(mails "$LOGIN@example.jp" "$(subject '証明書取得用パスワードのお知らせ')")" 1 'the person is mailed (the pickup password)'
 is "$(mails "$REP" "$ISSUE_SUBJ")" 1 "the facility's representative address is told"
 $ADMIN mail deliver > /dev/null
 text=

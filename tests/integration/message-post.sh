@@ -199,7 +199,7 @@ is "$(psql_owner "SELECT string_agg(action || ' ' || object_type || ' ' || objec
     'non-member attempts are one denied event each, on the team, without the patient'
 
 # --- notification mail: at most one per member per team per 10 minutes ----------
-mails() { psql_owner "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND created_at >= '$START' AND subject = '新しいメッセージがあります'"; }
+mails() { psql_owner "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND created_at >= '$START' AND subject = '$(subject 新しいメッセージがあります)'"; }
 is "$(mails "$S2")" 1 'STAFF2: one mail for several posts within 10 minutes'
 is "$(mails "$FA")" 1 'FACILITY_ADMIN: one mail for several posts within 10 minutes'
 is "$(mails "$S1")" 0 'the author gets no mail about their own posts'

@@ -26,7 +26,7 @@ new_account() {
 	printf -v "${who}_ID" '%s' "$(account_id "$login")"
 }
 mails() {	# mails ID: password-change mails queued for account ID
-	q "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND subject = '【電子連絡帳】パスワード変更のお知らせ'"
+	q "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND subject = '$(subject パスワード変更のお知らせ)'"
 }
 must() { q "SELECT must_change_password FROM renrakucho.account WHERE id = $1"; }
 ev() {	# ev ACTION ID OUTCOME [DETAIL]

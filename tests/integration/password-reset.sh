@@ -13,7 +13,7 @@
 TAG=$(date +%s%N | tail -c 9)$$
 q() { psql_owner "$@"; }
 body() { cat "$HTTP_BODY"; }
-SUBJECT='【電子連絡帳】パスワード再設定のお知らせ'
+SUBJECT="$(subject 'パスワード再設定のお知らせ')"
 # new_account WHO ROLE: an account of the inside facility with its own
 # password (no change asked), logging in on STAFF2's device (the same
 # facility's certificate) with a cookie jar of its own; WHO_LOGIN,

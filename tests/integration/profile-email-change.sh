@@ -25,8 +25,8 @@ new_account ME
 new_account OTHER
 OLD=$ME_LOGIN@example.jp
 NEW=new-$ME_LOGIN@example.jp
-NOTICE='【電子連絡帳】メールアドレスの変更のお知らせ'
-LINK='【電子連絡帳】メールアドレスの確認'
+NOTICE="$(subject 'メールアドレスの変更のお知らせ')"
+LINK="$(subject 'メールアドレスの確認')"
 T0=$(q "SELECT now()")
 mails() { q "SELECT count(*) FROM renrakucho.mail_outbox WHERE to_addr = '$1' AND subject = '$2' AND created_at >= '$T0'"; }
 email() { q "SELECT email FROM renrakucho.account WHERE id = $ME_ID"; }

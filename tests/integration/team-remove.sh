@@ -16,7 +16,7 @@ PID=$(make_patient "外す 確認$RANDOM" "$KANA" "$BIRTH" female "${MUNI_NAME}�
 TID=$(make_team "$PID" "$S1" "$S2")
 q() { psql_owner "$1"; }
 mails() {	# mails ACCOUNT_ID: the account's mail about a new member
-	q "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND subject = '支援チームに新しいメンバーが加わりました'"
+	q "SELECT count(*) FROM renrakucho.mail_outbox WHERE account_id = $1 AND subject = '$(subject 支援チームに新しいメンバーが加わりました)'"
 }
 events() {	# events ACTION OBJECT_ID OUTCOME ACTOR_ID [DETAIL]
 	q "SELECT count(*) FROM renrakucho.audit_event WHERE action = '$1' AND object_id = '$2' AND outcome = '$3' AND account_id = $4 AND patient_id = $PID AND detail IS NOT DISTINCT FROM ${5:-NULL}"

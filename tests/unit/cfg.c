@@ -72,6 +72,49 @@ main(void)
 	is_str(cfg_get(CFG_SECRETARIAT_FAX), "", "empty value allowed");
 	unlink(p);
 
+	/* Checked keys: the service's name and the secretariat's contact. */
+	ok(cfg_write(p, "service_name = ルピナスネット出雲\n"
+	    "secretariat_name = 事務局 <&\"'> 担当\n"
+	    "secretariat_phone = 0853-21-0000\n"
+	    "secretariat_hours = 平日 8:30〜17:15\n"
+	    "secretariat_email =\n") == 0, "write config");
+	ok(cfg_load_file(p) == 0, "contact with markup characters loads");
+	is_str(cfg_get(CFG_SECRETARIAT_NAME), "事務局 <&\"'> 担当",
+	    "secretariat name kept as written (escaped where shown)");
+	is_str(cfg_get(CFG_SECRETARIAT_HOURS), "平日 8:30〜17:15",
+	    "secretariat hours");
+	unlink(p);
+	ok(cfg_write(p, "service_name = "
+	    "一二三四五六七八九十一二三四五六七八九十"
+	    "一二三四五六七八九十一二三四五六七八九十\n") == 0,
+	    "write config");
+	ok(cfg_load_file(p) == 0, "service name of 40 characters loads");
+	unlink(p);
+	ok(cfg_write(p, "service_name = "
+	    "一二三四五六七八九十一二三四五六七八九十"
+	    "一二三四五六七八九十一二三四五六七八九十一\n") == 0,
+	    "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-service-name-41 refused");
+	unlink(p);
+	ok(cfg_write(p, "service_name =\n") == 0, "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-service-name-empty refused");
+	unlink(p);
+	ok(cfg_write(p, "secretariat_name = a\tb\n") == 0, "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-secretariat-tab refused");
+	unlink(p);
+	ok(cfg_write(p, "secretariat_phone = "
+	    "0123456789012345678901234567890\n") == 0, "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-phone-31 refused");
+	unlink(p);
+	ok(cfg_write(p, "secretariat_email = not-an-address\n") == 0,
+	    "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-secretariat-email refused");
+	unlink(p);
+	ok(cfg_write(p, "secretariat_hours = \xe3\x81\n") == 0,
+	    "write config");
+	ok(cfg_load_file(p) == -1, "config-bad-hours-utf8 refused");
+	unlink(p);
+
 	ok(cfg_write(p, "no_such_key = 1\n") == 0, "write config");
 	ok(cfg_load_file(p) == -1, "config-bad-unknown-key refused");
 	unlink(p);
