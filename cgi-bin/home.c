@@ -24,19 +24,22 @@ page_home(struct app *a)
 	struct tmpl_home	 t;
 	struct tmpl_home_teams	*rows = NULL;
 	struct tmpl_home_notices *notes = NULL;
+	struct tmpl_home_ended	*ended = NULL;
 	const PGresult		*r = a->view;
 	const char		*kind, *expires = NULL;
 	char			(*urls)[40] = NULL;
-	int			 i, n = 0, nn = 0, nrows;
+	int			 i, n = 0, nn = 0, ne = 0, nrows;
 
 	/* Row 0 is the session; a row of kind 't' for each team, one of
-	 * kind 'c' when this device's certificate expires soon, and one of
-	 * kind 'n' for each operator's notice shown now. */
+	 * kind 'c' when this device's certificate expires soon, one of
+	 * kind 'n' for each operator's notice shown now, and one of kind
+	 * 'x' for each team whose support ended.  urls: by row. */
 	nrows = PQntuples(r);
 	rows = calloc(nrows, sizeof(*rows));
 	notes = calloc(nrows, sizeof(*notes));
+	ended = calloc(nrows, sizeof(*ended));
 	urls = calloc(nrows, sizeof(*urls));
-	if (rows == NULL || notes == NULL || urls == NULL) {
+	if (rows == NULL || notes == NULL || ended == NULL || urls == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
 	}
@@ -53,11 +56,23 @@ page_home(struct app *a)
 			nn++;
 			continue;
 		}
+		if (strcmp(kind, "x") == 0) {
+			/* A team whose support ended: 終了した支援. */
+			snprintf(urls[i], sizeof(urls[i]), "/patients/%s",
+			    db_get(r, i, "patient_id"));
+			ended[ne].url = urls[i];
+			ended[ne].patient_name = db_get(r, i, "patient_name");
+			ended[ne].role = strcmp(db_get(r, i, "role"), "lead") ==
+			    0 ? "担当者" : "メンバー";
+			ended[ne].closed_on = db_get(r, i, "name");
+			ne++;
+			continue;
+		}
 		if (strcmp(kind, "t") != 0)
 			continue;
-		snprintf(urls[n], sizeof(urls[n]), "/patients/%s",
+		snprintf(urls[i], sizeof(urls[i]), "/patients/%s",
 		    db_get(r, i, "patient_id"));
-		rows[n].url = urls[n];
+		rows[n].url = urls[i];
 		rows[n].patient_name = db_get(r, i, "patient_name");
 		rows[n].role = strcmp(db_get(r, i, "role"), "lead") == 0 ?
 		    "担当者" : "メンバー";
@@ -77,6 +92,9 @@ page_home(struct app *a)
 	t.last_login = a->user.last_login[0] != '\0' ? a->user.last_login :
 	    "はじめてのログインです";
 	t.has_teams = n > 0;
+	t.has_ended = ne > 0;
+	t.ended = ended;
+	t.ended_n = ne;
 	t.teams = rows;
 	t.teams_n = n;
 	t.is_staff = a->user.is_staff;
@@ -85,6 +103,7 @@ page_home(struct app *a)
 	app_layout_end(a);
 out:
 	free(urls);
+	free(ended);
 	free(notes);
 	free(rows);
 }

@@ -118,6 +118,7 @@ split_lines(struct shown *s, struct tmpl_message_timeline_messages *m,
 struct tl_rows {
 	const PGresult	*r;
 	int		 m0, mn, x0, xn, r0, rn;
+	int		 closed;	/* the row of kind 'c', or 0: open */
 };
 
 /* The attachments of the shown messages (any of a message not shown are
@@ -238,6 +239,7 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 	struct tmpl_message_timeline_errors errs[FORM_ERRORS_MAX];
 	struct shown			 sh[MSG_PAGE];
 	char				 tok[AUTH_TOKEN_LEN + 1], title[400];
+	char				 reason[700];
 	char				 anchors[MSG_PAGE][24], errid[MSG_FILES][16];
 	const char			*before = app_val(a, KEY_BEFORE), *v;
 	const PGresult			*r = w->r;
@@ -266,6 +268,7 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 		msgs[i].facility = db_get(r, row, "facility");
 		msgs[i].created = db_get(r, row, "created");
 		msgs[i].mine = *db_get(r, row, "mine") == 't';
+		msgs[i].open = w->closed == 0;
 		msgs[i].withdrawn = *db_get(r, row, "withdrawn") == 't';
 		msgs[i].liked = *db_get(r, row, "liked") == 't';
 		msgs[i].like_count = db_get(r, row, "likes");
@@ -282,6 +285,19 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 	    add_receipts(w, sh, msgs, n) == -1)
 		goto out;
 
+	if (w->closed > 0) {
+		tp.closed = 1;
+		tp.closed_on = db_get(r, w->closed, "created");
+		tp.closed_by = db_get(r, w->closed, "author");
+		v = db_get(r, w->closed, "file_name");
+		if (v != NULL && *v != '\0') {
+			snprintf(reason, sizeof(reason), "%s：%s",
+			    team_close_label(db_get(r, w->closed, "body")), v);
+			tp.close_reason = reason;
+		} else
+			tp.close_reason = team_close_label(db_get(r, w->closed,
+			    "body"));
+	}
 	tp.patient_name = a->team.patient_name;
 	tp.team_id = a->team.team_id;
 	tp.csrf = a->user.csrf;
@@ -397,7 +413,8 @@ timeline(struct app *a, struct form *f)
 		} else if (strcmp(kind, "r") == 0) {
 			if (w.rn++ == 0)
 				w.r0 = row;
-		}
+		} else if (strcmp(kind, "c") == 0)
+			w.closed = row;
 	}
 	if (timeline_render(a, f, &w) == -1) {
 		fail_db(a);

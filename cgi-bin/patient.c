@@ -48,6 +48,9 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTES */		{ "notes", req_v_multiline, 0, 4000 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_DISTINCT */	{ "distinct", req_v_token, 1, 1 },
+	/* KEY_REASON */	{ "reason", req_v_token, 4, 8 },
+	/* KEY_CLOSED_ON */	{ "closed_on", req_v_date, 20000101, 99991231 },
+	/* KEY_CLOSE_NOTE */	{ "close_note", req_v_line, 0, 200 },
 };
 
 static const char *const notices[][2] = {
@@ -55,6 +58,7 @@ static const char *const notices[][2] = {
 	{ "lead", "担当者を追加しました。" },
 	{ "member", "担当者からメンバーに変更しました。" },
 	{ "removed", "メンバーを支援チームから外しました。" },
+	{ "closed", "支援を終了しました。この支援チームの記録は閲覧のみできます。" },
 };
 
 const char *
@@ -139,7 +143,8 @@ page_view(struct app *a)
 	char		 birth[96], signer[256], expl[400], size[32];
 	char		 docname[UPLOAD_NAME_MAX + 1];
 	char		 created[JTIME_LEN], consent[JTIME_LEN];
-	int		 i, lead;
+	char		 reason[700];
+	int		 i, lead, closed;
 
 	r = member_patient(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
@@ -151,10 +156,14 @@ page_view(struct app *a)
 	    " c.explainer_name, c.explainer_facility, c.form_kind, c.doc_name,"
 	    " c.doc_type,"
 	    " c.doc_size, (SELECT count(*) FROM join_request j WHERE"
-	    " j.team_id = t.id AND j.state = 'pending') AS pending"
+	    " j.team_id = t.id AND j.state = 'pending') AS pending,"
+	    " t.closed_at IS NOT NULL AS closed,"
+	    " to_char(t.closed_on, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS closed_on,"
+	    " t.close_reason, t.close_note, ca.name AS closed_by"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
 	    " AND t.id = $2::bigint"
 	    " JOIN account a ON a.id = p.registered_by"
+	    " LEFT JOIN account ca ON ca.id = t.closed_by"
 	    " JOIN LATERAL (SELECT * FROM consent c WHERE c.patient_id = p.id"
 	    " ORDER BY c.id DESC LIMIT 1) c ON true"
 	    " WHERE p.id = $1::bigint");
@@ -172,7 +181,9 @@ page_view(struct app *a)
 		app_dberr(a);
 		goto out;
 	}
-	lead = a->team.lead;
+	closed = strcmp(db_get(r, 0, "closed"), "t") == 0;
+	/* An archive: nobody changes its members any more. */
+	lead = a->team.lead && !closed;
 	if ((mm = calloc(PQntuples(m) + 1, sizeof(*mm))) == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
@@ -236,6 +247,18 @@ page_view(struct app *a)
 	t.doc_size = size;
 	t.members = mm;
 	t.members_n = PQntuples(m);
+	t.closed = closed;
+	t.open = !closed;
+	t.can_close = lead;
+	if (closed) {
+		t.closed_on = db_get(r, 0, "closed_on");
+		t.closed_by = db_get(r, 0, "closed_by");
+		v = db_get(r, 0, "close_note");
+		snprintf(reason, sizeof(reason), "%s%s%s",
+		    team_close_label(db_get(r, 0, "close_reason")),
+		    v != NULL && *v != '\0' ? "：" : "", v != NULL ? v : "");
+		t.close_reason = reason;
+	}
 	for (i = 0; n != NULL && i < (int)(sizeof(notices) /
 	    sizeof(notices[0])); i++)
 		if (strcmp(n, notices[i][0]) == 0)
@@ -286,8 +309,8 @@ page_document(struct app *a)
  * and members goes through this row lock, so "at least one 担当者" holds
  * under concurrency.  Returns my role's row (team_id, role, leads), my
  * membership read again under the lock. */
-static PGresult *
-team_lock(struct app *a, const char *action)
+PGresult *
+patient_team_lock(struct app *a, const char *action)
 {
 	const char	*p[2];
 	PGresult	*r;
@@ -324,7 +347,7 @@ member_role(struct app *a, int to_lead)
 	const char	*p[3];
 	char		 path[64], team[24];
 
-	if ((r = team_lock(a, action)) == NULL)
+	if ((r = patient_team_lock(a, action)) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "role"), "lead") != 0) {
 		db_rollback(a->db);
@@ -406,7 +429,7 @@ page_remove(struct app *a)
 	const char	*p[2];
 	char		 path[64], team[24];
 
-	if ((r = team_lock(a, "team.remove")) == NULL)
+	if ((r = patient_team_lock(a, "team.remove")) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "role"), "lead") != 0) {
 		db_rollback(a->db);
@@ -460,7 +483,7 @@ page_leave(struct app *a)
 	PGresult	*r;
 	const char	*p[2];
 
-	if ((r = team_lock(a, "team.leave")) == NULL)
+	if ((r = patient_team_lock(a, "team.leave")) == NULL)
 		return;
 	if (strcmp(db_get(r, 0, "role"), "lead") == 0 &&
 	    strcmp(db_get(r, 0, "leads"), "1") == 0) {
@@ -498,6 +521,7 @@ static const struct app_page pages[] = {
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },
 	{ "/patients/#/members/#/member", APP_POST, APP_SESSION, page_member },
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },
+	{ "/patients/#/close", APP_GET | APP_POST, APP_SESSION, patient_close },
 	{ "/patients/#/members/#/remove", APP_POST, APP_SESSION, page_remove },
 };
 

@@ -36,6 +36,9 @@ enum key {
 	KEY_NOTES,
 	KEY_NOTICE,
 	KEY_DISTINCT,
+	KEY_REASON,
+	KEY_CLOSED_ON,
+	KEY_CLOSE_NOTE,
 	KEY__MAX
 };
 
@@ -48,7 +51,16 @@ void	patient_head(struct app *, const char *title, const struct form *f,
 /* male/female/other in Japanese, or NULL. */
 const char *patient_sex_label(const char *);
 
+/* Lock the team of patient id[0] if I am in it (every change of leads,
+ * members and the end of support goes through this row lock), in a
+ * transaction it opens: my role's row (team_id, role 'lead' or 'member',
+ * leads), or NULL with the audited 404 (action "denied", not a team
+ * member) or the error page rendered. */
+PGresult	*patient_team_lock(struct app *, const char *action);
+
 /* The pages of patient-register.c. */
 void	patient_register_new(struct app *);
 void	patient_register_consent(struct app *);
+/* The page of patient-close.c: /patients/{id}/close. */
+void	patient_close(struct app *);
 #endif

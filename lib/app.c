@@ -170,6 +170,15 @@ app_error(struct app *a, int status, const char *title, const char *message)
 void
 app_dberr_say(struct app *a, const char *title, const char *message)
 {
+	if (team_closed_error()) {
+		/* Not a fault: the team's support ended meanwhile (a form
+		 * opened before), and its archive is read-only. */
+		db_rollback(a->db);
+		app_error(a, 409, "この支援は終了しています",
+		    "この支援チームの支援は終了したため、記録は閲覧のみできます。"
+		    "投稿、👍、加入申請、メンバーの変更はできません。");
+		return;
+	}
 	db_rollback(a->db);
 	app_error(a, db_lost(a->db) ? 503 : 500, title != NULL ? title :
 	    "ただいま利用できません", message != NULL ? message :

@@ -110,6 +110,14 @@ const struct audit_action audit_actions[] = {
 	  " when not a member: the patient asked for",
 	  "NULL; denied: not a lead, a lead, not a team member",
 	  "success | 12 | -" },
+	{ "team.close", "/patients/{id}/close (GET, POST)",
+	  "team (patient when not a member)", "success failure denied",
+	  "the team whose support ended, patient_id its patient; when not a"
+	  " member: the patient asked for",
+	  "the reason's code (death, moved, facility, other; never the note)"
+	  " and \"N pending join requests rejected\"; failure: invalid input;"
+	  " denied: not a lead, already closed, not a team member",
+	  "success | 7 | moved; 0 pending join requests rejected" },
 	/* --- join requests ---------------------------------------------- */
 	{ "join.request", "/teams/{id}/join-requests (POST)", "team",
 	  "success denied",

@@ -85,3 +85,37 @@ team_of_patient(struct app *a, const char *patient_id)
 	PQclear(r);
 	return a->team.member;
 }
+
+const char *const team_close_codes[TEAM_CLOSE__MAX] = {
+	/* TEAM_CLOSE_DEATH */		"death",
+	/* TEAM_CLOSE_MOVED */		"moved",
+	/* TEAM_CLOSE_FACILITY */	"facility",
+	/* TEAM_CLOSE_OTHER */		"other",
+};
+
+const char *const team_close_labels[TEAM_CLOSE__MAX] = {
+	/* TEAM_CLOSE_DEATH */		"死亡",
+	/* TEAM_CLOSE_MOVED */		"転出",
+	/* TEAM_CLOSE_FACILITY */	"施設入所",
+	/* TEAM_CLOSE_OTHER */		"その他",
+};
+
+const char *
+team_close_label(const char *code)
+{
+	int	 i;
+
+	for (i = 0; code != NULL && i < TEAM_CLOSE__MAX; i++)
+		if (strcmp(code, team_close_codes[i]) == 0)
+			return team_close_labels[i];
+	return team_close_labels[TEAM_CLOSE_OTHER];
+}
+
+int
+team_closed_error(void)
+{
+	const struct db_error *e = db_last_error();
+
+	return strcmp(e->sqlstate, "55000") == 0 &&
+	    strcmp(e->constraint, "team_closed") == 0;
+}

@@ -36,4 +36,23 @@ int	team_open(struct app *, const char *action);
 int	team_of_patient(struct app *, const char *patient_id);
 /* The 404 page of the team pages: for anything not the user's to see. */
 void	team_not_found(struct app *);
+
+/*
+ * The end of support (019_team_close.sql, cgi-bin/patient-close.c): the
+ * reasons a 担当者 may give, as stored (team.close_reason) and as shown.
+ */
+enum team_close_reason {
+	TEAM_CLOSE_DEATH,	/* 死亡 */
+	TEAM_CLOSE_MOVED,	/* 転出 */
+	TEAM_CLOSE_FACILITY,	/* 施設入所 */
+	TEAM_CLOSE_OTHER,	/* その他 */
+	TEAM_CLOSE__MAX
+};
+extern const char *const team_close_codes[TEAM_CLOSE__MAX];
+extern const char *const team_close_labels[TEAM_CLOSE__MAX];
+/* The label of a stored code ("その他" for an unknown one). */
+const char	*team_close_label(const char *code);
+/* Was the last statement refused because the team is closed (the
+ * triggers of schema/functions/teams.sql: 55000, team_closed)? */
+int	team_closed_error(void);
 #endif

@@ -53,7 +53,8 @@ BEGIN
 	FROM team_member m JOIN team t ON t.id = m.team_id
 	JOIN patient p ON p.id = t.patient_id
 	JOIN account a ON a.id = m.account_id AND a.is_staff
-	WHERE m.account_id = p_account ORDER BY p.kana_key, p.id;
+	WHERE m.account_id = p_account AND t.closed_at IS NULL
+	ORDER BY p.kana_key, p.id;
 END
 $$;
 
@@ -62,7 +63,8 @@ $$;
 -- device presents expires within 30 days (device_cert.not_after), one
 -- row of kind 'c' whose name is that day in Japan time (2027年1月5日),
 -- for the banner that sends the person to replace it; then one row of
--- kind 'n' per operator's notice shown now (notice).
+-- kind 'n' per operator's notice shown now (notice); one of kind 'x'
+-- per team I was in whose support ended (終了した支援).
 CREATE OR REPLACE FUNCTION home_view(p_token_hash text, p_serial text, p_sha256 text,
 	p_addr inet)
 RETURNS TABLE (kind text, session_id bigint, csrf text, account_id bigint,
@@ -99,6 +101,17 @@ BEGIN
 	    NULL::bigint, NULL, NULL, NULL::bigint, NULL::bigint
 	FROM device_cert c WHERE c.serial = p_serial
 	AND c.not_after <= now() + interval '30 days';
+	-- The teams I was in whose support ended (019_team_close.sql),
+	-- latest first: the day in name.
+	RETURN QUERY SELECT 'x', NULL::bigint, NULL, NULL::bigint, NULL,
+	    to_char(t.closed_on, 'YYYY"年"FMMM"月"FMDD"日"'),
+	    NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL, NULL,
+	    p.id, p.name, m.role, NULL::bigint, NULL::bigint
+	FROM team_member m JOIN team t ON t.id = m.team_id
+	JOIN patient p ON p.id = t.patient_id
+	JOIN account a ON a.id = m.account_id AND a.is_staff
+	WHERE m.account_id = s.account_id AND t.closed_at IS NOT NULL
+	ORDER BY t.closed_on DESC, t.id DESC;
 	-- The operator's notices shown now (013_notices.sql), newest
 	-- first: the title in name, the text in patient_name.
 	RETURN QUERY SELECT 'n', NULL::bigint, NULL, NULL::bigint, NULL,
@@ -111,7 +124,7 @@ END
 $$;
 
 -- The timeline (/teams/{id}/messages): the session row
--- (team_view_session, teams.sql), rows of kind 'm', 'a' and 'r', with
+-- (team_view_session, teams.sql), rows of kind 'c', 'm', 'a' and 'r', with
 -- the event message.view (one for the page, none per message).  'm': 31 messages below p_before (NULL: the
 -- newest), newest first, with their 👍 (read per message through
 -- message_like's primary key, an index walk whatever the table's size);
@@ -156,6 +169,17 @@ BEGIN
 	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
 	    'message.view', 'team', p_team::text, s.team_patient_id,
 	    'success', CASE WHEN p_before IS NOT NULL THEN 'older page' END);
+	-- 'c': the end of support when the team is closed: the day
+	-- (closed_on) in created, the reason's code in body and its note
+	-- in file_name, who ended it in author.
+	RETURN QUERY SELECT 'c', NULL::bigint, NULL, NULL::bigint, NULL,
+	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
+	    NULL, NULL::bigint, NULL, NULL::boolean, t.id, NULL::boolean,
+	    NULL::boolean, t.close_reason, ca.name, NULL, NULL,
+	    to_char(t.closed_on, 'YYYY"年"FMMM"月"FMDD"日"'), NULL::bigint,
+	    NULL::boolean, NULL, NULL::bigint, t.close_note, NULL::integer
+	FROM team t JOIN account ca ON ca.id = t.closed_by
+	WHERE t.id = p_team AND t.closed_at IS NOT NULL;
 	RETURN QUERY
 	WITH m AS MATERIALIZED (SELECT x.id, x.author_id, x.withdrawn_at,
 		x.body, x.created_at

@@ -69,3 +69,70 @@ $$;
 GRANT EXECUTE ON FUNCTION team_membership(bigint, bigint),
 	team_view_session(text, text, text, inet, bigint, text)
 	TO renrakucho_app;
+
+-- A closed team (019_team_close.sql) is a read-only archive: no message,
+-- 👍, withdrawal, join request or membership change reaches it, from a
+-- page or any other program.  SQLSTATE 55000 with the constraint name
+-- team_closed, which the pages turn into their 409 (lib/app.c).  Reading
+-- (message_view, the read receipts) stays.  The end of support itself
+-- may settle the team's pending join requests in its transaction: the
+-- UPDATE that closes the team runs after them (cgi-bin/patient-close.c).
+CREATE OR REPLACE FUNCTION team_closed_refuse() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = renrakucho
+AS $$
+DECLARE
+	v_team	bigint;
+BEGIN
+	IF TG_TABLE_NAME = 'message_like' THEN
+		SELECT m.team_id INTO v_team FROM message m
+		WHERE m.id = CASE WHEN TG_OP = 'DELETE' THEN OLD.message_id
+		    ELSE NEW.message_id END;
+	ELSIF TG_OP = 'DELETE' THEN
+		v_team := OLD.team_id;
+	ELSE
+		v_team := NEW.team_id;
+	END IF;
+	IF EXISTS (SELECT 1 FROM team t WHERE t.id = v_team
+	    AND t.closed_at IS NOT NULL) THEN
+		RAISE EXCEPTION 'team % is closed', v_team
+		    USING ERRCODE = 'object_not_in_prerequisite_state',
+		    CONSTRAINT = 'team_closed';
+	END IF;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER message_team_closed
+	BEFORE INSERT OR UPDATE ON message
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+CREATE OR REPLACE TRIGGER message_like_team_closed
+	BEFORE INSERT OR DELETE ON message_like
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+CREATE OR REPLACE TRIGGER join_request_team_closed
+	BEFORE INSERT ON join_request
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+-- Not its unread counts and last view (functions/unread.sql): reading.
+CREATE OR REPLACE TRIGGER team_member_team_closed
+	BEFORE INSERT OR UPDATE OF role, team_id, account_id OR DELETE
+	ON team_member
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+
+-- Once ended, the end stays as written: who, when, why.
+CREATE OR REPLACE FUNCTION team_close_final() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = renrakucho
+AS $$
+BEGIN
+	IF OLD.closed_at IS NOT NULL THEN
+		RAISE EXCEPTION 'team % is closed', OLD.id
+		    USING ERRCODE = 'object_not_in_prerequisite_state',
+		    CONSTRAINT = 'team_closed';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER team_close_final
+	BEFORE UPDATE ON team
+	FOR EACH ROW EXECUTE FUNCTION team_close_final();

@@ -75,6 +75,7 @@ GET  /patients/$P2/consent-document         200 404 200 404 200 -
 POST /patients/$P2/members/$ID_STAFF2/lead  303 404 403 404 403 team.lead
 POST /patients/$P2/members/$N/member        404 404 403 404 403 team.member
 POST /patients/$P2/members/$N/remove        404 404 403 404 403 team.remove
+GET  /patients/$P2/close                    200 404 403 404 403 team.close
 GET  /teams/$T2/messages                    200 404 200 404 200 -
 POST /teams/$T2/messages                    422 404 422 404 422 - client_token=$CT
 POST /teams/$T2/messages/$N/like            404 404 404 404 404 -
@@ -136,6 +137,7 @@ declare -A TITLE=(
 	[team.lead]='この操作はできません'
 	[team.member]='この操作はできません'
 	[team.remove]='この操作はできません'
+	[team.close]='この操作はできません'
 	[receipts.export]='ダウンロードできません'
 )
 denied() {	# denied ACCOUNT_ID [ACTION]: the account's denied events

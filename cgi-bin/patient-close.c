@@ -1,0 +1,183 @@
+/* /patients/{id}/close: the end of support (支援の終了), by the team's
+ * 担当者: the reason (死亡, 転出, 施設入所, その他 with a short note) and
+ * the day.  The team becomes a read-only archive (019_team_close.sql;
+ * the triggers of functions/teams.sql refuse every write to it), its
+ * pending join requests are rejected, and it moves from the members'
+ * teams to 終了した支援 on /home.  Part of the patient CGI. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "db.h"
+#include "form.h"
+#include "jtime.h"
+#include "team.h"
+#include "tmpl.h"
+#include "patient.h"
+
+/* The form, with what was sent (or today) and its errors. */
+static void
+render(struct app *a, int status, const struct form *e)
+{
+	struct tmpl_patient_close	 t;
+	struct tmpl_patient_close_reasons r[TEAM_CLOSE__MAX];
+	const char			*sent = form_text(&a->req, KEY_REASON);
+	char				 today[16];
+	long				 d = jtime_today(time(NULL));
+	int				 i;
+
+	memset(&t, 0, sizeof(t));
+	t.patient_id = a->id[0];
+	t.csrf = a->user.csrf;
+	for (i = 0; i < TEAM_CLOSE__MAX; i++) {
+		r[i].code = team_close_codes[i];
+		r[i].label = team_close_labels[i];
+		r[i].checked = strcmp(sent, team_close_codes[i]) == 0;
+	}
+	t.reasons = r;
+	t.reasons_n = TEAM_CLOSE__MAX;
+	t.reason_has_error = form_err(e, KEY_REASON) != NULL;
+	t.reason_error = form_err(e, KEY_REASON);
+	t.close_note = form_text(&a->req, KEY_CLOSE_NOTE);
+	t.close_note_has_error = form_err(e, KEY_CLOSE_NOTE) != NULL;
+	t.close_note_error = form_err(e, KEY_CLOSE_NOTE);
+	t.close_note_invalid = t.close_note_has_error ? "true" : "false";
+	t.close_note_desc = t.close_note_has_error ? "close_note-error" :
+	    "close_note-hint";
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", (int)(d / 10000 % 10000),
+	    (int)(d / 100 % 100), (int)(d % 100));
+	t.closed_on = a->req.vals[KEY_CLOSED_ON].present ?
+	    form_text(&a->req, KEY_CLOSED_ON) : today;
+	t.closed_on_has_error = form_err(e, KEY_CLOSED_ON) != NULL;
+	t.closed_on_error = form_err(e, KEY_CLOSED_ON);
+	t.closed_on_invalid = t.closed_on_has_error ? "true" : "false";
+	t.closed_on_desc = t.closed_on_has_error ? "closed_on-error" : "";
+	a->status = status;
+	patient_head(a, "支援の終了", e, NULL);
+	tmpl_patient_close(&a->body, &t);
+	app_layout_end(a);
+}
+
+/* The reason's code, or NULL (and the error) when it is none of them;
+ * the note: required for その他, "" for the others. */
+static const char *
+check(struct app *a, struct form *e, const char **note)
+{
+	const char	*code = app_val(a, KEY_REASON);
+	const struct req_val *v = &a->req.vals[KEY_CLOSE_NOTE];
+	int		 i;
+
+	*note = "";
+	for (i = 0; code != NULL && i < TEAM_CLOSE__MAX; i++)
+		if (strcmp(code, team_close_codes[i]) == 0)
+			break;
+	if (code == NULL || i == TEAM_CLOSE__MAX) {
+		form_error(e, KEY_REASON, "reason_death",
+		    "終了の理由を選んでください。");
+		code = NULL;
+	} else if (i == TEAM_CLOSE_OTHER) {
+		if (v->present && v->len > 0 && !v->valid)
+			form_error(e, KEY_CLOSE_NOTE, NULL, "その他の内容は200文字"
+			    "以内で、改行や制御文字を含めずに入力してください。");
+		else if (!v->present || v->len == 0)
+			form_error(e, KEY_CLOSE_NOTE, NULL, "理由が「その他」のとき"
+			    "は、その内容を入力してください。");
+		else
+			*note = v->s;
+	}
+	if (app_val(a, KEY_CLOSED_ON) == NULL)
+		form_error(e, KEY_CLOSED_ON, NULL, a->req.vals[KEY_CLOSED_ON].
+		    present && a->req.vals[KEY_CLOSED_ON].len > 0 ?
+		    "支援が終了した日は、2000年以降の実在する日付を入力して"
+		    "ください。" : "支援が終了した日を入力してください。");
+	else if (a->req.vals[KEY_CLOSED_ON].num > jtime_today(time(NULL)))
+		form_error(e, KEY_CLOSED_ON, NULL, "支援が終了した日が未来の日付"
+		    "です。");
+	return code;
+}
+
+void
+patient_close(struct app *a)
+{
+	struct form	 e;
+	PGresult	*r, *c = NULL;
+	const char	*p[6], *code, *note;
+	char		 team[24], path[64], detail[96];
+
+	form_init(&e, &a->req);
+	/* Under the team's row lock, as every change of its members: a
+	 * 担当者 demoted or a second close at the same moment is seen. */
+	if ((r = patient_team_lock(a, "team.close")) == NULL)
+		return;
+	snprintf(team, sizeof(team), "%s", db_get(r, 0, "team_id"));
+	if (strcmp(db_get(r, 0, "role"), "lead") != 0) {
+		db_rollback(a->db);
+		app_audit(a, "team.close", "team", team, a->id[0], "denied",
+		    "not a lead");
+		app_error(a, 403, "この操作はできません", "支援を終了できるのは、"
+		    "この支援チームの担当者だけです。");
+		goto out;
+	}
+	p[0] = team;
+	if ((c = db_exec(a->db, "SELECT closed_at IS NOT NULL AS closed"
+	    " FROM team WHERE id = $1::bigint", 1, p)) == NULL ||
+	    PQntuples(c) != 1) {
+		app_dberr(a);
+		goto out;
+	}
+	if (strcmp(db_get(c, 0, "closed"), "t") == 0) {
+		db_rollback(a->db);
+		app_audit(a, "team.close", "team", team, a->id[0], "denied",
+		    "already closed");
+		app_error(a, 409, "この支援は終了しています", "この支援チームの"
+		    "支援はすでに終了しています。記録は閲覧のみできます。");
+		goto out;
+	}
+	if (a->req.method != REQ_POST) {
+		db_rollback(a->db);
+		render(a, 200, &e);
+		goto out;
+	}
+	if ((code = check(a, &e, &note)) == NULL || e.n > 0) {
+		db_rollback(a->db);
+		app_audit(a, "team.close", "team", team, a->id[0], "failure",
+		    "invalid input");
+		render(a, 422, &e);
+		goto out;
+	}
+	PQclear(c);
+	/* The pending requests first: afterwards the team is read-only. */
+	p[1] = a->user.account_id;
+	if ((c = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
+	    " decided_by = $2::bigint, decided_at = now()"
+	    " WHERE team_id = $1::bigint AND state = 'pending'"
+	    " RETURNING id", 2, p)) == NULL) {
+		app_dberr(a);
+		goto out;
+	}
+	/* The detail names the reason's code, never the note (a person's
+	 * circumstances); the note is on the team row for its members. */
+	snprintf(detail, sizeof(detail), "%s; %d pending join requests"
+	    " rejected", code, PQntuples(c));
+	p[2] = app_val(a, KEY_CLOSED_ON);
+	p[3] = code;
+	p[4] = note;
+	if (db_cmd(a->db, "UPDATE team SET closed_at = now(),"
+	    " closed_by = $2::bigint, closed_on = $3::date,"
+	    " close_reason = $4, close_note = $5"
+	    " WHERE id = $1::bigint AND closed_at IS NULL", 5, p) == -1 ||
+	    app_audit(a, "team.close", "team", team, a->id[0], "success",
+	    detail) == -1 || db_commit(a->db) == -1) {
+		app_dberr(a);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/patients/%s?n=closed", a->id[0]);
+	app_redirect(a, path);
+out:
+	PQclear(c);
+	PQclear(r);
+}
