@@ -1,9 +1,12 @@
-/* What the two files of the patient CGI share: patient.c (the patient
- * page for team members, the consent document, team leads and leaving,
- * main) and patient-register.c (/patients/new: registration with
- * consent). */
+/* What the files of the patient CGI share: patient.c (the patient page
+ * for team members, the consent document, team leads and leaving, main),
+ * patient-register.c (/patients/new: registration with consent, and the
+ * checks of what it stores) and patient-edit.c (/patients/{id}/edit and
+ * /history: the registration changed by a member, and its history). */
 #ifndef RK_CGI_PATIENT_H
 #define RK_CGI_PATIENT_H
+#include <stddef.h>
+#include <libpq-fe.h>
 
 #define PATIENT_DOC_MAX	(10 * 1024 * 1024)
 
@@ -35,10 +38,24 @@ enum key {
 	KEY_EMERGENCY,
 	KEY_NOTES,
 	KEY_NOTICE,
+	KEY_REASON,
 	KEY__MAX
 };
 
 struct form;
+
+/* One form field's slots: value, error, aria-invalid, aria-describedby. */
+#define FIELD(t, f, k, e) do {						\
+	(t).f = form_text(&a->req, (k));						\
+	(t).f##_has_error = form_err((e), (k)) != NULL;			\
+	(t).f##_error = form_err((e), (k));					\
+	(t).f##_invalid = form_err((e), (k)) != NULL ? "true" : "false";	\
+	(t).f##_desc = form_err((e), (k)) != NULL ? #f "-error" : "";	\
+} while (0)
+
+/* The care levels (要介護度) a patient may have; the first, "", is none. */
+extern const char *const patient_care_levels[];
+extern const size_t patient_care_levels_n;
 
 /* The top of every patient page: heading, notice, a refused form's
  * errors (f may be NULL). */
@@ -47,7 +64,31 @@ void	patient_head(struct app *, const char *title, const struct form *f,
 /* male/female/other in Japanese, or NULL. */
 const char *patient_sex_label(const char *);
 
+/* The patient page's row for a member of the patient's team (a->team,
+ * team_of_patient), in a transaction it opens: sql's $1 is the patient
+ * (a->id[0]), $2 the team.  NULL (rolled back, `action` audited as
+ * denied, the 404 page rendered, or the database error's page) for
+ * anyone else. */
+PGresult *patient_member_row(struct app *, const char *action,
+	    const char *sql);
+
+/* The checks of registration, for the edit too; each refused field's
+ * message goes into the form.  Name and kana (required, kana only kana);
+ * the address (required); the care facts, all optional (care level, one
+ * of patient_care_levels, main diseases, phone, emergency contact,
+ * notes): the care level, or NULL when refused. */
+void	patient_name_check(struct app *, struct form *);
+void	patient_address_check(struct app *, struct form *);
+const char *patient_care_check(struct app *, struct form *);
+/* An optional key: "" when absent or empty, NULL (and an error: the
+ * validator's reason, else label) if bad. */
+const char *patient_opt(struct app *, struct form *, enum key,
+	    const char *label);
+
 /* The pages of patient-register.c. */
 void	patient_register_new(struct app *);
 void	patient_register_consent(struct app *);
+/* The pages of patient-edit.c. */
+void	patient_edit(struct app *);
+void	patient_history(struct app *);
 #endif
