@@ -76,7 +76,6 @@ render(struct app *a, int status, const struct form *e, const PGresult *r)
 	struct tmpl_patient_edit		 t;
 	struct tmpl_patient_edit_care_levels	*cl;
 	const char				*level;
-	size_t					 i;
 
 	if ((cl = calloc(patient_care_levels_n, sizeof(*cl))) == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
@@ -94,10 +93,6 @@ render(struct app *a, int status, const struct form *e, const PGresult *r)
 	FIELD(t, diseases, KEY_DISEASES, e);
 	FIELD(t, notes, KEY_NOTES, e);
 	FIELD(t, reason, KEY_REASON, e);
-	t.care_level_has_error = form_err(e, KEY_CARE_LEVEL) != NULL;
-	t.care_level_error = form_err(e, KEY_CARE_LEVEL);
-	t.care_level_invalid = t.care_level_has_error ? "true" : "false";
-	t.care_level_desc = t.care_level_has_error ? "care_level-error" : "";
 	level = form_text(&a->req, KEY_CARE_LEVEL);
 	if (r != NULL) {
 		t.name = db_get(r, 0, "name");
@@ -110,13 +105,7 @@ render(struct app *a, int status, const struct form *e, const PGresult *r)
 		t.reason = "";
 		level = db_get(r, 0, "care_level");
 	}
-	for (i = 0; i < patient_care_levels_n; i++) {
-		cl[i].value = patient_care_levels[i];
-		cl[i].label = i == 0 ? "未選択" : patient_care_levels[i];
-		cl[i].selected = strcmp(level, patient_care_levels[i]) == 0;
-	}
-	t.care_levels = cl;
-	t.care_levels_n = patient_care_levels_n;
+	CARE_LEVEL_SELECT(t, cl, e, level);
 	a->status = status;
 	patient_head(a, "登録内容の変更", e, NULL);
 	tmpl_patient_edit(&a->body, &t);

@@ -250,7 +250,6 @@ render_consent(struct app *a, int status, const struct ident *id,
 	struct tmpl_patient_consent		 t;
 	struct tmpl_patient_consent_care_levels	 cl[sizeof(patient_care_levels) /
 						    sizeof(patient_care_levels[0])];
-	size_t					 i;
 
 	memset(&t, 0, sizeof(t));
 	t.csrf = a->user.csrf;
@@ -277,10 +276,7 @@ render_consent(struct app *a, int status, const struct ident *id,
 	FIELD(t, emergency, KEY_EMERGENCY, e);
 	FIELD(t, diseases, KEY_DISEASES, e);
 	FIELD(t, notes, KEY_NOTES, e);
-	t.care_level_has_error = form_err(e, KEY_CARE_LEVEL) != NULL;
-	t.care_level_error = form_err(e, KEY_CARE_LEVEL);
-	t.care_level_invalid = t.care_level_has_error ? "true" : "false";
-	t.care_level_desc = t.care_level_has_error ? "care_level-error" : "";
+	CARE_LEVEL_SELECT(t, cl, e, form_text(&a->req, KEY_CARE_LEVEL));
 	t.signer_has_error = form_err(e, KEY_SIGNER) != NULL;
 	t.signer_error = form_err(e, KEY_SIGNER);
 	t.form_kind_has_error = form_err(e, KEY_FORM_KIND) != NULL;
@@ -298,14 +294,6 @@ render_consent(struct app *a, int status, const struct ident *id,
 	t.signer_proxy = !t.signer_patient;
 	t.form_city = strcmp(form_text(&a->req, KEY_FORM_KIND), "own") != 0;
 	t.form_own = !t.form_city;
-	for (i = 0; i < patient_care_levels_n; i++) {
-		cl[i].value = patient_care_levels[i];
-		cl[i].label = i == 0 ? "未選択" : patient_care_levels[i];
-		cl[i].selected = strcmp(form_text(&a->req, KEY_CARE_LEVEL),
-		    patient_care_levels[i]) == 0;
-	}
-	t.care_levels = cl;
-	t.care_levels_n = i;
 	a->status = status;
 	patient_head(a, "患者の登録（2/2）同意と同意書", e, NULL);
 	tmpl_patient_consent(&a->body, &t);

@@ -57,6 +57,28 @@ struct form;
 extern const char *const patient_care_levels[];
 extern const size_t patient_care_levels_n;
 
+/* The care level's select of a form template (slots care_level_has_error,
+ * _error, _invalid, _desc; loop care_levels of value, label, selected)
+ * from cl, an array of patient_care_levels_n of the loop's struct, with
+ * the care level `level` selected. */
+#define CARE_LEVEL_SELECT(t, cl, e, level) do {				\
+	size_t	 cl_i_;							\
+	(t).care_level_error = form_err((e), KEY_CARE_LEVEL);		\
+	(t).care_level_has_error = (t).care_level_error != NULL;		\
+	(t).care_level_invalid = (t).care_level_has_error ? "true" : "false"; \
+	(t).care_level_desc = (t).care_level_has_error ?		\
+	    "care_level-error" : "";					\
+	for (cl_i_ = 0; cl_i_ < patient_care_levels_n; cl_i_++) {	\
+		(cl)[cl_i_].value = patient_care_levels[cl_i_];		\
+		(cl)[cl_i_].label = cl_i_ == 0 ? "未選択" :		\
+		    patient_care_levels[cl_i_];				\
+		(cl)[cl_i_].selected = strcmp((level),			\
+		    patient_care_levels[cl_i_]) == 0;			\
+	}								\
+	(t).care_levels = (cl);						\
+	(t).care_levels_n = patient_care_levels_n;			\
+} while (0)
+
 /* The top of every patient page: heading, notice, a refused form's
  * errors (f may be NULL). */
 void	patient_head(struct app *, const char *title, const struct form *f,
