@@ -25,7 +25,7 @@ render(struct app *a, int status, const struct form *e)
 {
 	struct tmpl_patient_close	 t;
 	struct tmpl_patient_close_reasons r[TEAM_CLOSE__MAX];
-	const char			*sent = form_text(&a->req, KEY_REASON);
+	const char			*sent = form_text(&a->req, KEY_CLOSE_REASON);
 	char				 today[16];
 	long				 d = jtime_today(time(NULL));
 	int				 i;
@@ -40,8 +40,8 @@ render(struct app *a, int status, const struct form *e)
 	}
 	t.reasons = r;
 	t.reasons_n = TEAM_CLOSE__MAX;
-	t.reason_has_error = form_err(e, KEY_REASON) != NULL;
-	t.reason_error = form_err(e, KEY_REASON);
+	t.close_reason_has_error = form_err(e, KEY_CLOSE_REASON) != NULL;
+	t.close_reason_error = form_err(e, KEY_CLOSE_REASON);
 	t.close_note = form_text(&a->req, KEY_CLOSE_NOTE);
 	t.close_note_has_error = form_err(e, KEY_CLOSE_NOTE) != NULL;
 	t.close_note_error = form_err(e, KEY_CLOSE_NOTE);
@@ -67,7 +67,7 @@ render(struct app *a, int status, const struct form *e)
 static const char *
 check(struct app *a, struct form *e, const char **note)
 {
-	const char	*code = app_val(a, KEY_REASON);
+	const char	*code = app_val(a, KEY_CLOSE_REASON);
 	const struct req_val *v = &a->req.vals[KEY_CLOSE_NOTE];
 	int		 i;
 
@@ -76,7 +76,7 @@ check(struct app *a, struct form *e, const char **note)
 		if (strcmp(code, team_close_codes[i]) == 0)
 			break;
 	if (code == NULL || i == TEAM_CLOSE__MAX) {
-		form_error(e, KEY_REASON, "reason_death",
+		form_error(e, KEY_CLOSE_REASON, "close_reason_death",
 		    "終了の理由を選んでください。");
 		code = NULL;
 	} else if (i == TEAM_CLOSE_OTHER) {

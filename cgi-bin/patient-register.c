@@ -19,10 +19,12 @@
 #include "wareki.h"
 #include "patient.h"
 
-static const char *const care_levels[] = {
+const char *const patient_care_levels[] = {
 	"", "非該当", "要支援1", "要支援2", "要介護1", "要介護2", "要介護3",
 	"要介護4", "要介護5", "申請中", "不明",
 };
+const size_t patient_care_levels_n = sizeof(patient_care_levels) /
+    sizeof(patient_care_levels[0]);
 
 /* The step-1 data, checked (again, on step 2: hidden fields are input). */
 struct ident {
@@ -46,9 +48,8 @@ need(struct app *a, struct form *e, enum key k, const char *missing)
 	return NULL;
 }
 
-/* An optional key: "" when absent or empty, NULL (and an error) if bad. */
-static const char *
-opt(struct app *a, struct form *e, enum key k, const char *label)
+const char *
+patient_opt(struct app *a, struct form *e, enum key k, const char *label)
 {
 	const struct req_val *v = &a->req.vals[k];
 
@@ -103,20 +104,55 @@ kana_ok(const char *s)
 	return letters > 0;
 }
 
-/* Step 1: every required datum, the birth date in either calendar, and
- * the service area.  Returns 1 when all is well. */
-static int
-ident_check(struct app *a, struct ident *id, struct form *e)
+void
+patient_name_check(struct app *a, struct form *e)
 {
-	const char	*mode = app_val(a, KEY_BIRTH_MODE), *kana, *code;
-	long		 ymd = -1;
+	const char	*kana;
 
-	memset(id, 0, sizeof(*id));
 	need(a, e, KEY_NAME, "氏名を入力してください。");
 	kana = need(a, e, KEY_KANA, "フリガナを入力してください。");
 	if (kana != NULL && !kana_ok(kana))
 		form_error(e, KEY_KANA, NULL, "フリガナはひらがなかカタカナで入力して"
 		    "ください。");
+}
+
+void
+patient_address_check(struct app *a, struct form *e)
+{
+	need(a, e, KEY_ADDRESS, "住所を入力してください。");
+}
+
+const char *
+patient_care_check(struct app *a, struct form *e)
+{
+	const char	*cl;
+	size_t		 i;
+
+	cl = patient_opt(a, e, KEY_CARE_LEVEL, "要介護度を選び直してください。");
+	for (i = 0; cl != NULL && i < patient_care_levels_n; i++)
+		if (strcmp(cl, patient_care_levels[i]) == 0)
+			break;
+	if (cl != NULL && i == patient_care_levels_n) {
+		form_error(e, KEY_CARE_LEVEL, NULL, "要介護度を選び直してください。");
+		cl = NULL;
+	}
+	patient_opt(a, e, KEY_DISEASES, "主な病名が正しくありません。");
+	patient_opt(a, e, KEY_PHONE, "電話番号が正しくありません。");
+	patient_opt(a, e, KEY_EMERGENCY, "緊急連絡先が正しくありません。");
+	patient_opt(a, e, KEY_NOTES, "備考が正しくありません。");
+	return cl;
+}
+
+/* Step 1: every required datum, the birth date in either calendar, and
+ * the service area.  Returns 1 when all is well. */
+static int
+ident_check(struct app *a, struct ident *id, struct form *e)
+{
+	const char	*mode = app_val(a, KEY_BIRTH_MODE), *code;
+	long		 ymd = -1;
+
+	memset(id, 0, sizeof(*id));
+	patient_name_check(a, e);
 	if (mode != NULL && strcmp(mode, "wareki") == 0) {
 		enum wareki_era	 era = wareki_era_by_key(app_val(a, KEY_ERA));
 
@@ -149,7 +185,7 @@ ident_check(struct app *a, struct ident *id, struct form *e)
 	}
 	if ((id->sex_label = patient_sex_label(app_val(a, KEY_SEX))) == NULL)
 		form_error(e, KEY_SEX, NULL, "性別を選んでください。");
-	need(a, e, KEY_ADDRESS, "住所を入力してください。");
+	patient_address_check(a, e);
 	code = need(a, e, KEY_MUNI_CODE, "市区町村コードを入力してください。");
 	need(a, e, KEY_MUNI_NAME, "市区町村名を入力してください。");
 	/* Residents only (DESIGN rule 2): the facility may be anywhere. */
@@ -169,15 +205,6 @@ ident_check(struct app *a, struct ident *id, struct form *e)
 		    "ません。");
 	return e->n == 0;
 }
-
-/* One form field's slots: value, error, aria-invalid, aria-describedby. */
-#define FIELD(t, f, k, e) do {						\
-	(t).f = form_text(&a->req, (k));						\
-	(t).f##_has_error = form_err((e), (k)) != NULL;			\
-	(t).f##_error = form_err((e), (k));					\
-	(t).f##_invalid = form_err((e), (k)) != NULL ? "true" : "false";	\
-	(t).f##_desc = form_err((e), (k)) != NULL ? #f "-error" : "";	\
-} while (0)
 
 static void
 render_new(struct app *a, int status, const struct form *e)
@@ -230,9 +257,8 @@ render_consent(struct app *a, int status, const struct ident *id,
     const struct form *e)
 {
 	struct tmpl_patient_consent		 t;
-	struct tmpl_patient_consent_care_levels	 cl[sizeof(care_levels) /
-						    sizeof(care_levels[0])];
-	size_t					 i;
+	struct tmpl_patient_consent_care_levels	 cl[sizeof(patient_care_levels) /
+						    sizeof(patient_care_levels[0])];
 
 	memset(&t, 0, sizeof(t));
 	t.csrf = a->user.csrf;
@@ -260,10 +286,7 @@ render_consent(struct app *a, int status, const struct ident *id,
 	FIELD(t, emergency, KEY_EMERGENCY, e);
 	FIELD(t, diseases, KEY_DISEASES, e);
 	FIELD(t, notes, KEY_NOTES, e);
-	t.care_level_has_error = form_err(e, KEY_CARE_LEVEL) != NULL;
-	t.care_level_error = form_err(e, KEY_CARE_LEVEL);
-	t.care_level_invalid = t.care_level_has_error ? "true" : "false";
-	t.care_level_desc = t.care_level_has_error ? "care_level-error" : "";
+	CARE_LEVEL_SELECT(t, cl, e, form_text(&a->req, KEY_CARE_LEVEL));
 	t.signer_has_error = form_err(e, KEY_SIGNER) != NULL;
 	t.signer_error = form_err(e, KEY_SIGNER);
 	t.form_kind_has_error = form_err(e, KEY_FORM_KIND) != NULL;
@@ -281,14 +304,6 @@ render_consent(struct app *a, int status, const struct ident *id,
 	t.signer_proxy = !t.signer_patient;
 	t.form_city = strcmp(form_text(&a->req, KEY_FORM_KIND), "own") != 0;
 	t.form_own = !t.form_city;
-	for (i = 0; i < sizeof(care_levels) / sizeof(care_levels[0]); i++) {
-		cl[i].value = care_levels[i];
-		cl[i].label = i == 0 ? "未選択" : care_levels[i];
-		cl[i].selected = strcmp(form_text(&a->req, KEY_CARE_LEVEL),
-		    care_levels[i]) == 0;
-	}
-	t.care_levels = cl;
-	t.care_levels_n = i;
 	a->status = status;
 	patient_head(a, "患者の登録（2/2）同意と同意書", e, NULL);
 	tmpl_patient_consent(&a->body, &t);
@@ -465,8 +480,8 @@ patient_register_consent(struct app *a)
 	if (signer == NULL || (strcmp(signer, "patient") != 0 &&
 	    strcmp(signer, "proxy") != 0))
 		form_error(&e, KEY_SIGNER, NULL, "署名した人を選んでください。");
-	pn = opt(a, &e, KEY_PROXY_NAME, "代理人の氏名が正しくありません。");
-	pr = opt(a, &e, KEY_PROXY_REL, "続柄が正しくありません。");
+	pn = patient_opt(a, &e, KEY_PROXY_NAME, "代理人の氏名が正しくありません。");
+	pr = patient_opt(a, &e, KEY_PROXY_REL, "続柄が正しくありません。");
 	if (signer != NULL && strcmp(signer, "proxy") == 0) {
 		if (pn != NULL && *pn == '\0')
 			form_error(&e, KEY_PROXY_NAME, NULL, "代理人の氏名を入力して"
@@ -489,17 +504,7 @@ patient_register_consent(struct app *a)
 	else if ((ctype = upload_sniff(doc->s, doc->len)) == NULL)
 		form_error(&e, KEY_DOC, NULL, "同意書は PDF・JPEG・PNG のいずれかの"
 		    "ファイルにしてください（ファイルの中身で判定します）。");
-	cl = opt(a, &e, KEY_CARE_LEVEL, "要介護度を選び直してください。");
-	for (i = 0; cl != NULL && i < sizeof(care_levels) /
-	    sizeof(care_levels[0]); i++)
-		if (strcmp(cl, care_levels[i]) == 0)
-			break;
-	if (cl != NULL && i == sizeof(care_levels) / sizeof(care_levels[0]))
-		form_error(&e, KEY_CARE_LEVEL, NULL, "要介護度を選び直してください。");
-	opt(a, &e, KEY_DISEASES, "主な病名が正しくありません。");
-	opt(a, &e, KEY_PHONE, "電話番号が正しくありません。");
-	opt(a, &e, KEY_EMERGENCY, "緊急連絡先が正しくありません。");
-	opt(a, &e, KEY_NOTES, "備考が正しくありません。");
+	cl = patient_care_check(a, &e);
 	if (e.n > 0) {
 		render_consent(a, 422, &id, &e);
 		return;

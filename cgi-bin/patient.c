@@ -48,7 +48,8 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTES */		{ "notes", req_v_multiline, 0, 4000 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_DISTINCT */	{ "distinct", req_v_token, 1, 1 },
-	/* KEY_REASON */	{ "reason", req_v_token, 4, 8 },
+	/* KEY_REASON */	{ "reason", req_v_line, 0, 200 },
+	/* KEY_CLOSE_REASON */	{ "close_reason", req_v_token, 4, 8 },
 	/* KEY_CLOSED_ON */	{ "closed_on", req_v_date, 20000101, 99991231 },
 	/* KEY_CLOSE_NOTE */	{ "close_note", req_v_line, 0, 200 },
 };
@@ -59,6 +60,8 @@ static const char *const notices[][2] = {
 	{ "member", "担当者からメンバーに変更しました。" },
 	{ "removed", "メンバーを支援チームから外しました。" },
 	{ "closed", "支援を終了しました。この支援チームの記録は閲覧のみできます。" },
+	{ "edited", "登録内容を変更しました。変更前の値は「変更履歴」で確認できます。" },
+	{ "unchanged", "変更された項目がなかったため、何も保存していません。" },
 };
 
 const char *
@@ -98,12 +101,8 @@ patient_head(struct app *a, const char *title, const struct form *f,
 		form_summary(&a->body, f);
 }
 
-/* The patient page's row for a member of the patient's team (a->team,
- * team_of_patient), in the open transaction: sql's $1 is the patient,
- * $2 the team.  NULL (rolled back, audited as denied, 404 rendered) for
- * anyone else. */
-static PGresult *
-member_patient(struct app *a, const char *action, const char *sql)
+PGresult *
+patient_member_row(struct app *a, const char *action, const char *sql)
 {
 	const char	*p[2];
 	PGresult	*r = NULL;
@@ -146,7 +145,7 @@ page_view(struct app *a)
 	char		 reason[700];
 	int		 i, lead, closed;
 
-	r = member_patient(a, "patient.view", "SELECT p.name, p.kana,"
+	r = patient_member_row(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
 	    " p.municipality_code, p.phone, p.care_level, p.main_diseases,"
 	    " p.emergency_contact, p.notes, t.id AS team_id,"
@@ -281,7 +280,7 @@ page_document(struct app *a)
 	unsigned char	*doc;
 	size_t		 len;
 
-	r = member_patient(a, "consent.download", "SELECT c.doc_type,"
+	r = patient_member_row(a, "consent.download", "SELECT c.doc_type,"
 	    " c.doc_name, c.doc FROM consent c"
 	    " JOIN team t ON t.patient_id = c.patient_id AND t.id = $2::bigint"
 	    " WHERE c.patient_id = $1::bigint ORDER BY c.id DESC LIMIT 1");
@@ -315,7 +314,7 @@ patient_team_lock(struct app *a, const char *action)
 	const char	*p[2];
 	PGresult	*r;
 
-	r = member_patient(a, action, "SELECT t.id AS team_id FROM team t"
+	r = patient_member_row(a, action, "SELECT t.id AS team_id FROM team t"
 	    " WHERE t.id = $2::bigint AND t.patient_id = $1::bigint"
 	    " FOR UPDATE OF t");
 	if (r == NULL)
@@ -518,6 +517,8 @@ static const struct app_page pages[] = {
 	    patient_register_consent, .staff = 1 },
 	{ "/patients/#", APP_GET, APP_SESSION, page_view },
 	{ "/patients/#/consent-document", APP_GET, APP_SESSION, page_document },
+	{ "/patients/#/edit", APP_GET | APP_POST, APP_SESSION, patient_edit },
+	{ "/patients/#/history", APP_GET, APP_SESSION, patient_history },
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },
 	{ "/patients/#/members/#/member", APP_POST, APP_SESSION, page_member },
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },

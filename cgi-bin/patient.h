@@ -1,9 +1,12 @@
-/* What the two files of the patient CGI share: patient.c (the patient
- * page for team members, the consent document, team leads and leaving,
- * main) and patient-register.c (/patients/new: registration with
- * consent). */
+/* What the files of the patient CGI share: patient.c (the patient page
+ * for team members, the consent document, team leads and leaving, main),
+ * patient-register.c (/patients/new: registration with consent, and the
+ * checks of what it stores) and patient-edit.c (/patients/{id}/edit and
+ * /history: the registration changed by a member, and its history). */
 #ifndef RK_CGI_PATIENT_H
 #define RK_CGI_PATIENT_H
+#include <stddef.h>
+#include <libpq-fe.h>
 
 #define PATIENT_DOC_MAX	(10 * 1024 * 1024)
 
@@ -37,12 +40,48 @@ enum key {
 	KEY_NOTICE,
 	KEY_DISTINCT,
 	KEY_REASON,
+	KEY_CLOSE_REASON,
 	KEY_CLOSED_ON,
 	KEY_CLOSE_NOTE,
 	KEY__MAX
 };
 
 struct form;
+
+/* One form field's slots: value, error, aria-invalid, aria-describedby. */
+#define FIELD(t, f, k, e) do {						\
+	(t).f = form_text(&a->req, (k));						\
+	(t).f##_has_error = form_err((e), (k)) != NULL;			\
+	(t).f##_error = form_err((e), (k));					\
+	(t).f##_invalid = form_err((e), (k)) != NULL ? "true" : "false";	\
+	(t).f##_desc = form_err((e), (k)) != NULL ? #f "-error" : "";	\
+} while (0)
+
+/* The care levels (要介護度) a patient may have; the first, "", is none. */
+extern const char *const patient_care_levels[];
+extern const size_t patient_care_levels_n;
+
+/* The care level's select of a form template (slots care_level_has_error,
+ * _error, _invalid, _desc; loop care_levels of value, label, selected)
+ * from cl, an array of patient_care_levels_n of the loop's struct, with
+ * the care level `level` selected. */
+#define CARE_LEVEL_SELECT(t, cl, e, level) do {				\
+	size_t	 cl_i_;							\
+	(t).care_level_error = form_err((e), KEY_CARE_LEVEL);		\
+	(t).care_level_has_error = (t).care_level_error != NULL;		\
+	(t).care_level_invalid = (t).care_level_has_error ? "true" : "false"; \
+	(t).care_level_desc = (t).care_level_has_error ?		\
+	    "care_level-error" : "";					\
+	for (cl_i_ = 0; cl_i_ < patient_care_levels_n; cl_i_++) {	\
+		(cl)[cl_i_].value = patient_care_levels[cl_i_];		\
+		(cl)[cl_i_].label = cl_i_ == 0 ? "未選択" :		\
+		    patient_care_levels[cl_i_];				\
+		(cl)[cl_i_].selected = strcmp((level),			\
+		    patient_care_levels[cl_i_]) == 0;			\
+	}								\
+	(t).care_levels = (cl);						\
+	(t).care_levels_n = patient_care_levels_n;			\
+} while (0)
 
 /* The top of every patient page: heading, notice, a refused form's
  * errors (f may be NULL). */
@@ -58,9 +97,33 @@ const char *patient_sex_label(const char *);
  * member) or the error page rendered. */
 PGresult	*patient_team_lock(struct app *, const char *action);
 
+/* The patient page's row for a member of the patient's team (a->team,
+ * team_of_patient), in a transaction it opens: sql's $1 is the patient
+ * (a->id[0]), $2 the team.  NULL (rolled back, `action` audited as
+ * denied, the 404 page rendered, or the database error's page) for
+ * anyone else. */
+PGresult *patient_member_row(struct app *, const char *action,
+	    const char *sql);
+
+/* The checks of registration, for the edit too; each refused field's
+ * message goes into the form.  Name and kana (required, kana only kana);
+ * the address (required); the care facts, all optional (care level, one
+ * of patient_care_levels, main diseases, phone, emergency contact,
+ * notes): the care level, or NULL when refused. */
+void	patient_name_check(struct app *, struct form *);
+void	patient_address_check(struct app *, struct form *);
+const char *patient_care_check(struct app *, struct form *);
+/* An optional key: "" when absent or empty, NULL (and an error: the
+ * validator's reason, else label) if bad. */
+const char *patient_opt(struct app *, struct form *, enum key,
+	    const char *label);
+
 /* The pages of patient-register.c. */
 void	patient_register_new(struct app *);
 void	patient_register_consent(struct app *);
 /* The page of patient-close.c: /patients/{id}/close. */
 void	patient_close(struct app *);
+/* The pages of patient-edit.c. */
+void	patient_edit(struct app *);
+void	patient_history(struct app *);
 #endif

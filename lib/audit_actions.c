@@ -81,9 +81,26 @@ const struct audit_action audit_actions[] = {
 	  "patient, consent document, team; with \"; someone else with the"
 	  " same kana, birth date and sex\" after patient.distinct",
 	  "success | 42 | patient, consent document, team" },
-	{ "patient.view", "/patients/{id}", "patient", "success denied",
+	{ "patient.view", "/patients/{id}, /patients/{id}/edit (the form)",
+	  "patient", "success denied",
 	  "the patient asked for; patient_id on success only",
-	  "NULL; denied: not a team member", "denied | 41 | not a team member" },
+	  "NULL on the patient page; edit form (the edit page's form, filled"
+	  " with the registration); denied: not a team member",
+	  "denied | 41 | not a team member" },
+	{ "patient.edit", "/patients/{id}/edit (POST)", "patient",
+	  "success failure denied",
+	  "the patient asked for; patient_id except when denied",
+	  "the columns changed, never their values (name, kana, address,"
+	  " phone, care_level, main_diseases, emergency_contact, notes; one"
+	  " patient_change row each); failure: identity in use (the new kana"
+	  " with the birth date and sex is another patient's: nothing"
+	  " changed); denied: not a team member.  A refused form or a form"
+	  " without a change writes no event",
+	  "success | 41 | address, phone" },
+	{ "patient.history", "/patients/{id}/history", "patient",
+	  "success denied",
+	  "the patient asked for; patient_id on success only",
+	  "NULL; denied: not a team member", "success | 41 | -" },
 	{ "consent.download", "/patients/{id}/consent-document", "patient",
 	  "success denied",
 	  "the patient asked for; patient_id on success only",

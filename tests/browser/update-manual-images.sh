@@ -24,6 +24,8 @@ certificate-issued.png    profile-certificate/issued
 patient-required.png      patient-register/required-data
 patient-consent.png       patient-register/consent
 patient-page.png          patient-register/patient
+patient-edit.png          patient-edit/edit-form
+patient-history.png       patient-edit/history
 join-request.png          join-request/found
 join-approve.png          join-approve/requests
 messages.png              messages/writer-sees-like

@@ -72,6 +72,9 @@ POST /patients/new                          422 403 422 403 422 staff.access
 POST /patients/new/consent                  422 403 422 403 422 staff.access
 GET  /patients/$P2                          200 404 200 404 200 -
 GET  /patients/$P2/consent-document         200 404 200 404 200 -
+GET  /patients/$P2/edit                     200 404 200 404 200 -
+POST /patients/$P2/edit                     422 404 422 404 422 -
+GET  /patients/$P2/history                  200 404 200 404 200 -
 POST /patients/$P2/members/$ID_STAFF2/lead  303 404 403 404 403 team.lead
 POST /patients/$P2/members/$N/member        404 404 403 404 403 team.member
 POST /patients/$P2/members/$N/remove        404 404 403 404 403 team.remove

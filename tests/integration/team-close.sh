@@ -48,7 +48,7 @@ http_get STAFF2 "/patients/$PATIENT/close"
 is "$HTTP_STATUS" 403 'a member who is not the 担当者: 403'
 like "$(body)" '支援を終了できるのは、この支援チームの担当者だけです。' 'with the reason'
 is "$(ev denied 'not a lead' "$STAFF2_LOGIN")" $((d0 + 1)) 'one denied event (not a lead)'
-close_form STAFF2 --data-urlencode reason=moved --data-urlencode "closed_on=$TODAY"
+close_form STAFF2 --data-urlencode close_reason=moved --data-urlencode "closed_on=$TODAY"
 is "$HTTP_STATUS|$(closed)" '403|f' 'the form posted by a member: 403, the team still open'
 
 n0=$(q "SELECT count(*) FROM renrakucho.audit_event WHERE action = 'team.close' AND outcome = 'denied' AND detail = 'not a team member' AND login = '$OUTSIDE_LOGIN' AND object_id = '$PATIENT'")
@@ -64,19 +64,19 @@ unlike "$(body)" "/patients/$PATIENT/close" 'a member does not'
 http_get STAFF1 "/patients/$PATIENT/close"
 is "$HTTP_STATUS" 200 'the 担当者 opens the form'
 for r in death moved facility other; do
-	like "$(body)" "id=\"reason_$r\" value=\"$r\"" "reason $r offered"
+	like "$(body)" "id=\"close_reason_$r\" value=\"$r\"" "reason $r offered"
 done
 like "$(body)" "name=\"closed_on\" id=\"closed_on\" value=\"$TODAY\"" 'the day defaults to today (Japan time)'
 
 # --- bad input: 422, its message, one failure event, nothing written -----------
 f0=$(ev failure 'invalid input')
 for case in "no reason|closed_on=$TODAY|終了の理由を選んでください。" \
-    "an unknown reason|reason=moved_out;closed_on=$TODAY|終了の理由を選んでください。" \
-    "その他 without its note|reason=other;closed_on=$TODAY|理由が「その他」のときは、その内容を入力してください。" \
-    "その他 with 201 characters|reason=other;close_note=$NOTE201;closed_on=$TODAY|その他の内容は200文字以内で" \
-    "no day|reason=death|支援が終了した日を入力してください。" \
-    "a day that does not exist|reason=death;closed_on=2026-02-30|2000年以降の実在する日付" \
-    "tomorrow|reason=death;closed_on=$TOMORROW|支援が終了した日が未来の日付です。"; do
+    "an unknown reason|close_reason=moved_out;closed_on=$TODAY|終了の理由を選んでください。" \
+    "その他 without its note|close_reason=other;closed_on=$TODAY|理由が「その他」のときは、その内容を入力してください。" \
+    "その他 with 201 characters|close_reason=other;close_note=$NOTE201;closed_on=$TODAY|その他の内容は200文字以内で" \
+    "no day|close_reason=death|支援が終了した日を入力してください。" \
+    "a day that does not exist|close_reason=death;closed_on=2026-02-30|2000年以降の実在する日付" \
+    "tomorrow|close_reason=death;closed_on=$TOMORROW|支援が終了した日が未来の日付です。"; do
 	IFS='|' read -r name fields msg <<< "$case"
 	args=()
 	IFS=';' read -r -a kv <<< "$fields"
@@ -87,13 +87,13 @@ for case in "no reason|closed_on=$TODAY|終了の理由を選んでください�
 done
 is "$(ev failure 'invalid input')" $((f0 + 7)) 'seven failure events (invalid input)'
 is "$(closed)" f 'the team is still open'
-http_post STAFF1 "/patients/$PATIENT/close" --data-urlencode reason=death \
+http_post STAFF1 "/patients/$PATIENT/close" --data-urlencode close_reason=death \
     --data-urlencode "closed_on=$TODAY"
 is "$HTTP_STATUS|$(closed)" '403|f' 'without the CSRF token: 403, still open'
 
 # --- the end of support ---------------------------------------------------------
 s0=$(ev success 'other; 1 pending join requests rejected')
-close_form STAFF1 --data-urlencode reason=other --data-urlencode "close_note=$NOTE200" \
+close_form STAFF1 --data-urlencode close_reason=other --data-urlencode "close_note=$NOTE200" \
     --data-urlencode "closed_on=$YESTERDAY"
 is "$HTTP_STATUS" 303 'その他 with a 200-character note: ended'
 is "$HTTP_LOCATION" "/patients/$PATIENT?n=closed" 'back to the patient page'
