@@ -48,6 +48,10 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTES */		{ "notes", req_v_multiline, 0, 4000 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_DISTINCT */	{ "distinct", req_v_token, 1, 1 },
+	/* KEY_SECTION */	{ "section", req_v_token, 1, 20 },
+	/* KEY_SHEET_BODY */	{ "body", req_v_multiline, 0, SHEET_BODY_MAX },
+	/* KEY_EVACUATION */	{ "evacuation", req_v_token, 1, 8 },
+	/* KEY_VERSION */	{ "version", req_v_int, 0, 2147483647 },
 };
 
 static const char *const notices[][2] = {
@@ -98,7 +102,7 @@ patient_head(struct app *a, const char *title, const struct form *f,
  * team_of_patient), in the open transaction: sql's $1 is the patient,
  * $2 the team.  NULL (rolled back, audited as denied, 404 rendered) for
  * anyone else. */
-static PGresult *
+PGresult *
 member_patient(struct app *a, const char *action, const char *sql)
 {
 	const char	*p[2];
@@ -499,6 +503,11 @@ static const struct app_page pages[] = {
 	{ "/patients/#/members/#/member", APP_POST, APP_SESSION, page_member },
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },
 	{ "/patients/#/members/#/remove", APP_POST, APP_SESSION, page_remove },
+	{ "/patients/#/sheet", APP_GET, APP_SESSION, patient_sheet_view },
+	{ "/patients/#/sheet/edit", APP_GET | APP_POST, APP_SESSION,
+	    patient_sheet_edit },
+	{ "/patients/#/sheet/history", APP_GET, APP_SESSION,
+	    patient_sheet_history },
 };
 
 int
