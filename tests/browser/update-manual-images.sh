@@ -24,6 +24,7 @@ certificate-issued.png    profile-certificate/issued
 patient-required.png      patient-register/required-data
 patient-consent.png       patient-register/consent
 patient-page.png          patient-register/patient
+patient-sheet.png         patient-sheet/sheet
 join-request.png          join-request/found
 join-approve.png          join-approve/requests
 messages.png              messages/writer-sees-like
