@@ -299,6 +299,7 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 			    "body"));
 	}
 	tp.patient_name = a->team.patient_name;
+	tp.patient_id = a->team.patient_id;
 	tp.team_id = a->team.team_id;
 	tp.csrf = a->user.csrf;
 	tp.messages = msgs;

@@ -52,6 +52,10 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_CLOSE_REASON */	{ "close_reason", req_v_token, 4, 8 },
 	/* KEY_CLOSED_ON */	{ "closed_on", req_v_date, 20000101, 99991231 },
 	/* KEY_CLOSE_NOTE */	{ "close_note", req_v_line, 0, 200 },
+	/* KEY_SECTION */	{ "section", req_v_token, 1, 20 },
+	/* KEY_SHEET_BODY */	{ "body", req_v_multiline, 0, SHEET_BODY_MAX },
+	/* KEY_EVACUATION */	{ "evacuation", req_v_token, 1, 8 },
+	/* KEY_VERSION */	{ "version", req_v_int, 0, 2147483647 },
 };
 
 static const char *const notices[][2] = {
@@ -524,6 +528,11 @@ static const struct app_page pages[] = {
 	{ "/patients/#/leave", APP_POST, APP_SESSION, page_leave },
 	{ "/patients/#/close", APP_GET | APP_POST, APP_SESSION, patient_close },
 	{ "/patients/#/members/#/remove", APP_POST, APP_SESSION, page_remove },
+	{ "/patients/#/sheet", APP_GET, APP_SESSION, patient_sheet_view },
+	{ "/patients/#/sheet/edit", APP_GET | APP_POST, APP_SESSION,
+	    patient_sheet_edit },
+	{ "/patients/#/sheet/history", APP_GET, APP_SESSION,
+	    patient_sheet_history },
 };
 
 int

@@ -1,14 +1,17 @@
 /* What the files of the patient CGI share: patient.c (the patient page
  * for team members, the consent document, team leads and leaving, main),
  * patient-register.c (/patients/new: registration with consent, and the
- * checks of what it stores) and patient-edit.c (/patients/{id}/edit and
- * /history: the registration changed by a member, and its history). */
+ * checks of what it stores), patient-edit.c (/patients/{id}/edit and
+ * /history: the registration changed by a member, and its history),
+ * patient-close.c (/patients/{id}/close: the end of support) and
+ * patient-sheet.c (/patients/{id}/sheet: the shared information sheet). */
 #ifndef RK_CGI_PATIENT_H
 #define RK_CGI_PATIENT_H
 #include <stddef.h>
 #include <libpq-fe.h>
 
 #define PATIENT_DOC_MAX	(10 * 1024 * 1024)
+#define SHEET_BODY_MAX	2000	/* characters of a sheet section */
 
 enum key {
 	KEY_CSRF,
@@ -43,10 +46,15 @@ enum key {
 	KEY_CLOSE_REASON,
 	KEY_CLOSED_ON,
 	KEY_CLOSE_NOTE,
+	KEY_SECTION,		/* the shared information sheet's keys */
+	KEY_SHEET_BODY,
+	KEY_EVACUATION,
+	KEY_VERSION,
 	KEY__MAX
 };
 
 struct form;
+struct pg_result;
 
 /* One form field's slots: value, error, aria-invalid, aria-describedby. */
 #define FIELD(t, f, k, e) do {						\
@@ -126,4 +134,8 @@ void	patient_close(struct app *);
 /* The pages of patient-edit.c. */
 void	patient_edit(struct app *);
 void	patient_history(struct app *);
+/* The pages of patient-sheet.c. */
+void	patient_sheet_view(struct app *);
+void	patient_sheet_edit(struct app *);
+void	patient_sheet_history(struct app *);
 #endif

@@ -135,6 +135,28 @@ const struct audit_action audit_actions[] = {
 	  " and \"N pending join requests rejected\"; failure: invalid input;"
 	  " denied: not a lead, already closed, not a team member",
 	  "success | 7 | moved; 0 pending join requests rejected" },
+	{ "sheet.view", "/patients/{id}/sheet, /patients/{id}/sheet/edit"
+	  "?section=... (GET)", "patient", "success denied",
+	  "the patient asked for; patient_id on success only",
+	  "NULL for the whole sheet; the section's key (family, services,"
+	  " history, adl, medication, meals, excretion, disaster_place,"
+	  " evacuation, safety) for one section's edit form; denied: not a"
+	  " team member",
+	  "success | 41 | medication" },
+	{ "sheet.edit", "/patients/{id}/sheet/edit (POST)", "patient",
+	  "success failure denied",
+	  "the patient whose sheet was saved; patient_id on success and"
+	  " failure only",
+	  "the section's key (never its text); failure: KEY: invalid input"
+	  " (over 2,000 characters, no 要/不要/未確認, no version), KEY:"
+	  " saved by someone else (the version the form was based on is no"
+	  " longer the latest: nothing stored); denied: not a team member",
+	  "failure | 41 | adl: saved by someone else" },
+	{ "sheet.history", "/patients/{id}/sheet/history?section=...",
+	  "patient", "success denied",
+	  "the patient asked for; patient_id on success only",
+	  "the section's key; denied: not a team member",
+	  "success | 41 | family" },
 	/* --- join requests ---------------------------------------------- */
 	{ "join.request", "/teams/{id}/join-requests (POST)", "team",
 	  "success denied",

@@ -71,7 +71,8 @@ GRANT EXECUTE ON FUNCTION team_membership(bigint, bigint),
 	TO renrakucho_app;
 
 -- A closed team (019_team_close.sql) is a read-only archive: no message,
--- 👍, withdrawal, join request or membership change reaches it, from a
+-- 👍, withdrawal, join request or membership change reaches it, nor a
+-- change of its patient's registration or information sheet, from a
 -- page or any other program.  SQLSTATE 55000 with the constraint name
 -- team_closed, which the pages turn into their 409 (lib/app.c).  Reading
 -- (message_view, the read receipts) stays.  The end of support itself
@@ -88,6 +89,11 @@ BEGIN
 		SELECT m.team_id INTO v_team FROM message m
 		WHERE m.id = CASE WHEN TG_OP = 'DELETE' THEN OLD.message_id
 		    ELSE NEW.message_id END;
+	ELSIF TG_TABLE_NAME = 'patient' THEN
+		SELECT t.id INTO v_team FROM team t WHERE t.patient_id = NEW.id;
+	ELSIF TG_TABLE_NAME = 'sheet_entry' THEN
+		SELECT t.id INTO v_team FROM team t
+		WHERE t.patient_id = NEW.patient_id;
 	ELSIF TG_OP = 'DELETE' THEN
 		v_team := OLD.team_id;
 	ELSE
@@ -108,6 +114,12 @@ CREATE OR REPLACE TRIGGER message_team_closed
 	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
 CREATE OR REPLACE TRIGGER message_like_team_closed
 	BEFORE INSERT OR DELETE ON message_like
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+CREATE OR REPLACE TRIGGER patient_team_closed
+	BEFORE UPDATE ON patient
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+CREATE OR REPLACE TRIGGER sheet_entry_team_closed
+	BEFORE INSERT ON sheet_entry
 	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
 CREATE OR REPLACE TRIGGER join_request_team_closed
 	BEFORE INSERT ON join_request

@@ -26,6 +26,7 @@ patient-consent.png       patient-register/consent
 patient-page.png          patient-register/patient
 patient-edit.png          patient-edit/edit-form
 patient-history.png       patient-edit/history
+patient-sheet.png         patient-sheet/sheet
 join-request.png          join-request/found
 join-approve.png          join-approve/requests
 messages.png              messages/writer-sees-like

@@ -79,6 +79,10 @@ POST /patients/$P2/members/$ID_STAFF2/lead  303 404 403 404 403 team.lead
 POST /patients/$P2/members/$N/member        404 404 403 404 403 team.member
 POST /patients/$P2/members/$N/remove        404 404 403 404 403 team.remove
 GET  /patients/$P2/close                    200 404 403 404 403 team.close
+GET  /patients/$P2/sheet                    200 404 200 404 200 -
+GET  /patients/$P2/sheet/edit?section=family 200 404 200 404 200 -
+POST /patients/$P2/sheet/edit               422 404 422 404 422 - section=family
+GET  /patients/$P2/sheet/history?section=family 200 404 200 404 200 -
 GET  /teams/$T2/messages                    200 404 200 404 200 -
 POST /teams/$T2/messages                    422 404 422 404 422 - client_token=$CT
 POST /teams/$T2/messages/$N/like            404 404 404 404 404 -

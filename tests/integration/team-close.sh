@@ -107,8 +107,8 @@ is "$(q "SELECT state, decided_by FROM renrakucho.join_request WHERE team_id = $
 http_get STAFF1 "/patients/$PATIENT?n=closed"
 like "$(body)" '支援を終了しました。この支援チームの記録は閲覧のみできます。' 'the notice'
 like "$(body)" 'この支援は .* に終了しました（理由：その他：本人の希望により終了' 'the banner with the reason and note'
-unlike "$(body)" "action=\"/patients/$PATIENT/leave\"|/patients/$PATIENT/close|/members/$S2/" \
-    'no leave, end or member buttons any more'
+unlike "$(body)" "action=\"/patients/$PATIENT/leave\"|/patients/$PATIENT/close|/members/$S2/|/patients/$PATIENT/edit" \
+    'no leave, end, member or edit buttons any more'
 
 # --- a read-only archive -----------------------------------------------------------
 CLOSED_MSG='この支援チームの支援は終了したため、記録は閲覧のみできます。'
@@ -141,6 +141,17 @@ http_post OUTSIDE "/teams/$TEAM/join-requests" --data-urlencode "csrf=$(csrf_of 
     --data-urlencode "kana=シュウリョウ$U" --data-urlencode birth=1931-06-07 --data-urlencode sex=female
 is "$HTTP_STATUS|$(q "SELECT count(*) FROM renrakucho.join_request WHERE team_id = $TEAM AND account_id = $(account_id "$OUTSIDE_LOGIN")")" \
     '409|0' 'a join request: 409, none stored'
+http_post STAFF1 "/patients/$PATIENT/edit" --data-urlencode "csrf=$CSRF1" \
+    --data-urlencode "name=終了 試験$U" --data-urlencode "kana=シュウリョウ テスト" \
+    --data-urlencode "reason=誤記の訂正" --data-urlencode "address=島根県出雲市今市町$U" \
+    --data-urlencode "phone=0853-99-0000"
+is "$HTTP_STATUS|$(q "SELECT phone FROM renrakucho.patient WHERE id = $PATIENT")|$(q "SELECT count(*) FROM renrakucho.patient_change WHERE patient_id = $PATIENT")" \
+    '409||0' "editing the registration: 409, nothing changed, no history row"
+sh0=$(q "SELECT count(*) FROM renrakucho.sheet_entry WHERE patient_id = $PATIENT")
+http_post STAFF1 "/patients/$PATIENT/sheet/edit" --data-urlencode "csrf=$CSRF1" \
+    --data-urlencode section=family --data-urlencode version=0 --data-urlencode "body=長女と同居"
+is "$HTTP_STATUS|$(q "SELECT count(*) FROM renrakucho.sheet_entry WHERE patient_id = $PATIENT")" \
+    "409|$sh0" 'writing the information sheet: 409, nothing stored'
 a0=$(ev denied 'already closed')
 http_get STAFF1 "/patients/$PATIENT/close"
 is "$HTTP_STATUS" 409 'ending it again: 409'
@@ -151,6 +162,9 @@ like "$out" "team $TEAM is closed" 'straight in the database, the app role canno
 out=$(psql_app "UPDATE renrakucho.team SET closed_at = NULL, closed_by = NULL, closed_on = NULL,
     close_reason = NULL WHERE id = $TEAM" 2>&1)
 like "$out" "team $TEAM is closed" 'nor reopen the team'
+out=$(psql_app "INSERT INTO renrakucho.sheet_entry (patient_id, section, version, body, written_by)
+    VALUES ($PATIENT, 'meals', 1, 'x', $S1)" 2>&1)
+like "$out" "team $TEAM is closed" 'nor write the sheet'
 
 # --- /home: 終了した支援 -------------------------------------------------------------
 http_get STAFF2 /home
