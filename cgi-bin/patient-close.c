@@ -2,8 +2,10 @@
  * 担当者: the reason (死亡, 転出, 施設入所, その他 with a short note) and
  * the day.  The team becomes a read-only archive (019_team_close.sql;
  * the triggers of functions/teams.sql refuse every write to it), its
- * pending join requests are rejected, and it moves from the members'
- * teams to 終了した支援 on /home.  Part of the patient CGI. */
+ * pending join requests are rejected, it moves from the members' teams
+ * to 終了した支援 on /home, and the registration is archived: the person
+ * may be registered again, as a new patient linked to this one.  Part of
+ * the patient CGI. */
 #include "config.h"
 
 #include <stdio.h>
@@ -166,6 +168,15 @@ patient_close(struct app *a)
 	p[2] = app_val(a, KEY_CLOSED_ON);
 	p[3] = code;
 	p[4] = note;
+	/* The registration is archived with it (022_patient_again.sql):
+	 * a later registration of the person starts anew; first, as the
+	 * row is read-only once its team is closed. */
+	p[5] = a->id[0];
+	if (db_cmd(a->db, "UPDATE patient SET archived_at = now()"
+	    " WHERE id = $1::bigint", 1, p + 5) == -1) {
+		app_dberr(a);
+		goto out;
+	}
 	if (db_cmd(a->db, "UPDATE team SET closed_at = now(),"
 	    " closed_by = $2::bigint, closed_on = $3::date,"
 	    " close_reason = $4, close_note = $5"

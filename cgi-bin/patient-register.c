@@ -254,7 +254,7 @@ render_new(struct app *a, int status, const struct form *e)
 
 static void
 render_consent(struct app *a, int status, const struct ident *id,
-    const struct form *e)
+    const struct form *e, int again)
 {
 	struct tmpl_patient_consent		 t;
 	struct tmpl_patient_consent_care_levels	 cl[sizeof(patient_care_levels) /
@@ -277,6 +277,7 @@ render_consent(struct app *a, int status, const struct ident *id,
 	t.birth_display = id->display;
 	t.sex_label = id->sex_label;
 	t.distinct = distinct(a);
+	t.again = again;
 	FIELD(t, consent_date, KEY_CONSENT_DATE, e);
 	FIELD(t, proxy_name, KEY_PROXY_NAME, e);
 	FIELD(t, proxy_rel, KEY_PROXY_REL, e);
@@ -316,11 +317,15 @@ render_consent(struct app *a, int status, const struct ident *id,
  * the only one when none is there.  distinct: the registrant confirmed
  * that this is someone else (the form on the page below).
  *
+ * Only the live registrations count: one whose support ended is archived
+ * (022_patient_again.sql), and the person is registered anew, linked to
+ * it; *again (when not NULL) says that such an archived one exists.
+ *
  * 0: the registration may go on (nobody registered; or someone else
  * confirmed, at an address none of them has).  1: the page saying who
  * is registered, with the join offer, is rendered.  -1: error. */
 static int
-lookup(struct app *a, const struct ident *id, int distinct)
+lookup(struct app *a, const struct ident *id, int distinct, int *again)
 {
 	const char *const p[] = { app_val(a, KEY_KANA), id->birth,
 	    app_val(a, KEY_SEX), a->user.account_id,
@@ -329,7 +334,7 @@ lookup(struct app *a, const struct ident *id, int distinct)
 	PGresult	*r;
 	const char	*pid;
 	char		 count[16], detail[96];
-	int		 n, here, row, rc = 1;
+	int		 n, here, row, ended = 0, rc = 1;
 
 	r = db_exec(a->db, "SELECT p.id AS patient_id, t.id AS team_id,"
 	    " address_key(p.address) = address_key($5) AS here,"
@@ -340,19 +345,33 @@ lookup(struct app *a, const struct ident *id, int distinct)
 	    "  AS pending"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
 	    " WHERE p.kana_key = kana_key($1) AND p.birth_date = $2::date"
-	    " AND p.sex = $3"
+	    " AND p.sex = $3 AND p.archived_at IS NULL"
 	    " ORDER BY address_key(p.address) = address_key($5) DESC,"
 	    " p.identity_seq", 5, p);
 	if (r == NULL)
 		return -1;
 	n = PQntuples(r);
+	if (again != NULL)
+		*again = 0;
+	if (n == 0) {
+		PQclear(r);
+		if ((r = db_exec(a->db, "SELECT EXISTS (SELECT 1 FROM patient p"
+		    " WHERE p.kana_key = kana_key($1) AND p.birth_date ="
+		    " $2::date AND p.sex = $3 AND p.archived_at IS NOT NULL)"
+		    " AS ended", 3, p)) == NULL)
+			return -1;
+		ended = strcmp(db_get(r, 0, "ended"), "t") == 0;
+		if (again != NULL)
+			*again = ended;
+	}
 	here = n > 0 && strcmp(db_get(r, 0, "here"), "t") == 0;
 	/* The person: the one at this address, else the only one. */
 	row = here || n == 1 ? 0 : -1;
 	pid = row == 0 ? db_get(r, 0, "patient_id") : NULL;
 	/* The detail never names the patient; the id is for auditors. */
 	if (app_audit(a, "patient.lookup", "patient", pid, pid, "success",
-	    n == 0 ? "not found" : row == 0 ? "found" :
+	    n == 0 ? (ended ? "not found (a support that ended)" :
+	    "not found") : row == 0 ? "found" :
 	    "found several, none at this address") == -1)
 		goto err;
 	if (n == 0) {
@@ -411,7 +430,7 @@ patient_register_new(struct app *a)
 {
 	struct form	 e;
 	struct ident	 id;
-	int		 rc;
+	int		 rc, again = 0;
 
 	form_init(&e, &a->req);
 	if (a->req.method != REQ_POST) {
@@ -438,13 +457,13 @@ patient_register_new(struct app *a)
 	}
 	if (rc == 0)
 		return;
-	if ((rc = lookup(a, &id, distinct(a))) == -1 ||
+	if ((rc = lookup(a, &id, distinct(a), &again)) == -1 ||
 	    db_commit(a->db) == -1) {
 		app_dberr(a);
 		return;
 	}
 	if (rc == 0)
-		render_consent(a, 200, &id, &e);
+		render_consent(a, 200, &id, &e, again);
 }
 
 void
@@ -456,7 +475,7 @@ patient_register_consent(struct app *a)
 	const char	*ctype = NULL, *signer, *form, *cl, *pn, *pr;
 	const char	*p[25];
 	char		 sha[65], size[24], name[UPLOAD_NAME_MAX + 1], *hex = NULL;
-	char		 bday[11];
+	char		 bday[11], detail[160];
 	PGresult	*r = NULL;
 	size_t		 i;
 	int		 rc;
@@ -506,7 +525,7 @@ patient_register_consent(struct app *a)
 		    "ファイルにしてください（ファイルの中身で判定します）。");
 	cl = patient_care_check(a, &e);
 	if (e.n > 0) {
-		render_consent(a, 422, &id, &e);
+		render_consent(a, 422, &id, &e, 0);
 		return;
 	}
 
@@ -564,19 +583,30 @@ patient_register_consent(struct app *a)
 	if (rc == 0)
 		goto out;
 	/* Someone else (distinct): the next identity_seq, and only while
-	 * nobody with the same three is registered at this address. */
+	 * nobody with the same three is registered at this address.  An
+	 * earlier registration of the person whose support ended is linked
+	 * (previous_id: the one at this address first, else the latest;
+	 * for someone else only one at this address). */
 	r = db_exec(a->db, "WITH p AS (INSERT INTO patient (name, kana,"
 	    " kana_key, birth_date, sex, address, municipality_code, phone,"
 	    " care_level, main_diseases, emergency_contact, notes,"
-	    " registered_by, identity_seq) SELECT $1, $2, kana_key($2),"
-	    " $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12::bigint,"
+	    " registered_by, identity_seq, previous_id) SELECT $1, $2,"
+	    " kana_key($2), $3::date, $4, $5, $6, $7, $8, $9, $10, $11,"
+	    " $12::bigint,"
 	    " CASE WHEN $25::boolean THEN (SELECT coalesce(max(o.identity_seq)"
 	    "  + 1, 0) FROM patient o WHERE o.kana_key = kana_key($2)"
-	    "  AND o.birth_date = $3::date AND o.sex = $4) ELSE 0 END"
+	    "  AND o.birth_date = $3::date AND o.sex = $4) ELSE 0 END,"
+	    " (SELECT o.id FROM patient o WHERE o.kana_key = kana_key($2)"
+	    "  AND o.birth_date = $3::date AND o.sex = $4"
+	    "  AND o.archived_at IS NOT NULL AND (NOT $25::boolean"
+	    "  OR address_key(o.address) = address_key($5))"
+	    "  ORDER BY address_key(o.address) = address_key($5) DESC,"
+	    "  o.archived_at DESC, o.id DESC LIMIT 1)"
 	    " WHERE NOT $25::boolean OR NOT EXISTS (SELECT 1 FROM patient o"
 	    "  WHERE o.kana_key = kana_key($2) AND o.birth_date = $3::date"
-	    "  AND o.sex = $4 AND address_key(o.address) = address_key($5))"
-	    " RETURNING id),"
+	    "  AND o.sex = $4 AND o.archived_at IS NULL"
+	    "  AND address_key(o.address) = address_key($5))"
+	    " RETURNING id, previous_id),"
 	    " c AS (INSERT INTO consent (patient_id, obtained_by, obtained_on,"
 	    " signer, proxy_name, proxy_relationship, explainer_name,"
 	    " explainer_facility, form_kind, doc_type, doc_name, doc_size,"
@@ -587,7 +617,8 @@ patient_register_consent(struct app *a)
 	    " RETURNING id),"
 	    " m AS (INSERT INTO team_member (team_id, account_id, role)"
 	    " SELECT t.id, $12::bigint, 'lead' FROM t)"
-	    " SELECT p.id AS patient_id, t.id AS team_id FROM p, t",
+	    " SELECT p.id AS patient_id, t.id AS team_id,"
+	    " p.previous_id IS NOT NULL AS again FROM p, t",
 	    25, p);
 	if ((r == NULL && strcmp(db_sqlstate(), "23505") == 0) ||
 	    (r != NULL && PQntuples(r) == 0)) {
@@ -599,7 +630,7 @@ patient_register_consent(struct app *a)
 			goto dberr;
 		if (rc == 0)
 			goto out;
-		if ((rc = lookup(a, &id, distinct(a))) == -1 ||
+		if ((rc = lookup(a, &id, distinct(a), NULL)) == -1 ||
 		    db_commit(a->db) == -1)
 			goto dberr;
 		if (rc == 0)	/* two others registered at the same moment */
@@ -612,11 +643,13 @@ patient_register_consent(struct app *a)
 		goto dberr;
 	snprintf(name, sizeof(name), "/patients/%s?n=created",
 	    db_get(r, 0, "patient_id"));
+	snprintf(detail, sizeof(detail), "patient, consent document, team%s%s",
+	    distinct(a) ? "; someone else with the same kana, birth date and"
+	    " sex" : "", strcmp(db_get(r, 0, "again"), "t") == 0 ?
+	    "; after a support that ended" : "");
 	if (app_audit(a, "patient.create", "patient",
 	    db_get(r, 0, "patient_id"), db_get(r, 0, "patient_id"), "success",
-	    distinct(a) ? "patient, consent document, team; someone else"
-	    " with the same kana, birth date and sex" :
-	    "patient, consent document, team") == -1 ||
+	    detail) == -1 ||
 	    db_commit(a->db) == -1)
 		goto dberr;
 	app_redirect(a, name);

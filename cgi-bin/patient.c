@@ -140,7 +140,7 @@ page_view(struct app *a)
 {
 	struct tmpl_patient_view	 t;
 	struct tmpl_patient_view_members *mm = NULL;
-	PGresult	*r, *m = NULL;
+	PGresult	*r, *m = NULL, *k = NULL;
 	const char	*n = app_val(a, KEY_NOTICE), *notice = NULL, *v;
 	const char	*p[2];
 	char		 birth[96], signer[256], expl[400], size[32];
@@ -179,7 +179,21 @@ page_view(struct app *a)
 	    " JOIN facility f ON f.id = a.facility_id"
 	    " WHERE m.team_id = $1::bigint"
 	    " ORDER BY m.role = 'lead' DESC, m.joined_at, a.id", 1, p);
-	if (m == NULL || app_audit(a, "patient.view", "patient", a->id[0],
+	/* The registrations of the same person before and after this one
+	 * (022_patient_again.sql), each only to a member of its team. */
+	p[0] = a->id[0];
+	p[1] = a->user.account_id;
+	if (m != NULL)
+		k = db_exec(a->db, "SELECT (SELECT o.id FROM patient c"
+		    " JOIN patient o ON o.id = c.previous_id"
+		    " JOIN team ot ON ot.patient_id = o.id"
+		    " WHERE c.id = $1::bigint AND EXISTS (SELECT 1 FROM"
+		    " team_membership(ot.id, $2::bigint))) AS previous,"
+		    " (SELECT n.id FROM patient n JOIN team nt"
+		    " ON nt.patient_id = n.id WHERE n.previous_id = $1::bigint"
+		    " AND EXISTS (SELECT 1 FROM team_membership(nt.id,"
+		    " $2::bigint)) ORDER BY n.id DESC LIMIT 1) AS next", 2, p);
+	if (m == NULL || k == NULL || app_audit(a, "patient.view", "patient", a->id[0],
 	    a->id[0], "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
@@ -252,6 +266,10 @@ page_view(struct app *a)
 	t.members_n = PQntuples(m);
 	t.closed = closed;
 	t.open = !closed;
+	t.previous_id = db_get(k, 0, "previous");
+	t.has_previous = t.previous_id != NULL;
+	t.next_id = db_get(k, 0, "next");
+	t.has_next = t.next_id != NULL;
 	t.can_close = lead;
 	if (closed) {
 		t.closed_on = db_get(r, 0, "closed_on");
@@ -271,6 +289,7 @@ page_view(struct app *a)
 	app_layout_end(a);
 out:
 	free(mm);
+	PQclear(k);
 	PQclear(m);
 	PQclear(r);
 }

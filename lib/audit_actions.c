@@ -62,7 +62,9 @@ const struct audit_action audit_actions[] = {
 	/* --- patients --------------------------------------------------- */
 	{ "patient.lookup", "/patients/new (POST)", "patient", "success denied",
 	  "the patient found (also patient_id), NULL when none",
-	  "found, not found, found several, none at this address (more than"
+	  "found, not found, not found (a support that ended) (only an"
+	  " archived registration of the person: registered anew), found"
+	  " several, none at this address (more than"
 	  " one with the kana, birth date and sex, none at the address"
 	  " given: NULL); denied: outside the service area, hourly limit"
 	  " (lookup_hourly_limit reached; never the name or birth date"
@@ -79,7 +81,9 @@ const struct audit_action audit_actions[] = {
 	{ "patient.create", "/patients/new/consent", "patient", "success",
 	  "the new patient (also patient_id)",
 	  "patient, consent document, team; with \"; someone else with the"
-	  " same kana, birth date and sex\" after patient.distinct",
+	  " same kana, birth date and sex\" after patient.distinct, \"; after"
+	  " a support that ended\" when linked to an archived registration"
+	  " (patient.previous_id)",
 	  "success | 42 | patient, consent document, team" },
 	{ "patient.view", "/patients/{id}, /patients/{id}/edit (the form)",
 	  "patient", "success denied",

@@ -3,7 +3,8 @@
 // support: the form first without a reason (the error next to the field
 // and in the summary), then 転出 and the day, confirmed; the patient page
 // and the timeline say the team is a read-only archive (no post form),
-// and /home lists it under 終了した支援.
+// and /home lists it under 終了した支援; then the same person registered
+// again is a new patient whose page links the archive.
 const { assert } = require('../lib/browser');
 const { fillRequired, fillConsent } = require('../lib/patient');
 
@@ -66,5 +67,21 @@ module.exports = {
 		    + ` a[href="/patients/${m[1]}"]`).count(), 0,
 		    'and not among the teams');
 		await t.shot(page, 'home-ended');
+
+		// The same person registered again: a new patient and team,
+		// linked to the archive for STAFF1, a member of both.
+		await t.goto(page, '/patients/new');
+		await fillRequired(t, page, p);
+		await t.submit(page, 'main form button[type=submit]');
+		assert.match(await page.textContent('main'),
+		    /この方の以前の支援は終了しています/, 'the consent step says so');
+		await t.shot(page, 'again-consent');
+		await fillConsent(t, page, '斐川 次郎');
+		await t.submit(page, 'main form button[type=submit]');
+		const m2 = page.url().match(/\/patients\/(\d+)/);
+		assert.ok(m2 && m2[1] !== m[1], `a new patient (at ${page.url()})`);
+		assert.equal(await page.locator(`a[href="/patients/${m[1]}"]`).count(),
+		    1, 'the link to the earlier support');
+		await t.shot(page, 'again-patient');
 	},
 };
