@@ -68,10 +68,13 @@ def pct(p):
 
 
 def path_seg(p):
-    """A payload for a path segment: of the 100,000 characters, 3,000
-    (over nginx's 8 KB for a request line)."""
+    """A payload for a path segment: of the 100,000 characters, 800
+    (7,200 bytes encoded: within nginx's 8 KB for a request line, so the
+    application gets the id; over it, nginx answers 414 and may reset the
+    connection before its answer is read, as hostile-input.sh's search
+    does for the query string)."""
     if p == 'long':
-        return urllib.parse.quote(('あ' * 3000).encode(), safe='')
+        return urllib.parse.quote(('あ' * 800).encode(), safe='')
     return pct(p)
 
 
