@@ -394,6 +394,14 @@ db.q("UPDATE renrakucho.account SET locked_until = NULL, fail_count = 0 WHERE id
 password_form('operator password', OPC, '/operator/accounts', otok)
 revoke_form('operator revoke', OPC, '/operator/certificates/revoke', otok)
 
+# renrakucho-admin refuses it too, before asking the signer.
+r = subprocess.run(E['ADMIN'] + ' cert issue --login %s --label %s --p12 %s --pem %s' % (
+    shq(T2.login), shq('漢' * 100), shq(os.path.join(TMP, 'k.p12')), shq(os.path.join(TMP, 'k.pem'))),
+    shell=True, capture_output=True, text=True)
+result(r.returncode == 2 and '端末名が長すぎます' in r.stderr,
+       'renrakucho-admin cert issue --label of 100 kanji: exit 2, 端末名が長すぎます',
+       '%d %s' % (r.returncode, r.stderr[:300]))
+
 # --- notices ----------------------------------------------------------------------------------------
 section('operator notices')
 NCOUNT = "SELECT count(*) FROM renrakucho.notice"
