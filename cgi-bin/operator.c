@@ -59,7 +59,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_SERIAL */	{ "serial", req_v_token, 1, 40 },
 	/* KEY_Q */		{ "q", req_v_line, 1, 100 },
 	/* KEY_PAGE */		{ "page", req_v_int, 1, 10000 },
-	/* KEY_LABEL */		{ "label", req_v_line, 1, 100 },
+	/* KEY_LABEL */		CERT_LABEL_KEY,
 	/* KEY_FACILITY.. */	FACILITY_KEYS,
 	/* KEY_STATUS */	{ "status", req_v_token, 1, 16 },
 	/* KEY_STAMP */		PWRESET_STAMP_KEY,
@@ -704,8 +704,9 @@ page_pickup(struct app *a)
 	}
 	if (label == NULL) {
 		db_rollback(a->db);
-		op_account_page(a, 422, r, "端末名を100文字までの1行で入力して"
-		    "ください。");
+		op_account_page(a, 422, r, a->req.vals[KEY_LABEL].err != NULL &&
+		    a->req.vals[KEY_LABEL].len > 0 ? a->req.vals[KEY_LABEL].err :
+		    "端末名を100文字までの1行で入力してください。");
 		goto out;
 	}
 	/* Signed outside this transaction (cert.h), then the account is

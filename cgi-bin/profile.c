@@ -49,7 +49,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_EMAIL */	{ "email", req_v_email, 3, 254 },
 	/* KEY_PLACEHOLDER */	{ "placeholder", req_v_token, 1, 1 },
 	/* KEY_NOTIFY */	{ "notify", req_v_token, 1, 1 },
-	/* KEY_LABEL */	{ "label", req_v_line, 1, 100 },
+	/* KEY_LABEL */	CERT_LABEL_KEY,
 	/* KEY_CONFIRM */	{ "confirm", req_v_token, 1, 1 },
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_REPLACE */	{ "replace", req_v_token, 1, 1 },
@@ -596,7 +596,9 @@ page_issue(struct app *a)
 	if (label == NULL)
 		form_error(&f, KEY_LABEL, NULL, a->req.vals[KEY_LABEL].present &&
 		    a->req.vals[KEY_LABEL].len > 0 ?
-		    "端末名は100文字以内の1行で入力してください。" :
+		    (a->req.vals[KEY_LABEL].err != NULL ?
+		    a->req.vals[KEY_LABEL].err :
+		    "端末名は100文字以内の1行で入力してください。") :
 		    "端末名を入力してください（例：訪問用タブレット2）。");
 	if (app_val(a, KEY_CURRENT) == NULL)
 		form_error(&f, KEY_CURRENT, "cert-password",

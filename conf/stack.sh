@@ -793,6 +793,7 @@ start_nginx() {
 	render error-429.html.in "$NGINX_DIR/errors-root/.rk-error/429.html" 0644
 	render error-413.html.in "$NGINX_DIR/errors-root/.rk-error/413.html" 0644
 	render error-414.html.in "$NGINX_DIR/errors-root/.rk-error/414.html" 0644
+	render error-404.html.in "$NGINX_DIR/errors-root/.rk-error/404.html" 0644
 	# shellcheck disable=SC2046
 	"$NGINX_BIN" -q -t $(nginx_args) 2> "$LOG_DIR/nginx-test.log" ||
 	    die "nginx -t failed: $(cat "$LOG_DIR/nginx-test.log")"

@@ -12,7 +12,21 @@
 #include "log.h"
 #include "mail.h"
 #include "pki.h"
+#include "req.h"
 #include "signer.h"
+
+int
+cert_v_label(struct req_val *v, const struct req_key *k)
+{
+	if (!req_v_line(v, k))
+		return 0;
+	if (v->len > CERT_LABEL_MAX_BYTES) {
+		v->err = "端末名が長すぎます。漢字やかなは85文字まで、英数字は"
+		    "100文字までで入力してください。";
+		return 0;
+	}
+	return 1;
+}
 
 /* Every revocation: the certificates among $1 (text[]) still live, of
  * facility $2 (NULL: any), as revoked by $3 for reason $4, and the

@@ -33,6 +33,17 @@ int	cert_issue(PGconn *, const char *facility_id, const char *account_id,
 	    const char *label, int days, struct pki_issued *iss, char *err,
 	    size_t n);
 
+/* A device's label, the form's "label" key (1-100 characters, one
+ * line, req_v_line) that also fits the certificate: it is the subject's
+ * common name, which the PKI takes up to CERT_LABEL_MAX_BYTES bytes of
+ * UTF-8 (100 kanji are 300): longer is refused here with a Japanese
+ * reason rather than by the signer after the form was accepted. */
+#define CERT_LABEL_MAX_BYTES	256
+struct req_val;
+struct req_key;
+int	cert_v_label(struct req_val *, const struct req_key *);
+#define CERT_LABEL_KEY	{ "label", cert_v_label, 1, 100 }
+
 /* Records the certificate iss for facility_id, issued by the account
  * issued_by (NULL: renrakucho-admin), with its device label.  0/-1. */
 int	cert_record(PGconn *, const struct pki_issued *iss,

@@ -4,8 +4,9 @@
 #   static/ manual/ portal/         the installed www
 #   errors-root/.rk-error/cert.html        the refused-certificate page
 #   errors-root/.rk-error/maintenance.html the maintenance page
-#   errors-root/.rk-error/429.html 413.html 414.html too many requests,
-#                                    too large a body, too long an address
+#   errors-root/.rk-error/429.html 413.html 414.html 404.html too many requests,
+#                                    too large a body, too long an address,
+#                                    an address no location serves
 # all filled by conf/render-site.sh (contact details, URLs, HTML-escaped)
 # and swapped into place at once.  The package's postinst runs it; run it
 # again (as root) after changing app_url, portal_url, service_name or the
@@ -34,4 +35,5 @@ page "$share/deploy/maintenance.html.in" maintenance.html
 page "$share/conf/error-429.html.in" 429.html
 page "$share/conf/error-413.html.in" 413.html
 page "$share/conf/error-414.html.in" 414.html
+page "$share/conf/error-404.html.in" 404.html
 bash "$share/conf/render-site.sh" "$conf" "$src" "$dest"

@@ -121,7 +121,7 @@ cmd_cert_issue(struct adm *a, int argc, char **argv)
 		return rc;
 	rc = 1;
 	if (adm_valid(a, "--login", login, req_v_login, 3, 64) == -1 ||
-	    adm_valid(a, "--label", label, req_v_line, 1, 100) == -1)
+	    adm_valid(a, "--label", label, cert_v_label, 1, 100) == -1)
 		return 2;
 	if (strcmp(p12, pem) == 0) {
 		adm_errx(a, "--p12 and --pem must be different files");
