@@ -790,6 +790,7 @@ start_nginx() {
 	render renrakucho-portal.conf.in "$NGINX_DIR/renrakucho-portal.conf" 0644
 	render nginx.conf.in "$NGINX_DIR/nginx.conf" 0644
 	render cert-error.html.in "$NGINX_DIR/errors-root/.rk-error/cert.html" 0644
+	render cert-none.html.in "$NGINX_DIR/errors-root/.rk-error/cert-none.html" 0644
 	render error-429.html.in "$NGINX_DIR/errors-root/.rk-error/429.html" 0644
 	render error-413.html.in "$NGINX_DIR/errors-root/.rk-error/413.html" 0644
 	render error-414.html.in "$NGINX_DIR/errors-root/.rk-error/414.html" 0644

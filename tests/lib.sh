@@ -284,6 +284,8 @@ crl_refuses() {
 	is "$HTTP_STATUS" 400 "$name: nginx refuses the revoked certificate (400)"
 	like "$(cat "$HTTP_BODY")" '<h1>証明書を確認できませんでした</h1>' \
 	    "$name: with its certificate page"
+	like "$(cat "$HTTP_BODY")" "href=\"$PORTAL_URL/login-help/#revoked\"" \
+	    "$name: which links to the login help's section on revoked certificates"
 }
 
 # A patient and a team straight in the database, for tests of the team

@@ -3,6 +3,7 @@
 # configuration into one directory (default /var/lib/renrakucho-www):
 #   static/ manual/ portal/         the installed www
 #   errors-root/.rk-error/cert.html        the refused-certificate page
+#   errors-root/.rk-error/cert-none.html   the no-certificate page
 #   errors-root/.rk-error/maintenance.html the maintenance page
 #   errors-root/.rk-error/429.html 413.html 414.html 404.html too many requests,
 #                                    too large a body, too long an address,
@@ -31,6 +32,7 @@ page() {
 	    "$1" > "$src/errors-root/.rk-error/$2"
 }
 page "$share/conf/cert-error.html.in" cert.html
+page "$share/conf/cert-none.html.in" cert-none.html
 page "$share/deploy/maintenance.html.in" maintenance.html
 page "$share/conf/error-429.html.in" 429.html
 page "$share/conf/error-413.html.in" 413.html

@@ -138,6 +138,32 @@ for who in $ACCOUNTS; do
 	    bail "importing ${who}'s certificate into NSS failed" "$LOG_DIR/profiles.log"
 done
 
+# REVOKED: a device whose certificate was revoked (a second one of
+# STAFF2's, revoked at once), for the page nginx gives it (flow
+# cert-errors).  Its PKCS#12 is made again from the PEM with a password
+# of its own; the CRL nginx reads is in force once the certificate is
+# refused at the TLS handshake (400).
+make_revoked() {
+	local d=$PROFILES/revoked serial i
+	mkdir -p "$d"
+	$ADMIN cert issue --login "$STAFF2_LOGIN" --label "browser revoked $$" \
+	    --p12 "$d/issued.p12" --pem "$d/cert.pem" || return 1
+	openssl pkcs12 -export -in "$d/cert.pem" -passout pass:revoked \
+	    -out "$d/revoked.p12" || return 1
+	serial=$(openssl x509 -in "$d/cert.pem" -noout -serial | sed 's/^serial=//')
+	$ADMIN cert revoke --serial "$serial" --reason 'browser test: a revoked device' ||
+	    return 1
+	$ADMIN crl update || return 1
+	for i in $(seq 100); do
+		[ "$(curl -sk -o /dev/null -w '%{http_code}' --cert "$d/cert.pem" \
+		    "${APP_URL%/}/login")" = 400 ] && break
+		sleep 0.2
+	done
+	REVOKED_P12=$d/revoked.p12 REVOKED_P12_PASSWORD=revoked make_profile REVOKED REVOKED
+}
+make_revoked >> "$LOG_DIR/profiles.log" 2>&1 ||
+    bail "making the profile with a revoked certificate failed" "$LOG_DIR/profiles.log"
+
 # Chromium merges every file in the policy directory, and of two files
 # naming the same policy only one counts: runs on other ports would take
 # each other's certificate selection away.  So browser runs take turns

@@ -16,6 +16,7 @@ DST=$TOP/www/manual/images
 MAX=204800
 
 # manual image            <- flow/step (tablet size; the step number may change)
+# (a name with a "/" is a path under www/: the portal's images)
 IMAGES="
 login-form.png            login-logout/login-form
 home.png                  login-logout/home
@@ -34,6 +35,8 @@ receipts.png              read-receipts/receipts
 facility-staff-list.png   facility-staff/staff-list
 facility-staff-new.png    facility-staff/new-staff-form
 operator-stats.png        operator-stats/stats
+portal/login-help/images/cert-none.png     cert-errors/cert-none
+portal/login-help/images/cert-refused.png  cert-errors/cert-refused
 "
 
 if ! command -v pngquant > /dev/null || ! command -v optipng > /dev/null; then
@@ -53,15 +56,19 @@ while read -r name shot; do
 		status=1
 		continue
 	fi
+	case $name in
+	*/*) out=$TOP/www/$name; mkdir -p "$(dirname "$out")" ;;
+	*) out=$DST/$name ;;
+	esac
 	# Screens are a few flat colours: 64 colours keep the text sharp.
-	pngquant --force --strip --speed 1 --quality 50-90 --output "$DST/$name" \
+	pngquant --force --strip --speed 1 --quality 50-90 --output "$out" \
 	    -- "$src" 2> /dev/null ||
-	    pngquant --force --strip --speed 1 --output "$DST/$name" 64 -- "$src"
-	optipng -quiet -o2 "$DST/$name"
-	size=$(stat -c %s "$DST/$name")
+	    pngquant --force --strip --speed 1 --output "$out" 64 -- "$src"
+	optipng -quiet -o2 "$out"
+	size=$(stat -c %s "$out")
 	printf '%-26s %6d KB  <- %s\n' "$name" $((size / 1024)) "${src#"$TOP"/}"
 	if [ "$size" -gt "$MAX" ]; then
-		echo "too large (> $((MAX / 1024)) KB): $DST/$name" >&2
+		echo "too large (> $((MAX / 1024)) KB): $out" >&2
 		status=1
 	fi
 done <<< "$IMAGES"

@@ -278,7 +278,7 @@ sed -e 's/^secretariat_name = .*/secretariat_name = 検査 事務局 <\&>/' \
     -e 's/^secretariat_phone =.*/secretariat_phone = 0853-00-1234/' "$CONF" > "$T/site.conf"
 ok 'render-site.sh renders the site from renrakucho.conf' \
     bash "$X/usr/share/renrakucho/deploy/render-site.sh" "$T/site.conf" "$X/usr/share/renrakucho" "$W"
-for p in cert maintenance; do
+for p in cert cert-none maintenance; do
 	f=$W/errors-root/.rk-error/$p.html
 	ok "error page $p.html rendered" test -s "$f"
 	like "$(cat "$f" 2>/dev/null)" '検査 事務局 &lt;&amp;&gt;（電話 0853-00-1234）' \
@@ -287,6 +287,8 @@ for p in cert maintenance; do
 done
 like "$(cat "$W/errors-root/.rk-error/cert.html" 2>/dev/null)" '<a href="https://renrakucho\.example\.jp/login-help/">' \
     'cert.html links to the portal_url of renrakucho.conf'
+like "$(cat "$W/errors-root/.rk-error/cert-none.html" 2>/dev/null)" '<a href="https://renrakucho\.example\.jp/login-help/#no-certificate">' \
+    "cert-none.html links to the login help's section on a certificate not sent"
 like "$(cat "$W/errors-root/.rk-error/maintenance.html" 2>/dev/null)" '<a href="https://renrakucho\.example\.jp/">' \
     'maintenance.html links to the portal_url of renrakucho.conf'
 like "$(cat "$W/errors-root/.rk-error/maintenance.html" 2>/dev/null)" 'ただいまご利用いただけません' \

@@ -6,12 +6,13 @@
 portal_get /
 is "$HTTP_STATUS" 200 'portal answers 200 on /'
 
-# No client certificate: nginx refuses with its own page (400, or 496 if
-# the status is passed through) that points to the portal's help.
+# No client certificate: nginx refuses (496, answered as 400) with the
+# project's page for it, which points to its section of the portal's help.
 http_get NONE /login
 like "$HTTP_STATUS" '^(400|496)$' 'app refuses a client without a certificate'
-like "$(cat "$HTTP_BODY")" '証明書を確認できませんでした' 'the refusal is the certificate error page'
-like "$(cat "$HTTP_BODY")" "href=\"$PORTAL_URL/login-help/\"" 'the refusal links to the login help'
+like "$(cat "$HTTP_BODY")" '<h1>証明書が送信されませんでした</h1>' 'the refusal is the page for a certificate not sent'
+like "$(cat "$HTTP_BODY")" "href=\"$PORTAL_URL/login-help/#no-certificate\"" \
+    "the refusal links to the login help's section on it"
 is "$(header X-Content-Type-Options)" nosniff 'the refusal page has nosniff'
 
 # With STAFF1's certificate the request gets past TLS to the login CGI:
