@@ -591,6 +591,97 @@ for p in IDS:
     v_none('profile certificate revoke confirm %s' % p, a, db, KSTATE, s0)
 ids_in_path('profile pickup download', ME.c, '/profile/pickups/{0}/download', [KPID], mtok, KSTATE)
 
+# --- a patient's registration edited, its information sheet, the end of support ---------------
+section('patient edit')
+PROW = "SELECT to_jsonb(p)::text FROM renrakucho.patient p WHERE id = %s" % PID
+PSNAP = ("SELECT (SELECT to_jsonb(p)::text FROM renrakucho.patient p WHERE id = %s) || '|' ||"
+         " (SELECT count(*) FROM renrakucho.patient_change WHERE patient_id = %s)" % (PID, PID))
+P0 = db.q("SELECT name || '|' || kana || '|' || address FROM renrakucho.patient WHERE id = %s"
+          % PID).split('|')
+BASE_E = [('name', P0[0]), ('kana', P0[1]), ('reason', '敵対入力の試験'), ('address', P0[2]),
+          ('phone', ''), ('care_level', ''), ('diseases', ''), ('emergency', ''), ('notes', '')]
+COLS = {'name': 'name', 'kana': 'kana', 'address': 'address', 'phone': 'phone',
+        'diseases': 'main_diseases', 'emergency': 'emergency_contact', 'notes': 'notes'}
+RESTORE_P = ("UPDATE renrakucho.patient SET name = %s, kana = %s, kana_key = renrakucho.kana_key(%s),"
+             " address = %s, phone = '', care_level = '', main_diseases = '', emergency_contact = '',"
+             " notes = '' WHERE id = %s" % (lit(P0[0]), lit(P0[1]), lit(P0[1]), lit(P0[2]), PID))
+for f, col in COLS.items():
+    for p in TEXT:
+        s0 = db.q(PSNAP)
+        rest = ("SELECT (to_jsonb(p) - %s%s)::text FROM renrakucho.patient p WHERE id = %s"
+                % (lit(col), " - 'kana_key'" if f == 'kana' else '', PID))
+        r0 = db.q(rest)
+        a = S1.post_form('/patients/%s/edit' % PID, [('csrf', pct_s(stok))] + form(BASE_E, f, p))
+        v_update('patient edit %s %s' % (f, p), p, a, db, PSNAP, s0,
+                 'SELECT %s FROM renrakucho.patient WHERE id = %s' % (col, PID), rest, r0,
+                 '/patients/%s' % PID, S1, lf=f in ('diseases', 'notes'))
+        db.q(RESTORE_P)
+for f, ps in (('reason', TEXT), ('care_level', IDS), ('csrf', IDS)):
+    for p in ps:
+        s0 = db.q(PROW)
+        pairs = form(BASE_E, f, p) if f != 'csrf' else form(BASE_E, 'x', 'sql')
+        a = S1.post_form('/patients/%s/edit' % PID,
+                         ([('csrf', pct(p))] if f == 'csrf' else [('csrf', pct_s(stok))]) + pairs)
+        v_none('patient edit %s %s' % (f, p), a, db, PROW, s0, page='/patients/%s' % PID,
+               client=S1)
+        db.q(RESTORE_P)
+
+section('patient sheet')
+SCOUNT = "SELECT count(*) FROM renrakucho.sheet_entry WHERE patient_id = %s" % PID
+
+
+def sheet_version(sec):
+    return db.q("SELECT coalesce(max(version), 0) FROM renrakucho.sheet_entry"
+                " WHERE patient_id = %s AND section = %s" % (PID, lit(sec)))
+
+
+for p in TEXT:
+    c0 = db.q(SCOUNT)
+    a = S1.post_form('/patients/%s/sheet/edit' % PID,
+                     [('csrf', pct_s(stok)), ('section', 'family'),
+                      ('version', sheet_version('family')), ('body', pct(p))])
+    v_insert('sheet body %s' % p, p, a, db, SCOUNT, c0,
+             "SELECT body FROM renrakucho.sheet_entry WHERE patient_id = %s AND section = 'family'"
+             " ORDER BY version DESC LIMIT 1" % PID, '/patients/%s/sheet' % PID, S1, lf=True)
+for f in ('section', 'version', 'evacuation', 'csrf'):
+    for p in IDS:
+        c0 = db.q(SCOUNT)
+        base = {'csrf': pct_s(stok), 'section': 'evacuation', 'version': sheet_version('evacuation'),
+                'body': pct_s('避難所へ'), 'evacuation': 'need'}
+        base[f] = pct(p)
+        a = S1.post_form('/patients/%s/sheet/edit' % PID, list(base.items()))
+        v_none('sheet %s %s' % (f, p), a, db, SCOUNT, c0)
+
+section('team close')
+TODAY = time.strftime('%Y-%m-%d')
+for p in TEXT:       # the note of その他: each on a team of its own, ended when accepted
+    cp = make_patient(rand_kana(), '1930-01-02', 'female')
+    ct = make_team(cp, S1_ID)
+    state = "SELECT closed_at IS NULL FROM renrakucho.team WHERE id = %s" % ct
+    a = S1.post_form('/patients/%s/close' % cp, [('csrf', pct_s(stok)), ('close_reason', 'other'),
+                                                  ('close_note', pct(p)), ('closed_on', TODAY)])
+    v_update('team close note %s' % p, p, a, db, state, db.q(state),
+             "SELECT close_note FROM renrakucho.team WHERE id = %s" % ct,
+             "SELECT patient_id FROM renrakucho.team WHERE id = %s" % ct, str(cp),
+             '/patients/%s' % cp, S1)
+CP = make_patient(rand_kana(), '1930-03-04', 'male')
+CT = make_team(CP, S1_ID)
+CSTATE = "SELECT closed_at IS NULL FROM renrakucho.team WHERE id = %s" % CT
+BASE_X = [('close_reason', 'death'), ('close_note', ''), ('closed_on', TODAY)]
+for f in ('close_reason', 'closed_on', 'csrf'):
+    for p in IDS:
+        s0 = db.q(CSTATE)
+        pairs = form(BASE_X, f, p) if f != 'csrf' else form(BASE_X, 'x', 'sql')
+        a = S1.post_form('/patients/%s/close' % CP,
+                         ([('csrf', pct(p))] if f == 'csrf' else [('csrf', pct_s(stok))]) + pairs)
+        v_none('team close %s %s' % (f, p), a, db, CSTATE, s0)
+result(db.q(CSTATE) == 't', 'the team whose end had payloads is still open')
+
+section('operator stats')
+for p in IDS:
+    a = OPC.get('/operator/stats.csv?kind=' + pct(p))
+    v_none('operator stats kind %s' % p, a, db, "SELECT 1", '1')
+
 section('profile delete')
 dtok = DEL.c.csrf('/profile')
 DSTATE = "SELECT deleted_at IS NULL FROM renrakucho.account WHERE id = %s" % DEL.id
