@@ -123,7 +123,8 @@ patient_close(struct app *a)
 		goto out;
 	}
 	p[0] = team;
-	if ((c = db_exec(a->db, "SELECT closed_at IS NOT NULL AS closed"
+	if ((c = db_exec(a->db, "SELECT closed_at IS NOT NULL AS closed,"
+	    " team_read_only(id) AS read_only"
 	    " FROM team WHERE id = $1::bigint", 1, p)) == NULL ||
 	    PQntuples(c) != 1) {
 		app_dberr(a);
@@ -135,6 +136,14 @@ patient_close(struct app *a)
 		    "already closed");
 		app_error(a, 409, "この支援は終了しています", "この支援チームの"
 		    "支援はすでに終了しています。記録は閲覧のみできます。");
+		goto out;
+	}
+	if (db_get(c, 0, "read_only") != NULL) {
+		/* The consent withdrawn: read-only already. */
+		db_rollback(a->db);
+		app_audit(a, "team.close", "team", team, a->id[0], "denied",
+		    "consent withdrawn");
+		app_read_only(a, "consent_withdrawn");
 		goto out;
 	}
 	if (a->req.method != REQ_POST) {
