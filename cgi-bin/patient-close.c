@@ -100,6 +100,25 @@ check(struct app *a, struct form *e, const char **note)
 	return code;
 }
 
+int
+patient_join_reject(struct app *a, const char *team)
+{
+	const char	*p[2] = { team, a->user.account_id };
+	PGresult	*r;
+	int		 n;
+
+	if ((r = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
+	    " decided_by = $2::bigint, decided_at = now()"
+	    " WHERE team_id = $1::bigint AND state = 'pending'"
+	    " RETURNING id", 2, p)) == NULL) {
+		app_dberr(a);
+		return -1;
+	}
+	n = PQntuples(r);
+	PQclear(r);
+	return n;
+}
+
 void
 patient_close(struct app *a)
 {
@@ -107,6 +126,7 @@ patient_close(struct app *a)
 	PGresult	*r, *c = NULL;
 	const char	*p[6], *code, *note;
 	char		 team[24], path[64], detail[96];
+	int		 n;
 
 	form_init(&e, &a->req);
 	/* Under the team's row lock, as every change of its members: a
@@ -158,20 +178,14 @@ patient_close(struct app *a)
 		render(a, 422, &e);
 		goto out;
 	}
-	PQclear(c);
 	/* The pending requests first: afterwards the team is read-only. */
-	p[1] = a->user.account_id;
-	if ((c = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
-	    " decided_by = $2::bigint, decided_at = now()"
-	    " WHERE team_id = $1::bigint AND state = 'pending'"
-	    " RETURNING id", 2, p)) == NULL) {
-		app_dberr(a);
+	if ((n = patient_join_reject(a, team)) == -1)
 		goto out;
-	}
 	/* The detail names the reason's code, never the note (a person's
 	 * circumstances); the note is on the team row for its members. */
 	snprintf(detail, sizeof(detail), "%s; %d pending join requests"
-	    " rejected", code, PQntuples(c));
+	    " rejected", code, n);
+	p[1] = a->user.account_id;
 	p[2] = app_val(a, KEY_CLOSED_ON);
 	p[3] = code;
 	p[4] = note;

@@ -398,7 +398,7 @@ patient_consent_withdraw(struct app *a)
 	PGresult	*r, *j = NULL;
 	const char	*p[12], *signer, *pn, *pr, *type;
 	char		 path[64], detail[96], team[24];
-	int		 lead;
+	int		 lead, rejected;
 
 	form_init(&e, &a->req);
 	if ((r = lock_open(a, "consent.withdraw", &lead)) == NULL)
@@ -447,19 +447,14 @@ patient_consent_withdraw(struct app *a)
 	}
 	snprintf(team, sizeof(team), "%s", db_get(r, 0, "team_id"));
 	/* The pending requests first: afterwards the team is read-only. */
-	p[0] = team;
-	p[1] = a->user.account_id;
-	if ((j = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
-	    " decided_by = $2::bigint, decided_at = now()"
-	    " WHERE team_id = $1::bigint AND state = 'pending'"
-	    " RETURNING id", 2, p)) == NULL) {
-		app_dberr(a);
+	if ((rejected = patient_join_reject(a, team)) == -1)
 		goto out;
-	}
 	/* The detail names who reported it, never the proxy's name. */
 	snprintf(detail, sizeof(detail), "%s%s; %d pending join requests"
 	    " rejected", signer, type != NULL ? ", with a scan" : "",
-	    PQntuples(j));
+	    rejected);
+	p[0] = team;
+	p[1] = a->user.account_id;
 	p[2] = a->id[0];
 	p[3] = app_val(a, KEY_WITHDRAWN_ON);
 	p[4] = signer;
@@ -470,7 +465,6 @@ patient_consent_withdraw(struct app *a)
 	p[9] = type != NULL ? d.size : NULL;
 	p[10] = type != NULL ? d.sha : NULL;
 	p[11] = type != NULL ? d.hex : NULL;
-	PQclear(j);
 	if ((j = db_exec(a->db, "INSERT INTO consent_withdrawal (patient_id,"
 	    " team_id, withdrawn_on, reporter, proxy_name, proxy_relationship,"
 	    " doc_type, doc_name, doc_size, doc_sha256, doc, recorded_by)"

@@ -188,6 +188,11 @@ void	patient_consent_new(struct app *);
 void	patient_consent_withdraw(struct app *);
 void	patient_consent_withdrawal_document(struct app *);
 /* The page of patient-close.c: /patients/{id}/close. */
+/* Rejects the pending join requests of team (decided by me), in the
+ * open transaction, before the team is made read-only (the end of
+ * support, the withdrawal of the consent): how many, or -1 with the
+ * error page rendered. */
+int	patient_join_reject(struct app *, const char *team);
 void	patient_close(struct app *);
 /* The pages of patient-edit.c. */
 void	patient_edit(struct app *);

@@ -59,6 +59,21 @@ CSRF1=$(csrf_of STAFF1 /home)
 CSRF2=$(csrf_of STAFF2 /home)
 CSRFO=$(csrf_of OUTSIDE /home)
 
+# refused "NAME|FIELDS|MESSAGE" COMMAND...: COMMAND with the FIELDS
+# (";"-separated, "-F doc=@FILE" a file) answers 422 with MESSAGE.
+refused() {
+	local name fields msg x kv args=()
+	IFS='|' read -r name fields msg <<< "$1"
+	shift
+	IFS=';' read -r -a kv <<< "$fields"
+	for x in "${kv[@]}"; do
+		case $x in -F*) args+=(-F "${x#-F }") ;; *) args+=(--form-string "$x") ;; esac
+	done
+	"$@" "${args[@]}"
+	is "$HTTP_STATUS" 422 "$2, $name: 422"
+	like "$(body)" "$msg" "$2, $name: the message"
+}
+
 # --- non-members: 404, audited, nothing told ------------------------------------
 for case in "consent.view|GET|/patients/$PATIENT/consent" \
     "consent.download|GET|/patients/$PATIENT/consent/$C1/document" \
@@ -143,15 +158,7 @@ for case in "no day|-F doc=@$PDF|同意取得日を入力してください。" 
     "no document|consent_date=$YESTERDAY|署名済みの同意書のファイルを選んでください。" \
     "a text file|consent_date=$YESTERDAY;-F doc=@$TXT|同意書は PDF・JPEG・PNG のいずれかのファイルにしてください（ファイルの中身で判定します）。" \
     "10 MiB + 1 byte|consent_date=$YESTERDAY;-F doc=@$BIG|同意書のファイルは10MBまでです。"; do
-	IFS='|' read -r name fields msg <<< "$case"
-	args=()
-	IFS=';' read -r -a kv <<< "$fields"
-	for x in "${kv[@]}"; do
-		case $x in -F*) args+=(-F "${x#-F }") ;; *) args+=(--form-string "$x") ;; esac
-	done
-	add STAFF2 "${OK[@]}" "${args[@]}"
-	is "$HTTP_STATUS" 422 "$name: 422"
-	like "$(body)" "$msg" "$name: the message"
+	refused "$case" add STAFF2 "${OK[@]}"
 done
 add STAFF2 --form-string "consent_date=$YESTERDAY" --form-string signer=proxy \
     --form-string explainer_facility=出雲中央クリニック -F "doc=@$PDF"
@@ -232,15 +239,7 @@ for case in "no day|signer=patient|撤回の申し出があった日を入力し
     "a proxy without a relationship|withdrawn_on=$TODAY;signer=proxy;proxy_name=山田 花子|代理人の続柄を入力してください。" \
     "a text scan|withdrawn_on=$TODAY;signer=patient;-F doc=@$TXT|撤回の書面は PDF・JPEG・PNG のいずれかのファイルにしてください" \
     "a scan of 10 MiB + 1 byte|withdrawn_on=$TODAY;signer=patient;-F doc=@$BIG|撤回の書面のファイルは10MBまでです。"; do
-	IFS='|' read -r name fields msg <<< "$case"
-	args=()
-	IFS=';' read -r -a kv <<< "$fields"
-	for x in "${kv[@]}"; do
-		case $x in -F*) args+=(-F "${x#-F }") ;; *) args+=(--form-string "$x") ;; esac
-	done
-	wd STAFF1 "${args[@]}"
-	is "$HTTP_STATUS" 422 "withdrawal, $name: 422"
-	like "$(body)" "$msg" "withdrawal, $name: the message"
+	refused "$case" wd STAFF1
 done
 is "$(ev consent.withdraw failure "'invalid input'" "$STAFF1_LOGIN" patient "$PATIENT")" $((f0 + 8)) \
     'eight failure events (invalid input)'
