@@ -2,7 +2,8 @@
 // STAFF1 registers a patient of their own, opens the list of consents
 // from the patient page, adds a newer consent signed by a proxy (first
 // without the proxy's name: the error next to the field), sees it as the
-// consent on the patient page and first in the list, then, as the
+// consent on the patient page and first in the list (the refused form
+// seen without JavaScript), then, as the
 // 担当者, records the withdrawal (the dialog accepted): the patient page
 // and the timeline say the consent was withdrawn, with no post form.
 const { assert } = require('../lib/browser');
@@ -38,18 +39,28 @@ module.exports = {
 		    /（現在の同意）/);
 		await t.shot(page, 'consent-list');
 
+		// The refused form, without JavaScript: the upload form is
+		// otherwise sent by script, and its 422 is no navigation.
+		const plain = await t.page('STAFF1', { js: false });
+		await t.login(plain, 'STAFF1');
+		await t.goto(plain, `/patients/${pid}/consent/new`);
+		await fillConsent(t, plain, '出雲 花子');
+		await plain.check('#signer_proxy');
+		await plain.fill('#proxy_rel', '長女');
+		await t.submit(plain, 'main form button[type=submit]', { status: 422 });
+		assert.equal((await plain.textContent('#proxy_name-error')).trim(),
+		    '代理人の氏名を入力してください。');
+		assert.equal(await plain.locator('.error-summary').count(), 1,
+		    'the error summary');
+		await t.shot(plain, 'consent-new-error');
+
 		await t.submit(page, `main a[href="/patients/${pid}/consent/new"]`);
 		assert.equal(await page.textContent('h1'), '新しい同意書の登録');
+		await t.shot(page, 'consent-new');
 		await fillConsent(t, page, '出雲 花子');
 		await page.check('#signer_proxy');
-		await page.fill('#proxy_rel', '長女');
-		await t.submit(page, 'main form button[type=submit]', { status: 422 });
-		assert.equal((await page.textContent('#proxy_name-error')).trim(),
-		    '代理人の氏名を入力してください。');
-		assert.equal(await page.locator('.error-summary').count(), 1,
-		    'the error summary');
-		await t.shot(page, 'consent-new-error');
 		await page.fill('#proxy_name', '山田 花子');
+		await page.fill('#proxy_rel', '長女');
 		await page.setInputFiles('#doc', t.pdf('更新した同意書.pdf'));
 		await t.submit(page, 'main form button[type=submit]');
 		assert.ok(page.url().endsWith(`/patients/${pid}?n=consent`),
