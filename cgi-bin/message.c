@@ -119,6 +119,8 @@ struct tl_rows {
 	const PGresult	*r;
 	int		 m0, mn, x0, xn, r0, rn;
 	int		 closed;	/* the row of kind 'c', or 0: open */
+	int		 withdrawn;	/* the row of kind 'w' (the consent
+					 * withdrawn), or 0 */
 };
 
 /* The attachments of the shown messages (any of a message not shown are
@@ -268,7 +270,7 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 		msgs[i].facility = db_get(r, row, "facility");
 		msgs[i].created = db_get(r, row, "created");
 		msgs[i].mine = *db_get(r, row, "mine") == 't';
-		msgs[i].open = w->closed == 0;
+		msgs[i].open = w->closed == 0 && w->withdrawn == 0;
 		msgs[i].withdrawn = *db_get(r, row, "withdrawn") == 't';
 		msgs[i].liked = *db_get(r, row, "liked") == 't';
 		msgs[i].like_count = db_get(r, row, "likes");
@@ -285,6 +287,11 @@ timeline_render(struct app *a, struct form *f, const struct tl_rows *w)
 	    add_receipts(w, sh, msgs, n) == -1)
 		goto out;
 
+	tp.read_only = w->closed > 0 || w->withdrawn > 0;
+	if (w->withdrawn > 0) {
+		tp.withdrawn = 1;
+		tp.withdrawn_text = db_get(r, w->withdrawn, "body");
+	}
 	if (w->closed > 0) {
 		tp.closed = 1;
 		tp.closed_on = db_get(r, w->closed, "created");
@@ -416,6 +423,8 @@ timeline(struct app *a, struct form *f)
 				w.r0 = row;
 		} else if (strcmp(kind, "c") == 0)
 			w.closed = row;
+		else if (strcmp(kind, "w") == 0)
+			w.withdrawn = row;
 	}
 	if (timeline_render(a, f, &w) == -1) {
 		fail_db(a);

@@ -102,6 +102,25 @@ check(struct app *a, struct form *e, const char **note)
 	return code;
 }
 
+int
+patient_join_reject(struct app *a, const char *team)
+{
+	const char	*p[2] = { team, a->user.account_id };
+	PGresult	*r;
+	int		 n;
+
+	if ((r = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
+	    " decided_by = $2::bigint, decided_at = now()"
+	    " WHERE team_id = $1::bigint AND state = 'pending'"
+	    " RETURNING id", 2, p)) == NULL) {
+		app_dberr(a);
+		return -1;
+	}
+	n = PQntuples(r);
+	PQclear(r);
+	return n;
+}
+
 void
 patient_close(struct app *a)
 {
@@ -109,6 +128,7 @@ patient_close(struct app *a)
 	PGresult	*r, *c = NULL;
 	const char	*p[6], *code, *note;
 	char		 team[24], path[64], detail[96];
+	int		 n;
 
 	form_init(&e, &a->req);
 	/* Under the team's row lock, as every change of its members: a
@@ -125,7 +145,8 @@ patient_close(struct app *a)
 		goto out;
 	}
 	p[0] = team;
-	if ((c = db_exec(a->db, "SELECT closed_at IS NOT NULL AS closed"
+	if ((c = db_exec(a->db, "SELECT closed_at IS NOT NULL AS closed,"
+	    " team_read_only(id) AS read_only"
 	    " FROM team WHERE id = $1::bigint", 1, p)) == NULL ||
 	    PQntuples(c) != 1) {
 		app_dberr(a);
@@ -137,6 +158,14 @@ patient_close(struct app *a)
 		    "already closed");
 		app_error(a, 409, "この支援は終了しています", "この支援チームの"
 		    "支援はすでに終了しています。記録は閲覧のみできます。");
+		goto out;
+	}
+	if (db_get(c, 0, "read_only") != NULL) {
+		/* The consent withdrawn: read-only already. */
+		db_rollback(a->db);
+		app_audit(a, "team.close", "team", team, a->id[0], "denied",
+		    "consent withdrawn");
+		app_read_only(a, "consent_withdrawn");
 		goto out;
 	}
 	if (a->req.method != REQ_POST) {
@@ -151,20 +180,14 @@ patient_close(struct app *a)
 		render(a, 422, &e);
 		goto out;
 	}
-	PQclear(c);
 	/* The pending requests first: afterwards the team is read-only. */
-	p[1] = a->user.account_id;
-	if ((c = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
-	    " decided_by = $2::bigint, decided_at = now()"
-	    " WHERE team_id = $1::bigint AND state = 'pending'"
-	    " RETURNING id", 2, p)) == NULL) {
-		app_dberr(a);
+	if ((n = patient_join_reject(a, team)) == -1)
 		goto out;
-	}
 	/* The detail names the reason's code, never the note (a person's
 	 * circumstances); the note is on the team row for its members. */
 	snprintf(detail, sizeof(detail), "%s; %d pending join requests"
-	    " rejected", code, PQntuples(c));
+	    " rejected", code, n);
+	p[1] = a->user.account_id;
 	p[2] = app_val(a, KEY_CLOSED_ON);
 	p[3] = code;
 	p[4] = note;

@@ -61,6 +61,125 @@ patient_opt(struct app *a, struct form *e, enum key k, const char *label)
 	return NULL;
 }
 
+const char *
+patient_signer_check(struct app *a, struct form *e, enum patient_doc_kind k,
+    const char **pn, const char **pr)
+{
+	const char	*signer = app_val(a, KEY_SIGNER);
+
+	if (signer == NULL || (strcmp(signer, "patient") != 0 &&
+	    strcmp(signer, "proxy") != 0)) {
+		form_error(e, KEY_SIGNER, NULL, k == PATIENT_DOC_CONSENT ?
+		    "署名した人を選んでください。" : "申し出た人を選んでください。");
+		signer = NULL;
+	}
+	*pn = patient_opt(a, e, KEY_PROXY_NAME, "代理人の氏名が正しくありません。");
+	*pr = patient_opt(a, e, KEY_PROXY_REL, "続柄が正しくありません。");
+	if (signer != NULL && strcmp(signer, "proxy") == 0) {
+		if (*pn != NULL && **pn == '\0')
+			form_error(e, KEY_PROXY_NAME, NULL, "代理人の氏名を入力して"
+			    "ください。");
+		if (*pr != NULL && **pr == '\0')
+			form_error(e, KEY_PROXY_REL, NULL, "代理人の続柄を入力して"
+			    "ください。");
+	} else
+		*pn = *pr = "";	/* not asked for: not stored */
+	return signer;
+}
+
+void
+patient_consent_check(struct app *a, struct form *e, long birth,
+    struct patient_consent *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (need(a, e, KEY_CONSENT_DATE, "同意取得日を入力してください。") !=
+	    NULL) {
+		snprintf(c->date, sizeof(c->date), "%s",
+		    app_val(a, KEY_CONSENT_DATE));
+		if (a->req.vals[KEY_CONSENT_DATE].num > jtime_today(time(NULL)))
+			form_error(e, KEY_CONSENT_DATE, NULL, "同意取得日が未来の日付です。");
+		else if (a->req.vals[KEY_CONSENT_DATE].num < birth)
+			form_error(e, KEY_CONSENT_DATE, NULL, "同意取得日が生年月日より"
+			    "前です。");
+	}
+	c->signer = patient_signer_check(a, e, PATIENT_DOC_CONSENT,
+	    &c->proxy_name, &c->proxy_rel);
+	need(a, e, KEY_EXPLAINER, "説明者の氏名を入力してください。");
+	need(a, e, KEY_EXPLAINER_FAC, "説明者の事業所を入力してください。");
+	c->form_kind = app_val(a, KEY_FORM_KIND);
+	if (c->form_kind == NULL || (strcmp(c->form_kind, "city") != 0 &&
+	    strcmp(c->form_kind, "own") != 0)) {
+		form_error(e, KEY_FORM_KIND, NULL, "同意書の様式を選んでください。");
+		c->form_kind = NULL;
+	}
+	c->type = patient_doc_check(a, e, PATIENT_DOC_CONSENT);
+}
+
+/* The messages of patient_doc_check, per document: missing, too large,
+ * not a PDF, JPEG or PNG. */
+static const char *const doc_msgs[PATIENT_DOC__MAX][3] = {
+	/* PATIENT_DOC_CONSENT */
+	{ "署名済みの同意書のファイルを選んでください。",
+	  "同意書のファイルは10MBまでです。",
+	  "同意書は PDF・JPEG・PNG のいずれかのファイルにしてください"
+	  "（ファイルの中身で判定します）。" },
+	/* PATIENT_DOC_WITHDRAWAL */
+	{ NULL,
+	  "撤回の書面のファイルは10MBまでです。",
+	  "撤回の書面は PDF・JPEG・PNG のいずれかのファイルにしてください"
+	  "（ファイルの中身で判定します）。" },
+};
+
+const char *
+patient_doc_check(struct app *a, struct form *e, enum patient_doc_kind k)
+{
+	const struct req_val *doc = &a->req.vals[KEY_DOC];
+	const char	*type;
+
+	if (doc->len > PATIENT_DOC_MAX) {
+		form_error(e, KEY_DOC, NULL, doc_msgs[k][1]);
+		return NULL;
+	}
+	if (!doc->valid || doc->len == 0) {
+		/* Optional: nothing chosen (a browser sends an empty part). */
+		if (doc_msgs[k][0] != NULL)
+			form_error(e, KEY_DOC, NULL, doc_msgs[k][0]);
+		return NULL;
+	}
+	if ((type = upload_sniff(doc->s, doc->len)) == NULL)
+		form_error(e, KEY_DOC, NULL, doc_msgs[k][2]);
+	return type;
+}
+
+int
+patient_doc_encode(struct app *a, const char *type, const char *dflt,
+    struct patient_doc *d)
+{
+	const struct req_val *doc = &a->req.vals[KEY_DOC];
+	size_t		 i;
+
+	/* bytea travels as hex text: '\x' and two digits a byte. */
+	if ((d->hex = malloc(doc->len * 2 + 3)) == NULL)
+		goto oom;
+	d->hex[0] = '\\';
+	d->hex[1] = 'x';
+	for (i = 0; i < doc->len; i++)
+		snprintf(d->hex + 2 + i * 2, 3, "%02x",
+		    (unsigned char)doc->s[i]);
+	d->hex[2 + doc->len * 2] = '\0';
+	auth_sha256_hex(doc->s, doc->len, d->sha);
+	snprintf(d->size, sizeof(d->size), "%zu", doc->len);
+	if (upload_name(d->name, sizeof(d->name), doc->filename, type,
+	    dflt) == NULL)
+		goto oom;
+	return 0;
+oom:
+	free(d->hex);
+	d->hex = NULL;
+	app_error(a, 500, "エラー", "もう一度お試しください。");
+	return -1;
+}
+
 /* The registrant's "someone else" (the form on the lookup's page). */
 static int
 distinct(struct app *a)
@@ -252,6 +371,36 @@ render_new(struct app *a, int status, const struct form *e)
 	app_layout_end(a);
 }
 
+void
+patient_consent_fields(struct app *a, struct tmpl_patient_consent *t,
+    const struct form *e)
+{
+	t->csrf = a->user.csrf;
+	FIELD(*t, consent_date, KEY_CONSENT_DATE, e);
+	FIELD(*t, proxy_name, KEY_PROXY_NAME, e);
+	FIELD(*t, proxy_rel, KEY_PROXY_REL, e);
+	FIELD(*t, explainer, KEY_EXPLAINER, e);
+	FIELD(*t, explainer_facility, KEY_EXPLAINER_FAC, e);
+	t->signer_has_error = form_err(e, KEY_SIGNER) != NULL;
+	t->signer_error = form_err(e, KEY_SIGNER);
+	t->form_kind_has_error = form_err(e, KEY_FORM_KIND) != NULL;
+	t->form_kind_error = form_err(e, KEY_FORM_KIND);
+	t->doc_has_error = form_err(e, KEY_DOC) != NULL;
+	t->doc_error = form_err(e, KEY_DOC);
+	t->doc_invalid = t->doc_has_error ? "true" : "false";
+	t->doc_desc = t->doc_has_error ? "doc-error" : "doc-hint";
+	/* The first time: the one who fills it in explains, from their
+	 * facility. */
+	if (!a->req.vals[KEY_EXPLAINER].present)
+		t->explainer = a->user.name;
+	if (!a->req.vals[KEY_EXPLAINER_FAC].present)
+		t->explainer_facility = a->user.facility_name;
+	t->signer_patient = strcmp(form_text(&a->req, KEY_SIGNER), "proxy") != 0;
+	t->signer_proxy = !t->signer_patient;
+	t->form_city = strcmp(form_text(&a->req, KEY_FORM_KIND), "own") != 0;
+	t->form_own = !t->form_city;
+}
+
 static void
 render_consent(struct app *a, int status, const struct ident *id,
     const struct form *e, int again)
@@ -261,7 +410,9 @@ render_consent(struct app *a, int status, const struct ident *id,
 						    sizeof(patient_care_levels[0])];
 
 	memset(&t, 0, sizeof(t));
-	t.csrf = a->user.csrf;
+	t.registering = 1;
+	t.action = "/patients/new/consent";
+	patient_consent_fields(a, &t, e);
 	t.name = form_text(&a->req, KEY_NAME);
 	t.kana = form_text(&a->req, KEY_KANA);
 	t.birth_mode = form_text(&a->req, KEY_BIRTH_MODE);
@@ -278,33 +429,11 @@ render_consent(struct app *a, int status, const struct ident *id,
 	t.sex_label = id->sex_label;
 	t.distinct = distinct(a);
 	t.again = again;
-	FIELD(t, consent_date, KEY_CONSENT_DATE, e);
-	FIELD(t, proxy_name, KEY_PROXY_NAME, e);
-	FIELD(t, proxy_rel, KEY_PROXY_REL, e);
-	FIELD(t, explainer, KEY_EXPLAINER, e);
-	FIELD(t, explainer_facility, KEY_EXPLAINER_FAC, e);
 	FIELD(t, phone, KEY_PHONE, e);
 	FIELD(t, emergency, KEY_EMERGENCY, e);
 	FIELD(t, diseases, KEY_DISEASES, e);
 	FIELD(t, notes, KEY_NOTES, e);
 	CARE_LEVEL_SELECT(t, cl, e, form_text(&a->req, KEY_CARE_LEVEL));
-	t.signer_has_error = form_err(e, KEY_SIGNER) != NULL;
-	t.signer_error = form_err(e, KEY_SIGNER);
-	t.form_kind_has_error = form_err(e, KEY_FORM_KIND) != NULL;
-	t.form_kind_error = form_err(e, KEY_FORM_KIND);
-	t.doc_has_error = form_err(e, KEY_DOC) != NULL;
-	t.doc_error = form_err(e, KEY_DOC);
-	t.doc_invalid = t.doc_has_error ? "true" : "false";
-	t.doc_desc = t.doc_has_error ? "doc-error" : "doc-hint";
-	/* The first time: the registrant explains, from their facility. */
-	if (!a->req.vals[KEY_EXPLAINER].present)
-		t.explainer = a->user.name;
-	if (!a->req.vals[KEY_EXPLAINER_FAC].present)
-		t.explainer_facility = a->user.facility_name;
-	t.signer_patient = strcmp(form_text(&a->req, KEY_SIGNER), "proxy") != 0;
-	t.signer_proxy = !t.signer_patient;
-	t.form_city = strcmp(form_text(&a->req, KEY_FORM_KIND), "own") != 0;
-	t.form_own = !t.form_city;
 	a->status = status;
 	patient_head(a, "患者の登録（2/2）同意と同意書", e, NULL);
 	tmpl_patient_consent(&a->body, &t);
@@ -471,13 +600,12 @@ patient_register_consent(struct app *a)
 {
 	struct form	 e;
 	struct ident	 id;
-	const struct req_val *doc = &a->req.vals[KEY_DOC];
-	const char	*ctype = NULL, *signer, *form, *cl, *pn, *pr;
+	const char	*cl;
 	const char	*p[25];
-	char		 sha[65], size[24], name[UPLOAD_NAME_MAX + 1], *hex = NULL;
-	char		 bday[11], detail[160];
+	struct patient_consent c;
+	struct patient_doc d = { 0 };
+	char		 name[64], detail[160];
 	PGresult	*r = NULL;
-	size_t		 i;
 	int		 rc;
 
 	form_init(&e, &a->req);
@@ -486,67 +614,15 @@ patient_register_consent(struct app *a)
 		render_new(a, 422, &e);
 		return;
 	}
-	if (need(a, &e, KEY_CONSENT_DATE, "同意取得日を入力してください。") !=
-	    NULL) {
-		snprintf(bday, sizeof(bday), "%s", app_val(a, KEY_CONSENT_DATE));
-		if (a->req.vals[KEY_CONSENT_DATE].num > jtime_today(time(NULL)))
-			form_error(&e, KEY_CONSENT_DATE, NULL, "同意取得日が未来の日付です。");
-		else if (a->req.vals[KEY_CONSENT_DATE].num < id.ymd)
-			form_error(&e, KEY_CONSENT_DATE, NULL, "同意取得日が生年月日より"
-			    "前です。");
-	}
-	signer = app_val(a, KEY_SIGNER);
-	if (signer == NULL || (strcmp(signer, "patient") != 0 &&
-	    strcmp(signer, "proxy") != 0))
-		form_error(&e, KEY_SIGNER, NULL, "署名した人を選んでください。");
-	pn = patient_opt(a, &e, KEY_PROXY_NAME, "代理人の氏名が正しくありません。");
-	pr = patient_opt(a, &e, KEY_PROXY_REL, "続柄が正しくありません。");
-	if (signer != NULL && strcmp(signer, "proxy") == 0) {
-		if (pn != NULL && *pn == '\0')
-			form_error(&e, KEY_PROXY_NAME, NULL, "代理人の氏名を入力して"
-			    "ください。");
-		if (pr != NULL && *pr == '\0')
-			form_error(&e, KEY_PROXY_REL, NULL, "代理人の続柄を入力して"
-			    "ください。");
-	} else
-		pn = pr = "";	/* not asked for: not stored */
-	need(a, &e, KEY_EXPLAINER, "説明者の氏名を入力してください。");
-	need(a, &e, KEY_EXPLAINER_FAC, "説明者の事業所を入力してください。");
-	form = app_val(a, KEY_FORM_KIND);
-	if (form == NULL || (strcmp(form, "city") != 0 &&
-	    strcmp(form, "own") != 0))
-		form_error(&e, KEY_FORM_KIND, NULL, "同意書の様式を選んでください。");
-	if (!doc->valid || doc->len == 0)
-		form_error(&e, KEY_DOC, NULL, doc->len > PATIENT_DOC_MAX ?
-		    "同意書のファイルは10MBまでです。" : "署名済みの同意書のファイルを選んで"
-		    "ください。");
-	else if ((ctype = upload_sniff(doc->s, doc->len)) == NULL)
-		form_error(&e, KEY_DOC, NULL, "同意書は PDF・JPEG・PNG のいずれかの"
-		    "ファイルにしてください（ファイルの中身で判定します）。");
+	patient_consent_check(a, &e, id.ymd, &c);
 	cl = patient_care_check(a, &e);
 	if (e.n > 0) {
 		render_consent(a, 422, &id, &e, 0);
 		return;
 	}
 
-	/* bytea travels as hex text: '\x' and two digits a byte. */
-	if ((hex = malloc(doc->len * 2 + 3)) == NULL) {
-		app_error(a, 500, "エラー", "もう一度お試しください。");
+	if (patient_doc_encode(a, c.type, "同意書", &d) == -1)
 		return;
-	}
-	hex[0] = '\\';
-	hex[1] = 'x';
-	for (i = 0; i < doc->len; i++)
-		snprintf(hex + 2 + i * 2, 3, "%02x", (unsigned char)doc->s[i]);
-	auth_sha256_hex(doc->s, doc->len, sha);
-	snprintf(size, sizeof(size), "%zu", doc->len);
-	if (upload_name(name, sizeof(name), doc->filename, ctype,
-	    "同意書") == NULL) {
-		free(hex);
-		app_error(a, 500, "エラー", "もう一度お試しください。");
-		return;
-	}
-
 	p[0] = app_val(a, KEY_NAME);
 	p[1] = app_val(a, KEY_KANA);
 	p[2] = id.birth;
@@ -559,18 +635,18 @@ patient_register_consent(struct app *a)
 	p[9] = form_text(&a->req, KEY_EMERGENCY);
 	p[10] = form_text(&a->req, KEY_NOTES);
 	p[11] = a->user.account_id;
-	p[12] = bday;
-	p[13] = signer;
-	p[14] = pn;
-	p[15] = pr;
+	p[12] = c.date;
+	p[13] = c.signer;
+	p[14] = c.proxy_name;
+	p[15] = c.proxy_rel;
 	p[16] = app_val(a, KEY_EXPLAINER);
 	p[17] = app_val(a, KEY_EXPLAINER_FAC);
-	p[18] = form;
-	p[19] = ctype;
-	p[20] = name;
-	p[21] = size;
-	p[22] = sha;
-	p[23] = hex;
+	p[18] = c.form_kind;
+	p[19] = c.type;
+	p[20] = d.name;
+	p[21] = d.size;
+	p[22] = d.sha;
+	p[23] = d.hex;
 	p[24] = distinct(a) ? "true" : "false";
 	/* Patient, consent with its document, team and the registrant as
 	 * its lead: one statement, one transaction.  A second registration
@@ -658,5 +734,5 @@ dberr:
 	app_dberr(a);
 out:
 	PQclear(r);
-	free(hex);
+	free(d.hex);
 }

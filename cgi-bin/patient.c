@@ -1,4 +1,4 @@
-/* /patients/{id}: the patient page for team members; the consent
+/* /patients/{id}: the patient page for team members; the latest consent
  * document; team leads and leaving.  /patients/new (registration) is in
  * patient-register.c. */
 #include "config.h"
@@ -56,6 +56,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_SHEET_BODY */	{ "body", req_v_multiline, 0, SHEET_BODY_MAX },
 	/* KEY_EVACUATION */	{ "evacuation", req_v_token, 1, 8 },
 	/* KEY_VERSION */	{ "version", req_v_int, 0, 2147483647 },
+	/* KEY_WITHDRAWN_ON */	{ "withdrawn_on", req_v_date, 20000101, 99991231 },
 };
 
 static const char *const notices[][2] = {
@@ -66,6 +67,8 @@ static const char *const notices[][2] = {
 	{ "closed", "支援を終了しました。この支援チームの記録は閲覧のみできます。" },
 	{ "edited", "登録内容を変更しました。変更前の値は「変更履歴」で確認できます。" },
 	{ "unchanged", "変更された項目がなかったため、何も保存していません。" },
+	{ "consent", "新しい同意書を登録しました。これが現在の同意です。" },
+	{ "withdrawn", "同意の撤回を記録しました。この支援チームの記録は閲覧のみできます。" },
 };
 
 const char *
@@ -147,7 +150,7 @@ page_view(struct app *a)
 	char		 docname[UPLOAD_NAME_MAX + 1];
 	char		 created[JTIME_LEN], consent[JTIME_LEN];
 	char		 reason[700];
-	int		 i, lead, closed;
+	int		 i, lead, closed, ro;
 
 	r = patient_member_row(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
@@ -162,7 +165,11 @@ page_view(struct app *a)
 	    " j.team_id = t.id AND j.state = 'pending') AS pending,"
 	    " t.closed_at IS NOT NULL AS closed,"
 	    " to_char(t.closed_on, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') AS closed_on,"
-	    " t.close_reason, t.close_note, ca.name AS closed_by"
+	    " t.close_reason, t.close_note, ca.name AS closed_by,"
+	    " team_read_only(t.id) IS NOT NULL AS read_only,"
+	    " consent_withdrawn_text(t.id) AS withdrawn,"
+	    " (SELECT count(*) FROM consent n WHERE n.patient_id = p.id)"
+	    " AS consents"
 	    " FROM patient p JOIN team t ON t.patient_id = p.id"
 	    " AND t.id = $2::bigint"
 	    " JOIN account a ON a.id = p.registered_by"
@@ -199,8 +206,9 @@ page_view(struct app *a)
 		goto out;
 	}
 	closed = strcmp(db_get(r, 0, "closed"), "t") == 0;
+	ro = strcmp(db_get(r, 0, "read_only"), "t") == 0;
 	/* An archive: nobody changes its members any more. */
-	lead = a->team.lead && !closed;
+	lead = a->team.lead && !ro;
 	if ((mm = calloc(PQntuples(m) + 1, sizeof(*mm))) == NULL) {
 		app_error(a, 500, "エラー", "もう一度お試しください。");
 		goto out;
@@ -265,12 +273,17 @@ page_view(struct app *a)
 	t.members = mm;
 	t.members_n = PQntuples(m);
 	t.closed = closed;
-	t.open = !closed;
+	t.open = !ro;
 	t.previous_id = db_get(k, 0, "previous");
 	t.has_previous = t.previous_id != NULL;
 	t.next_id = db_get(k, 0, "next");
 	t.has_next = t.next_id != NULL;
 	t.can_close = lead;
+	t.consents = db_get(r, 0, "consents");
+	if ((v = db_get(r, 0, "withdrawn")) != NULL) {
+		t.withdrawn = 1;
+		t.withdrawn_text = v;
+	}
 	if (closed) {
 		t.closed_on = db_get(r, 0, "closed_on");
 		t.closed_by = db_get(r, 0, "closed_by");
@@ -540,6 +553,15 @@ static const struct app_page pages[] = {
 	    patient_register_consent, .staff = 1 },
 	{ "/patients/#", APP_GET, APP_SESSION, page_view },
 	{ "/patients/#/consent-document", APP_GET, APP_SESSION, page_document },
+	{ "/patients/#/consent", APP_GET, APP_SESSION, patient_consent_list },
+	{ "/patients/#/consent/#/document", APP_GET, APP_SESSION,
+	    patient_consent_document },
+	{ "/patients/#/consent/new", APP_GET | APP_POST, APP_SESSION,
+	    patient_consent_new },
+	{ "/patients/#/consent/withdraw", APP_GET | APP_POST, APP_SESSION,
+	    patient_consent_withdraw },
+	{ "/patients/#/consent/withdraw/document", APP_GET, APP_SESSION,
+	    patient_consent_withdrawal_document },
 	{ "/patients/#/edit", APP_GET | APP_POST, APP_SESSION, patient_edit },
 	{ "/patients/#/history", APP_GET, APP_SESSION, patient_history },
 	{ "/patients/#/members/#/lead", APP_POST, APP_SESSION, page_lead },

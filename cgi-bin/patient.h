@@ -4,7 +4,9 @@
  * checks of what it stores), patient-edit.c (/patients/{id}/edit and
  * /history: the registration changed by a member, and its history),
  * patient-close.c (/patients/{id}/close: the end of support) and
- * patient-sheet.c (/patients/{id}/sheet: the shared information sheet). */
+ * patient-sheet.c (/patients/{id}/sheet: the shared information sheet)
+ * and patient-consent.c (/patients/{id}/consent: the consents over time,
+ * a newer one, the withdrawal). */
 #ifndef RK_CGI_PATIENT_H
 #define RK_CGI_PATIENT_H
 #include <stddef.h>
@@ -50,6 +52,7 @@ enum key {
 	KEY_SHEET_BODY,
 	KEY_EVACUATION,
 	KEY_VERSION,
+	KEY_WITHDRAWN_ON,	/* the withdrawal of the consent */
 	KEY__MAX
 };
 
@@ -126,10 +129,70 @@ const char *patient_care_check(struct app *, struct form *);
 const char *patient_opt(struct app *, struct form *, enum key,
 	    const char *label);
 
+/* The two documents of a consent's life: the signed consent, the
+ * withdrawal (who signed or reported it, its scan). */
+enum patient_doc_kind {
+	PATIENT_DOC_CONSENT,
+	PATIENT_DOC_WITHDRAWAL,
+	PATIENT_DOC__MAX
+};
+/* Who signed a consent (or reported its withdrawal, k): KEY_SIGNER
+ * patient or proxy, and for a proxy their name and relationship
+ * (KEY_PROXY_NAME, KEY_PROXY_REL; *pn and *pr, "" for the patient).
+ * The signer, or NULL (each refused field's message in the form). */
+const char *patient_signer_check(struct app *, struct form *,
+	    enum patient_doc_kind k, const char **pn, const char **pr);
+/* The uploaded document of KEY_DOC: a consent (required) or the scan
+ * of a withdrawal form (optional); at most PATIENT_DOC_MAX bytes, a
+ * PDF, JPEG or PNG by its content (lib/upload.c).  Its sniffed type, or
+ * NULL: refused (the message in the form) or, when optional, none. */
+const char *patient_doc_check(struct app *, struct form *,
+	    enum patient_doc_kind);
+/* KEY_DOC of type as the statement's parameters: bytea hex text (hex,
+ * malloc'd: the caller frees it), SHA-256, size and the cleaned file
+ * name (dflt for an empty one).  -1 with the 500 page rendered. */
+struct patient_doc {
+	char	*hex;
+	char	 sha[65];
+	char	 size[24];
+	char	 name[256];	/* UPLOAD_NAME_MAX + 1 */
+};
+int	patient_doc_encode(struct app *, const char *type, const char *dflt,
+	    struct patient_doc *);
+
+/* A consent's fields (registration's step 2, /consent/new), checked:
+ * the day it was obtained (KEY_CONSENT_DATE, not in the future, not
+ * before birth, a YYYYMMDD), the signer, the explainer and their
+ * facility, the form's kind, the document.  Each refused field's
+ * message goes into the form; what passed into c. */
+struct patient_consent {
+	char		 date[11];	/* YYYY-MM-DD */
+	const char	*signer, *proxy_name, *proxy_rel, *form_kind;
+	const char	*type;		/* the document's, sniffed */
+};
+void	patient_consent_check(struct app *, struct form *, long birth,
+	    struct patient_consent *);
+/* The consent's fields of www/templates/patient_consent.xhtml (both
+ * modes): what was sent, its errors, the CSRF token. */
+struct tmpl_patient_consent;
+void	patient_consent_fields(struct app *, struct tmpl_patient_consent *,
+	    const struct form *);
+
 /* The pages of patient-register.c. */
 void	patient_register_new(struct app *);
 void	patient_register_consent(struct app *);
+/* The pages of patient-consent.c: /patients/{id}/consent... */
+void	patient_consent_list(struct app *);
+void	patient_consent_document(struct app *);
+void	patient_consent_new(struct app *);
+void	patient_consent_withdraw(struct app *);
+void	patient_consent_withdrawal_document(struct app *);
 /* The page of patient-close.c: /patients/{id}/close. */
+/* Rejects the pending join requests of team (decided by me), in the
+ * open transaction, before the team is made read-only (the end of
+ * support, the withdrawal of the consent): how many, or -1 with the
+ * error page rendered. */
+int	patient_join_reject(struct app *, const char *team);
 void	patient_close(struct app *);
 /* The pages of patient-edit.c. */
 void	patient_edit(struct app *);

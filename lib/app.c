@@ -168,15 +168,30 @@ app_error(struct app *a, int status, const char *title, const char *message)
 }
 
 void
-app_dberr_say(struct app *a, const char *title, const char *message)
+app_read_only(struct app *a, const char *why)
 {
-	if (team_closed_error()) {
-		/* Not a fault: the team's support ended meanwhile (a form
+	if (strcmp(why, "team_closed") == 0)
+		/* Not a fault: the team's support ended (meanwhile: a form
 		 * opened before), and its archive is read-only. */
-		db_rollback(a->db);
 		app_error(a, 409, "この支援は終了しています",
 		    "この支援チームの支援は終了したため、記録は閲覧のみできます。"
 		    "投稿、👍、加入申請、メンバーの変更はできません。");
+	else
+		app_error(a, 409, "同意が撤回されています",
+		    "この患者さんの同意は撤回されたため、記録は閲覧のみできます。"
+		    "投稿、👍、加入申請、メンバーの変更、登録内容・共有情報シート"
+		    "・同意書の変更はできません。");
+}
+
+void
+app_dberr_say(struct app *a, const char *title, const char *message)
+{
+	if (team_closed_error() || team_withdrawn_error()) {
+		const char *why = team_closed_error() ? "team_closed" :
+		    "consent_withdrawn";
+
+		db_rollback(a->db);
+		app_read_only(a, why);
 		return;
 	}
 	db_rollback(a->db);

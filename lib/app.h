@@ -178,6 +178,10 @@ void	app_dberr(struct app *);
 /* app_dberr with the page's own title and message (NULL: the generic
  * one), for a page that says what was not saved. */
 void	app_dberr_say(struct app *, const char *title, const char *message);
+/* The 409 page of a read-only team, why being the name of
+ * team_read_only() (schema/functions/teams.sql): "team_closed" (the
+ * support ended) or "consent_withdrawn". */
+void	app_read_only(struct app *, const char *why);
 /* 303 See Other to a path on this server (must start with "/"). */
 void	app_redirect(struct app *, const char *path);
 /* An extra response header; refused (logged, dropped) if it holds CR/LF. */

@@ -105,10 +105,40 @@ const struct audit_action audit_actions[] = {
 	  "success denied",
 	  "the patient asked for; patient_id on success only",
 	  "NULL; denied: not a team member", "success | 41 | -" },
-	{ "consent.download", "/patients/{id}/consent-document", "patient",
+	{ "consent.view", "/patients/{id}/consent", "patient",
 	  "success denied",
 	  "the patient asked for; patient_id on success only",
 	  "NULL; denied: not a team member", "success | 41 | -" },
+	{ "consent.download", "/patients/{id}/consent-document (the latest),"
+	  " /patients/{id}/consent/{id}/document,"
+	  " /patients/{id}/consent/withdraw/document",
+	  "patient (the latest; and when not a member), consent,"
+	  " consent_withdrawal", "success denied",
+	  "the patient (the latest), the consent or the withdrawal whose"
+	  " document was served, patient_id the patient; when not a member:"
+	  " the patient asked for",
+	  "NULL; denied: not a team member, no such document (a member"
+	  " asking for another patient's consent, or a withdrawal without a"
+	  " scan)", "success | 57 | -" },
+	{ "consent.add", "/patients/{id}/consent/new (GET, POST)",
+	  "consent (patient when refused)", "success failure denied",
+	  "the newer consent stored, patient_id its patient; refused: the"
+	  " patient asked for",
+	  "success: the signer (patient or proxy, never a name); failure:"
+	  " invalid input; denied: team_closed, consent_withdrawn (the team"
+	  " is read-only), not a team member",
+	  "success | 58 | proxy" },
+	{ "consent.withdraw", "/patients/{id}/consent/withdraw (GET, POST)",
+	  "consent_withdrawal (patient when refused)",
+	  "success failure denied",
+	  "the withdrawal recorded, patient_id its patient; refused: the"
+	  " patient asked for",
+	  "who reported it (patient or proxy, never a name), \", with a"
+	  " scan\" when one was uploaded, and \"N pending join requests"
+	  " rejected\"; failure: invalid input; denied: not a lead,"
+	  " team_closed, consent_withdrawn, not a team member",
+	  "success | 3 | proxy, with a scan; 0 pending join requests"
+	  " rejected" },
 	{ "team.lead", "/patients/{id}/members/{id}/lead",
 	  "account (patient when not a member)", "success denied",
 	  "the member made person in charge, patient_id the patient; when"
@@ -137,7 +167,8 @@ const struct audit_action audit_actions[] = {
 	  " member: the patient asked for",
 	  "the reason's code (death, moved, facility, other; never the note)"
 	  " and \"N pending join requests rejected\"; failure: invalid input;"
-	  " denied: not a lead, already closed, not a team member",
+	  " denied: not a lead, already closed, consent withdrawn, not a"
+	  " team member",
 	  "success | 7 | moved; 0 pending join requests rejected" },
 	{ "sheet.view", "/patients/{id}/sheet, /patients/{id}/sheet/edit"
 	  "?section=... (GET)", "patient", "success denied",

@@ -119,3 +119,12 @@ team_closed_error(void)
 	return strcmp(e->sqlstate, "55000") == 0 &&
 	    strcmp(e->constraint, "team_closed") == 0;
 }
+
+int
+team_withdrawn_error(void)
+{
+	const struct db_error *e = db_last_error();
+
+	return strcmp(e->sqlstate, "55000") == 0 &&
+	    strcmp(e->constraint, "consent_withdrawn") == 0;
+}

@@ -55,4 +55,7 @@ const char	*team_close_label(const char *code);
 /* Was the last statement refused because the team is closed (the
  * triggers of schema/functions/teams.sql: 55000, team_closed)? */
 int	team_closed_error(void);
+/* Was it refused because the patient withdrew the consent (the same
+ * triggers: 55000, consent_withdrawn; 020_consent.sql)? */
+int	team_withdrawn_error(void);
 #endif

@@ -180,6 +180,15 @@ BEGIN
 	    NULL::boolean, NULL, NULL::bigint, t.close_note, NULL::integer
 	FROM team t JOIN account ca ON ca.id = t.closed_by
 	WHERE t.id = p_team AND t.closed_at IS NOT NULL;
+	-- 'w': the withdrawal of the consent (020_consent.sql): its
+	-- banner's text (consent_withdrawn_text) in body.
+	RETURN QUERY SELECT 'w', NULL::bigint, NULL, NULL::bigint, NULL,
+	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
+	    NULL, NULL::bigint, NULL, NULL::boolean, w.id, NULL::boolean,
+	    NULL::boolean, consent_withdrawn_text(p_team), NULL, NULL, NULL,
+	    NULL, NULL::bigint, NULL::boolean, NULL, NULL::bigint, NULL,
+	    NULL::integer
+	FROM consent_withdrawal w WHERE w.team_id = p_team;
 	RETURN QUERY
 	WITH m AS MATERIALIZED (SELECT x.id, x.author_id, x.withdrawn_at,
 		x.body, x.created_at

@@ -70,20 +70,55 @@ GRANT EXECUTE ON FUNCTION team_membership(bigint, bigint),
 	team_view_session(text, text, text, inet, bigint, text)
 	TO renrakucho_app;
 
--- A closed team (019_team_close.sql) is a read-only archive: no message,
--- 👍, withdrawal, join request or membership change reaches it, nor a
--- change of its patient's registration or information sheet, from a
--- page or any other program.  SQLSTATE 55000 with the constraint name
--- team_closed, which the pages turn into their 409 (lib/app.c).  Reading
--- (message_view, the read receipts) stays.  The end of support itself
--- may settle the team's pending join requests in its transaction: the
--- UPDATE that closes the team runs after them (cgi-bin/patient-close.c).
+-- Why a team is read-only, or NULL while it is not: team_closed when
+-- its support ended (019_team_close.sql), consent_withdrawn when its
+-- patient withdrew the consent (020_consent.sql).  The one test of the
+-- triggers below; the name is the constraint they raise.
+CREATE OR REPLACE FUNCTION team_read_only(p_team bigint) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = renrakucho
+AS $$
+	SELECT CASE WHEN t.closed_at IS NOT NULL THEN 'team_closed'
+	    WHEN EXISTS (SELECT 1 FROM consent_withdrawal w
+		WHERE w.team_id = t.id) THEN 'consent_withdrawn' END
+	FROM team t WHERE t.id = p_team
+$$;
+GRANT EXECUTE ON FUNCTION team_read_only(bigint) TO renrakucho_app;
+
+-- What every member is told of a withdrawal (the banners of the patient
+-- page, the consents and the timeline): the day, who reported it and who
+-- recorded it; NULL while the consent stands.
+CREATE OR REPLACE FUNCTION consent_withdrawn_text(p_team bigint)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = renrakucho
+AS $$
+	SELECT to_char(w.withdrawn_on, 'YYYY"年"FMMM"月"FMDD"日"') || '、'
+	    || CASE WHEN w.reporter = 'proxy' THEN '代理人 ' || w.proxy_name
+		|| '（' || w.proxy_relationship || '）' ELSE '本人' END
+	    || 'の申し出。記録した人：' || a.name
+	FROM consent_withdrawal w JOIN account a ON a.id = w.recorded_by
+	WHERE w.team_id = p_team
+$$;
+GRANT EXECUTE ON FUNCTION consent_withdrawn_text(bigint) TO renrakucho_app;
+
+-- A read-only team (team_read_only) is an archive: no message, 👍,
+-- withdrawal, join request or membership change reaches it, nor a
+-- change of its patient's registration, information sheet or consents
+-- (a newer consent, a second withdrawal), from a page or any other
+-- program.  SQLSTATE 55000 with the constraint name team_closed or
+-- consent_withdrawn, which the pages turn into their 409 (lib/app.c).
+-- Reading (message_view, the read receipts) stays.  The end of support
+-- and the withdrawal may settle the team's pending join requests in
+-- their transaction: the write that makes the team read-only runs
+-- after them (cgi-bin/patient-close.c, cgi-bin/patient-consent.c).
 CREATE OR REPLACE FUNCTION team_closed_refuse() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = renrakucho
 AS $$
 DECLARE
 	v_team	bigint;
+	v_why	text;
 BEGIN
 	IF TG_TABLE_NAME = 'message_like' THEN
 		SELECT m.team_id INTO v_team FROM message m
@@ -91,7 +126,7 @@ BEGIN
 		    ELSE NEW.message_id END;
 	ELSIF TG_TABLE_NAME = 'patient' THEN
 		SELECT t.id INTO v_team FROM team t WHERE t.patient_id = NEW.id;
-	ELSIF TG_TABLE_NAME = 'sheet_entry' THEN
+	ELSIF TG_TABLE_NAME IN ('sheet_entry', 'consent') THEN
 		SELECT t.id INTO v_team FROM team t
 		WHERE t.patient_id = NEW.patient_id;
 	ELSIF TG_OP = 'DELETE' THEN
@@ -99,11 +134,18 @@ BEGIN
 	ELSE
 		v_team := NEW.team_id;
 	END IF;
-	IF EXISTS (SELECT 1 FROM team t WHERE t.id = v_team
-	    AND t.closed_at IS NOT NULL) THEN
+	-- Waits for a change making the team read-only under its row
+	-- lock (patient_team_lock): what it wrote is then seen below.
+	PERFORM 1 FROM team t WHERE t.id = v_team FOR KEY SHARE;
+	v_why := team_read_only(v_team);
+	IF v_why = 'team_closed' THEN
 		RAISE EXCEPTION 'team % is closed', v_team
 		    USING ERRCODE = 'object_not_in_prerequisite_state',
 		    CONSTRAINT = 'team_closed';
+	ELSIF v_why IS NOT NULL THEN
+		RAISE EXCEPTION 'the consent of team % was withdrawn', v_team
+		    USING ERRCODE = 'object_not_in_prerequisite_state',
+		    CONSTRAINT = 'consent_withdrawn';
 	END IF;
 	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
@@ -130,7 +172,16 @@ CREATE OR REPLACE TRIGGER team_member_team_closed
 	ON team_member
 	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
 
--- Once ended, the end stays as written: who, when, why.
+CREATE OR REPLACE TRIGGER consent_team_closed
+	BEFORE INSERT ON consent
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+CREATE OR REPLACE TRIGGER consent_withdrawal_team_closed
+	BEFORE INSERT ON consent_withdrawal
+	FOR EACH ROW EXECUTE FUNCTION team_closed_refuse();
+
+-- Once ended, the end stays as written: who, when, why; and a team
+-- whose consent was withdrawn is not ended afterwards either (it is
+-- read-only already).
 CREATE OR REPLACE FUNCTION team_close_final() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = renrakucho
@@ -140,6 +191,11 @@ BEGIN
 		RAISE EXCEPTION 'team % is closed', OLD.id
 		    USING ERRCODE = 'object_not_in_prerequisite_state',
 		    CONSTRAINT = 'team_closed';
+	END IF;
+	IF team_read_only(OLD.id) IS NOT NULL THEN
+		RAISE EXCEPTION 'the consent of team % was withdrawn', OLD.id
+		    USING ERRCODE = 'object_not_in_prerequisite_state',
+		    CONSTRAINT = 'consent_withdrawn';
 	END IF;
 	RETURN NEW;
 END

@@ -48,6 +48,7 @@ OP=$ID_OPERATOR
 P2=$(make_patient "役割 患者$U" 'ヤクワリ カンジャ' 1940-01-01 female "${MUNI_NAME}今市町" "$ID_STAFF2")
 T2=$(make_team "$P2" "$ID_STAFF2" "$ID_FONLY" "$ID_FACILITY_ADMIN" "$ID_OPERATOR" "$ID_OPSTAFF")
 ok 'a team with all five in team_member' test -n "$T2"
+C2=$(q "SELECT id FROM renrakucho.consent WHERE patient_id = $P2")
 F=$INSIDE_FACILITY_ID
 N=999999999
 CT=roles${U}client0token
@@ -72,6 +73,13 @@ POST /patients/new                          422 403 422 403 422 staff.access
 POST /patients/new/consent                  422 403 422 403 422 staff.access
 GET  /patients/$P2                          200 404 200 404 200 -
 GET  /patients/$P2/consent-document         200 404 200 404 200 -
+GET  /patients/$P2/consent                  200 404 200 404 200 -
+GET  /patients/$P2/consent/$C2/document     200 404 200 404 200 -
+GET  /patients/$P2/consent/withdraw/document 404 404 404 404 404 -
+GET  /patients/$P2/consent/new              200 404 200 404 200 -
+POST /patients/$P2/consent/new              422 404 422 404 422 -
+GET  /patients/$P2/consent/withdraw         200 404 403 404 403 consent.withdraw
+POST /patients/$P2/consent/withdraw         422 404 403 404 403 consent.withdraw
 GET  /patients/$P2/edit                     200 404 200 404 200 -
 POST /patients/$P2/edit                     422 404 422 404 422 -
 GET  /patients/$P2/history                  200 404 200 404 200 -
