@@ -105,7 +105,7 @@ patient_close(struct app *a)
 {
 	struct form	 e;
 	PGresult	*r, *c = NULL;
-	const char	*p[6], *code, *note;
+	const char	*p[1], *code, *note;
 	char		 team[24], path[64], detail[96];
 
 	form_init(&e, &a->req);
@@ -149,27 +149,9 @@ patient_close(struct app *a)
 		render(a, 422, &e);
 		goto out;
 	}
-	PQclear(c);
-	/* The pending requests first: afterwards the team is read-only. */
-	p[1] = a->user.account_id;
-	if ((c = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
-	    " decided_by = $2::bigint, decided_at = now()"
-	    " WHERE team_id = $1::bigint AND state = 'pending'"
-	    " RETURNING id", 2, p)) == NULL) {
-		app_dberr(a);
-		goto out;
-	}
-	/* The detail names the reason's code, never the note (a person's
-	 * circumstances); the note is on the team row for its members. */
-	snprintf(detail, sizeof(detail), "%s; %d pending join requests"
-	    " rejected", code, PQntuples(c));
-	p[2] = app_val(a, KEY_CLOSED_ON);
-	p[3] = code;
-	p[4] = note;
-	if (db_cmd(a->db, "UPDATE team SET closed_at = now(),"
-	    " closed_by = $2::bigint, closed_on = $3::date,"
-	    " close_reason = $4, close_note = $5"
-	    " WHERE id = $1::bigint AND closed_at IS NULL", 5, p) == -1 ||
+	if (team_close(a->db, team, a->user.account_id,
+	    app_val(a, KEY_CLOSED_ON), code, note, detail,
+	    sizeof(detail)) != 1 ||
 	    app_audit(a, "team.close", "team", team, a->id[0], "success",
 	    detail) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);

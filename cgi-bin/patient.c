@@ -328,8 +328,9 @@ patient_team_lock(struct app *a, const char *action)
 	p[1] = a->user.account_id;
 	r = db_exec(a->db, "SELECT $1::bigint AS team_id, CASE WHEN m.lead"
 	    " THEN 'lead' ELSE 'member' END AS role,"
-	    " (SELECT count(*) FROM team_member l WHERE l.team_id = $1::bigint"
-	    " AND l.role = 'lead') AS leads"
+	    " (SELECT count(*) FROM team_member l JOIN account la"
+	    " ON la.id = l.account_id AND la.is_staff AND la.deleted_at IS NULL"
+	    " WHERE l.team_id = $1::bigint AND l.role = 'lead') AS leads"
 	    " FROM team_membership($1::bigint, $2::bigint) m", 2, p);
 	if (r == NULL || PQntuples(r) != 1) {
 		PQclear(r);
