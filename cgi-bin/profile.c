@@ -129,7 +129,7 @@ profile_pw_slot(const struct app *a, struct tmpl_profile_index *t)
 static int
 profile_succ(struct app *a, const struct form *f, struct leave *lv,
     struct tmpl_profile_index_succ *succ,
-    struct tmpl_profile_index_succ_cands **cands)
+    struct tmpl_profile_index_succ_cands **cands, char (*labels)[352])
 {
 	const char	*err;
 	int		 i, j, n = 0, k = 0, bad;
@@ -144,8 +144,10 @@ profile_succ(struct app *a, const struct form *f, struct leave *lv,
 	for (i = 0, n = 0; i < lv->n; i++) {
 		if (lv->t[i].n == 0)
 			continue;
+		snprintf(labels[k], sizeof(labels[k]), "%s さんの支援チーム",
+		    lv->t[i].patient);
 		succ[k].key = lv->t[i].key;
-		succ[k].label = lv->t[i].patient;
+		succ[k].label = labels[k];
 		succ[k].cands = *cands + n;
 		succ[k].cands_n = lv->t[i].n;
 		for (j = 0; j < lv->t[i].n; j++, n++) {
@@ -170,7 +172,7 @@ profile_render(struct app *a, int status, const struct form *f)
 	struct tmpl_profile_index_succ_cands *cands = NULL;
 	struct leave	 lv;
 	char		(*tm)[3][JTIME_LEN] = NULL;
-	char		 orphans[16];
+	char		 orphans[16], labels[LEAVE_MAX][352];
 	const char	*p[3];
 	PGresult	*me = NULL, *r = NULL;
 	char		 max[16];
@@ -286,7 +288,7 @@ profile_render(struct app *a, int status, const struct form *f)
 	t.label_invalid = t.label_bad ? "true" : "false";
 	t.del_invalid = t.del_bad ? "true" : "false";
 	/* The teams I am the last 担当者 of: a successor each (leave.h). */
-	if (profile_succ(a, f, &lv, succ, &cands) == -1) {
+	if (profile_succ(a, f, &lv, succ, &cands, labels) == -1) {
 		profile_dberr(a);
 		goto out;
 	}

@@ -34,6 +34,7 @@ receipts.png              read-receipts/receipts
 facility-staff-list.png   facility-staff/staff-list
 facility-staff-new.png    facility-staff/new-staff-form
 operator-stats.png        operator-stats/stats
+operator-teams.png        team-orphans/teams
 "
 
 if ! command -v pngquant > /dev/null || ! command -v optipng > /dev/null; then

@@ -67,7 +67,7 @@ is "$(body | grep -c '<select name="successor')" 1 'only for T1 (T2 has nobody e
 like "$(body)" "<option value=\"$T1-$M1_ID\">退会 M1$U（" 'M1 offered'
 like "$(body)" "<option value=\"$T1-$M2_ID\">退会 M2$U（" 'M2 offered'
 like "$(body)" 'ほかにメンバーがいない支援チームが1件あります。' 'T2 will be 担当者不在'
-like "$(body)" "<label for=\"successor1\">退会 試験$U-1</label>" "the team by its patient's name (A is a member)"
+like "$(body)" "<label for=\"successor1\">退会 試験$U-1 さんの支援チーム</label>" "the team by its patient's name (A is a member)"
 
 CSRF=$(input_value csrf)
 f0=$(ev account.delete failure 'successor missing')
