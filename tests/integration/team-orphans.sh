@@ -54,6 +54,7 @@ MM=$(q "INSERT INTO renrakucho.message (team_id, author_id, body, client_token)
 q "INSERT INTO renrakucho.message_view (message_id, account_id) VALUES ($MM, $M1_ID)" > /dev/null
 
 login_ok A
+login_ok M1
 login_ok M2
 login_ok FACILITY_ADMIN
 login_ok OPERATOR
@@ -202,6 +203,23 @@ like "$(body)" "id=\"team-$T2\"" 'T2 still listed'
 unlike "$(body)" "id=\"team-$T5\"|id=\"team-$T6\"" 'T5 and T6 no longer'
 
 # --- the departed in the team's history ------------------------------------------------
+P1=$(q "SELECT patient_id FROM renrakucho.team WHERE id = $T1")
+http_get M2 "/patients/$P1"
+like "$(body)" "<td>退会 A$U</td>
+<td data-label=\"役割\">退会済み</td>" 'the patient page lists A as 退会済み'
+unlike "$(body)" "/members/$A_ID/" 'with no button for A'
+CSRF=$(csrf_of M2 /home)
+http_post M2 "/patients/$P1/members/$A_ID/lead" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS|$(role "$T1" "$A_ID")" '404|lead' 'making A 担当者 (or anything) again: 404, the row unchanged'
+http_post M2 "/patients/$P1/members/$A_ID/member" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS|$(role "$T1" "$A_ID")" '404|lead' 'making A a member: 404, unchanged'
+q "UPDATE renrakucho.team_member SET role = 'member' WHERE team_id = $T4 AND account_id = $B_ID" > /dev/null
+P4=$(q "SELECT patient_id FROM renrakucho.team WHERE id = $T4")
+http_post M1 "/patients/$P4/members/$B_ID/remove" --data-urlencode "csrf=$(csrf_of M1 /home)"
+is "$HTTP_STATUS|$(role "$T4" "$B_ID")" '404|member' 'removing the departed B (a member row): 404, the row stays'
+http_post M2 "/patients/$P1/members/$M2_ID/member" --data-urlencode "csrf=$CSRF"
+is "$HTTP_STATUS|$(role "$T1" "$M2_ID")" '409|lead' \
+    "M2 steps down: 409, the departed A's 'lead' row does not count"
 http_get M2 "/teams/$T1/messages"
 like "$(body)" "退会前のメッセージ$U" "A's message stays"
 like "$(body)" "退会 A$U" 'attributed to A'
