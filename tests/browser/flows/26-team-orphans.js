@@ -5,7 +5,9 @@
 // nobody else.  The operator opens 担当者不在の支援チーム from the menu,
 // names STAFF2 the 担当者 of the first and ends the support of the second
 // (その他 with a note).  STAFF2, now the first team's last 担当者, finds
-// the successor select in My Profile's account deletion (not sent).
+// the successor select in My Profile's account deletion (not sent), and
+// the facility administrator the same on deleting STAFF2 (sent without a
+// successor: refused with its message; nothing deleted).
 const { execFileSync } = require('node:child_process');
 const { assert } = require('../lib/browser');
 
@@ -85,5 +87,23 @@ module.exports = {
 		assert.equal(await sel.locator('option').count(), 2,
 		    'FACILITY_ADMIN offered (and the empty choice)');
 		await t.shot(staff, 'profile-successor');
+
+		// The facility administrator deleting STAFF2 is asked the same,
+		// the team by its number; sent without a successor: 422.
+		const admin = await t.page('FACILITY_ADMIN');
+		await t.login(admin, 'FACILITY_ADMIN');
+		await t.goto(admin, `/facility/staff/${s2}/delete`);
+		assert.equal(await admin.textContent(`label[for="successor1"]`),
+		    `支援チーム（番号 ${t1}）`);
+		// The select is required: the browser would not send it empty;
+		// the server refuses it all the same.
+		await admin.evaluate(() => document.querySelectorAll(
+		    'select[required]').forEach((e) => e.removeAttribute('required')));
+		await t.submit(admin, 'main form button[type=submit]',
+		    { status: 422 });
+		assert.equal((await admin.textContent('#succ-error')).trim(),
+		    '唯一の担当者となっている支援チームがあります。' +
+		    '支援チームごとに、後任の担当者を選んでください。');
+		await t.shot(admin, 'facility-successor-error');
 	},
 };
