@@ -15,6 +15,7 @@
 #include "cert.h"
 #include "db.h"
 #include "jtime.h"
+#include "leave.h"
 #include "pwreset.h"
 #include "tmpl.h"
 
@@ -24,7 +25,8 @@ enum key {
 	KEY_SERIAL,
 	KEY_STAMP,
 	KEY_ACCOUNT,	/* ACCOUNT_F__MAX keys from here on */
-	KEY__MAX = KEY_ACCOUNT + ACCOUNT_F__MAX
+	KEY_SUCC = KEY_ACCOUNT + ACCOUNT_F__MAX,	/* LEAVE_MAX keys */
+	KEY__MAX = KEY_SUCC + LEAVE_MAX
 };
 
 static const struct req_key keys[KEY__MAX] = {
@@ -32,7 +34,8 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_SERIAL */	{ "serial", req_v_token, 1, 40 },
 	/* KEY_STAMP */		PWRESET_STAMP_KEY,
-	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS
+	/* KEY_ACCOUNT.. */	ACCOUNT_KEYS,
+	/* KEY_SUCC.. */	LEAVE_KEYS
 };
 
 static const char *
@@ -337,30 +340,86 @@ out:
 	PQclear(r);
 }
 
+/* The confirmation, with a successor select for each team the person
+ * is the last 担当者 of (leave.h): the teams by number only, as the
+ * administrator need not be a member; err: the refusal, or NULL. */
+static void
+delete_form(struct app *a, PGresult *r, struct leave *lv, int status,
+    const char *err)
+{
+	struct tmpl_facility_staff_delete t;
+	struct tmpl_facility_staff_delete_succ succ[LEAVE_MAX];
+	struct tmpl_facility_staff_delete_succ_cands *cands = NULL;
+	char		 action[80], cancel[64], orphans[16];
+	char		 labels[LEAVE_MAX][48];
+	int		 i, j, n = 0;
+
+	for (i = 0; i < lv->n; i++)
+		n += lv->t[i].n;
+	if (n > 0 && (cands = calloc(n, sizeof(*cands))) == NULL) {
+		app_error(a, 500, "エラー", "もう一度お試しください。");
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	memset(succ, 0, sizeof(succ));
+	for (i = 0, n = 0; i < lv->n; i++) {
+		if (lv->t[i].n == 0)
+			continue;
+		snprintf(labels[t.succ_n], sizeof(labels[0]),
+		    "支援チーム（番号 %s）", lv->t[i].team_id);
+		succ[t.succ_n].key = lv->t[i].key;
+		succ[t.succ_n].label = labels[t.succ_n];
+		succ[t.succ_n].cands = cands + n;
+		succ[t.succ_n++].cands_n = lv->t[i].n;
+		for (j = 0; j < lv->t[i].n; j++, n++) {
+			cands[n].value = lv->t[i].c[j].value;
+			cands[n].name = lv->t[i].c[j].name;
+			cands[n].profession = lv->t[i].c[j].profession;
+			cands[n].facility = lv->t[i].c[j].facility;
+			cands[n].chosen = lv->t[i].c[j].chosen;
+		}
+	}
+	snprintf(action, sizeof(action), "/facility/staff/%s/delete",
+	    a->id[0]);
+	snprintf(cancel, sizeof(cancel), "/facility/staff/%s", a->id[0]);
+	snprintf(orphans, sizeof(orphans), "%d", lv->orphans);
+	t.name = db_get(r, 0, "name");
+	t.login = db_get(r, 0, "login");
+	t.action = action;
+	t.csrf = a->user.csrf;
+	t.cancel_url = cancel;
+	t.succ = succ;
+	t.has_succ = t.succ_n > 0;
+	t.succ_error = err;
+	t.succ_bad = err != NULL;
+	t.orphans = orphans;
+	t.has_orphans = lv->orphans > 0;
+	a->status = status;
+	app_layout_begin(a, "利用者の削除");
+	tmpl_facility_staff_delete(&a->body, &t);
+	app_layout_end(a);
+	free(cands);
+}
+
 static void
 page_delete(struct app *a)
 {
-	struct tmpl_facility_staff_delete t;
 	PGresult	*r, *o = NULL;
-	char		 action[80], cancel[64], detail[80];
+	struct leave	 lv;
+	const char	*err;
+	char		 certs[80], succ[1024], detail[1200];
+	int		 bad;
 
+	memset(&lv, 0, sizeof(lv));
 	if (!fac_allowed(a) || (r = fac_load(a, NULL)) == NULL)
 		return;
 	if (a->req.method != REQ_POST) {
 		db_rollback(a->db);
-		snprintf(action, sizeof(action), "/facility/staff/%s/delete",
-		    a->id[0]);
-		snprintf(cancel, sizeof(cancel), "/facility/staff/%s",
-		    a->id[0]);
-		memset(&t, 0, sizeof(t));
-		t.name = db_get(r, 0, "name");
-		t.login = db_get(r, 0, "login");
-		t.action = action;
-		t.csrf = a->user.csrf;
-		t.cancel_url = cancel;
-		app_layout_begin(a, "利用者の削除");
-		tmpl_facility_staff_delete(&a->body, &t);
-		app_layout_end(a);
+		if (leave_load(a->db, a->id[0], 0, 0, &lv) == -1) {
+			app_dberr(a);
+			goto out;
+		}
+		delete_form(a, r, &lv, 200, NULL);
 		goto out;
 	}
 	if (strcmp(a->id[0], a->user.account_id) == 0) {
@@ -386,15 +445,35 @@ page_delete(struct app *a)
 			goto out;
 		}
 	}
-	if (account_delete(a->db, a->id[0], a->user.account_id, detail,
-	    sizeof(detail)) != 1 ||
-	    app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
+	/* The teams the person is the last 担当者 of, locked. */
+	if (leave_load(a->db, a->id[0], 1, 0, &lv) == -1) {
+		app_dberr(a);
+		goto out;
+	}
+	if (leave_choose(&lv, &a->req, KEY_SUCC, &err, &bad) != 1) {
+		db_rollback(a->db);
+		(void)app_audit(a, "facility.staff.delete", "account",
+		    a->id[0], NULL, "failure", bad ? "bad successor" :
+		    "successor missing");
+		delete_form(a, r, &lv, 422, err);
+		goto out;
+	}
+	if (leave_promote(a->db, &lv, succ, sizeof(succ)) == -1 ||
+	    account_delete(a->db, a->id[0], a->user.account_id, certs,
+	    sizeof(certs)) != 1) {
+		app_dberr(a);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "%s%s%s", certs, *succ != '\0' ?
+	    "; " : "", succ);
+	if (app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
 	    "success", detail) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
 	}
 	app_redirect(a, "/facility?n=deleted");
 out:
+	leave_free(&lv);
 	PQclear(o);
 	PQclear(r);
 }

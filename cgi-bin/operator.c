@@ -2,7 +2,8 @@
  * facilities and their administrators, the search across facilities,
  * unlocking, temporary passwords, first-certificate pickups, and
  * revoking any certificate, and the notices (お知らせ) shown on /home;
- * the usage figures are operator-stats.c's.  Only accounts with
+ * the usage figures are operator-stats.c's, the teams without a
+ * 担当者 operator-teams.c's.  Only accounts with
  * is_operator; everything is audited. */
 #include "config.h"
 
@@ -50,6 +51,8 @@ enum key {
 	KEY_UNTIL,
 	KEY_PORTAL,
 	KEY_KIND,
+	KEY_LEAD,
+	KEY_NOTE,
 	KEY__MAX
 };
 
@@ -70,6 +73,8 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_UNTIL */		{ "show_until", req_v_line, 1, 19 },
 	/* KEY_PORTAL */	{ "on_portal", req_v_token, 1, 1 },
 	/* KEY_KIND */		{ "kind", req_v_token, 1, 16 },
+	/* KEY_LEAD */		{ "account", req_v_int, 1, INT64_MAX },
+	/* KEY_NOTE */		{ "note", req_v_line, 1, 200 },
 };
 
 /* Only operators; anyone else gets 403, audited. */
@@ -1058,6 +1063,24 @@ page_stats_csv(struct app *a)
 	operator_stats_csv(a, app_val(a, KEY_KIND));
 }
 
+static void
+page_teams(struct app *a)
+{
+	operator_teams(a, app_val(a, KEY_NOTICE));
+}
+
+static void
+page_team_lead(struct app *a)
+{
+	operator_team_lead(a, app_val(a, KEY_LEAD));
+}
+
+static void
+page_team_close(struct app *a)
+{
+	operator_team_close(a, app_val(a, KEY_NOTE));
+}
+
 static const struct app_page pages[] = {
 	{ "/operator", APP_GET, APP_SESSION, page_index },
 	{ "/operator/facilities/new", APP_GET | APP_POST, APP_SESSION,
@@ -1080,6 +1103,9 @@ static const struct app_page pages[] = {
 	    page_notice_withdraw },
 	{ "/operator/stats", APP_GET, APP_SESSION, operator_stats },
 	{ "/operator/stats.csv", APP_GET, APP_SESSION, page_stats_csv },
+	{ "/operator/teams", APP_GET, APP_SESSION, page_teams },
+	{ "/operator/teams/#/lead", APP_POST, APP_SESSION, page_team_lead },
+	{ "/operator/teams/#/close", APP_POST, APP_SESSION, page_team_close },
 };
 
 /* 32 KiB: a notice's 2000 characters of Japanese are 18 KiB

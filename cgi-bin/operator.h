@@ -14,4 +14,11 @@ int	operator_allowed(struct app *);
  * as a token, NULL when absent or invalid). */
 void	operator_stats(struct app *);
 void	operator_stats_csv(struct app *, const char *kind);
+
+/* The pages of operator-teams.c (/operator/teams): the 担当者不在
+ * teams; naming a 担当者 (account: the validated id, or NULL); ending
+ * the support (note: the validated note, or NULL). */
+void	operator_teams(struct app *, const char *notice);
+void	operator_team_lead(struct app *, const char *account);
+void	operator_team_close(struct app *, const char *note);
 #endif

@@ -105,19 +105,10 @@ check(struct app *a, struct form *e, const char **note)
 int
 patient_join_reject(struct app *a, const char *team)
 {
-	const char	*p[2] = { team, a->user.account_id };
-	PGresult	*r;
-	int		 n;
+	int	 n;
 
-	if ((r = db_exec(a->db, "UPDATE join_request SET state = 'rejected',"
-	    " decided_by = $2::bigint, decided_at = now()"
-	    " WHERE team_id = $1::bigint AND state = 'pending'"
-	    " RETURNING id", 2, p)) == NULL) {
+	if ((n = team_join_reject(a->db, team, a->user.account_id)) == -1)
 		app_dberr(a);
-		return -1;
-	}
-	n = PQntuples(r);
-	PQclear(r);
 	return n;
 }
 
@@ -126,9 +117,8 @@ patient_close(struct app *a)
 {
 	struct form	 e;
 	PGresult	*r, *c = NULL;
-	const char	*p[6], *code, *note;
+	const char	*p[1], *code, *note;
 	char		 team[24], path[64], detail[96];
-	int		 n;
 
 	form_init(&e, &a->req);
 	/* Under the team's row lock, as every change of its members: a
@@ -180,30 +170,9 @@ patient_close(struct app *a)
 		render(a, 422, &e);
 		goto out;
 	}
-	/* The pending requests first: afterwards the team is read-only. */
-	if ((n = patient_join_reject(a, team)) == -1)
-		goto out;
-	/* The detail names the reason's code, never the note (a person's
-	 * circumstances); the note is on the team row for its members. */
-	snprintf(detail, sizeof(detail), "%s; %d pending join requests"
-	    " rejected", code, n);
-	p[1] = a->user.account_id;
-	p[2] = app_val(a, KEY_CLOSED_ON);
-	p[3] = code;
-	p[4] = note;
-	/* The registration is archived with it (022_patient_again.sql):
-	 * a later registration of the person starts anew; first, as the
-	 * row is read-only once its team is closed. */
-	p[5] = a->id[0];
-	if (db_cmd(a->db, "UPDATE patient SET archived_at = now()"
-	    " WHERE id = $1::bigint", 1, p + 5) == -1) {
-		app_dberr(a);
-		goto out;
-	}
-	if (db_cmd(a->db, "UPDATE team SET closed_at = now(),"
-	    " closed_by = $2::bigint, closed_on = $3::date,"
-	    " close_reason = $4, close_note = $5"
-	    " WHERE id = $1::bigint AND closed_at IS NULL", 5, p) == -1 ||
+	if (team_close(a->db, team, a->user.account_id,
+	    app_val(a, KEY_CLOSED_ON), code, note, detail,
+	    sizeof(detail)) != 1 ||
 	    app_audit(a, "team.close", "team", team, a->id[0], "success",
 	    detail) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);

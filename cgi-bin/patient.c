@@ -150,7 +150,7 @@ page_view(struct app *a)
 	char		 docname[UPLOAD_NAME_MAX + 1];
 	char		 created[JTIME_LEN], consent[JTIME_LEN];
 	char		 reason[700];
-	int		 i, lead, closed, ro;
+	int		 i, lead, closed, ro, departed;
 
 	r = patient_member_row(a, "patient.view", "SELECT p.name, p.kana,"
 	    " to_char(p.birth_date, 'YYYYMMDD') AS birth, p.sex, p.address,"
@@ -180,12 +180,16 @@ page_view(struct app *a)
 	if (r == NULL)
 		return;
 	p[0] = db_get(r, 0, "team_id");
+	/* Members who left (account deleted, or no longer staff) stay
+	 * listed, last, as 退会済み (lib/leave.h). */
 	m = db_exec(a->db, "SELECT a.id, a.name, a.profession,"
-	    " f.name AS facility, m.role FROM team_member m"
+	    " f.name AS facility, m.role,"
+	    " a.deleted_at IS NOT NULL OR NOT a.is_staff AS departed"
+	    " FROM team_member m"
 	    " JOIN account a ON a.id = m.account_id"
 	    " JOIN facility f ON f.id = a.facility_id"
-	    " WHERE m.team_id = $1::bigint"
-	    " ORDER BY m.role = 'lead' DESC, m.joined_at, a.id", 1, p);
+	    " WHERE m.team_id = $1::bigint ORDER BY 6,"
+	    " m.role = 'lead' DESC, m.joined_at, a.id", 1, p);
 	/* The registrations of the same person before and after this one
 	 * (022_patient_again.sql), each only to a member of its team. */
 	p[0] = a->id[0];
@@ -201,6 +205,7 @@ page_view(struct app *a)
 		    " AND EXISTS (SELECT 1 FROM team_membership(nt.id,"
 		    " $2::bigint)) ORDER BY n.id DESC LIMIT 1) AS next", 2, p);
 	if (m == NULL || k == NULL || app_audit(a, "patient.view", "patient", a->id[0],
+
 	    a->id[0], "success", NULL) == -1 || db_commit(a->db) == -1) {
 		app_dberr(a);
 		goto out;
@@ -217,11 +222,14 @@ page_view(struct app *a)
 		mm[i].name = db_get(m, i, "name");
 		mm[i].profession = db_get(m, i, "profession");
 		mm[i].facility = db_get(m, i, "facility");
-		mm[i].role = strcmp(db_get(m, i, "role"), "lead") == 0 ?
+		departed = strcmp(db_get(m, i, "departed"), "t") == 0;
+		mm[i].role = departed ? "退会済み" :
+		    strcmp(db_get(m, i, "role"), "lead") == 0 ?
 		    "担当者" : "メンバー";
-		mm[i].can_make_lead = lead &&
+		mm[i].can_make_lead = lead && !departed &&
 		    strcmp(db_get(m, i, "role"), "lead") != 0;
-		mm[i].can_make_member = lead && !mm[i].can_make_lead;
+		mm[i].can_make_member = lead && !departed &&
+		    !mm[i].can_make_lead;
 		/* A member who should not be there; never a 担当者. */
 		mm[i].can_remove = mm[i].can_make_lead;
 		mm[i].patient_id = a->id[0];
@@ -360,8 +368,9 @@ patient_team_lock(struct app *a, const char *action)
 	p[1] = a->user.account_id;
 	r = db_exec(a->db, "SELECT $1::bigint AS team_id, CASE WHEN m.lead"
 	    " THEN 'lead' ELSE 'member' END AS role,"
-	    " (SELECT count(*) FROM team_member l WHERE l.team_id = $1::bigint"
-	    " AND l.role = 'lead') AS leads"
+	    " (SELECT count(*) FROM team_member l JOIN account la"
+	    " ON la.id = l.account_id AND la.is_staff AND la.deleted_at IS NULL"
+	    " WHERE l.team_id = $1::bigint AND l.role = 'lead') AS leads"
 	    " FROM team_membership($1::bigint, $2::bigint) m", 2, p);
 	if (r == NULL || PQntuples(r) != 1) {
 		PQclear(r);
@@ -399,9 +408,10 @@ member_role(struct app *a, int to_lead)
 	if (!to_lead && strcmp(db_get(r, 0, "leads"), "1") == 0) {
 		/* Only refused when the one lead would go. */
 		PQclear(r);
-		r = db_exec(a->db, "SELECT 1 FROM team_member WHERE team_id ="
-		    " $1::bigint AND account_id = $2::bigint AND role = 'lead'",
-		    2, p);
+		r = db_exec(a->db, "SELECT 1 FROM team_member m JOIN account a"
+		    " ON a.id = m.account_id AND a.is_staff"
+		    " AND a.deleted_at IS NULL WHERE m.team_id = $1::bigint"
+		    " AND m.account_id = $2::bigint AND m.role = 'lead'", 2, p);
 		if (r == NULL) {
 			app_dberr(a);
 			goto out;
@@ -417,9 +427,11 @@ member_role(struct app *a, int to_lead)
 		}
 	}
 	PQclear(r);
-	r = db_exec(a->db, "UPDATE team_member SET role = $3"
-	    " WHERE team_id = $1::bigint AND account_id = $2::bigint"
-	    " RETURNING role", 3, p);
+	/* Only a live staff member: one who left stays as they were. */
+	r = db_exec(a->db, "UPDATE team_member m SET role = $3 FROM account a"
+	    " WHERE m.team_id = $1::bigint AND m.account_id = $2::bigint"
+	    " AND a.id = m.account_id AND a.is_staff AND a.deleted_at IS NULL"
+	    " RETURNING m.role", 3, p);
 	if (r == NULL) {
 		app_dberr(a);
 		goto out;
@@ -478,8 +490,11 @@ page_remove(struct app *a)
 	PQclear(r);
 	p[0] = team;
 	p[1] = a->id[1];
-	r = db_exec(a->db, "SELECT role FROM team_member"
-	    " WHERE team_id = $1::bigint AND account_id = $2::bigint", 2, p);
+	/* One who left (lib/leave.h) stays in the team's history. */
+	r = db_exec(a->db, "SELECT m.role FROM team_member m JOIN account a"
+	    " ON a.id = m.account_id AND a.is_staff AND a.deleted_at IS NULL"
+	    " WHERE m.team_id = $1::bigint AND m.account_id = $2::bigint",
+	    2, p);
 	if (r == NULL) {
 		app_dberr(a);
 		goto out;

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "form.h"
 #include "jtime.h"
+#include "leave.h"
 #include "mail.h"
 #include "pickup.h"
 #include "pki.h"
@@ -38,7 +39,8 @@ enum key {
 	KEY_NOTICE,
 	KEY_REPLACE,
 	KEY_TOKEN,
-	KEY__MAX
+	KEY_SUCC,	/* LEAVE_MAX keys from here on */
+	KEY__MAX = KEY_SUCC + LEAVE_MAX
 };
 
 static const struct req_key keys[KEY__MAX] = {
@@ -54,6 +56,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_NOTICE */	{ "n", req_v_token, 1, 16 },
 	/* KEY_REPLACE */	{ "replace", req_v_token, 1, 1 },
 	/* KEY_TOKEN */	{ "t", req_v_token, AUTH_TOKEN_LEN, AUTH_TOKEN_LEN },
+	/* KEY_SUCC.. */	LEAVE_KEYS
 };
 
 static const struct {
@@ -122,13 +125,54 @@ profile_pw_slot(const struct app *a, struct tmpl_profile_index *t)
 	return &t->pw_current_error;
 }
 
+/* The successor selects of the deletion form, with what was sent. */
+static int
+profile_succ(struct app *a, const struct form *f, struct leave *lv,
+    struct tmpl_profile_index_succ *succ,
+    struct tmpl_profile_index_succ_cands **cands, char (*labels)[352])
+{
+	const char	*err;
+	int		 i, j, n = 0, k = 0, bad;
+
+	if (f != NULL)
+		(void)leave_choose(lv, &a->req, KEY_SUCC, &err, &bad);
+	for (i = 0; i < lv->n; i++)
+		n += lv->t[i].n;
+	if (n > 0 && (*cands = calloc(n, sizeof(**cands))) == NULL)
+		return -1;
+	memset(succ, 0, sizeof(*succ) * LEAVE_MAX);
+	for (i = 0, n = 0; i < lv->n; i++) {
+		if (lv->t[i].n == 0)
+			continue;
+		snprintf(labels[k], sizeof(labels[k]), "%s さんの支援チーム",
+		    lv->t[i].patient);
+		succ[k].key = lv->t[i].key;
+		succ[k].label = labels[k];
+		succ[k].cands = *cands + n;
+		succ[k].cands_n = lv->t[i].n;
+		for (j = 0; j < lv->t[i].n; j++, n++) {
+			(*cands)[n].value = lv->t[i].c[j].value;
+			(*cands)[n].name = lv->t[i].c[j].name;
+			(*cands)[n].profession = lv->t[i].c[j].profession;
+			(*cands)[n].facility = lv->t[i].c[j].facility;
+			(*cands)[n].chosen = lv->t[i].c[j].chosen;
+		}
+		k++;
+	}
+	return 0;
+}
+
 static void
 profile_render(struct app *a, int status, const struct form *f)
 {
 	struct tmpl_profile_index	 t;
 	struct tmpl_profile_index_errors errs[FORM_ERRORS_MAX];
 	struct tmpl_profile_index_devices *dev = NULL;
+	struct tmpl_profile_index_succ	 succ[LEAVE_MAX];
+	struct tmpl_profile_index_succ_cands *cands = NULL;
+	struct leave	 lv;
 	char		(*tm)[3][JTIME_LEN] = NULL;
+	char		 orphans[16], labels[LEAVE_MAX][352];
 	const char	*p[3];
 	PGresult	*me = NULL, *r = NULL;
 	char		 max[16];
@@ -153,7 +197,8 @@ profile_render(struct app *a, int status, const struct form *f)
 	    " FROM pickup p JOIN device_cert d ON d.serial = p.serial"
 	    " WHERE p.created_by = $1::bigint AND p.facility_id = $2::bigint"
 	    " ORDER BY d.issued_at DESC, p.id DESC LIMIT 200", 3, p);
-	if (me == NULL || r == NULL || PQntuples(me) != 1) {
+	if (leave_load(a->db, a->user.account_id, 0, 1, &lv) == -1 ||
+	    me == NULL || r == NULL || PQntuples(me) != 1) {
 		profile_dberr(a);
 		goto out;
 	}
@@ -242,12 +287,28 @@ profile_render(struct app *a, int status, const struct form *f)
 	t.email_invalid = t.email_bad ? "true" : "false";
 	t.label_invalid = t.label_bad ? "true" : "false";
 	t.del_invalid = t.del_bad ? "true" : "false";
+	/* The teams I am the last 担当者 of: a successor each (leave.h). */
+	if (profile_succ(a, f, &lv, succ, &cands, labels) == -1) {
+		profile_dberr(a);
+		goto out;
+	}
+	t.succ = succ;
+	for (i = 0; i < lv.n; i++)
+		t.succ_n += lv.t[i].n > 0;
+	t.has_succ = t.succ_n > 0;
+	t.succ_error = f != NULL ? form_err(f, KEY_SUCC) : NULL;
+	t.succ_bad = t.succ_error != NULL;
+	snprintf(orphans, sizeof(orphans), "%d", lv.orphans);
+	t.orphans = orphans;
+	t.has_orphans = lv.orphans > 0;
 
 	a->status = status;
 	app_layout_begin(a, "マイプロファイル");
 	tmpl_profile_index(&a->body, &t);
 	app_layout_end(a);
 out:
+	free(cands);
+	leave_free(&lv);
 	free(tm);
 	free(dev);
 	PQclear(r);
@@ -799,10 +860,11 @@ static void
 page_delete(struct app *a)
 {
 	struct form	 f;
-	const char	*p[1] = { a->user.account_id };
+	const char	*p[1] = { a->user.account_id }, *err;
 	PGresult	*r;
-	char		 certs[80], detail[112];
-	int		 last;
+	struct leave	 lv;
+	char		 certs[80], succ[1024], detail[1200];
+	int		 last, bad;
 
 	form_init(&f, &a->req);
 	if (profile_check_pw(a, &f, "del-password", "account.delete") != 1)
@@ -826,13 +888,32 @@ page_delete(struct app *a)
 		    "サービス運用者を登録してください。");
 		return;
 	}
-	if (app_session_end(a, "account deleted") == -1 ||
-	    account_delete(a->db, a->user.account_id, a->user.account_id,
-	    certs, sizeof(certs)) != 1) {
+	/* The teams I am the last 担当者 of, locked: a successor each. */
+	if (leave_load(a->db, a->user.account_id, 1, 0, &lv) == -1) {
 		profile_dberr(a);
 		return;
 	}
-	snprintf(detail, sizeof(detail), "by the account itself; %s", certs);
+	if (leave_choose(&lv, &a->req, KEY_SUCC, &err, &bad) != 1) {
+		leave_free(&lv);
+		db_rollback(a->db);
+		(void)app_audit(a, "account.delete", "account",
+		    a->user.account_id, NULL, "failure", bad ?
+		    "bad successor" : "successor missing");
+		form_error(&f, KEY_SUCC, "succ-error", err);
+		profile_render(a, 422, &f);
+		return;
+	}
+	if (leave_promote(a->db, &lv, succ, sizeof(succ)) == -1 ||
+	    app_session_end(a, "account deleted") == -1 ||
+	    account_delete(a->db, a->user.account_id, a->user.account_id,
+	    certs, sizeof(certs)) != 1) {
+		leave_free(&lv);
+		profile_dberr(a);
+		return;
+	}
+	leave_free(&lv);
+	snprintf(detail, sizeof(detail), "by the account itself; %s%s%s",
+	    certs, *succ != '\0' ? "; " : "", succ);
 	profile_done(a, "account.delete", detail, "/login?n=deleted");
 }
 

@@ -30,7 +30,7 @@ static const struct req_key keys[KEY__MAX] = {
 /* The messages (newest first, below $2, at most $3 or all when NULL),
  * each with every other current member and their first view. */
 static const char *const sql_lead = "SELECT id, created, author, withdrawn,"
-    " excerpt, member_id, member, profession, facility, viewed"
+    " excerpt, member_id, member, profession, facility, viewed, departed"
     " FROM receipts_messages($1::bigint, $2::bigint, $3::bigint)";
 
 /* What the page's rows point into, freed after rendering. */
@@ -40,8 +40,9 @@ struct rows {
 	struct tmpl_receipts_page_messages *msg;
 	struct tmpl_receipts_page_messages_viewed *vw;
 	struct tmpl_receipts_page_messages_unviewed *uv;
+	struct tmpl_receipts_page_messages_departed *dp;
 	struct tmpl_receipts_page_mine *mine;
-	char		 counts[RC_PAGE][2][24];
+	char		 counts[RC_PAGE][3][24];
 };
 
 static void
@@ -53,6 +54,7 @@ rows_free(struct rows *w)
 	free(w->msg);
 	free(w->vw);
 	free(w->uv);
+	free(w->dp);
 	free(w->mine);
 }
 
@@ -87,7 +89,7 @@ lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 	const char	*p[3] = { a->team.team_id, app_val(a, KEY_BEFORE), "31" };
 	struct tmpl_receipts_page_messages *m = NULL;
 	const char	*id, *at, *last = NULL;
-	size_t		 nv = 0, nu = 0, nmsg = 0;
+	size_t		 nv = 0, nu = 0, nd = 0, nmsg = 0;
 	int		 i, n;
 
 	if (db_keep(a->db, &w->r1, "SELECT name, profession, facility, role,"
@@ -100,7 +102,8 @@ lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 	/* Each row is one message and one member: at most n of each. */
 	if ((w->msg = calloc(RC_PAGE, sizeof(*w->msg))) == NULL ||
 	    (w->vw = calloc(n + 1, sizeof(*w->vw))) == NULL ||
-	    (w->uv = calloc(n + 1, sizeof(*w->uv))) == NULL)
+	    (w->uv = calloc(n + 1, sizeof(*w->uv))) == NULL ||
+	    (w->dp = calloc(n + 1, sizeof(*w->dp))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		id = db_get(w->r2, i, "id");
@@ -116,6 +119,7 @@ lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 			m->excerpt = db_get(w->r2, i, "excerpt");
 			m->viewed = &w->vw[nv];
 			m->unviewed = &w->uv[nu];
+			m->departed = &w->dp[nd];
 			tp->older = last = id;
 		}
 		if (db_get(w->r2, i, "member_id") == NULL)
@@ -124,6 +128,10 @@ lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 			w->vw[nv].name = db_get(w->r2, i, "member");
 			w->vw[nv++].at = at;
 			m->viewed_n++;
+		} else if (*db_get(w->r2, i, "departed") == 't') {
+			/* Left the team: apart, never as unread. */
+			w->dp[nd++].name = db_get(w->r2, i, "member");
+			m->departed_n++;
 		} else {
 			w->uv[nu++].name = db_get(w->r2, i, "member");
 			m->unviewed_n++;
@@ -135,8 +143,12 @@ lead_view(struct app *a, struct tmpl_receipts_page *tp, struct rows *w)
 		    m->viewed_n);
 		snprintf(w->counts[i][1], sizeof(w->counts[i][1]), "%zu",
 		    m->unviewed_n);
+		snprintf(w->counts[i][2], sizeof(w->counts[i][2]), "%zu",
+		    m->departed_n);
 		m->viewed_count = w->counts[i][0];
 		m->unviewed_count = w->counts[i][1];
+		m->departed_count = w->counts[i][2];
+		m->has_departed = m->departed_n > 0;
 		m->has_viewed = m->viewed_n > 0;
 		m->has_unviewed = m->unviewed_n > 0;
 	}
@@ -265,7 +277,7 @@ page_csv(struct app *a)
 			    't' ? "（取り消されました）" : db_get(r, row, cols[i]),
 			    0);
 		csv_cell(&csv, db_get(r, row, "viewed") != NULL ? "閲覧済み" :
-		    "未閲覧", 1);
+		    *db_get(r, row, "departed") == 't' ? "退会済み" : "未閲覧", 1);
 	}
 	if (csv.oom ||
 	    app_audit(a, "receipts.export", "team", t->team_id, t->patient_id,

@@ -283,9 +283,12 @@ const struct audit_action audit_actions[] = {
 	  "the account itself",
 	  "by the account itself; N certificates revoked, M pickups cancelled"
 	  " (its waiting pickups, and its certificates no other live account"
-	  " of the facility uses); failure: wrong current password",
+	  " of the facility uses), then, when it was the last 担当者 of open"
+	  " teams (lib/leave.h), \"; successors: team T account A, ...\""
+	  " and/or \"N teams without a lead\" (担当者不在); failure: wrong"
+	  " current password, successor missing, bad successor",
 	  "success | 12 | by the account itself; 1 certificates revoked,"
-	  " 0 pickups cancelled" },
+	  " 0 pickups cancelled; successors: team 3 account 14" },
 	{ "profile.email.request", "/profile/email", "account", "success",
 	  "the account itself (the new address is in no event: the link goes"
 	  " to it, a notice to the present one)", "NULL",
@@ -308,9 +311,12 @@ const struct audit_action audit_actions[] = {
 	  "success", "the account changed",
 	  "NULL, or placeholder (a forwarding address)", "success | 15 | -" },
 	{ "facility.staff.delete", "/facility/staff/{id}/delete", "account",
-	  "success", "the account deleted",
-	  "N certificates revoked, M pickups cancelled (as account.delete)",
-	  "success | 15 | 1 certificates revoked, 0 pickups cancelled" },
+	  "success failure", "the account deleted",
+	  "N certificates revoked, M pickups cancelled, then its successors"
+	  " and teams without a lead (as account.delete); failure: successor"
+	  " missing, bad successor",
+	  "success | 15 | 1 certificates revoked, 0 pickups cancelled;"
+	  " 1 teams without a lead" },
 	{ "facility.staff.unlock", "/facility/staff/{id}/unlock", "account",
 	  "success", "the account unlocked", "NULL", "success | 15 | -" },
 	{ "facility.device.list", "/facility/devices", "facility",
@@ -385,6 +391,19 @@ const struct audit_action audit_actions[] = {
 	{ "operator.stats.export", "/operator/stats.csv?kind=", "", "success",
 	  "NULL", "the CSV downloaded: summary, patients (new patients a"
 	  " month), messages (messages a month)", "success | - | patients" },
+	{ "operator.team.list", "/operator/teams", "", "success", "NULL",
+	  "NULL (the teams without a 担当者, by number: no patient data)",
+	  "success | - | -" },
+	{ "operator.team.lead", "/operator/teams/{id}/lead", "team",
+	  "success failure denied", "the team, patient_id its patient",
+	  "account A (the live staff member made 担当者); failure: not a"
+	  " member; denied: not without a lead (it has a live 担当者 or is"
+	  " closed)", "success | 3 | account 14" },
+	{ "operator.team.close", "/operator/teams/{id}/close", "team",
+	  "success failure denied", "the team, patient_id its patient",
+	  "as team.close: other; N pending join requests rejected (never the"
+	  " note); failure: invalid input; denied: not without a lead",
+	  "success | 3 | other; 0 pending join requests rejected" },
 	/* --- renrakucho-admin (login cli:<unix user>) --------------------- */
 	{ "cli.migrate", "renrakucho-admin migrate", "schema_migration",
 	  "success", "the file applied (002_jobs.sql)",

@@ -128,3 +128,56 @@ team_withdrawn_error(void)
 	return strcmp(e->sqlstate, "55000") == 0 &&
 	    strcmp(e->constraint, "consent_withdrawn") == 0;
 }
+
+int
+team_join_reject(PGconn *c, const char *team, const char *by)
+{
+	const char	*p[2] = { team, by };
+	PGresult	*r;
+	int		 n;
+
+	if ((r = db_exec(c, "UPDATE join_request SET state = 'rejected',"
+	    " decided_by = $2::bigint, decided_at = now()"
+	    " WHERE team_id = $1::bigint AND state = 'pending'"
+	    " RETURNING id", 2, p)) == NULL)
+		return -1;
+	n = PQntuples(r);
+	PQclear(r);
+	return n;
+}
+
+int
+team_close(PGconn *c, const char *team, const char *by,
+    const char *closed_on, const char *code, const char *note,
+    char *detail, size_t n)
+{
+	const char	*p[5] = { team, by, closed_on, code, note };
+	PGresult	*r;
+	int		 pending;
+
+	/* The pending requests first: afterwards the team is read-only.
+	 * So is its patient's registration, which is archived with it
+	 * (022_patient_again.sql: a later registration of the person
+	 * starts anew). */
+	if ((pending = team_join_reject(c, team, by)) == -1 ||
+	    db_cmd(c, "UPDATE patient SET archived_at = now() WHERE id ="
+	    " (SELECT patient_id FROM team WHERE id = $1::bigint"
+	    " AND closed_at IS NULL)", 1, p) == -1)
+		return -1;
+	if ((r = db_exec(c, "UPDATE team SET closed_at = now(),"
+	    " closed_by = $2::bigint, closed_on = $3::date,"
+	    " close_reason = $4, close_note = $5"
+	    " WHERE id = $1::bigint AND closed_at IS NULL RETURNING id",
+	    5, p)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	PQclear(r);
+	/* The detail names the reason's code, never the note (a person's
+	 * circumstances); the note is on the team row for its members. */
+	snprintf(detail, n, "%s; %d pending join requests rejected", code,
+	    pending);
+	return 1;
+}

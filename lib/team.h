@@ -52,6 +52,21 @@ extern const char *const team_close_codes[TEAM_CLOSE__MAX];
 extern const char *const team_close_labels[TEAM_CLOSE__MAX];
 /* The label of a stored code ("その他" for an unknown one). */
 const char	*team_close_label(const char *code);
+/* Ends the support of team (its row locked by the caller, in the open
+ * transaction), as the account by, on closed_on (YYYY-MM-DD), for the
+ * reason code with note ("" but for その他): its pending join requests
+ * are rejected, its patient's registration archived, then the team is
+ * closed (a read-only archive).  detail
+ * (n bytes) gets the audit detail "CODE; N pending join requests
+ * rejected".  1 closed, 0 already closed, -1 database error.  The
+ * 担当者's /patients/{id}/close and the operator's /operator/teams. */
+int	team_close(PGconn *, const char *team, const char *by,
+	    const char *closed_on, const char *code, const char *note,
+	    char *detail, size_t n);
+/* The team's pending join requests rejected by the account by, in the
+ * open transaction (the end of support, the withdrawal of consent):
+ * their number, or -1 on a database error. */
+int	team_join_reject(PGconn *, const char *team, const char *by);
 /* Was the last statement refused because the team is closed (the
  * triggers of schema/functions/teams.sql: 55000, team_closed)? */
 int	team_closed_error(void);

@@ -288,6 +288,21 @@ crl_refuses() {
 	    "$name: which links to the login help's section on revoked certificates"
 }
 
+# cli_account WHO LOGIN NAME: a staff account of the inside facility
+# (renrakucho-admin account add, its own password) with a CLI
+# certificate; sets WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.
+cli_account() {
+	local pw=$(new_password Cli)
+	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$2" \
+	    --name "$3" --email "$2@example.jp" > /dev/null || bail "account add $1"
+	$ADMIN cert issue --login "$2" --label "cli $2" --p12 "$TEST_TMP/$1.p12" \
+	    --pem "$TEST_TMP/$1.pem" > /dev/null || bail "cert issue $1"
+	printf -v "${1}_LOGIN" '%s' "$2"
+	printf -v "${1}_PASSWORD" '%s' "$pw"
+	printf -v "${1}_PEM" '%s' "$TEST_TMP/$1.pem"
+	printf -v "${1}_ID" '%s' "$(account_id "$2")"
+}
+
 # A patient and a team straight in the database, for tests of the team
 # pages that need no registration through the form (names must not hold
 # a quote):

@@ -23,26 +23,30 @@ AS $$
 BEGIN
 	RETURN QUERY
 	SELECT a.name, a.profession, f.name,
-	    CASE tm.role WHEN 'lead' THEN '担当者' ELSE 'メンバー' END,
+	    CASE WHEN a.deleted_at IS NOT NULL OR NOT a.is_staff
+		THEN '退会済み'
+		WHEN tm.role = 'lead' THEN '担当者' ELSE 'メンバー' END,
 	    coalesce(jst_minute(tm.last_viewed_at), '閲覧なし'),
 	    tm.unread::bigint
 	FROM team_member tm JOIN account a ON a.id = tm.account_id
 	JOIN facility f ON f.id = a.facility_id
 	WHERE tm.team_id = p_team
-	ORDER BY tm.role = 'lead' DESC, a.kana, a.id;
+	ORDER BY a.deleted_at IS NOT NULL OR NOT a.is_staff,
+	    tm.role = 'lead' DESC, a.kana, a.id;
 END
 $$;
 
 -- ... and the messages (newest first, below p_before, at most p_limit or
 -- all when NULL), each with every other current member and their first
--- view (also the CSV export).  The team's members are read once and
+-- view (also the CSV export); departed: the member's account was deleted
+-- (or is no longer staff) -- listed apart as 退会済み, never as unread.  The team's members are read once and
 -- paired with the page's messages; a message's time and excerpt are
 -- worked out once, in the subquery that picks the messages.
 CREATE OR REPLACE FUNCTION receipts_messages(p_team bigint, p_before bigint,
 	p_limit bigint)
 RETURNS TABLE (id bigint, created text, author text, withdrawn boolean,
 	excerpt text, member_id bigint, member text, profession text,
-	facility text, viewed text)
+	facility text, viewed text, departed boolean)
 LANGUAGE plpgsql STABLE SECURITY INVOKER
 SET search_path = renrakucho
 AS $$
@@ -51,13 +55,14 @@ BEGIN
 	RETURN QUERY
 	WITH mem AS MATERIALIZED (
 	    SELECT tm.account_id, a.name, a.profession, a.kana,
-		f.name AS facility
+		f.name AS facility,
+		a.deleted_at IS NOT NULL OR NOT a.is_staff AS departed
 	    FROM team_member tm JOIN account a ON a.id = tm.account_id
 	    LEFT JOIN facility f ON f.id = a.facility_id
 	    WHERE tm.team_id = p_team)
 	SELECT m.id, m.created, au.name, m.withdrawn, m.excerpt,
 	    mem.account_id, mem.name, mem.profession, mem.facility,
-	    jst_minute(v.first_viewed_at)
+	    jst_minute(v.first_viewed_at), mem.departed
 	FROM (SELECT message.id, message.author_id,
 		jst_minute(message.created_at) AS created,
 		message.withdrawn_at IS NOT NULL AS withdrawn,

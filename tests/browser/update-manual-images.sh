@@ -37,6 +37,7 @@ facility-staff-new.png    facility-staff/new-staff-form
 operator-stats.png        operator-stats/stats
 portal/login-help/images/cert-none.png     cert-errors/cert-none
 portal/login-help/images/cert-refused.png  cert-errors/cert-refused
+operator-teams.png        team-orphans/teams
 "
 
 if ! command -v pngquant > /dev/null || ! command -v optipng > /dev/null; then

@@ -15,19 +15,7 @@ q() { psql_owner "$1"; }
 REP=$(q "SELECT email FROM renrakucho.facility WHERE id = $INSIDE_FACILITY_ID")
 REVOKE_SUBJ="$(subject '端末の証明書の失効のお知らせ')"
 T0=$(q "SELECT now()")
-# new_account WHO: a staff account of the inside facility with a CLI
-# certificate; WHO_LOGIN, WHO_PASSWORD, WHO_PEM, WHO_ID.
-new_account() {
-	local login="del$1$U" pw=$(new_password Del)
-	printf '%s\n' "$pw" | $ADMIN account add --own-password --facility "$INSIDE_FACILITY_ID" --login "$login" \
-	    --name "削除 $1$U" --email "$login@example.jp" > /dev/null || bail "account add $1"
-	$ADMIN cert issue --login "$login" --label "cli $login" --p12 "$TEST_TMP/$1.p12" \
-	    --pem "$TEST_TMP/$1.pem" > /dev/null || bail "cert issue $1"
-	printf -v "${1}_LOGIN" '%s' "$login"
-	printf -v "${1}_PASSWORD" '%s' "$pw"
-	printf -v "${1}_PEM" '%s' "$TEST_TMP/$1.pem"
-	printf -v "${1}_ID" '%s' "$(account_id "$login")"
-}
+new_account() { cli_account "$1" "del$1$U" "削除 $1$U"; }
 # issue WHO LABEL: a certificate issued in WHO's My Profile; NUMBER and
 # PICKPW (from the mail) of its pickup, SERIAL of the certificate.
 issue() {

@@ -139,6 +139,9 @@ POST /operator/notices/$N/withdraw          403 403 403 404 404 operator.access
 GET  /operator/stats                        403 403 403 200 200 operator.access
 GET  /operator/stats.csv?kind=summary       403 403 403 200 200 operator.access
 GET  /operator/stats.csv?kind=bad           403 403 403 400 400 operator.access
+GET  /operator/teams                        403 403 403 200 200 operator.access
+POST /operator/teams/$N/lead                403 403 403 404 404 operator.access account=1
+POST /operator/teams/$N/close               403 403 403 404 404 operator.access note=終了
 POST /patients/$P2/leave                    409 404 303 404 303 -
 POST /logout                                303 303 303 303 303 -
 ROUTES
