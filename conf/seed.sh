@@ -3,7 +3,9 @@
 # and accounts, once (marker DIR/.seeded), through the admin CLI; used by
 # run-demo and run-tests.  Each account gets a random password and its own
 # device certificate (DIR/certs/<who>.p12 and .pem).  Writes DIR/seed.env
-# and then DIR/demo.env (conf/stack.sh env).
+# and then DIR/demo.env (conf/stack.sh env).  The demo's content (more
+# patients, messages, a notice, a sheet) is conf/seed-demo.sh's, which
+# run-demo runs after this and the test stacks do not.
 #
 #   conf/seed.sh DIR
 #

@@ -227,6 +227,22 @@ psql_owner() { _psql "$OWNER_DSN" "$@"; }
 psql_auditor() { _psql "$AUDITOR_DSN" "$@"; }
 psql_app() { _psql "$APP_DSN" "$@"; }
 
+# db_copy NAME [PG_DUMP_OPTION...]: a database NAME in the stack's
+# PostgreSQL, made afresh, holding a copy of the stack's database
+# (pg_dump OPTIONS, e.g. --schema-only); prints its owner DSN.  The
+# caller drops it (DROP DATABASE ... WITH (FORCE)) in its EXIT trap.
+db_copy() {
+	local name=$1 dsn
+	shift
+	dsn=$(printf '%s\n' "$OWNER_DSN" | sed "s/dbname=[^ ]*/dbname=$name/")
+	psql_owner "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null &&
+	    psql_owner "CREATE DATABASE $name" > /dev/null || return 1
+	pg_dump "$@" -d "$OWNER_DSN" 2> "$TEST_TMP/dump.err" |
+	    psql -X -q -v ON_ERROR_STOP=1 -d "$dsn" > /dev/null 2> "$TEST_TMP/restore.err" ||
+	    return 1
+	printf '%s\n' "$dsn"
+}
+
 # new_password PREFIX [LENGTH]: a random password the service accepts,
 # PREFIX and LENGTH characters more (14 by default; at most 150). Random
 # material alone is sometimes "too simplistic/systematic" to cracklib

@@ -149,10 +149,7 @@ J3=$(ev "$M-28 23:00:00+09" "'archived 3'")
 B=$(seq_of "$J1")
 is "$(seq_of "$J3")" $((B + 2)) 'three events of the month in a row'
 H3=$(hash_of $((B + 2)))
-psql_owner "DROP DATABASE IF EXISTS $COPY WITH (FORCE)" > /dev/null
-psql_owner "CREATE DATABASE $COPY" > /dev/null
-pg_dump -d "$OWNER_DSN" 2> "$TEST_TMP/dump.err" |
-    psql -X -q -d "$COPY_DSN" > /dev/null 2> "$TEST_TMP/restore.err"
+db_copy "$COPY" > /dev/null
 sed -e "s|^db_owner_dsn *=.*|db_owner_dsn = $COPY_DSN|" \
     -e "s|^seal_file *=.*|seal_file = $TEST_TMP/seal_file|" "$CONF" > "$TEST_TMP/copy.conf"
 out=$($BIN --conf "$TEST_TMP/copy.conf" audit archive --before "$NM" --dir "$TEST_TMP/archive" 2>&1)
