@@ -658,9 +658,10 @@ for p in TEXT:       # the note of その他: each on a team of its own, ended w
     cp = make_patient(rand_kana(), '1930-01-02', 'female')
     ct = make_team(cp, S1_ID)
     state = "SELECT closed_at IS NULL FROM renrakucho.team WHERE id = %s" % ct
+    s0 = db.q(state)
     a = S1.post_form('/patients/%s/close' % cp, [('csrf', pct_s(stok)), ('close_reason', 'other'),
                                                   ('close_note', pct(p)), ('closed_on', TODAY)])
-    v_update('team close note %s' % p, p, a, db, state, db.q(state),
+    v_update('team close note %s' % p, p, a, db, state, s0,
              "SELECT close_note FROM renrakucho.team WHERE id = %s" % ct,
              "SELECT patient_id FROM renrakucho.team WHERE id = %s" % ct, str(cp),
              '/patients/%s' % cp, S1)
@@ -676,6 +677,133 @@ for f in ('close_reason', 'closed_on', 'csrf'):
                          ([('csrf', pct(p))] if f == 'csrf' else [('csrf', pct_s(stok))]) + pairs)
         v_none('team close %s %s' % (f, p), a, db, CSTATE, s0)
 result(db.q(CSTATE) == 't', 'the team whose end had payloads is still open')
+
+section('consent new, withdraw')
+CCOUNT = "SELECT count(*) FROM renrakucho.consent WHERE patient_id = %s" % PID
+CCOLS = {'proxy_name': 'proxy_name', 'proxy_rel': 'proxy_relationship',
+         'explainer': 'explainer_name', 'explainer_facility': 'explainer_facility'}
+BASE_CN = [('consent_date', TODAY), ('signer', 'proxy'), ('proxy_name', '敵対 代理'),
+           ('proxy_rel', '長女'), ('explainer', '説明 太郎'), ('explainer_facility', '出雲中央クリニック'),
+           ('form_kind', 'city')]
+
+
+def consent_parts(base, f, p, csrf=None):
+    parts = [('csrf', (csrf if csrf is not None else stok.encode()))]
+    for k, v in base:
+        parts.append((k, PAYLOADS[p] if k == f else v.encode()))
+    parts.append(('doc', PDF, PAYLOADS[p] if f == 'doc-filename' else b'consent.pdf',
+                  'application/pdf'))
+    return parts
+
+
+for f, ps in list((k, TEXT) for k in CCOLS) + [('consent_date', IDS), ('signer', IDS),
+                                               ('form_kind', IDS), ('doc-filename', TEXT),
+                                               ('csrf', IDS)]:
+    for p in ps:
+        c0 = db.q(CCOUNT)
+        a = S1.post_multipart('/patients/%s/consent/new' % PID,
+                              consent_parts(BASE_CN, f, p, PAYLOADS[p] if f == 'csrf' else None))
+        if f in CCOLS:
+            v_insert('consent new %s %s' % (f, p), p, a, db, CCOUNT, c0,
+                     'SELECT %s FROM renrakucho.consent WHERE patient_id = %s ORDER BY id DESC'
+                     ' LIMIT 1' % (CCOLS[f], PID), '/patients/%s/consent' % PID, S1)
+        else:
+            # A file's name is stored as a name of its own making.
+            v_none('consent new %s %s' % (f, p), a, db, CCOUNT, c0,
+                   ok_after=str(int(c0) + 1) if f == 'doc-filename' else None,
+                   page='/patients/%s/consent' % PID, client=S1)
+
+BASE_W = [('withdrawn_on', TODAY), ('signer', 'proxy'), ('proxy_name', '敵対 代理'),
+          ('proxy_rel', '長女')]
+WCOLS = {'proxy_name': 'proxy_name', 'proxy_rel': 'proxy_relationship'}
+for f in WCOLS:      # each on a patient of its own: an accepted withdrawal ends its writes
+    for p in TEXT:
+        wp = make_patient(rand_kana(), '1931-02-03', 'female')
+        make_team(wp, S1_ID)
+        state = "SELECT count(*) FROM renrakucho.consent_withdrawal WHERE patient_id = %s" % wp
+        c0 = db.q(state)
+        a = S1.post_multipart('/patients/%s/consent/withdraw' % wp,
+                              [('csrf', stok.encode())] +
+                              [(k, PAYLOADS[p] if k == f else v.encode()) for k, v in BASE_W])
+        v_insert('consent withdraw %s %s' % (f, p), p, a, db, state, c0,
+                 'SELECT %s FROM renrakucho.consent_withdrawal WHERE patient_id = %s'
+                 % (WCOLS[f], wp), '/patients/%s' % wp, S1)
+WP = make_patient(rand_kana(), '1931-04-05', 'male')
+make_team(WP, S1_ID)
+WSTATE = "SELECT count(*) FROM renrakucho.consent_withdrawal WHERE patient_id = %s" % WP
+for f in ('withdrawn_on', 'signer', 'csrf'):
+    for p in IDS:
+        s0 = db.q(WSTATE)
+        parts = [('csrf', PAYLOADS[p] if f == 'csrf' else stok.encode())] + \
+            [(k, PAYLOADS[p] if k == f else v.encode()) for k, v in BASE_W]
+        a = S1.post_multipart('/patients/%s/consent/withdraw' % WP, parts)
+        v_none('consent withdraw %s %s' % (f, p), a, db, WSTATE, s0)
+result(db.q(WSTATE) == '0', 'the consent whose withdrawal had payloads is not withdrawn')
+
+section('operator teams, successors')
+
+
+def orphan_team(*members):
+    """An open team with members and no 担当者 (担当者不在)."""
+    pid = make_patient(rand_kana(), '1932-06-07', 'female')
+    tid = db.q("INSERT INTO renrakucho.team (patient_id) VALUES (%s) RETURNING id" % pid)
+    db.q("INSERT INTO renrakucho.team_member (team_id, account_id, role) VALUES "
+         + ', '.join("(%s, %s, 'member')" % (tid, m) for m in members))
+    return tid
+
+
+OT = orphan_team(T1.id)
+OSTATE = ("SELECT string_agg(account_id || ':' || role, ',') || '|' || (SELECT closed_at IS NULL"
+          " FROM renrakucho.team WHERE id = %s) FROM renrakucho.team_member WHERE team_id = %s"
+          % (OT, OT))
+for f in ('account', 'csrf'):
+    for p in IDS:
+        s0 = db.q(OSTATE)
+        pairs = [('csrf', pct(p) if f == 'csrf' else pct_s(otok)),
+                 ('account', pct(p) if f == 'account' else str(T1.id))]
+        a = OPC.post_form('/operator/teams/%s/lead' % OT, pairs)
+        v_none('operator team lead %s %s' % (f, p), a, db, OSTATE, s0)
+for p in TEXT:       # the note: each on a team of its own, ended when accepted
+    ct = orphan_team(T1.id)
+    state = "SELECT closed_at IS NULL FROM renrakucho.team WHERE id = %s" % ct
+    s0 = db.q(state)
+    a = OPC.post_form('/operator/teams/%s/close' % ct, [('csrf', pct_s(otok)), ('note', pct(p))])
+    v_update('operator team close note %s' % p, p, a, db, state, s0,
+             "SELECT close_note FROM renrakucho.team WHERE id = %s" % ct,
+             "SELECT patient_id FROM renrakucho.team WHERE id = %s" % ct,
+             db.q("SELECT patient_id FROM renrakucho.team WHERE id = %s" % ct))
+for p in IDS:
+    s0 = db.q(OSTATE)
+    a = OPC.post_form('/operator/teams/%s/close' % OT, [('csrf', pct(p)), ('note', pct_s('終了'))])
+    v_none('operator team close csrf %s' % p, a, db, OSTATE, s0)
+
+# The last 担当者 of a team deleted (by themselves, by the facility
+# administrator): a successor chosen in the same form.
+LEADER = Person('lead')
+LT = make_team(make_patient(rand_kana(), '1933-08-09', 'male'), LEADER.id, T1.id)
+LEADER2 = Person('lead2', cert=False)
+LT2 = make_team(make_patient(rand_kana(), '1933-10-11', 'female'), LEADER2.id, T1.id)
+ltok = LEADER.c.csrf('/profile')
+for who, tid, post in ((LEADER, LT, lambda v: LEADER.c.post_form(
+        '/profile/delete', [('csrf', pct_s(ltok)), ('current_password', pct_s(LEADER.password)),
+                            ('successor1', v)])),
+                       (LEADER2, LT2, lambda v: ADMINC.post_form(
+        '/facility/staff/%s/delete' % LEADER2.id, [('csrf', pct_s(tok)), ('successor1', v)]))):
+    state = ("SELECT (SELECT deleted_at IS NULL FROM renrakucho.account WHERE id = %s) || '|' ||"
+             " (SELECT string_agg(account_id || ':' || role, ',' ORDER BY account_id)"
+             " FROM renrakucho.team_member WHERE team_id = %s)" % (who.id, tid))
+    for p in IDS + ['sql', 'surrogate']:
+        s0 = db.q(state)
+        a = post(pct(p))
+        v_none('successor of %s %s' % (who.login, p), a, db, state, s0)
+        if who is LEADER:
+            LEADER.reset_failures()
+    # another team's member named as the successor: refused
+    s0 = db.q(state)
+    a = post('%s-%s' % (tid, ME.id))
+    v_none('successor of %s not a member' % who.login, a, db, state, s0)
+    result(db.q(state) == s0 and a.status == '422',
+           'successor of %s: a non-member is refused (422)' % who.login, a.status)
 
 section('operator stats')
 for p in IDS:
