@@ -200,13 +200,20 @@ forget_cookies() { rm -f "$TEST_TMP/cookies-$1"; }
 # login_ok WHO: the same, bailing out unless it worked.
 # csrf_of WHO PATH: opens PATH as WHO and prints its form's CSRF token.
 
+# The test stack's login rate limit (nginx's, tested by limits.sh from
+# an address of its own) is shared by every script from 127.0.0.1: a
+# login answered 429 waits for the bucket and tries again (at most 20 s).
 login() {
-	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD
-	forget_cookies "$who"
-	http_get "$who" /login
-	http_post "$who" /login --data-urlencode "login=${!l}" \
-	    --data-urlencode "password=${2:-${!p}}" \
-	    --data-urlencode "csrf=$(input_value csrf)"
+	local who=$1 l=${1}_LOGIN p=${1}_PASSWORD i
+	for i in $(seq 20); do
+		forget_cookies "$who"
+		http_get "$who" /login
+		http_post "$who" /login --data-urlencode "login=${!l}" \
+		    --data-urlencode "password=${2:-${!p}}" \
+		    --data-urlencode "csrf=$(input_value csrf)"
+		[ "$HTTP_STATUS" = 429 ] || return 0
+		sleep 1
+	done
 }
 login_ok() {
 	login "$1"
