@@ -93,7 +93,7 @@ module.exports = {
 		const admin = await t.page('FACILITY_ADMIN');
 		await t.login(admin, 'FACILITY_ADMIN');
 		await t.goto(admin, `/facility/staff/${s2}/delete`);
-		assert.equal(await admin.textContent(`label[for="successor1"]`),
+		assert.equal(await admin.textContent(`main label[for^="successor"]`),
 		    `支援チーム（番号 ${t1}）`);
 		// The select is required: the browser would not send it empty;
 		// the server refuses it all the same.
