@@ -60,6 +60,7 @@ operator_teams(struct app *a, const char *notice)
 	struct tmpl_operator_teams_teams_cands *cands = NULL;
 	PGresult	*r, *c = NULL;
 	char		(*created)[JTIME_LEN] = NULL, (*members)[16] = NULL;
+	const char	*v;
 	int		 i, j, k, n, nc;
 
 	if (!operator_allowed(a))
@@ -95,8 +96,9 @@ operator_teams(struct app *a, const char *notice)
 		rows[i].id = db_get(r, i, "id");
 		rows[i].created = jtime_db(db_get(r, i, "created"), JTIME_DATE,
 		    created[i], sizeof(created[i]), "");
-		rows[i].former = *db_get(r, i, "former") != '\0' ?
-		    db_get(r, i, "former") : "（なし）";
+		/* NULL when the team never had a 担当者 row at all. */
+		v = db_get(r, i, "former");
+		rows[i].former = v != NULL && *v != '\0' ? v : "（なし）";
 		rows[i].csrf = a->user.csrf;
 		while (j < nc && strtoll(db_get(c, j, "team_id"), NULL, 10) <
 		    strtoll(rows[i].id, NULL, 10))

@@ -142,6 +142,16 @@ is "$(ev facility.staff.delete success "0 certificates revoked, 0 pickups cancel
     $((s0 + 1)) 'one success event naming the team without a lead'
 
 # --- /operator/teams ------------------------------------------------------------------
+# A team that never had a 担当者 row at all (made straight in the
+# database): listed too, its former 担当者 「（なし）」, never a crash.
+NP=$(make_patient "退会 無担当$U" 'タイイン ムタントウ' 1936-01-02 male "島根県出雲市今市町$U" "$M2_ID")
+T7=$(psql_owner "INSERT INTO renrakucho.team (patient_id) VALUES ($NP) RETURNING id" | head -n 1)
+psql_owner "INSERT INTO renrakucho.team_member (team_id, account_id, role) VALUES ($T7, $M2_ID, 'member')" > /dev/null
+http_get OPERATOR /operator/teams
+is "$HTTP_STATUS" 200 'a team that never had a 担当者: the list still opens'
+like "$(body)" "<h2 id=\"team-$T7\">支援チーム（番号 $T7）</h2>" 'that team listed'
+like "$(body | sed -n "/id=\"team-$T7\"/,/<\/section>/p")" '（なし）' 'its former 担当者: （なし）'
+psql_owner "UPDATE renrakucho.team_member SET role = 'lead' WHERE team_id = $T7" > /dev/null
 http_get STAFF1 /operator/teams
 is "$HTTP_STATUS" 403 'a staff member: 403'
 l0=$(ev operator.team.list success '%')
