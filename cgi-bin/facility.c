@@ -340,141 +340,22 @@ out:
 	PQclear(r);
 }
 
-/* The confirmation, with a successor select for each team the person
- * is the last 担当者 of (leave.h): the teams by number only, as the
- * administrator need not be a member; err: the refusal, or NULL. */
-static void
-delete_form(struct app *a, PGresult *r, struct leave *lv, int status,
-    const char *err)
-{
-	struct tmpl_facility_staff_delete t;
-	struct tmpl_facility_staff_delete_succ succ[LEAVE_MAX];
-	struct tmpl_facility_staff_delete_succ_cands *cands = NULL;
-	char		 action[80], cancel[64], orphans[16];
-	char		 labels[LEAVE_MAX][48];
-	int		 i, j, n = 0;
-
-	for (i = 0; i < lv->n; i++)
-		n += lv->t[i].n;
-	if (n > 0 && (cands = calloc(n, sizeof(*cands))) == NULL) {
-		app_error(a, 500, "エラー", "もう一度お試しください。");
-		return;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(succ, 0, sizeof(succ));
-	for (i = 0, n = 0; i < lv->n; i++) {
-		if (lv->t[i].n == 0)
-			continue;
-		snprintf(labels[t.succ_n], sizeof(labels[0]),
-		    "支援チーム（番号 %s）", lv->t[i].team_id);
-		succ[t.succ_n].key = lv->t[i].key;
-		succ[t.succ_n].label = labels[t.succ_n];
-		succ[t.succ_n].cands = cands + n;
-		succ[t.succ_n++].cands_n = lv->t[i].n;
-		for (j = 0; j < lv->t[i].n; j++, n++) {
-			cands[n].value = lv->t[i].c[j].value;
-			cands[n].name = lv->t[i].c[j].name;
-			cands[n].profession = lv->t[i].c[j].profession;
-			cands[n].facility = lv->t[i].c[j].facility;
-			cands[n].chosen = lv->t[i].c[j].chosen;
-		}
-	}
-	snprintf(action, sizeof(action), "/facility/staff/%s/delete",
-	    a->id[0]);
-	snprintf(cancel, sizeof(cancel), "/facility/staff/%s", a->id[0]);
-	snprintf(orphans, sizeof(orphans), "%d", lv->orphans);
-	t.name = db_get(r, 0, "name");
-	t.login = db_get(r, 0, "login");
-	t.action = action;
-	t.csrf = a->user.csrf;
-	t.cancel_url = cancel;
-	t.succ = succ;
-	t.has_succ = t.succ_n > 0;
-	t.succ_error = err;
-	t.succ_bad = err != NULL;
-	t.orphans = orphans;
-	t.has_orphans = lv->orphans > 0;
-	a->status = status;
-	app_layout_begin(a, "利用者の削除");
-	tmpl_facility_staff_delete(&a->body, &t);
-	app_layout_end(a);
-	free(cands);
-}
-
 static void
 page_delete(struct app *a)
 {
-	PGresult	*r, *o = NULL;
-	struct leave	 lv;
-	const char	*err;
-	char		 certs[80], succ[1024], detail[1200];
-	int		 bad;
+	struct leave_target	 d;
+	PGresult		*r;
 
-	memset(&lv, 0, sizeof(lv));
 	if (!fac_allowed(a) || (r = fac_load(a, NULL)) == NULL)
 		return;
-	if (a->req.method != REQ_POST) {
-		db_rollback(a->db);
-		if (leave_load(a->db, a->id[0], 0, 0, &lv) == -1) {
-			app_dberr(a);
-			goto out;
-		}
-		delete_form(a, r, &lv, 200, NULL);
-		goto out;
-	}
-	if (strcmp(a->id[0], a->user.account_id) == 0) {
-		db_rollback(a->db);
-		app_error(a, 409, "ご自分は削除できません",
-		    "ご自分のアカウントは、マイプロファイルの「アカウントの"
-		    "削除」から削除してください。");
-		goto out;
-	}
-	/* The last operator cannot go: nobody could register facilities. */
-	if (strcmp(db_get(r, 0, "is_operator"), "t") == 0) {
-		if ((o = db_exec(a->db, "SELECT count(*) AS n FROM account"
-		    " WHERE is_operator AND deleted_at IS NULL", 0,
-		    NULL)) == NULL) {
-			app_dberr(a);
-			goto out;
-		}
-		if (strcmp(db_get(o, 0, "n"), "1") == 0) {
-			db_rollback(a->db);
-			app_error(a, 409, "削除できません", "この人は最後の"
-			    "サービス運用者のため削除できません。事務局にお問い"
-			    "合わせください。");
-			goto out;
-		}
-	}
-	/* The teams the person is the last 担当者 of, locked. */
-	if (leave_load(a->db, a->id[0], 1, 0, &lv) == -1) {
-		app_dberr(a);
-		goto out;
-	}
-	if (leave_choose(&lv, &a->req, KEY_SUCC, &err, &bad) != 1) {
-		db_rollback(a->db);
-		(void)app_audit(a, "facility.staff.delete", "account",
-		    a->id[0], NULL, "failure", bad ? "bad successor" :
-		    "successor missing");
-		delete_form(a, r, &lv, 422, err);
-		goto out;
-	}
-	if (leave_promote(a->db, &lv, succ, sizeof(succ)) == -1 ||
-	    account_delete(a->db, a->id[0], a->user.account_id, certs,
-	    sizeof(certs)) != 1) {
-		app_dberr(a);
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "%s%s%s", certs, *succ != '\0' ?
-	    "; " : "", succ);
-	if (app_audit(a, "facility.staff.delete", "account", a->id[0], NULL,
-	    "success", detail) == -1 || db_commit(a->db) == -1) {
-		app_dberr(a);
-		goto out;
-	}
-	app_redirect(a, "/facility?n=deleted");
-out:
-	leave_free(&lv);
-	PQclear(o);
+	memset(&d, 0, sizeof(d));
+	d.id = a->id[0];
+	d.r = r;
+	d.base = "/facility/staff";
+	d.audit = "facility.staff.delete";
+	d.done = "/facility?n=deleted";
+	d.key = KEY_SUCC;
+	leave_delete_page(a, &d);
 	PQclear(r);
 }
 

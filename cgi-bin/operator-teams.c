@@ -59,8 +59,8 @@ operator_teams(struct app *a, const char *notice)
 	struct tmpl_operator_teams_teams *rows = NULL;
 	struct tmpl_operator_teams_teams_cands *cands = NULL;
 	PGresult	*r, *c = NULL;
+	const char	*former;
 	char		(*created)[JTIME_LEN] = NULL, (*members)[16] = NULL;
-	const char	*v;
 	int		 i, j, k, n, nc;
 
 	if (!operator_allowed(a))
@@ -96,9 +96,10 @@ operator_teams(struct app *a, const char *notice)
 		rows[i].id = db_get(r, i, "id");
 		rows[i].created = jtime_db(db_get(r, i, "created"), JTIME_DATE,
 		    created[i], sizeof(created[i]), "");
-		/* NULL when the team never had a 担当者 row at all. */
-		v = db_get(r, i, "former");
-		rows[i].former = v != NULL && *v != '\0' ? v : "（なし）";
+		/* NULL: a team that never had a 担当者 row. */
+		former = db_get(r, i, "former");
+		rows[i].former = former != NULL && *former != '\0' ?
+		    former : "（なし）";
 		rows[i].csrf = a->user.csrf;
 		while (j < nc && strtoll(db_get(c, j, "team_id"), NULL, 10) <
 		    strtoll(rows[i].id, NULL, 10))

@@ -24,6 +24,7 @@
 #include "facility.h"
 #include "form.h"
 #include "jtime.h"
+#include "leave.h"
 #include "lookup.h"
 #include "mail.h"
 #include "operator.h"
@@ -53,7 +54,8 @@ enum key {
 	KEY_KIND,
 	KEY_LEAD,
 	KEY_NOTE,
-	KEY__MAX
+	KEY_SUCC,	/* LEAVE_MAX keys from here on */
+	KEY__MAX = KEY_SUCC + LEAVE_MAX
 };
 
 static const struct req_key keys[KEY__MAX] = {
@@ -75,6 +77,7 @@ static const struct req_key keys[KEY__MAX] = {
 	/* KEY_KIND */		{ "kind", req_v_token, 1, 16 },
 	/* KEY_LEAD */		{ "account", req_v_int, 1, INT64_MAX },
 	/* KEY_NOTE */		{ "note", req_v_line, 1, 200 },
+	/* KEY_SUCC.. */	LEAVE_KEYS
 };
 
 /* Only operators; anyone else gets 403, audited. */
@@ -574,6 +577,7 @@ op_account_page(struct app *a, int status, const PGresult *r,
 	    last, sizeof(last), "まだありません");
 	t.locked = strcmp(db_get(r, 0, "locked"), "t") == 0;
 	t.deleted = strcmp(db_get(r, 0, "deleted"), "t") == 0;
+	t.can_delete = strcmp(t.id, a->user.account_id) != 0;
 	t.csrf = a->user.csrf;
 	t.notice = account_notice(app_val(a, KEY_NOTICE));
 	t.has_notice = t.notice != NULL;
@@ -679,6 +683,45 @@ page_password(struct app *a)
 	t.by_role = "事務局";
 	pwreset_page(a, &t);
 out:
+	PQclear(r);
+}
+
+/* Deleting any facility's live account but my own (My Profile deletes
+ * it) and the last operator's, as a facility administrator deletes
+ * theirs (leave_delete_page): the successors, the certificates, the
+ * pickups. */
+static void
+page_delete(struct app *a)
+{
+	const char *const p[] = { a->id[0] };
+	struct leave_target	 d;
+	PGresult		*r;
+	char			 done[80];
+
+	if (!operator_allowed(a))
+		return;
+	if (db_begin(a->db) == -1 || (r = db_exec(a->db,
+	    "SELECT id, login, name, is_operator FROM account"
+	    " WHERE id = $1::bigint AND deleted_at IS NULL FOR UPDATE",
+	    1, p)) == NULL) {
+		app_dberr(a);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		op_notfound(a, "利用者が見つかりません");
+		PQclear(r);
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	d.id = a->id[0];
+	d.r = r;
+	d.base = "/operator/accounts";
+	d.audit = "operator.account.delete";
+	snprintf(done, sizeof(done), "/operator/accounts/%s?n=deleted",
+	    a->id[0]);
+	d.done = done;
+	d.key = KEY_SUCC;
+	leave_delete_page(a, &d);
 	PQclear(r);
 }
 
@@ -1093,6 +1136,8 @@ static const struct app_page pages[] = {
 	{ "/operator/accounts/#", APP_GET, APP_SESSION, page_account },
 	{ "/operator/accounts/#/unlock", APP_POST, APP_SESSION, page_unlock },
 	{ "/operator/accounts/#/pickup", APP_POST, APP_SESSION, page_pickup },
+	{ "/operator/accounts/#/delete", APP_GET | APP_POST, APP_SESSION,
+	    page_delete },
 	{ "/operator/accounts/#/password", APP_GET | APP_POST, APP_SESSION,
 	    page_password },
 	{ "/operator/certificates", APP_GET, APP_SESSION, page_certs },

@@ -311,10 +311,10 @@ const struct audit_action audit_actions[] = {
 	  "success", "the account changed",
 	  "NULL, or placeholder (a forwarding address)", "success | 15 | -" },
 	{ "facility.staff.delete", "/facility/staff/{id}/delete", "account",
-	  "success failure", "the account deleted",
+	  "success failure denied", "the account deleted (or refused)",
 	  "N certificates revoked, M pickups cancelled, then its successors"
 	  " and teams without a lead (as account.delete); failure: successor"
-	  " missing, bad successor",
+	  " missing, bad successor; denied: own account, last operator",
 	  "success | 15 | 1 certificates revoked, 0 pickups cancelled;"
 	  " 1 teams without a lead" },
 	{ "facility.staff.unlock", "/facility/staff/{id}/unlock", "account",
@@ -361,6 +361,15 @@ const struct audit_action audit_actions[] = {
 	{ "operator.account.unlock", "/operator/accounts/{id}/unlock",
 	  "account", "success", "the account unlocked", "NULL",
 	  "success | 16 | -" },
+	{ "operator.account.delete", "/operator/accounts/{id}/delete",
+	  "account", "success failure denied",
+	  "the account deleted (or refused)",
+	  "as facility.staff.delete: N certificates revoked, M pickups"
+	  " cancelled, then its successors and teams without a lead;"
+	  " failure: successor missing, bad successor; denied: own account,"
+	  " last operator",
+	  "success | 16 | 0 certificates revoked, 0 pickups cancelled;"
+	  " successors: team 7 account 21" },
 	{ "operator.pickup.create", "/operator/accounts/{id}/pickup",
 	  "device_cert", "success",
 	  "the serial of the first certificate issued",

@@ -14,6 +14,7 @@
 
 #include <libpq-fe.h>
 
+struct app;
 struct req;
 
 /* SQL: team t has a live 担当者 (a 'lead' row of a live staff account)
@@ -83,4 +84,29 @@ int	leave_choose(struct leave *, const struct req *, size_t base,
 int	leave_promote(PGconn *, const struct leave *, char *detail,
 	    size_t n);
 void	leave_free(struct leave *);
+
+/* Deleting another person's account (lib/leave_page.c): the facility
+ * administrator's /facility/staff/{id}/delete and the operator's
+ * /operator/accounts/{id}/delete.  The caller has checked who may
+ * delete whom and holds the account's live row, locked, in an open
+ * transaction; this ends it. */
+struct leave_target {
+	const char	*id;		/* the account to delete */
+	const PGresult	*r;		/* its row: name, login, is_operator */
+	const char	*base;		/* base/id is the account's page,
+					 * base/id/delete this one */
+	const char	*audit;		/* the event, on the account */
+	const char	*done;		/* where a deletion redirects */
+	size_t		 key;		/* the CGI's LEAVE_KEYS index */
+};
+
+/* My own account (My Profile deletes it) and the last live operator
+ * (the service always keeps one): 409, the event denied "own account",
+ * "last operator".  GET: the confirmation with its successor selects.
+ * POST: the successors (422 and the event failure "successor missing",
+ * "bad successor" when refused), then leave_promote and account_delete
+ * (its certificates revoked, its pickups cancelled) in one transaction;
+ * the event success "N certificates revoked, M pickups cancelled[;
+ * successors: ...]". */
+void	leave_delete_page(struct app *, const struct leave_target *);
 #endif

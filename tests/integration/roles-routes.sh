@@ -125,6 +125,9 @@ GET  /operator/accounts                     403 403 403 200 200 operator.access
 GET  /operator/accounts/$S1                 403 403 403 200 200 operator.access
 POST /operator/accounts/$N/unlock           403 403 403 404 404 operator.access
 POST /operator/accounts/$N/pickup           403 403 403 404 404 operator.access
+GET  /operator/accounts/$S1/delete          403 403 403 200 200 operator.access
+GET  /operator/accounts/$OP/delete          403 403 403 409 200 operator.access
+POST /operator/accounts/$N/delete           403 403 403 404 404 operator.access
 GET  /operator/certificates                 403 403 403 200 200 operator.access
 POST /operator/certificates/revoke          403 403 403 404 404 operator.access
 GET  /facility/staff/$S1/password           403 200 200 403 403 facility.access

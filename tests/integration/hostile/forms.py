@@ -778,17 +778,21 @@ for p in IDS:
     v_none('operator team close csrf %s' % p, a, db, OSTATE, s0)
 
 # The last 担当者 of a team deleted (by themselves, by the facility
-# administrator): a successor chosen in the same form.
+# administrator, by the operator): a successor chosen in the same form.
 LEADER = Person('lead')
 LT = make_team(make_patient(rand_kana(), '1933-08-09', 'male'), LEADER.id, T1.id)
 LEADER2 = Person('lead2', cert=False)
 LT2 = make_team(make_patient(rand_kana(), '1933-10-11', 'female'), LEADER2.id, T1.id)
+LEADER3 = Person('lead3', cert=False)
+LT3 = make_team(make_patient(rand_kana(), '1933-12-13', 'male'), LEADER3.id, T1.id)
 ltok = LEADER.c.csrf('/profile')
 for who, tid, post in ((LEADER, LT, lambda v: LEADER.c.post_form(
         '/profile/delete', [('csrf', pct_s(ltok)), ('current_password', pct_s(LEADER.password)),
                             ('successor1', v)])),
                        (LEADER2, LT2, lambda v: ADMINC.post_form(
-        '/facility/staff/%s/delete' % LEADER2.id, [('csrf', pct_s(tok)), ('successor1', v)]))):
+        '/facility/staff/%s/delete' % LEADER2.id, [('csrf', pct_s(tok)), ('successor1', v)])),
+                       (LEADER3, LT3, lambda v: OPC.post_form(
+        '/operator/accounts/%s/delete' % LEADER3.id, [('csrf', pct_s(otok)), ('successor1', v)]))):
     state = ("SELECT (SELECT deleted_at IS NULL FROM renrakucho.account WHERE id = %s) || '|' ||"
              " (SELECT string_agg(account_id || ':' || role, ',' ORDER BY account_id)"
              " FROM renrakucho.team_member WHERE team_id = %s)" % (who.id, tid))
