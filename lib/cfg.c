@@ -153,6 +153,12 @@ static const struct cfg_def cfg_defs[CFG__MAX] = {
 	  "one account may have issued in My Profile, waiting pickups "
 	  "included; at the limit My Profile refuses another until one is "
 	  "revoked." },
+	/* CFG_CLUSTER_SYNC_STANDBYS */	{ "cluster_sync_standbys", "0",
+	  "How many synchronous standbys the PostgreSQL cluster should have "
+	  "(0 to 8): \"renrakucho-admin check\" fails its cluster item when "
+	  "fewer standbys stream with sync_state sync or quorum, and warns "
+	  "when one replays more than 16 MiB or 10 s behind; 0: a single "
+	  "server, or standbys that nothing requires.", req_v_int, 0, 8 },
 };
 
 static char	*cfg_vals[CFG__MAX];
@@ -231,9 +237,12 @@ cfg_load_file(const char *path)
 			goto out;
 		}
 		if ((why = cfg_check(&cfg_defs[i], v)) != NULL) {
-			log_err("%s:%d: %s refused (%lld to %lld characters): %s",
+			/* A number's bounds are values, a text's lengths. */
+			log_err("%s:%d: %s refused (%lld to %lld%s): %s",
 			    path, lineno, k, (long long)cfg_defs[i].min,
-			    (long long)cfg_defs[i].max, why);
+			    (long long)cfg_defs[i].max,
+			    cfg_defs[i].valid == req_v_int ? "" : " characters",
+			    why);
 			goto out;
 		}
 		free(cfg_vals[i]);

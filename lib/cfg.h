@@ -45,6 +45,7 @@ enum cfg_key {
 	CFG_SEAL_FILE,		/* the audit chain's seals, appended */
 	CFG_LOOKUP_HOURLY_LIMIT,	/* registration lookups an hour */
 	CFG_CERT_MAX_ACTIVE,	/* live certificates one account may issue */
+	CFG_CLUSTER_SYNC_STANDBYS,	/* check: synchronous standbys wanted */
 	CFG__MAX
 };
 

@@ -108,6 +108,20 @@ int	adm_audit(struct adm *, const char *action, const char *otype,
 int	adm_table(struct adm *, const char *sql, int n,
 	    const char *const *p, const char *const *cols);
 
+/* adm_once.c: --once.  Claims (the verb, period) for this host in
+ * job_run (schema/023_job_run.sql) as the first statement of the current
+ * transaction, the job's own, so that its failure releases the claim.
+ * period NULL: the current Japan-time day or hour by the database's
+ * clock.  As adm_parse: -1 claimed, go on with the work; else the exit
+ * status: 0 another run did it (waited for if under way), one line on
+ * stdout says which node, the transaction rolled back, no audit event;
+ * 1 failure, with a message. */
+enum adm_period {
+	ADM_DAY,
+	ADM_HOUR,
+};
+int	adm_claim(struct adm *, const char *period, enum adm_period);
+
 /* adm_migrate.c: the schema directory against the database, for check:
  * how many files it holds, how many are not applied (or, functions/,
  * changed since) and how many released ones changed; 0 or -1 with a

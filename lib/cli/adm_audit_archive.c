@@ -354,16 +354,24 @@ cmd_audit_archive(struct adm *a, int argc, char **argv)
 int
 cmd_audit_partitions(struct adm *a, int argc, char **argv)
 {
-	PGresult	*r = NULL;
-	char		 detail[48];
-	const char	*n;
-	int		 rc;
+	PGresult		*r = NULL;
+	char			 detail[48];
+	const char		*n;
+	int			 once = 0, rc;
+	const struct adm_opt	 opts[] = {
+		{ "once", .flag = &once },
+		{ NULL }
+	};
 
-	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
 	rc = 1;
 	if (adm_connect_jobs(a) == -1 || db_begin(a->db) == -1)
 		goto out;
+	/* --once: the hour's claim (adm_once.c), in this transaction. */
+	if (once && (rc = adm_claim(a, NULL, ADM_HOUR)) != -1)
+		goto out;
+	rc = 1;
 	if ((r = db_exec(a->db, "SELECT audit_partitions_ensure() AS n", 0,
 	    NULL)) == NULL) {
 		adm_dberr(a, "audit_event");

@@ -14,7 +14,9 @@
  *
  * With --mail (renrakucho-audit-report.timer) a report that lists
  * anything is queued to audit_report_to (else secretariat_email) in
- * the transaction of its audit event, cli.audit.report. */
+ * the transaction of its audit event, cli.audit.report.  --once: at
+ * most one run per day reported across the web nodes (adm_once.c), the
+ * claim in that transaction too, so a second run mails nothing. */
 #include "config.h"
 
 #include <stdio.h>
@@ -124,10 +126,11 @@ int
 cmd_audit_report(struct adm *a, int argc, char **argv)
 {
 	const char		*day_s = NULL;
-	int			 mail = 0;
+	int			 mail = 0, once = 0;
 	const struct adm_opt	 opts[] = {
 		{ "day", .val = &day_s },
 		{ "mail", .flag = &mail },
+		{ "once", .flag = &once },
 		{ NULL }
 	};
 	PGresult		*r = NULL, *views = NULL, *looks = NULL;
@@ -168,6 +171,9 @@ cmd_audit_report(struct adm *a, int argc, char **argv)
 		goto out;
 	}
 	snprintf(day, sizeof(day), "%s", db_get(r, 0, "day"));
+	if (once && (rc = adm_claim(a, day, ADM_DAY)) != -1)
+		goto out;
+	rc = 1;
 	snprintf(detail, sizeof(detail), "%lld", min);
 	p[0] = day;
 	p[1] = detail;

@@ -3,7 +3,9 @@
  * (renrakucho-cert-expiry.timer, daily; as the jobs' role when
  * db_jobs_dsn is set).  Which certificates, to whom and what the mails
  * say is cert_expiry_notify()'s (schema/functions/cert_expiry.sql), which
- * records each notice so that a rerun sends nothing twice. */
+ * records each notice so that a rerun sends nothing twice.  --once: at
+ * most one run a Japan-time day across the web nodes (adm_once.c), the
+ * claim in the notices' transaction. */
 #include "config.h"
 
 #include <stdio.h>
@@ -25,13 +27,20 @@ cmd_cert_expiry_notice(struct adm *a, int argc, char **argv)
 	const char	*p[2] = { url, cfg_get(CFG_SERVICE_NAME) };
 	const char	*v30[2] = { "0", "0" }, *v7[2] = { "0", "0" }, *d;
 	long		 mails;
-	int		 i, rc;
+	int		 i, once = 0, rc;
+	const struct adm_opt opts[] = {
+		{ "once", .flag = &once },
+		{ NULL }
+	};
 
-	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
 	rc = 1;
 	if (adm_connect_jobs(a) == -1 || db_begin(a->db) == -1)
 		goto out;
+	if (once && (rc = adm_claim(a, NULL, ADM_DAY)) != -1)
+		goto out;
+	rc = 1;
 	/* The link the mails give: the app's login page. */
 	account_login_url(url, sizeof(url));
 	if ((r = db_exec(a->db, "SELECT days, certs, mails"

@@ -4,6 +4,10 @@
  *
  *   database     reachable (db_jobs_dsn, else the owner DSN), every file
  *                of schema_dir applied, none changed since
+ *   cluster      the server reached is the primary (FAIL on a standby);
+ *                its address and each standby streaming from it; FAIL
+ *                when fewer than cluster_sync_standbys are synchronous,
+ *                WARN when one replays over 16 MiB or 10 s behind
  *   signer       answers PING on signer_socket
  *   crl          crl_file's nextUpdate: FAIL within a day, WARN within 3
  *   server_cert  tls_dir/server.crt's notAfter: FAIL within 7 days, WARN 30
@@ -32,6 +36,7 @@
 
 #include "cfg.h"
 #include "db.h"
+#include "log.h"
 #include "signer.h"
 #include "adm.h"
 
@@ -41,7 +46,9 @@
 #define CHK_CERT_FAIL		(7 * CHK_DAY)
 #define CHK_CERT_WARN		(30 * CHK_DAY)
 #define CHK_MAIL_WAIT_MAX	3600L	/* seconds the oldest mail may wait */
-#define CHK_ITEMS		8
+#define CHK_LAG_BYTES		(16LL * 1024 * 1024)	/* a standby's replay */
+#define CHK_LAG_SECONDS		10.0			/* lag, at most */
+#define CHK_ITEMS		9
 
 enum chk_state {
 	CHK_OK,
@@ -54,7 +61,7 @@ static const char *const chk_words[] = { "ok", "WARN", "FAIL" };
 struct chk_item {
 	const char	*name;
 	enum chk_state	 st;
-	char		 text[300];
+	char		 text[1024];	/* cluster: up to 8 standbys */
 };
 
 /* What was measured, for the gauges; a value stays -1 when it could
@@ -67,6 +74,7 @@ struct chk {
 	long long	 schema_files, schema_pending;
 	long long	 crl_next, server_na, ca_na;
 	long long	 mail_waiting, mail_oldest, mail_abandoned;
+	long long	 standbys, sync_standbys, lag_max;
 };
 
 static void
@@ -157,6 +165,152 @@ chk_database(struct chk *c)
 		    " not applied, %zu changed since applied (renrakucho-admin"
 		    " migrate --status)", pending, files, changed);
 	return 0;
+}
+
+/* --- cluster ----------------------------------------------------------- */
+
+/* What the standbys add up to, and their description. */
+struct chk_standbys {
+	long long	 n, sync, lag_max;
+	char		 list[700];	/* "pg2 10.0.0.3 streaming sync (...)" */
+	char		 lagging[200];	/* names, "pg2, pg3" */
+};
+
+/* One standby of cluster_standbys() into s: its words, whether it
+ * counts as synchronous, whether it lags. */
+static void
+chk_standby(const PGresult *r, int i, struct chk_standbys *s)
+{
+	const char	*state = db_get(r, i, "state");
+	const char	*sync = db_get(r, i, "sync_state");
+	const char	*bytes = db_get(r, i, "lag_bytes");
+	const char	*secs = db_get(r, i, "lag_seconds");
+	char		 name[64], lag[64];
+	long long	 b = bytes != NULL ? strtoll(bytes, NULL, 10) : 0;
+	size_t		 len;
+
+	/* application_name is the standby's to choose: one line. */
+	log_escape(name, sizeof(name), db_get(r, i, "name") != NULL &&
+	    *db_get(r, i, "name") != '\0' ? db_get(r, i, "name") :
+	    "(no name)");
+	s->n++;
+	if (state != NULL && strcmp(state, "streaming") == 0 && sync !=
+	    NULL && (strcmp(sync, "sync") == 0 || strcmp(sync, "quorum") == 0))
+		s->sync++;
+	if (b > s->lag_max)
+		s->lag_max = b;
+	snprintf(lag, sizeof(lag), "replay lag %s B%s%s%s", bytes != NULL ?
+	    bytes : "?", secs != NULL ? ", " : "", secs != NULL ? secs : "",
+	    secs != NULL ? " s" : "");
+	len = strlen(s->list);
+	snprintf(s->list + len, sizeof(s->list) - len, "%s%s %s %s %s (%s)",
+	    len > 0 ? "; " : "", name, db_get(r, i, "addr") != NULL ?
+	    db_get(r, i, "addr") : "local socket", state != NULL ? state : "?",
+	    sync != NULL ? sync : "?", lag);
+	if (b > CHK_LAG_BYTES || (secs != NULL &&
+	    strtod(secs, NULL) > CHK_LAG_SECONDS)) {
+		len = strlen(s->lagging);
+		snprintf(s->lagging + len, sizeof(s->lagging) - len, "%s%s",
+		    len > 0 ? ", " : "", name);
+	}
+}
+
+/* The standbys streaming from the primary: 0, or -1 (item added). */
+static int
+chk_standbys(struct chk *c, struct chk_standbys *s)
+{
+	PGresult	*r;
+	int		 i;
+
+	memset(s, 0, sizeof(*s));
+	if ((r = db_exec(c->a->db, "SELECT name, addr, state, sync_state,"
+	    " lag_bytes, lag_seconds FROM cluster_standbys()", 0,
+	    NULL)) == NULL) {
+		chk_add(c, "cluster", CHK_FAIL, "the standbys cannot be read:"
+		    " %s", db_last_error()->message);
+		return -1;
+	}
+	for (i = 0; i < PQntuples(r); i++)
+		chk_standby(r, i, s);
+	PQclear(r);
+	return 0;
+}
+
+/* Whether the server reached (through pgbouncer, HAProxy) is the
+ * primary, and its address into addr: 0, or -1 (item added: on a
+ * standby, or the query failed). */
+static int
+chk_primary(struct chk *c, char *addr, size_t n)
+{
+	PGresult	*r;
+	int		 standby;
+
+	if ((r = db_exec(c->a->db, "SELECT pg_is_in_recovery() AS standby,"
+	    " coalesce(CASE WHEN family(inet_server_addr()) = 6"
+	    " THEN '[' || host(inet_server_addr()) || ']'"
+	    " ELSE host(inet_server_addr()) END || ':' || inet_server_port(),"
+	    " 'local socket') AS addr", 0, NULL)) == NULL) {
+		chk_add(c, "cluster", CHK_FAIL, "not checked: %s",
+		    db_last_error()->message);
+		return -1;
+	}
+	snprintf(addr, n, "%s", db_get(r, 0, "addr"));
+	standby = strcmp(db_get(r, 0, "standby"), "t") == 0;
+	PQclear(r);
+	if (standby) {
+		chk_add(c, "cluster", CHK_FAIL, "connected to a standby (%s),"
+		    " not the primary", addr);
+		return -1;
+	}
+	return 0;
+}
+
+/* The primary and what streams from it, against cluster_sync_standbys.
+ * The words of the item are tests/integration/check.sh's and the
+ * cluster test's: what is wrong first ("synchronous standby missing:
+ * 0 of 1; ", "lagging over 16 MiB or 10 s: pg2; "), then the primary
+ * and its standbys. */
+static void
+chk_cluster(struct chk *c)
+{
+	struct chk_standbys	 s;
+	const char		*ws = cfg_get(CFG_CLUSTER_SYNC_STANDBYS);
+	char			 addr[80], why[320];
+	long long		 want = 0;
+	enum chk_state		 st = CHK_OK;
+
+	/* Checked as the file was read (0..8); empty is the default. */
+	if (*ws != '\0' && adm_num(c->a, "cluster_sync_standbys", ws, 0, 8,
+	    &want) == -1) {
+		chk_add(c, "cluster", CHK_FAIL, "cluster_sync_standbys: not"
+		    " a number from 0 to 8");
+		return;
+	}
+	if (chk_primary(c, addr, sizeof(addr)) == -1 ||
+	    chk_standbys(c, &s) == -1)
+		return;
+	c->standbys = s.n;
+	c->sync_standbys = s.sync;
+	c->lag_max = s.lag_max;
+	why[0] = '\0';
+	if (s.sync < want) {
+		st = CHK_FAIL;
+		snprintf(why, sizeof(why), "synchronous standby missing:"
+		    " %lld of %lld; ", s.sync, want);
+	}
+	if (s.lagging[0] != '\0') {
+		if (st == CHK_OK)
+			st = CHK_WARN;
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+		    "lagging over 16 MiB or 10 s: %s; ", s.lagging);
+	}
+	if (s.n == 0)
+		chk_add(c, "cluster", st, "%sprimary %s, %s", why, addr,
+		    want == 0 ? "single server (no standby)" : "no standby");
+	else
+		chk_add(c, "cluster", st, "%sprimary %s, %lld standby%s (%lld"
+		    " synchronous): %s", why, addr, s.n, s.n == 1 ? "" : "s",
+		    s.sync, s.list);
 }
 
 /* --- signer ------------------------------------------------------------ */
@@ -328,6 +482,12 @@ chk_prometheus(const struct chk *c, const char *path)
 		  c->mail_oldest },
 		{ "renrakucho_mail_abandoned", "Mail given up after the last"
 		  " attempt, still in the outbox.", NULL, c->mail_abandoned },
+		{ "renrakucho_cluster_standbys", "Standbys connected to the"
+		  " primary (pg_stat_replication).", NULL, c->standbys },
+		{ "renrakucho_cluster_sync_standbys", "Standbys streaming with"
+		  " sync_state sync or quorum.", NULL, c->sync_standbys },
+		{ "renrakucho_cluster_replay_lag_bytes", "The largest replay lag"
+		  " of a standby, in bytes of WAL.", NULL, c->lag_max },
 		{ NULL, NULL, NULL, 0 }
 	};
 	struct chk_gauge	 ok[CHK_ITEMS + 1];
@@ -390,8 +550,13 @@ cmd_check(struct adm *a, int argc, char **argv)
 	c.schema_files = c.schema_pending = c.crl_next = -1;
 	c.server_na = c.ca_na = -1;
 	c.mail_waiting = c.mail_oldest = c.mail_abandoned = -1;
+	c.standbys = c.sync_standbys = c.lag_max = -1;
 
 	db = chk_database(&c);
+	if (db == 0)
+		chk_cluster(&c);
+	else
+		chk_add(&c, "cluster", CHK_FAIL, "not checked: no database");
 	chk_signer(&c);
 	chk_crl(&c);
 	chk_cert(&c, "server_cert", "server.crt", &c.server_na);

@@ -1,6 +1,8 @@
 /* renrakucho-admin session purge, mail purge, pickup purge: deleting
  * what is past keeping (renrakucho-purge.timer), as the jobs' role when
- * db_jobs_dsn is set. */
+ * db_jobs_dsn is set.  --once: at most once per Japan-time hour across
+ * the web nodes (adm_once.c); each verb is one transaction, the claim
+ * its first statement. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,10 +16,12 @@
 #include "adm.h"
 
 /* One DELETE of what is past keeping and its audit event ("N <what>
- * deleted"), in one transaction; prints the count. */
+ * deleted"), in one transaction; prints the count.  once: claimed for
+ * the hour first. */
 static int
-adm_purge(struct adm *a, const char *sql, int n, const char *const *p,
-    const char *action, const char *otype, const char *what)
+adm_purge(struct adm *a, int once, const char *sql, int n,
+    const char *const *p, const char *action, const char *otype,
+    const char *what)
 {
 	PGresult	*r = NULL;
 	char		 detail[64];
@@ -26,6 +30,9 @@ adm_purge(struct adm *a, const char *sql, int n, const char *const *p,
 	/* The jobs' role or the owner: the app role may not DELETE. */
 	if (adm_connect_jobs(a) == -1 || db_begin(a->db) == -1)
 		goto out;
+	if (once && (rc = adm_claim(a, NULL, ADM_HOUR)) != -1)
+		goto out;
+	rc = 1;
 	if ((r = db_exec(a->db, sql, n, p)) == NULL) {
 		adm_dberr(a, otype);
 		goto out;
@@ -49,11 +56,15 @@ out:
 int
 cmd_session_purge(struct adm *a, int argc, char **argv)
 {
-	int	 rc;
+	int			 once = 0, rc;
+	const struct adm_opt	 opts[] = {
+		{ "once", .flag = &once },
+		{ NULL }
+	};
 
-	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
-	return adm_purge(a, "DELETE FROM session"
+	return adm_purge(a, once, "DELETE FROM session"
 	    " WHERE ended_at < now() - interval '30 days'"
 	    " OR expires_at < now() - interval '30 days'", 0, NULL,
 	    "cli.session.purge", "session", "sessions");
@@ -73,8 +84,10 @@ int
 cmd_mail_purge(struct adm *a, int argc, char **argv)
 {
 	const char		*days_s = NULL;
+	int			 once = 0;
 	const struct adm_opt	 opts[] = {
 		{ "days", .val = &days_s },
+		{ "once", .flag = &once },
 		{ NULL }
 	};
 	char			 days[16], detail[80];
@@ -94,6 +107,9 @@ cmd_mail_purge(struct adm *a, int argc, char **argv)
 	snprintf(days, sizeof(days), "%d", d);
 	if (adm_connect_jobs(a) == -1 || db_begin(a->db) == -1)
 		goto out;
+	if (once && (rc = adm_claim(a, NULL, ADM_HOUR)) != -1)
+		goto out;
+	rc = 1;
 	if ((r = db_exec(a->db, "DELETE FROM mail_outbox"
 	    " WHERE (sent_at IS NOT NULL AND sent_at < now()"
 	    " - make_interval(days => $1::int))"
@@ -133,14 +149,18 @@ out:
 int
 cmd_pickup_purge(struct adm *a, int argc, char **argv)
 {
-	char		 detail[80], days[24];
-	const char	*p[1] = { days };
-	PGresult	*r = NULL;
-	long long	 keep;
-	long		 n;
-	int		 rc;
+	char			 detail[80], days[24];
+	const char		*p[1] = { days };
+	PGresult		*r = NULL;
+	long long		 keep;
+	long			 n;
+	int			 once = 0, rc;
+	const struct adm_opt	 opts[] = {
+		{ "once", .flag = &once },
+		{ NULL }
+	};
 
-	if ((rc = adm_parse(a, argc, argv, adm_noopts)) != -1)
+	if ((rc = adm_parse(a, argc, argv, opts)) != -1)
 		return rc;
 	if (adm_ready(a) == -1 || adm_num(a, "pickup_failure_keep_days",
 	    cfg_get(CFG_PICKUP_FAILURE_KEEP_DAYS), 1, ADM_DAYS_MAX,
@@ -148,6 +168,8 @@ cmd_pickup_purge(struct adm *a, int argc, char **argv)
 		return 1;
 	if (adm_connect_jobs(a) == -1 || db_begin(a->db) == -1)
 		return 1;
+	if (once && (rc = adm_claim(a, NULL, ADM_HOUR)) != -1)
+		goto out;
 	rc = 1;
 	if ((n = pickup_purge(a->db)) == -1) {
 		adm_dberr(a, "pickup");

@@ -12,7 +12,9 @@
  * transaction pool), or for the routine verbs the timers run (mail, the
  * purges, crl update) and check with db_jobs_dsn when set, through the CGIs'
  * database layer (db.h), and writes every change together with its
- * audit event in one transaction.  Passwords
+ * audit event in one transaction.  With --once a timer's verb claims its
+ * period in that transaction first (adm_once.c), so that of several web
+ * nodes running the same timers one does the work.  Passwords
  * are read from stdin, never from argv, where any user could see them in
  * ps(1).
  *
@@ -46,6 +48,11 @@
  * tests/cgi/doc-reference.sh fails if the installed manual lacks it.
  * args and help are plain text: the manual's generator escapes them.
  */
+/* The timers' verbs whose work is once per period, not per web node
+ * (adm_once.c). */
+#define ADM_ONCE_HOUR	"; --once: at most one run a Japan-time hour" \
+	" across the web nodes (job_run)"
+
 static const struct adm_def adm_defs[] = {
 	{ "setup", NULL, cmd_setup,
 	  "[--san DNS:name,IP:addr,...] [--ca-cn NAME] [--facility NAME"
@@ -93,22 +100,25 @@ static const struct adm_def adm_defs[] = {
 	  "list the device certificates" },
 	{ "cert", "revoke", cmd_cert_revoke, "--serial HEX [--reason TEXT]",
 	  "revoke a device certificate and update the CRL" },
-	{ "session", "purge", cmd_session_purge, "",
-	  "delete sessions over 30 days past their end; prints the count" },
+	{ "session", "purge", cmd_session_purge, "[--once]",
+	  "delete sessions over 30 days past their end; prints the count"
+	  ADM_ONCE_HOUR },
 	{ "mail", "deliver", cmd_mail_deliver, "[--limit N]",
 	  "send queued mail through the sendmail command (cron: every"
 	  " minute)" },
-	{ "pickup", "purge", cmd_pickup_purge, "",
+	{ "pickup", "purge", cmd_pickup_purge, "[--once]",
 	  "delete expired certificate pickups' bundles, revoking their"
 	  " certificates, and failed pickup attempts past"
-	  " pickup_failure_keep_days; prints the bundles' count" },
-	{ "mail", "purge", cmd_mail_purge, "[--days N]",
+	  " pickup_failure_keep_days; prints the bundles' count"
+	  ADM_ONCE_HOUR },
+	{ "mail", "purge", cmd_mail_purge, "[--days N] [--once]",
 	  "delete mail sent or given up over N (90) days ago, and empty"
 	  " the bodies of mail sent past mail_body_keep_days; prints the"
-	  " mails' count" },
+	  " mails' count" ADM_ONCE_HOUR },
 	{ "check", NULL, cmd_check, "[--prometheus FILE]",
-	  "check the database, signer, CRL, certificates and mail; one line"
-	  " each, exit 1 on any problem" },
+	  "check the database, the cluster (primary, standbys:"
+	  " cluster_sync_standbys), signer, CRL, certificates and mail; one"
+	  " line each, exit 1 on any problem" },
 	{ "backup", NULL, cmd_backup, "DIR",
 	  "write the database, roles, CA directory and configuration into"
 	  " the new DIR, with a MANIFEST of SHA-256 sums" },
@@ -123,11 +133,13 @@ static const struct adm_def adm_defs[] = {
 	  "list the auditors' roles" },
 	{ "auditor", "remove", cmd_auditor_remove, "NAME",
 	  "drop an auditor's role" },
-	{ "audit", "report", cmd_audit_report, "[--day YYYY-MM-DD] [--mail]",
+	{ "audit", "report", cmd_audit_report,
+	  "[--day YYYY-MM-DD] [--mail] [--once]",
 	  "the day's access patterns (default yesterday, Japan time):"
 	  " accounts that viewed more patients than usual, lookups outside"
 	  " working hours, refused accesses; --mail: also queue it to"
-	  " audit_report_to when it lists anything" },
+	  " audit_report_to when it lists anything; --once: at most one"
+	  " run per day reported across the web nodes (job_run)" },
 	{ "audit", "actions", cmd_audit_actions, "[--markdown | --columns]",
 	  "print the audit trail's actions (what object_type, object_id and"
 	  " detail hold) or its columns; --markdown: doc/audit.md" },
@@ -141,9 +153,10 @@ static const struct adm_def adm_defs[] = {
 	  "export each month partition before YYYY-MM and past"
 	  " audit_retention_months to DIR (audit_archive_dir) as"
 	  " YYYY-MM.jsonl with a manifest, then detach and drop it" },
-	{ "audit", "partitions", cmd_audit_partitions, "",
+	{ "audit", "partitions", cmd_audit_partitions, "[--once]",
 	  "make the audit trail's partitions of this month and the next"
-	  " when missing (purge timer); prints how many it made" },
+	  " when missing (purge timer); prints how many it made"
+	  ADM_ONCE_HOUR },
 	{ "audit", "verify", cmd_audit_verify, "[--from SEQ] [--db DSN"
 	  " [--seals FILE] [--pub PEM]] | --archive FILE.jsonl [--seals FILE]"
 	  " [--pub PEM]",
@@ -155,11 +168,14 @@ static const struct adm_def adm_defs[] = {
 	  " database" },
 	{ "audit", "seal", cmd_audit_seal, "",
 	  "have renrakucho-signer seal the chain's head; append the seal"
-	  " to seal_file and syslog (timer: hourly)" },
-	{ "cert", "expiry-notice", cmd_cert_expiry_notice, "",
+	  " to seal_file and syslog (timer: hourly, on every web node:"
+	  " each node's file is a witness of its own)" },
+	{ "cert", "expiry-notice", cmd_cert_expiry_notice, "[--once]",
 	  "mail the account that issued each live device certificate and"
 	  " its facility's representative address 30 and 7 days before it"
-	  " expires, each notice once (timer: daily); prints the counts" },
+	  " expires, each notice once (timer: daily); prints the counts;"
+	  " --once: at most one run a Japan-time day across the web nodes"
+	  " (job_run)" },
 };
 
 #define ADM_NDEFS	(sizeof(adm_defs) / sizeof(adm_defs[0]))

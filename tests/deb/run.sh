@@ -265,6 +265,18 @@ for j in 'crl:crl update' 'mail:mail deliver' 'purge:pickup purge' 'purge:sessio
 	like "$(cat "$X/lib/systemd/system/renrakucho-${j%%:*}.service")" \
 	    "^ExecStart=/usr/sbin/renrakucho-admin ${j#*:}( |\$)" "renrakucho-${j%%:*}.service runs '${j#*:}'"
 done
+# Of several web nodes, one does the work of a period (--once, job_run);
+# every node delivers mail, writes its CRL and seals into its own file.
+for j in 'purge:pickup purge' 'purge:session purge' 'purge:mail purge' \
+    'purge:audit partitions' 'cert-expiry:cert expiry-notice' \
+    'audit-report:audit report --mail'; do
+	like "$(cat "$X/lib/systemd/system/renrakucho-${j%%:*}.service")" \
+	    "^ExecStart=/usr/sbin/renrakucho-admin ${j#*:} --once\$" "renrakucho-${j%%:*}.service runs '${j#*:}' --once"
+done
+for u in mail crl seal; do
+	unlike "$(grep '^ExecStart=' "$X/lib/systemd/system/renrakucho-$u.service")" '--once' \
+	    "renrakucho-$u.service runs on every node (no --once)"
+done
 # The verbs the timers run exist in renrakucho-admin.
 help=$("$PREFIX/sbin/renrakucho-admin" --help 2>&1)
 for v in 'crl update' 'mail deliver' 'pickup purge' 'session purge' 'mail purge' \

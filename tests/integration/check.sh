@@ -4,8 +4,10 @@
 # turns the mail line to FAIL and the exit status to 1; the prometheus
 # file carries the same, with the CRL's nextUpdate, the certificates'
 # notAfter and the outbox's counts as they are; a CRL near or past its
-# nextUpdate, and a certificate near its end, are reported.  Runs with
-# demo.env sourced.
+# nextUpdate, and a certificate near its end, are reported.  The cluster
+# item: the stack's one server is the primary, reached on a local
+# socket, with no standby; with cluster_sync_standbys = 1 it fails,
+# naming what is missing.  Runs with demo.env sourced.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${ADMIN:-}" ] || bail "no ADMIN: source demo.env"
 conf=${ADMIN##*--conf }
@@ -29,10 +31,12 @@ nfiles=$(cd "$SCHEMA" && ls base.sql [0-9]*.sql functions/*.sql | wc -l)
 # --- all well ---------------------------------------------------------------
 out=$($ADMIN check --prometheus "$PROM" 2>&1)
 is "$?" 0 'check exits 0 on the test stack'
-is "$(printf '%s\n' "$out" | grep -c .)" 6 'one line per item'
+is "$(printf '%s\n' "$out" | grep -c .)" 7 'one line per item'
 is "$(printf '%s\n' "$out" | sed -n 1p)" "ok   database: reachable, migrated ($nfiles files)" \
     'the database is reachable and migrated, with the number of schema files'
-is "$(printf '%s\n' "$out" | sed -n 2p)" "ok   signer: answers on $SOCK" 'the signer answers'
+is "$(printf '%s\n' "$out" | sed -n 2p)" 'ok   cluster: primary local socket, single server (no standby)' \
+    'the cluster: the primary, on a local socket (pgbouncer to PostgreSQL), no standby'
+is "$(printf '%s\n' "$out" | sed -n 3p)" "ok   signer: answers on $SOCK" 'the signer answers'
 like "$out" "^ok   crl: $CRL: next update [0-9-]+ [0-9:]+ UTC \(in [0-9]+ days\)\$" 'the CRL line'
 like "$out" "^ok   server_cert: $CA/server.crt: expires " 'the server certificate line'
 like "$out" "^ok   ca_cert: $CA/ca.crt: expires " 'the CA certificate line'
@@ -42,7 +46,7 @@ unlike "$out" '^(WARN|FAIL)' 'nothing is wrong'
 
 # The file: exact values, read the same way.
 val() { sed -n "s/^$1 //p" "$PROM"; }
-for item in database signer crl server_cert ca_cert mail; do
+for item in database cluster signer crl server_cert ca_cert mail; do
 	is "$(val "renrakucho_check_ok{item=\"$item\"}")" 1 "prometheus: $item ok"
 done
 is "$(val renrakucho_crl_next_update_seconds)" "$(crl_next "$CRL")" \
@@ -55,8 +59,11 @@ is "$(val renrakucho_schema_files)" "$nfiles" 'prometheus: the schema files'
 is "$(val renrakucho_schema_unapplied_files)" 0 'prometheus: none unapplied'
 is "$(val renrakucho_mail_waiting)" "$(waiting)" 'prometheus: mail waiting'
 is "$(val renrakucho_mail_abandoned)" "$(gaveup)" 'prometheus: mail given up'
-is "$(grep -c '^# TYPE renrakucho_[a-z_]* gauge$' "$PROM")" 9 'prometheus: nine gauges, typed'
-is "$(grep -vc '^#' "$PROM")" 15 'prometheus: fifteen samples'
+is "$(val renrakucho_cluster_standbys)" 0 'prometheus: no standby'
+is "$(val renrakucho_cluster_sync_standbys)" 0 'prometheus: no synchronous standby'
+is "$(val renrakucho_cluster_replay_lag_bytes)" 0 'prometheus: no replay lag'
+is "$(grep -c '^# TYPE renrakucho_[a-z_]* gauge$' "$PROM")" 12 'prometheus: twelve gauges, typed'
+is "$(grep -vc '^#' "$PROM")" 19 'prometheus: nineteen samples'
 ok 'prometheus: no temporary file left' test ! -e "$PROM.tmp"
 is "$(stat -c %a "$PROM")" 644 'prometheus: readable by node_exporter'
 
@@ -130,6 +137,20 @@ like "$out" "^FAIL server_cert: $T/dir/server.crt: No such file or directory\$" 
 is "$(grep -c 'cert="server"' "$PROM")" 0 'prometheus: no notAfter for it'
 is "$(val 'renrakucho_check_ok{item="server_cert"}')" 0 'prometheus: server_cert not ok'
 
+# --- a synchronous standby wanted -------------------------------------------
+printf 'cluster_sync_standbys = 1\n' | cat "$conf" - > "$TEST_TMP/sync.conf"
+out=$($BIN --conf "$TEST_TMP/sync.conf" check --prometheus "$PROM" 2> /dev/null)
+is "$?" 1 'cluster_sync_standbys = 1 on a single server: check exits 1'
+is "$(printf '%s\n' "$out" | grep '^[A-Za-z ]* cluster: ')" \
+    'FAIL cluster: synchronous standby missing: 0 of 1; primary local socket, no standby' \
+    'the cluster line says FAIL and what is missing'
+like "$out" '^ok   database: ' 'the other items stay ok'
+is "$(val 'renrakucho_check_ok{item="cluster"}')" 0 'prometheus: cluster not ok'
+printf 'cluster_sync_standbys = 9\n' | cat "$conf" - > "$TEST_TMP/sync9.conf"
+out=$($BIN --conf "$TEST_TMP/sync9.conf" check 2>&1)
+is "$?" 1 'bad: cluster_sync_standbys = 9 (over 8): the configuration is refused'
+like "$out" 'cluster_sync_standbys refused \(0 to 8\)' 'naming the key and its bounds'
+
 # --- no signer -------------------------------------------------------------
 sed -e "s|^signer_socket *=.*|signer_socket = $TEST_TMP/nosigner.sock|" "$conf" > "$TEST_TMP/s.conf"
 out=$($BIN --conf "$TEST_TMP/s.conf" check --prometheus "$PROM" 2> /dev/null)
@@ -143,6 +164,7 @@ sed -e "s|^db_jobs_dsn *=.*|db_jobs_dsn = host=$TEST_TMP/nowhere dbname=renrakuc
 out=$($BIN --conf "$TEST_TMP/n.conf" check --prometheus "$PROM" 2> /dev/null)
 is "$?" 1 'no database: check exits 1'
 like "$out" '^FAIL database: unreachable$' 'the database line says so'
+like "$out" '^FAIL cluster: not checked: no database$' 'the cluster is not checked'
 like "$out" '^FAIL mail: not checked: no database$' 'and the mail is not checked'
 is "$(val 'renrakucho_check_ok{item="database"}')" 0 'prometheus: database not ok'
 is "$(grep -c '^renrakucho_mail_waiting' "$PROM")" 0 'prometheus: no mail count'
