@@ -32,7 +32,10 @@ healthz_ms_left(const struct timespec *end)
 	    (end->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-/* SELECT 1 within HEALTHZ_QUERY_MS; 0 or -1 (logged). */
+/* SELECT 1 within HEALTHZ_QUERY_MS, from a server that takes writes;
+ * 0 or -1 (logged).  In a cluster the pool may reach a standby, or a
+ * primary restarting read-only, for a moment: every page writes (the
+ * session, the audit trail), so that is not healthy. */
 static int
 healthz_select(PGconn *c)
 {
@@ -42,7 +45,8 @@ healthz_select(PGconn *c)
 	long		 left;
 	int		 rc = -1, got = 0;
 
-	if (!PQsendQueryParams(c, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0)) {
+	if (!PQsendQueryParams(c, "SELECT 1 WHERE NOT pg_is_in_recovery()",
+	    0, NULL, NULL, NULL, NULL, 0)) {
 		log_err("healthz: %s", PQerrorMessage(c));
 		return -1;
 	}
@@ -67,6 +71,8 @@ healthz_select(PGconn *c)
 			got = 1;
 		else if (PQresultStatus(r) != PGRES_TUPLES_OK)
 			log_err("healthz: %s", PQresultErrorMessage(r));
+		else
+			log_err("healthz: the server is read-only (a standby)");
 		PQclear(r);
 	}
 	if (got)

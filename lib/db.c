@@ -532,8 +532,12 @@ db_lost(PGconn *c)
 	/* Through pgbouncer the client's connection outlives the server's:
 	 * a server shut down or restarting (57P01-57P03), a connection
 	 * exception (class 08, pgbouncer's own "server conn crashed?") or
-	 * no connection to be had (53300) are the database being away. */
+	 * no connection to be had (53300) are the database being away.  So
+	 * is a server that refuses to write (25006): in a cluster, a
+	 * connection that reached a standby, or a primary that its manager
+	 * restarts read-only before promoting it again (Patroni after a
+	 * crash); the write waits for the primary, like any failover. */
 	return strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 ||
 	    strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0 ||
-	    strcmp(s, "53300") == 0;
+	    strcmp(s, "53300") == 0 || strcmp(s, "25006") == 0;
 }
