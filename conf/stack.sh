@@ -26,6 +26,20 @@
 #   LOGIN_RATE LOGIN_BURST PICKUP_RATE PICKUP_BURST  nginx's rate limits
 #                 per client address (10r/m 5, 6r/m 5 as the package's)
 #
+#   Cluster nodes (tests/cluster/run; README "Scaling"), all optional:
+#   DB_HOST DB_PORT   PostgreSQL elsewhere (the balancer before the
+#                 primary): no server of our own; pgbouncer and the admin
+#                 CLI connect over TCP, as postgres with DB_OWNER_PASSFILE
+#                 (a pgpass file of root's)
+#   DB_INIT       1 (default): migrate and set the roles' passwords; 0 for
+#                 a further node, which shares the first's secrets.env
+#   PGB_ADDR      pgbouncer's TCP address (127.0.0.1)
+#   PROXY_FROM    a TCP balancer's address: nginx takes the client's
+#                 address from the PROXY protocol header it sends
+#   SIGNER_RELAY  "listen ADDR:PORT": our signer, also reachable there over
+#                 TLS; "connect ADDR:PORT": no signer here, its socket is a
+#                 relay to that one.  RELAY_TLS_DIR holds ca.crt, node.crt
+#                 and node.key (the nodes' own small CA, not the devices')
 #   STACK_JOBS    1 (default): run the jobs the package's timers run
 #                 (mail delivery every 5 s, CRL, purges and audit seal every
 #                 STACK_JOBS_PERIOD seconds, 300); 0: stop them, so that
@@ -90,6 +104,14 @@ CERT_DAYS=${CERT_DAYS:-365}
 LOGIN_RATE=${LOGIN_RATE:-10r/m} LOGIN_BURST=${LOGIN_BURST:-5}
 PICKUP_RATE=${PICKUP_RATE:-6r/m} PICKUP_BURST=${PICKUP_BURST:-5}
 STACK_JOBS=${STACK_JOBS:-1}
+DB_HOST=${DB_HOST:-}
+DB_PORT=${DB_PORT:-5432}
+DB_OWNER_PASSFILE=${DB_OWNER_PASSFILE:-}
+DB_INIT=${DB_INIT:-1}
+PGB_ADDR=${PGB_ADDR:-127.0.0.1}
+PROXY_FROM=${PROXY_FROM:-}
+SIGNER_RELAY=${SIGNER_RELAY:-}
+RELAY_TLS_DIR=${RELAY_TLS_DIR:-}
 STACK_JOBS_PERIOD=${STACK_JOBS_PERIOD:-300}
 # The CGIs' own system user (the package's sysusers.d entry).
 CGI_USER=renrakucho
@@ -139,6 +161,7 @@ find_bins() {
 	NGINX_BIN=$(find_bin nginx)
 	FCGIWRAP_BIN=$(find_bin fcgiwrap)
 	PGBOUNCER_BIN=$(find_bin pgbouncer)
+	[ -z "$SIGNER_RELAY" ] || SOCAT_BIN=$(find_bin socat)
 }
 
 # --- directory -------------------------------------------------------
@@ -183,6 +206,7 @@ set_paths() {
 	SIGNER_SOCKET=$RUN_DIR/run/signer/signer.sock
 	SIGNER_BIN=$RUN_DIR/bin/renrakucho-signer
 	SIGNER_PID=$RUN_DIR/run/signer.pid
+	RELAY_PID=$RUN_DIR/run/relay.pid
 	PGDATA=$RUN_DIR/pg/data
 	PG_SOCKET_DIR=$RUN_DIR/pg/sock
 	PGB_DIR=$RUN_DIR/pgbouncer
@@ -196,6 +220,11 @@ set_paths() {
 	# installation's contact details and URLs filled in.
 	WWW_DIR=$RUN_DIR/www
 	APP_URL=https://$APP_ADDR:$APP_PORT
+	if [ -n "$DB_HOST" ]; then
+		OWNER_DSN="host=$DB_HOST port=$DB_PORT dbname=renrakucho user=postgres passfile=$DB_OWNER_PASSFILE connect_timeout=5"
+	else
+		OWNER_DSN="host=$PG_SOCKET_DIR port=$PG_PORT dbname=renrakucho user=postgres"
+	fi
 	PORTAL_URL=https://$PORTAL_ADDR:$PORTAL_PORT
 }
 
@@ -263,7 +292,12 @@ make_layout() {
 	mkdir_as "$RUN_DIR/run/fcgi" 0750 "$CGI_USER:www-data"
 	# The signer's socket: the directory is the gate, the CGIs' group
 	# (and root) alone pass it.
-	mkdir_as "$RUN_DIR/run/signer" 0750 "$SIGNER_USER:$CGI_USER"
+	if [ "${SIGNER_RELAY%% *}" = connect ]; then
+		# The relay ($CGI_USER) makes the socket.
+		mkdir_as "$RUN_DIR/run/signer" 0750 "$CGI_USER:$CGI_USER"
+	else
+		mkdir_as "$RUN_DIR/run/signer" 0750 "$SIGNER_USER:$CGI_USER"
+	fi
 	mkdir_as "$NGINX_DIR" 0755 root:root
 	mkdir_as "$NGINX_DIR/temp" 0755 root:root
 	mkdir_as "$NGINX_DIR/errors-root/.rk-error" 0755 root:root
@@ -318,6 +352,10 @@ set_vars() {
 		[FCGI_SOCKET]=$FCGI_SOCKET
 		[PG_SOCKET_DIR]=$PG_SOCKET_DIR
 		[PG_PORT]=$PG_PORT
+		[DB_HOST]=${DB_HOST:-$PG_SOCKET_DIR}
+		[DB_PORT]=$([ -n "$DB_HOST" ] && echo "$DB_PORT" || echo "$PG_PORT")
+		[OWNER_DSN]=$OWNER_DSN
+		[PGB_ADDR]=$PGB_ADDR
 		[PGB_SOCKET_DIR]=$PGB_SOCKET_DIR
 		[PGB_PORT]=$PGB_PORT
 		[DB_PASSWORD]=$APP_DB_PASSWORD
@@ -429,6 +467,10 @@ load_secrets() {
 	if ! grep -q '^SIGNER_DB_PASSWORD=' "$f"; then
 		(umask 077; printf 'SIGNER_DB_PASSWORD=%s\n' "$(openssl rand -hex 24)" >> "$f")
 	fi
+	if ! grep -q '^JOBS_DB_PASSWORD=' "$f"; then
+		(umask 077; printf 'JOBS_DB_PASSWORD=%s\n' "$(openssl rand -hex 24)" >> "$f")
+	fi
+	JOBS_DB_PASSWORD=$(sed -n 's/^JOBS_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	SIGNER_DB_PASSWORD=$(sed -n 's/^SIGNER_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	[ -n "$SIGNER_DB_PASSWORD" ] || die "$f is malformed (remove it to make new passwords)"
 	APP_DB_PASSWORD=$(sed -n 's/^APP_DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
@@ -462,7 +504,13 @@ start_postgres() {
 }
 
 psql_pg() {
-	as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" "$@"
+	if [ -n "$DB_HOST" ]; then
+		PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=postgres \
+		    PGPASSFILE=$DB_OWNER_PASSFILE PGCONNECT_TIMEOUT=5 \
+		    psql -X -q -v ON_ERROR_STOP=1 "$@"
+	else
+		as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" "$@"
+	fi
 }
 
 create_db() {
@@ -499,6 +547,7 @@ hex_bin() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; }
 hex_b64() { hex_bin "$1" | openssl base64 -A; }
 
 set_role_passwords() {
+	[ -z "$DB_HOST" ] || [ "$DB_INIT" = 1 ] || { write_userlist; return; }
 	local app_verifier
 	app_verifier=$(scram_verifier "$APP_DB_PASSWORD" 16)
 	case $app_verifier in SCRAM-SHA-256\$16:*:*) ;; *) die "could not compute a SCRAM verifier" ;; esac
@@ -516,14 +565,34 @@ set_role_passwords() {
 	ALTER ROLE renrakucho_auditor LOGIN PASSWORD '$AUDITOR_DB_PASSWORD';
 	ALTER ROLE renrakucho_signer LOGIN PASSWORD '$SIGNER_DB_PASSWORD';
 	EOF
-	# pgbouncer gets the SCRAM verifiers, not the passwords.
+	# Over TCP (a cluster) the jobs' role needs a password too.
+	[ -z "$DB_HOST" ] ||
+	    psql_pg -d renrakucho -c "ALTER ROLE renrakucho_jobs PASSWORD '$JOBS_DB_PASSWORD'"
+	write_userlist
+}
+
+# pgbouncer's auth_file.  With PostgreSQL on this host, the SCRAM
+# verifiers, not the passwords: pgbouncer reaches the server on its
+# private socket, which trusts it.  With PostgreSQL elsewhere (DB_HOST)
+# pgbouncer logs in over TCP as the role the client named, and a
+# verifier alone cannot answer the server's challenge for a client it
+# trusted on the socket: the passwords (the file is postgres's, 0600).
+write_userlist() {
 	local ul=$PGB_DIR/userlist.txt
-	psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor', 'renrakucho_signer') ORDER BY 1" \
-	    > "$ul.tmp"
-	[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 3 ] || die "could not read the SCRAM verifiers"
-	# The jobs' role: trusted on the socket only (pgbouncer_hba.conf.in),
-	# refused over TCP; pgbouncer knows only users listed here.
-	printf '"renrakucho_jobs" ""\n' >> "$ul.tmp"
+	if [ -n "$DB_HOST" ]; then
+		printf '"%s" "%s"\n' renrakucho_app "$APP_DB_PASSWORD" \
+		    renrakucho_auditor "$AUDITOR_DB_PASSWORD" \
+		    renrakucho_jobs "$JOBS_DB_PASSWORD" \
+		    renrakucho_signer "$SIGNER_DB_PASSWORD" > "$ul.tmp"
+	else
+		psql_pg -d renrakucho -tA -F ' ' -c "SELECT '\"' || rolname || '\"', '\"' || rolpassword || '\"' FROM pg_authid WHERE rolname IN ('renrakucho_app', 'renrakucho_auditor', 'renrakucho_signer') ORDER BY 1" \
+		    > "$ul.tmp"
+		[ "$(grep -c SCRAM-SHA-256 "$ul.tmp")" = 3 ] || die "could not read the SCRAM verifiers"
+		# The jobs' role: trusted on the socket only
+		# (pgbouncer_hba.conf.in), refused over TCP; pgbouncer knows
+		# only users listed here.
+		printf '"renrakucho_jobs" ""\n' >> "$ul.tmp"
+	fi
 	chown postgres:postgres "$ul.tmp"
 	chmod 0600 "$ul.tmp"
 	mv -f "$ul.tmp" "$ul"
@@ -702,6 +771,16 @@ stop_signer() {
 # certificate copied where nginx reads it; the server certificate signed
 # by the signer for a key root makes and keeps.
 setup_ca() {
+	if [ "${SIGNER_RELAY%% *}" = connect ]; then
+		# A further node: the first node's CA certificate, server
+		# certificate and key, copied into ca/ as an operator copies
+		# /etc/renrakucho/tls; no CA key here.
+		local f
+		for f in ca.crt server.crt server.key seal.pub; do
+			[ -s "$CA_DIR/$f" ] || die "no $CA_DIR/$f (copy the first node's)"
+		done
+		return 0
+	fi
 	# Stopped before its binary is replaced: a running signer whose
 	# executable is gone no longer looks like ours (see ours).
 	stop_signer
@@ -743,10 +822,15 @@ setup_ca() {
 start_signer() {
 	local pp=$SIGNER_DIR/pgpass
 	stop_signer
+	stop_relay
+	if [ "${SIGNER_RELAY%% *}" = connect ]; then
+		start_relay
+		return
+	fi
 	(
 		umask 077
-		printf '127.0.0.1:%s:renrakucho:renrakucho_signer:%s\n' \
-		    "$PGB_PORT" "$SIGNER_DB_PASSWORD" > "$pp.tmp"
+		printf '%s:%s:renrakucho:renrakucho_signer:%s\n' \
+		    "$PGB_ADDR" "$PGB_PORT" "$SIGNER_DB_PASSWORD" > "$pp.tmp"
 	)
 	chown "$SIGNER_USER:$SIGNER_USER" "$pp.tmp"
 	mv -f "$pp.tmp" "$pp"
@@ -759,7 +843,7 @@ start_signer() {
 		exec env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "${SAN_ENV[@]}" \
 		    setsid setpriv --reuid="$SIGNER_USER" --regid="$SIGNER_USER" --init-groups \
 		    -- "$SIGNER_BIN" serve --ca-dir "$SIGNER_CA_DIR" \
-		    --dsn "host=127.0.0.1 port=$PGB_PORT dbname=renrakucho user=renrakucho_signer passfile=$pp" \
+		    --dsn "host=$PGB_ADDR port=$PGB_PORT dbname=renrakucho user=renrakucho_signer passfile=$pp" \
 		    --listen "$SIGNER_SOCKET" \
 		    < /dev/null >> "$LOG_DIR/signer.log" 2>&1
 	) &
@@ -769,12 +853,77 @@ start_signer() {
 	# As systemd's SocketGroup= makes it: the CGIs' group may connect.
 	chown "$SIGNER_USER:$CGI_USER" "$SIGNER_SOCKET"
 	chmod 0660 "$SIGNER_SOCKET"
+	[ -z "$SIGNER_RELAY" ] || start_relay
+}
+
+# --- the signer's relay (a cluster: one signer for every node) ----------
+# socat, as the CGIs' user, with the nodes' own TLS certificates (both
+# ends verify the other against RELAY_TLS_DIR/ca.crt).  "listen": TLS on
+# ADDR:PORT to the signer's socket; "connect": the signer's socket path
+# here, each connection relayed to the listening node.  The signer still
+# checks every SIGN against the issuance recorded in the database.
+
+stop_relay() {
+	local pid
+	if pid=$(ours "$RELAY_PID" socat); then
+		kill -TERM "$pid"
+		wait_gone "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$RELAY_PID"
+}
+
+start_relay() {
+	local mode=${SIGNER_RELAY%% *} to=${SIGNER_RELAY#* } t=$RELAY_TLS_DIR
+	local tls="cert=$t/node.crt,key=$t/node.key,cafile=$t/ca.crt,verify=1"
+	local a b
+	case $mode in
+	listen)
+		a="OPENSSL-LISTEN:${to##*:},bind=${to%:*},fork,reuseaddr,$tls"
+		b="UNIX-CONNECT:$SIGNER_SOCKET" ;;
+	connect)
+		rm -f "$SIGNER_SOCKET"
+		a="UNIX-LISTEN:$SIGNER_SOCKET,fork,unlink-early,mode=0660"
+		# The nodes' certificates name no host: the peer is known by
+		# its certificate alone.
+		b="OPENSSL:$to,$tls,commonname=renrakucho-node,connect-timeout=5" ;;
+	*)
+		die "SIGNER_RELAY: \"listen ADDR:PORT\" or \"connect ADDR:PORT\"" ;;
+	esac
+	touch "$LOG_DIR/relay.log"
+	chown "$CGI_USER:$CGI_USER" "$LOG_DIR/relay.log"
+	log "starting the signer's relay ($SIGNER_RELAY)"
+	(
+		cd /
+		exec env -i PATH=/usr/bin:/bin setsid setpriv --reuid="$CGI_USER" \
+		    --regid="$CGI_USER" --init-groups -- "$SOCAT_BIN" -lf "$LOG_DIR/relay.log" \
+		    "$a" "$b" < /dev/null
+	) &
+	echo $! > "$RELAY_PID"
+	if [ "$mode" = connect ]; then
+		wait_for -S "$SIGNER_SOCKET" || die "no relay socket, see $LOG_DIR/relay.log"
+	else
+		sleep 0.3
+		ours "$RELAY_PID" socat > /dev/null || die "the relay did not start, see $LOG_DIR/relay.log"
+	fi
 }
 
 # A fresh nextUpdate on every start (an expired CRL locks everyone out).
 write_crl() {
 	admin crl update > /dev/null || die "crl update failed"
 	[ -s "$CRL_FILE" ] || die "the admin CLI did not write $CRL_FILE"
+}
+
+# proxy_protocol FILE...: behind a TCP balancer (PROXY_FROM) that passes
+# TLS through, the client's address comes in the PROXY protocol header:
+# the rate limits, the access log and the CGIs' REMOTE_ADDR (the audit
+# trail) see the browser, not the balancer.  Accepted from the balancer
+# alone.
+proxy_protocol() {
+	local f
+	for f in "$@"; do
+		sed -i -e "s|^\(\tlisten [^;]*\) ssl;|\1 ssl proxy_protocol;\n\tset_real_ip_from $PROXY_FROM;\n\treal_ip_header proxy_protocol;|" "$f"
+		grep -q 'real_ip_header proxy_protocol;' "$f" || die "$f: no listen line for the PROXY protocol"
+	done
 }
 
 nginx_args() {
@@ -788,6 +937,8 @@ start_nginx() {
 	render renrakucho-fastcgi-client.conf.in "$NGINX_DIR/renrakucho-fastcgi-client.conf" 0644
 	render renrakucho-app.conf.in "$NGINX_DIR/renrakucho-app.conf" 0644
 	render renrakucho-portal.conf.in "$NGINX_DIR/renrakucho-portal.conf" 0644
+	[ -z "$PROXY_FROM" ] || proxy_protocol "$NGINX_DIR/renrakucho-app.conf" \
+	    "$NGINX_DIR/renrakucho-portal.conf"
 	render nginx.conf.in "$NGINX_DIR/nginx.conf" 0644
 	render cert-error.html.in "$NGINX_DIR/errors-root/.rk-error/cert.html" 0644
 	render cert-none.html.in "$NGINX_DIR/errors-root/.rk-error/cert-none.html" 0644
@@ -829,7 +980,7 @@ write_stack_env() {
 			echo "PORTAL_URL=$(sq "$PORTAL_URL")"
 			echo "CA_CERT=$(sq "$CA_DIR/ca.crt")"
 			echo "APP_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_app password=$APP_DB_PASSWORD")"
-			echo "OWNER_DSN=$(sq "host=$PG_SOCKET_DIR port=$PG_PORT dbname=renrakucho user=postgres")"
+			echo "OWNER_DSN=$(sq "$OWNER_DSN")"
 			echo "AUDITOR_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_auditor password=$AUDITOR_DB_PASSWORD")"
 			echo "JOBS_DSN=$(sq "host=$PGB_SOCKET_DIR port=$PGB_PORT dbname=renrakucho user=renrakucho_jobs")"
 			echo "# The admin CLI with its configuration: run it as \$ADMIN VERB ..."
@@ -842,6 +993,14 @@ write_stack_env() {
 		} > "$f.tmp"
 		mv -f "$f.tmp" "$f"
 	)
+}
+
+# node.env: a cluster node's settings, read again by stop and status.
+write_node_env() {
+	local v
+	for v in DB_HOST DB_PORT DB_OWNER_PASSFILE SIGNER_RELAY; do
+		echo "$v=$(sq "${!v}")"
+	done > "$RUN_DIR/node.env"
 }
 
 # demo.env = stack.env + seed.env (accounts, written by conf/seed.sh).
@@ -871,10 +1030,14 @@ cmd_start() {
 	write_app_conf
 	log "rendering the site into $WWW_DIR"
 	bash "$CONF_SRC/render-site.sh" "$APP_CONF" "$WWW_SRC" "$WWW_DIR"
-	start_postgres
-	create_db
-	log "migrate"
-	admin migrate
+	if [ -z "$DB_HOST" ]; then
+		start_postgres
+	fi
+	if [ "$DB_INIT" = 1 ]; then
+		create_db
+		log "migrate"
+		admin migrate
+	fi
 	set_role_passwords
 	start_pgbouncer
 	start_fcgiwrap
@@ -884,6 +1047,7 @@ cmd_start() {
 	start_nginx
 	start_jobs
 	write_stack_env
+	write_node_env
 	write_demo_env
 	log "up: app $APP_URL/ portal $PORTAL_URL/ (env: $RUN_DIR/demo.env)"
 }
@@ -897,6 +1061,7 @@ cmd_stop() {
 		wait_gone "$pid" 10 || { kill -TERM "$pid"; wait_gone "$pid" 5 || true; }
 	fi
 	stop_fcgiwrap
+	stop_relay
 	stop_signer
 	if pid=$(ours "$PGB_DIR/pgbouncer.pid" pgbouncer); then
 		log "stopping pgbouncer"
@@ -911,14 +1076,18 @@ cmd_stop() {
 
 cmd_status() {
 	local bad=0 pid
-	if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
+	if [ -n "$DB_HOST" ]; then
+		echo "postgres: elsewhere ($DB_HOST:$DB_PORT)"
+	elif [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
 		echo "postgres: running"
 	else
 		echo "postgres: stopped"; bad=1
 	fi
+	local signer="renrakucho-signer $SIGNER_PID"
+	[ "${SIGNER_RELAY%% *}" != connect ] || signer="socat $RELAY_PID"
 	for s in "pgbouncer $PGB_DIR/pgbouncer.pid" \
 	    "fcgiwrap $RUN_DIR/run/fcgiwrap.pid" "nginx $RUN_DIR/run/nginx.pid" \
-	    "renrakucho-signer $SIGNER_PID"; do
+	    "$signer"; do
 		set -- $s
 		if pid=$(ours "$2" "$1"); then
 			echo "$1: running (pid $pid)"
@@ -944,6 +1113,8 @@ start)
 stop|status|env|jobs)
 	[ -e "$2" ] || die "no stack in $2"
 	RUN_DIR=$(readlink -f "$2")
+	# shellcheck disable=SC1091
+	[ ! -f "$RUN_DIR/node.env" ] || . "$RUN_DIR/node.env"
 	set_paths
 	if [ "$1" = env ]; then
 		write_demo_env
