@@ -166,9 +166,6 @@ BEGIN
 	IF s.team_patient_id IS NULL THEN
 		RETURN;
 	END IF;
-	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
-	    'message.view', 'team', p_team::text, s.team_patient_id,
-	    'success', CASE WHEN p_before IS NOT NULL THEN 'older page' END);
 	-- 'c': the end of support when the team is closed: the day
 	-- (closed_on) in created, the reason's code in body and its note
 	-- in file_name, who ended it in author.
@@ -219,6 +216,15 @@ BEGIN
 	    FROM message_like l JOIN account la ON la.id = l.account_id
 	    WHERE l.message_id = m.id) lk
 	ORDER BY m.id DESC;
+	-- The audit event last: it takes the chain's lock (audit_chain.sql)
+	-- until the commit, so it must come after the row locks of the
+	-- views above (message_view's trigger: my team_member row).  Taken
+	-- first, a post meanwhile, which locks every other member's row
+	-- (unread_on_message) and then waits for the chain, deadlocks with
+	-- this view (40P01): every transaction writes its event last.
+	PERFORM page_audit(s.account_id, s.login, p_serial, p_addr,
+	    'message.view', 'team', p_team::text, s.team_patient_id,
+	    'success', CASE WHEN p_before IS NOT NULL THEN 'older page' END);
 	RETURN QUERY SELECT 'a', NULL::bigint, NULL, NULL::bigint, NULL,
 	    NULL, NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL,
 	    NULL, NULL::bigint, NULL, NULL::boolean, x.id, NULL::boolean,

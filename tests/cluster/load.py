@@ -330,7 +330,7 @@ def main():
         print(st, (m.group(1).decode('utf-8', 'replace').strip() if m else ''))
     elif a[0] == 'sizing':
         node, source, users, team, seconds, workers, out = a[1:8]
-        n, s = drive('https://' + node, source, True, users, team,
+        n, s = drive('https://' + node, source, not os.environ.get('RK_NO_PROXY'), users, team,
                      float(seconds), lambda n: 0, out, int(workers))
         print('requests %d seconds %.1f' % (n, s))
     elif a[0] == 'cpu':
