@@ -1,7 +1,9 @@
 # Shared by run-demo and run-tests (sourced, bash): install the Debian
 # packages the stack needs, then build and install the tree.
 #
-#   rk_install_packages          as root; apt-get only for what is missing
+#   rk_install_packages [PKG...] as root; apt-get only for what is missing
+#                                (RK_PACKAGES and the PKGs: run-tests adds
+#                                RK_CLUSTER_PACKAGES for its cluster part)
 #   rk_build BUILD_DIR PREFIX    autoreconf if needed, configure (static
 #                                CGIs), make, install
 #
@@ -12,6 +14,9 @@ libxml2-dev libssl-dev postgresql postgresql-contrib pgbouncer fcgiwrap
 curl openssl python3 clang libnss3-tools
 debhelper dpkg-dev fakeroot lintian systemd debootstrap
 postgresql-15-pgaudit libunistring-dev libcrack2-dev cracklib-runtime"
+# The cluster test's (tests/cluster/run): Patroni and etcd, HAProxy,
+# nftables (cutting a node off), socat (the signer's relay).
+RK_CLUSTER_PACKAGES="patroni etcd-server haproxy nftables socat"
 
 rk_pkg_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -23,7 +28,7 @@ rk_install_packages() {
 		echo "setup: not a Debian system; install by hand: $RK_PACKAGES nginx" >&2
 		return 1
 	}
-	for p in $RK_PACKAGES; do
+	for p in $RK_PACKAGES "$@"; do
 		rk_pkg_installed "$p" || missing+=("$p")
 	done
 	# Any nginx flavour with the SSL module will do.
