@@ -13,6 +13,12 @@
 -- gets its own hash; whatever the writer put in seq, prev_hash and hash
 -- is replaced.  Both functions are SECURITY DEFINER, the owner's: the
 -- roles that write events cannot write audit_chain_head.
+--
+-- Hence the rule for every transaction that writes an event: the event
+-- is its last write.  A row lock taken after the chain lock can wait on
+-- a transaction that holds that row and waits for the chain: a deadlock
+-- (timeline_view once did, with posts: tests/integration/
+-- message-view-race.sh).
 SET LOCAL ROLE renrakucho_owner;
 SET LOCAL search_path = renrakucho;
 
