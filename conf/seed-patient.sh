@@ -27,7 +27,7 @@ p AS (INSERT INTO renrakucho.patient (name, kana, kana_key, birth_date,
 c AS (INSERT INTO renrakucho.consent (patient_id, obtained_by, obtained_on,
 	signer, explainer_name, explainer_facility, form_kind, doc_type,
 	doc_name, doc_size, doc_sha256, doc)
-	SELECT p.id, p.registered_by, current_date, 'patient', 'デモ説明者',
+	SELECT p.id, p.registered_by, (now() AT TIME ZONE 'Asia/Tokyo')::date, 'patient', 'デモ説明者',
 	'出雲中央クリニック', 'city', 'application/pdf', 'demo-consent.pdf',
 	length(d.b), encode(sha256(d.b), 'hex'), d.b
 	FROM p, (SELECT convert_to('%PDF-1.4' || E'\n%%EOF\n', 'UTF8') AS b) d),

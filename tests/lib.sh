@@ -334,6 +334,9 @@ cli_account() {
 # prints the patient id.
 # make_team PATIENT_ID LEAD_ID [MEMBER_ID...]: the patient's support team,
 # LEAD its person in charge (担当者), the others members; prints its id.
+# The consent is obtained today, Japan time, as a person registering one
+# would say (the server's current_date is UTC's: the day before from
+# 00:00 to 09:00 JST).
 make_patient() {
 	local pid
 	pid=$(psql_owner "INSERT INTO renrakucho.patient (name, kana, kana_key,
@@ -343,7 +346,8 @@ make_patient() {
 	psql_owner "INSERT INTO renrakucho.consent (patient_id, obtained_by,
 	    obtained_on, signer, explainer_name, explainer_facility, form_kind,
 	    doc_type, doc_name, doc_size, doc_sha256, doc) VALUES ($pid, $6,
-	    current_date, 'patient', '斐川 次郎', '出雲中央クリニック', 'city',
+	    (now() AT TIME ZONE 'Asia/Tokyo')::date, 'patient', '斐川 次郎',
+	    '出雲中央クリニック', 'city',
 	    'application/pdf', 'consent.pdf', 5, repeat('0', 64), '\\x255044462d')" \
 	    > /dev/null || return 1
 	printf '%s\n' "$pid"
