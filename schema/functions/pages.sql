@@ -54,6 +54,10 @@ BEGIN
 	JOIN patient p ON p.id = t.patient_id
 	JOIN account a ON a.id = m.account_id AND a.is_staff
 	WHERE m.account_id = p_account AND t.closed_at IS NULL
+	-- A team whose consent was withdrawn is read-only like an ended
+	-- one (020_consent.sql): it is listed with those (home_view's 'x').
+	AND NOT EXISTS (SELECT 1 FROM consent_withdrawal w
+	    WHERE w.team_id = t.id)
 	ORDER BY p.kana_key, p.id;
 END
 $$;
@@ -101,17 +105,22 @@ BEGIN
 	    NULL::bigint, NULL, NULL, NULL::bigint, NULL::bigint
 	FROM device_cert c WHERE c.serial = p_serial
 	AND c.not_after <= now() + interval '30 days';
-	-- The teams I was in whose support ended (019_team_close.sql),
-	-- latest first: the day in name.
+	-- The teams I was in whose support ended (019_team_close.sql), or
+	-- whose consent was withdrawn (020_consent.sql: read-only as well),
+	-- latest first: the day in name, "（同意撤回）" after a withdrawal's.
 	RETURN QUERY SELECT 'x', NULL::bigint, NULL, NULL::bigint, NULL,
-	    to_char(t.closed_on, 'YYYY"年"FMMM"月"FMDD"日"'),
+	    to_char(coalesce(t.closed_on, w.withdrawn_on),
+		'YYYY"年"FMMM"月"FMDD"日"') ||
+	    CASE WHEN t.closed_at IS NULL THEN '（同意撤回）' ELSE '' END,
 	    NULL, NULL::boolean, NULL::boolean, NULL::bigint, NULL, NULL,
 	    p.id, p.name, m.role, NULL::bigint, NULL::bigint
 	FROM team_member m JOIN team t ON t.id = m.team_id
 	JOIN patient p ON p.id = t.patient_id
 	JOIN account a ON a.id = m.account_id AND a.is_staff
-	WHERE m.account_id = s.account_id AND t.closed_at IS NOT NULL
-	ORDER BY t.closed_on DESC, t.id DESC;
+	LEFT JOIN consent_withdrawal w ON w.team_id = t.id
+	WHERE m.account_id = s.account_id
+	AND (t.closed_at IS NOT NULL OR w.id IS NOT NULL)
+	ORDER BY coalesce(t.closed_on, w.withdrawn_on) DESC, t.id DESC;
 	-- The operator's notices shown now (013_notices.sql), newest
 	-- first: the title in name, the text in patient_name.
 	RETURN QUERY SELECT 'n', NULL::bigint, NULL, NULL::bigint, NULL,

@@ -269,6 +269,14 @@ like "$(body)" '<dt>状態</dt><dd>撤回済み</dd>' 'the consent is shown with
 unlike "$(body)" "/patients/$PATIENT/edit\"|action=\"/patients/$PATIENT/leave\"" 'no edit or leave any more'
 http_get STAFF1 "/patients/$PATIENT"
 unlike "$(body)" "/patients/$PATIENT/close\"|/members/$S2/" 'nor end of support or member buttons for the 担当者'
+# /home: the team leaves 参加している支援チーム for 終了した支援, the day
+# of the withdrawal marked.
+http_get STAFF2 /home
+unlike "$(body | sed '/id="ended-heading"/,$d')" "href=\"/patients/$PATIENT\"" \
+    'no longer among the teams one takes part in on /home'
+like "$(body | sed -n '/id="ended-heading"/,$p' | tr -d '\n')" \
+    "href=\"/patients/$PATIENT\">同意 試験$U</a></td><td>メンバー</td><td>$(TZ=Asia/Tokyo date +%Y年%-m月%-d日)（同意撤回）</td>" \
+    'listed under 終了した支援 with the day of the withdrawal'
 http_get STAFF2 "/patients/$PATIENT/consent"
 like "$(body)" "$BANNER" 'the banner on the list'
 unlike "$(body)" '（現在の同意）' 'no consent is in force any more'
