@@ -18,6 +18,9 @@
       protocol header naming SOURCE (127.0.0.50), with or without
       (PEM "-") a device certificate; prints the status (000: the TLS
       handshake or the connection failed) and the page's <h1>.
+  load.py login URL SOURCE PEM LOGIN PASSWORD
+      One login through URL from SOURCE (within 20 seconds): "ok" or
+      "failed".
   load.py sizing NODE SOURCE USERS TEAM SECONDS WORKERS OUT
       The same mix, closed loop (no pause), WORKERS threads on one web
       node directly; prints "requests N seconds S".
@@ -200,6 +203,8 @@ class Run:
     def __init__(self, team, log, tag):
         self.team, self.log, self.tag = team, log, tag
         self.stop = threading.Event()
+        # The newest message a timeline showed: what the 👍 goes to.
+        self.like_id = None
 
     def session(self, p, user, password):
         """Logged in with the timeline's CSRF token, or None."""
@@ -234,7 +239,7 @@ class Run:
             elif step == 2:
                 self.post(p, w, i, csrf, gap)
             else:
-                ids = getattr(self, 'like_id', None)
+                ids = self.like_id
                 if ids:
                     b, ct = form({'csrf': csrf})
                     call(p, self.log, 'like', 'POST', '%s/%s/like' % (
@@ -328,6 +333,11 @@ def main():
         st, _, data = p.req('GET', path)
         m = re.search(rb'<h1[^>]*>(.*?)</h1>', data, re.S)
         print(st, (m.group(1).decode('utf-8', 'replace').strip() if m else ''))
+    elif a[0] == 'login':
+        url, source, pem, user, password = a[1:6]
+        p = Person(url, source, pem)
+        print('ok' if login(p, Log(None), user, password, time.time() + 20)
+              else 'failed')
     elif a[0] == 'sizing':
         node, source, users, team, seconds, workers, out = a[1:8]
         n, s = drive('https://' + node, source, not os.environ.get('RK_NO_PROXY'), users, team,
